@@ -1,0 +1,108 @@
+package dev.streamlens.model;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.time.Clock;
+import java.util.List;
+
+/**
+ * The one validation routine for telemetry events, used by the ingest service (to answer 4xx)
+ * and by the Flink job (to dead-letter). It reads the JSON tree itself rather than binding it, so
+ * that a wrong type is reported against its field, and it reports every violation at once.
+ * Unknown fields are ignored. Thread-safe.
+ */
+public final class EventParser {
+
+    private final ObjectMapper mapper;
+    private final ValidationLimits limits;
+    private final Clock clock;
+
+    public EventParser() {
+        this(ValidationLimits.DEFAULTS, Clock.systemUTC());
+    }
+
+    public EventParser(ValidationLimits limits, Clock clock) {
+        this.limits = limits;
+        this.clock = clock;
+        this.mapper = EventJson.newMapper().enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+    }
+
+    public ValidationLimits limits() {
+        return limits;
+    }
+
+    public ParseResult<LlmRequest> parseRequest(byte[] json) {
+        ParseResult<JsonNode> tree = readObject(json);
+        return tree.isValid() ? parseRequest(tree.event()) : ParseResult.invalid(tree.errors());
+    }
+
+    public ParseResult<LlmResponse> parseResponse(byte[] json) {
+        ParseResult<JsonNode> tree = readObject(json);
+        return tree.isValid() ? parseResponse(tree.event()) : ParseResult.invalid(tree.errors());
+    }
+
+    /** Validates a request event already read as a JSON tree (e.g. one item of a batch). */
+    public ParseResult<LlmRequest> parseRequest(JsonNode node) {
+        if (!node.isObject()) {
+            return ParseResult.invalid(List.of(new FieldError("body", "must be a JSON object")));
+        }
+        FieldReader in = new FieldReader(node, limits, clock);
+        LlmRequest request = new LlmRequest(
+                in.requiredIdentifier("request_id"),
+                in.requiredIdentifier("tenant_id"),
+                in.requiredIdentifier("route"),
+                in.requiredIdentifier("model"),
+                in.requiredTimestamp("timestamp"),
+                in.optionalCount("prompt_tokens"),
+                in.optionalIdentifier("user_id_hash"),
+                in.optionalMetadata("metadata"));
+        return in.errors().isEmpty() ? ParseResult.valid(request) : ParseResult.invalid(in.errors());
+    }
+
+    /** Validates a response event already read as a JSON tree (e.g. one item of a batch). */
+    public ParseResult<LlmResponse> parseResponse(JsonNode node) {
+        if (!node.isObject()) {
+            return ParseResult.invalid(List.of(new FieldError("body", "must be a JSON object")));
+        }
+        FieldReader in = new FieldReader(node, limits, clock);
+        LlmResponse response = new LlmResponse(
+                in.requiredIdentifier("request_id"),
+                in.requiredTimestamp("timestamp"),
+                in.optionalDuration("latency_ms"),
+                in.optionalCount("completion_tokens"),
+                in.optionalIdentifier("finish_reason"),
+                in.optionalText("error", limits.maxErrorLength()),
+                in.optionalDuration("time_to_first_token_ms"),
+                in.optionalIdentifier("tenant_id"));
+        return in.errors().isEmpty() ? ParseResult.valid(response) : ParseResult.invalid(in.errors());
+    }
+
+    /**
+     * Reads bytes as a JSON tree under the parser's nesting and size constraints; a malformed
+     * document becomes a {@code body} error instead of an exception.
+     */
+    public ParseResult<JsonNode> readTree(byte[] json) {
+        try {
+            JsonNode node = mapper.readTree(json);
+            if (node == null || node.isMissingNode()) {
+                return ParseResult.invalid(List.of(new FieldError("body", "is empty")));
+            }
+            return ParseResult.valid(node);
+        } catch (JsonProcessingException e) {
+            return ParseResult.invalid(List.of(new FieldError("body", "malformed JSON: " + e.getOriginalMessage())));
+        } catch (IOException e) {
+            return ParseResult.invalid(List.of(new FieldError("body", "unreadable: " + e.getMessage())));
+        }
+    }
+
+    private ParseResult<JsonNode> readObject(byte[] json) {
+        ParseResult<JsonNode> tree = readTree(json);
+        if (tree.isValid() && !tree.event().isObject()) {
+            return ParseResult.invalid(List.of(new FieldError("body", "must be a JSON object")));
+        }
+        return tree;
+    }
+}

@@ -1,0 +1,24 @@
+package dev.streamlens.model;
+
+import java.util.List;
+
+/** Names of StreamLens' Kafka topics, shared by the ingest service, the job and the embedded broker. */
+public final class Topics {
+
+    /** Request events, keyed by request_id. */
+    public static final String REQUESTS = "llm.requests";
+    /** Response events, keyed by request_id. */
+    public static final String RESPONSES = "llm.responses";
+    /** Window rows (every revision), keyed by tenant|route|model, written transactionally. */
+    public static final String METRICS = "llm.metrics";
+    /** Records the job cannot parse or place, with the reason in a header. */
+    public static final String DEAD_LETTER = "llm.dead-letter";
+    /** Events later than the allowed lateness of their window. */
+    public static final String LATE_EVENTS = "llm.late-events";
+
+    /** Every topic the pipeline needs, in creation order. */
+    public static final List<String> ALL = List.of(REQUESTS, RESPONSES, METRICS, DEAD_LETTER, LATE_EVENTS);
+
+    private Topics() {
+    }
+}
