@@ -1,0 +1,46 @@
+package dev.streamlens.job;
+
+import java.util.Optional;
+import org.apache.flink.configuration.CheckpointingOptions;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.ExternalizedCheckpointRetention;
+import org.apache.flink.configuration.RestartStrategyOptions;
+import org.apache.flink.configuration.StateBackendOptions;
+import org.apache.flink.configuration.StateRecoveryOptions;
+import org.apache.flink.core.execution.CheckpointingMode;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The Flink configuration the job needs: state backend, exactly-once checkpoints, restarts, recovery. */
+public final class JobConfiguration {
+
+    private static final Logger LOG = LoggerFactory.getLogger(JobConfiguration.class);
+
+    private JobConfiguration() {
+    }
+
+    public static Configuration of(JobSettings settings) {
+        Configuration conf = new Configuration();
+        conf.set(StateBackendOptions.STATE_BACKEND, settings.stateBackend);
+        conf.set(CheckpointingOptions.INCREMENTAL_CHECKPOINTS, "rocksdb".equals(settings.stateBackend));
+        conf.set(CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");
+        conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, settings.checkpointDir);
+        conf.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, settings.checkpointInterval);
+        conf.set(CheckpointingOptions.CHECKPOINTING_CONSISTENCY_MODE, CheckpointingMode.EXACTLY_ONCE);
+        // Kept when the job is cancelled, so the next start resumes from it.
+        conf.set(CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION,
+                ExternalizedCheckpointRetention.RETAIN_ON_CANCELLATION);
+        conf.set(CheckpointingOptions.MAX_RETAINED_CHECKPOINTS, 3);
+        conf.set(RestartStrategyOptions.RESTART_STRATEGY, "exponential-delay");
+        conf.set(RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_INITIAL_BACKOFF, java.time.Duration.ofSeconds(1));
+        conf.set(RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_MAX_BACKOFF, java.time.Duration.ofSeconds(30));
+        if (settings.resumeFromLatestCheckpoint) {
+            Optional<String> latest = LatestCheckpoint.find(settings.checkpointDir);
+            latest.ifPresentOrElse(path -> {
+                LOG.info("resuming from retained checkpoint {}", path);
+                conf.set(StateRecoveryOptions.SAVEPOINT_PATH, path);
+            }, () -> LOG.info("no retained checkpoint under {}: starting fresh", settings.checkpointDir));
+        }
+        return conf;
+    }
+}

@@ -1,0 +1,107 @@
+package dev.streamlens.job;
+
+import java.io.Serializable;
+import java.time.Duration;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * The job's arguments, with the SPEC's defaults. The local stack passes its STREAMLENS_*
+ * environment variables through as these arguments; on a cluster they follow {@code flink run <jar>}.
+ */
+@Command(name = "streamlens-job", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "Joins LLM request and response events in event time and writes per-window metrics "
+                + "to PostgreSQL (llm_metrics) and Kafka (llm.metrics), exactly once.",
+        footer = "Durations are written like 250ms, 30s, 5m, 1h.")
+public class JobSettings implements Serializable {
+
+    private static final long serialVersionUID = 1L;
+
+    @Option(names = "--kafka-brokers", defaultValue = "localhost:19092", description = "Kafka bootstrap servers (default: ${DEFAULT-VALUE})")
+    public String kafkaBrokers;
+
+    @Option(names = "--jdbc-url", defaultValue = "jdbc:postgresql://localhost:15432/postgres", description = "PostgreSQL JDBC URL (default: ${DEFAULT-VALUE})")
+    public String jdbcUrl;
+
+    @Option(names = "--jdbc-user", defaultValue = "postgres", description = "PostgreSQL user (default: ${DEFAULT-VALUE})")
+    public String jdbcUser;
+
+    @Option(names = "--jdbc-password", defaultValue = "${env:STREAMLENS_JDBC_PASSWORD:-postgres}", description = "PostgreSQL password (default: $STREAMLENS_JDBC_PASSWORD or postgres)")
+    public String jdbcPassword;
+
+    @Option(names = "--window", defaultValue = "1m", converter = Durations.class, description = "tumbling window size (default: ${DEFAULT-VALUE})")
+    public Duration window;
+
+    @Option(names = "--join-timeout", defaultValue = "5m", converter = Durations.class, description = "how long a request waits for its response (default: ${DEFAULT-VALUE})")
+    public Duration joinTimeout;
+
+    @Option(names = "--out-of-orderness", defaultValue = "5s", converter = Durations.class, description = "watermark bound (default: ${DEFAULT-VALUE})")
+    public Duration outOfOrderness;
+
+    @Option(names = "--idle-timeout", defaultValue = "10s", converter = Durations.class, description = "after this long without events a partition's watermark follows the wall clock (default: ${DEFAULT-VALUE})")
+    public Duration idleTimeout;
+
+    @Option(names = "--allowed-lateness", defaultValue = "1m", converter = Durations.class, description = "late events within this still revise their window (default: ${DEFAULT-VALUE})")
+    public Duration allowedLateness;
+
+    @Option(names = "--checkpoint-interval", defaultValue = "10s", converter = Durations.class, description = "checkpoint and exactly-once commit interval (default: ${DEFAULT-VALUE})")
+    public Duration checkpointInterval;
+
+    @Option(names = "--checkpoint-dir", defaultValue = "file:///tmp/streamlens/checkpoints", description = "durable checkpoint storage URI (default: ${DEFAULT-VALUE})")
+    public String checkpointDir;
+
+    @Option(names = "--resume-from-latest-checkpoint", description = "restore from the newest retained checkpoint under --checkpoint-dir, if any (local file storage)")
+    public boolean resumeFromLatestCheckpoint;
+
+    @Option(names = "--state-backend", defaultValue = "rocksdb", description = "rocksdb or hashmap (default: ${DEFAULT-VALUE})")
+    public String stateBackend;
+
+    @Option(names = "--pricing-file", description = "price table JSON (default: the bundled table)")
+    public String pricingFile;
+
+    @Option(names = "--parallelism", defaultValue = "-1", description = "job parallelism (default: the cluster's)")
+    public int parallelism;
+
+    @Option(names = "--consumer-group", defaultValue = "streamlens-metrics-job", description = "Kafka consumer group, for offset monitoring (default: ${DEFAULT-VALUE})")
+    public String consumerGroup;
+
+    @Option(names = "--transactional-id-prefix", defaultValue = "streamlens-metrics", description = "stable prefix of the Kafka sinks' transactional ids (default: ${DEFAULT-VALUE})")
+    public String transactionalIdPrefix;
+
+    @Option(names = "--kafka-transaction-timeout", defaultValue = "5m", converter = Durations.class, description = "must stay below the broker's transaction.max.timeout.ms (default: ${DEFAULT-VALUE})")
+    public Duration kafkaTransactionTimeout;
+
+    @Option(names = "--job-name", defaultValue = "StreamLens metrics", description = "(default: ${DEFAULT-VALUE})")
+    public String jobName;
+
+    /** Fails fast on settings the pipeline cannot honour. */
+    public void validate() {
+        requirePositive("--window", window);
+        requirePositive("--join-timeout", joinTimeout);
+        requirePositive("--checkpoint-interval", checkpointInterval);
+        if (!stateBackend.equals("rocksdb") && !stateBackend.equals("hashmap")) {
+            throw new IllegalArgumentException("--state-backend must be rocksdb or hashmap, not " + stateBackend);
+        }
+        if (kafkaTransactionTimeout.compareTo(checkpointInterval) <= 0) {
+            throw new IllegalArgumentException("--kafka-transaction-timeout must exceed --checkpoint-interval");
+        }
+    }
+
+    private static void requirePositive(String name, Duration value) {
+        if (value.isZero() || value.isNegative()) {
+            throw new IllegalArgumentException(name + " must be positive");
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "kafka-brokers=" + kafkaBrokers + " jdbc-url=" + jdbcUrl + " window=" + Durations.format(window)
+                + " join-timeout=" + Durations.format(joinTimeout)
+                + " out-of-orderness=" + Durations.format(outOfOrderness)
+                + " idle-timeout=" + Durations.format(idleTimeout)
+                + " allowed-lateness=" + Durations.format(allowedLateness)
+                + " checkpoint-interval=" + Durations.format(checkpointInterval)
+                + " checkpoint-dir=" + checkpointDir + " state-backend=" + stateBackend
+                + " pricing-file=" + (pricingFile == null ? "(bundled)" : pricingFile);
+    }
+}

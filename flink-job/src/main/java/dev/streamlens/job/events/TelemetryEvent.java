@@ -1,0 +1,83 @@
+package dev.streamlens.job.events;
+
+/**
+ * A request or response event as the job carries it: the fields the metrics need, flat, as a
+ * Flink POJO (fast serialization, no Kryo). Records that failed validation travel as
+ * {@link Kind#REJECTED} with their original bytes until they are split off to the dead letter.
+ */
+public class TelemetryEvent {
+
+    public enum Kind { REQUEST, RESPONSE, REJECTED }
+
+    public Kind kind;
+    public String requestId;
+    /** Event time, epoch milliseconds. */
+    public long timestamp;
+
+    // Requests: the series, and the prompt size. Responses: tenantId only when set by the ingest service.
+    public String tenantId;
+    public String route;
+    public String model;
+    public long promptTokens;
+
+    // Responses.
+    /** NaN when the client did not send it: the join then uses response - request time. */
+    public double latencyMs = Double.NaN;
+    public long completionTokens;
+    public boolean failed;
+
+    // Rejected records.
+    public String sourceTopic;
+    public byte[] key;
+    public byte[] raw;
+    public String reason;
+
+    public TelemetryEvent() {
+    }
+
+    public static TelemetryEvent request(String requestId, long timestamp, String tenantId, String route,
+                                         String model, long promptTokens) {
+        TelemetryEvent e = new TelemetryEvent();
+        e.kind = Kind.REQUEST;
+        e.requestId = requestId;
+        e.timestamp = timestamp;
+        e.tenantId = tenantId;
+        e.route = route;
+        e.model = model;
+        e.promptTokens = promptTokens;
+        return e;
+    }
+
+    public static TelemetryEvent response(String requestId, long timestamp, double latencyMs, long completionTokens,
+                                          boolean failed, String tenantId) {
+        TelemetryEvent e = new TelemetryEvent();
+        e.kind = Kind.RESPONSE;
+        e.requestId = requestId;
+        e.timestamp = timestamp;
+        e.latencyMs = latencyMs;
+        e.completionTokens = completionTokens;
+        e.failed = failed;
+        e.tenantId = tenantId;
+        return e;
+    }
+
+    public static TelemetryEvent rejected(String sourceTopic, byte[] key, byte[] raw, long timestamp, String reason) {
+        TelemetryEvent e = new TelemetryEvent();
+        e.kind = Kind.REJECTED;
+        e.sourceTopic = sourceTopic;
+        e.key = key;
+        e.raw = raw;
+        e.timestamp = timestamp;
+        e.reason = reason;
+        return e;
+    }
+
+    public boolean isRejected() {
+        return kind == Kind.REJECTED;
+    }
+
+    @Override
+    public String toString() {
+        return kind + "(" + requestId + " @" + timestamp + (reason == null ? "" : " " + reason) + ")";
+    }
+}

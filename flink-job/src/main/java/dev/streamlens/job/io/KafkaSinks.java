@@ -1,0 +1,81 @@
+package dev.streamlens.job.io;
+
+import dev.streamlens.job.JobSettings;
+import dev.streamlens.job.events.DeadLetter;
+import dev.streamlens.job.events.LateEvent;
+import dev.streamlens.model.EventJson;
+import dev.streamlens.model.MetricsRow;
+import dev.streamlens.model.Topics;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
+import org.apache.flink.connector.kafka.sink.KafkaSink;
+import org.apache.kafka.clients.producer.ProducerRecord;
+
+/**
+ * The job's Kafka outputs, all transactional (exactly once): records become visible to
+ * {@code read_committed} readers when the checkpoint that covers them completes.
+ */
+public final class KafkaSinks {
+
+    /** Header naming why a record was dead-lettered, and where it came from. */
+    public static final String REASON_HEADER = "streamlens.reason";
+    public static final String SOURCE_TOPIC_HEADER = "streamlens.source-topic";
+
+    private KafkaSinks() {
+    }
+
+    /** Window rows on llm.metrics, keyed tenant|route|model, value the row JSON with its revision. */
+    public static KafkaSink<MetricsRow> metrics(JobSettings settings) {
+        return transactional(settings, "metrics", (KafkaRecordSerializationSchema<MetricsRow>) (row, ctx, ts) ->
+                new ProducerRecord<>(Topics.METRICS, null, row.windowEnd().toEpochMilli(),
+                        row.seriesKey().getBytes(StandardCharsets.UTF_8), EventJson.toBytes(row)));
+    }
+
+    /** Rejected and orphan records on llm.dead-letter: original key and bytes, reason in a header. */
+    public static KafkaSink<DeadLetter> deadLetters(JobSettings settings) {
+        return transactional(settings, "dead-letter", (KafkaRecordSerializationSchema<DeadLetter>) (letter, ctx, ts) -> {
+            ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(Topics.DEAD_LETTER, letter.key, letter.value);
+            record.headers().add(REASON_HEADER, letter.reason.getBytes(StandardCharsets.UTF_8));
+            record.headers().add(SOURCE_TOPIC_HEADER, letter.sourceTopic.getBytes(StandardCharsets.UTF_8));
+            return record;
+        });
+    }
+
+    /** Calls too late for their window on llm.late-events, keyed by request_id, as JSON with the reason. */
+    public static KafkaSink<LateEvent> lateEvents(JobSettings settings) {
+        return transactional(settings, "late", (KafkaRecordSerializationSchema<LateEvent>) (late, ctx, ts) -> {
+            var json = EventJson.mapper().createObjectNode();
+            json.put("request_id", late.call.requestId);
+            json.put("tenant_id", late.call.tenantId);
+            json.put("route", late.call.route);
+            json.put("model", late.call.model);
+            json.put("kind", late.call.timeout ? "timeout" : "call");
+            json.put("event_time", Instant.ofEpochMilli(late.call.eventTime).toString());
+            if (!late.call.timeout) {
+                json.put("latency_ms", late.call.latencyMs);
+                json.put("failed", late.call.failed);
+                json.put("prompt_tokens", late.call.promptTokens);
+                json.put("completion_tokens", late.call.completionTokens);
+            }
+            json.put("reason", late.reason);
+            return new ProducerRecord<>(Topics.LATE_EVENTS, late.call.requestId.getBytes(StandardCharsets.UTF_8),
+                    json.toString().getBytes(StandardCharsets.UTF_8));
+        });
+    }
+
+    private static <T> KafkaSink<T> transactional(JobSettings settings, String name,
+                                                  KafkaRecordSerializationSchema<T> serializer) {
+        return KafkaSink.<T>builder()
+                .setBootstrapServers(settings.kafkaBrokers)
+                .setRecordSerializer(serializer)
+                .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
+                // Stable across restarts, distinct per sink: Kafka fences a restored job's zombies by it.
+                .setTransactionalIdPrefix(settings.transactionalIdPrefix + "-" + name)
+                // The client default (1 h) exceeds a default broker's transaction.max.timeout.ms (15 min).
+                .setProperty("transaction.timeout.ms", Long.toString(settings.kafkaTransactionTimeout.toMillis()))
+                .setProperty("acks", "all")
+                .build();
+    }
+}

@@ -1,0 +1,26 @@
+package dev.streamlens.job.io;
+
+import dev.streamlens.job.events.EventDecoder;
+import dev.streamlens.job.events.TelemetryEvent;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.connector.kafka.source.reader.deserializer.KafkaRecordDeserializationSchema;
+import org.apache.flink.util.Collector;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+
+/** Kafka record → {@link TelemetryEvent}; bad records become rejected events, never exceptions. */
+public final class TelemetryDeserializer implements KafkaRecordDeserializationSchema<TelemetryEvent> {
+
+    private static final long serialVersionUID = 1L;
+
+    private final EventDecoder decoder = new EventDecoder();
+
+    @Override
+    public void deserialize(ConsumerRecord<byte[], byte[]> record, Collector<TelemetryEvent> out) {
+        out.collect(decoder.decode(record.topic(), record.key(), record.value(), record.timestamp()));
+    }
+
+    @Override
+    public TypeInformation<TelemetryEvent> getProducedType() {
+        return TypeInformation.of(TelemetryEvent.class);
+    }
+}

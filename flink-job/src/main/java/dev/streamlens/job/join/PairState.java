@@ -1,0 +1,28 @@
+package dev.streamlens.job.join;
+
+import dev.streamlens.job.events.TelemetryEvent;
+
+/**
+ * Everything the join keeps for one request_id, in one state value so each event costs one read
+ * and at most one write.
+ */
+public class PairState {
+
+    public enum Status { WAITING, JOINED, TIMED_OUT }
+
+    /** WAITING until the pair is emitted or the request times out. */
+    public Status status = Status.WAITING;
+    /** The request, while it waits for its response; dropped once joined to keep the state small. */
+    public TelemetryEvent request;
+    /** Event time of the request, kept after the request itself is dropped (Long.MIN_VALUE: none yet). */
+    public long requestTimestamp = Long.MIN_VALUE;
+    /** A response that arrived before its request. */
+    public TelemetryEvent pendingResponse;
+
+    public PairState() {
+    }
+
+    public boolean hasRequest() {
+        return requestTimestamp != Long.MIN_VALUE;
+    }
+}

@@ -1,0 +1,201 @@
+package dev.streamlens.job.join;
+
+import dev.streamlens.job.events.DeadLetter;
+import dev.streamlens.job.events.JoinedCall;
+import dev.streamlens.job.events.TelemetryEvent;
+import dev.streamlens.job.window.WindowMath;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Objects;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.streaming.api.functions.co.KeyedCoProcessFunction;
+import org.apache.flink.util.Collector;
+import org.apache.flink.util.OutputTag;
+
+/**
+ * Joins a request and its response, keyed by request_id, in event time — whichever arrives
+ * first (SPEC rules 1, 2 and 4):
+ * <ul>
+ *   <li>a response joins when its timestamp lies in [request − 5 s, request + join timeout];</li>
+ *   <li>a repeated request or response is counted once;</li>
+ *   <li>a request still waiting when the watermark passes request + join timeout becomes a
+ *       timeout at that instant;</li>
+ *   <li>a response that finds no request in time is an orphan: counted and dead-lettered;</li>
+ *   <li>a response for a request that already timed out is late: counted and sent to the
+ *       late-events output;</li>
+ *   <li>with API keys on, a response carries its tenant and joins only a request of that tenant.</li>
+ * </ul>
+ * State for a request_id is removed once it can no longer change any output: when the window
+ * that would count a repeated request's timeout is closed for good (end of the deadline's window
+ * plus allowed lateness), or, for an orphan response, when no request can still match it.
+ */
+public class RequestResponseJoin extends KeyedCoProcessFunction<String, TelemetryEvent, TelemetryEvent, JoinedCall> {
+
+    private static final long serialVersionUID = 1L;
+
+    /** A response may carry a timestamp up to this much before its request (clock skew). */
+    public static final Duration EARLY_RESPONSE_TOLERANCE = Duration.ofSeconds(5);
+
+    public static final OutputTag<DeadLetter> ORPHANS = new OutputTag<>("orphan-responses") { };
+    public static final OutputTag<JoinedCall> LATE_RESPONSES = new OutputTag<>("responses-after-timeout") { };
+
+    private final long joinTimeoutMs;
+    private final long allowedLatenessMs;
+    private final long windowMs;
+    private final long earlyToleranceMs = EARLY_RESPONSE_TOLERANCE.toMillis();
+
+    private transient ValueState<PairState> pairs;
+    private transient Counter duplicates;
+    private transient Counter orphans;
+    private transient Counter lateResponses;
+    private transient Counter timeouts;
+
+    public RequestResponseJoin(Duration joinTimeout, Duration allowedLateness, Duration window) {
+        this.joinTimeoutMs = joinTimeout.toMillis();
+        this.allowedLatenessMs = allowedLateness.toMillis();
+        this.windowMs = window.toMillis();
+    }
+
+    @Override
+    public void open(OpenContext openContext) {
+        pairs = getRuntimeContext().getState(new ValueStateDescriptor<>("pair", PairState.class));
+        var metrics = getRuntimeContext().getMetricGroup();
+        duplicates = metrics.counter("streamlens_duplicate_events");
+        orphans = metrics.counter("streamlens_orphan_responses");
+        lateResponses = metrics.counter("streamlens_late_responses_after_timeout");
+        timeouts = metrics.counter("streamlens_timeouts");
+    }
+
+    @Override
+    public void processElement1(TelemetryEvent request, Context ctx, Collector<JoinedCall> out) throws Exception {
+        PairState pair = pairs.value();
+        if (pair == null) {
+            pair = new PairState();
+        } else if (pair.hasRequest()) {
+            duplicates.inc();
+            return;
+        }
+        pair.request = request;
+        pair.requestTimestamp = request.timestamp;
+        ctx.timerService().registerEventTimeTimer(deadline(pair));
+
+        TelemetryEvent response = pair.pendingResponse;
+        pair.pendingResponse = null;
+        if (response != null) {
+            String mismatch = mismatch(request, response);
+            if (mismatch == null) {
+                out.collect(JoinedCall.completed(request, response));
+                markJoined(pair);
+            } else {
+                orphan(ctx, response, mismatch);
+            }
+        }
+        pairs.update(pair);
+    }
+
+    @Override
+    public void processElement2(TelemetryEvent response, Context ctx, Collector<JoinedCall> out) throws Exception {
+        PairState pair = pairs.value();
+        if (pair == null) {
+            pair = new PairState();
+        }
+        if (!pair.hasRequest()) {
+            if (pair.pendingResponse != null) {
+                duplicates.inc();
+                return;
+            }
+            pair.pendingResponse = response;
+            ctx.timerService().registerEventTimeTimer(orphanDeadline(response));
+            pairs.update(pair);
+            return;
+        }
+        switch (pair.status) {
+            case JOINED -> duplicates.inc();
+            case TIMED_OUT -> {
+                lateResponses.inc();
+                ctx.output(LATE_RESPONSES, JoinedCall.completed(pair.request, response));
+            }
+            case WAITING -> {
+                String mismatch = mismatch(pair.request, response);
+                if (mismatch == null) {
+                    out.collect(JoinedCall.completed(pair.request, response));
+                    markJoined(pair);
+                    pairs.update(pair);
+                } else {
+                    orphan(ctx, response, mismatch);
+                }
+            }
+        }
+    }
+
+    @Override
+    public void onTimer(long timestamp, OnTimerContext ctx, Collector<JoinedCall> out) throws Exception {
+        PairState pair = pairs.value();
+        if (pair == null) {
+            return;
+        }
+        if (!pair.hasRequest()) {
+            // Only an orphan timer can find no request: nobody can match this response any more.
+            if (pair.pendingResponse != null && timestamp >= orphanDeadline(pair.pendingResponse)) {
+                orphan(ctx, pair.pendingResponse, "no request with this request_id within the join interval");
+                pairs.clear();
+            }
+            return;
+        }
+        long deadline = deadline(pair);
+        if (timestamp == deadline) {
+            if (pair.status == PairState.Status.WAITING) {
+                out.collect(JoinedCall.timedOut(pair.request, deadline));
+                timeouts.inc();
+                pair.status = PairState.Status.TIMED_OUT;
+                pairs.update(pair);
+            }
+            ctx.timerService().registerEventTimeTimer(cleanupTime(pair));
+        }
+        if (timestamp >= cleanupTime(pair)) {
+            pairs.clear();
+        }
+    }
+
+    /** Null when the response may join the request, else why it may not. */
+    private String mismatch(TelemetryEvent request, TelemetryEvent response) {
+        if (response.tenantId != null && !Objects.equals(response.tenantId, request.tenantId)) {
+            return "response tenant does not match the request's tenant";
+        }
+        long offset = response.timestamp - request.timestamp;
+        if (offset < -earlyToleranceMs || offset > joinTimeoutMs) {
+            return "response timestamp " + Instant.ofEpochMilli(response.timestamp)
+                    + " lies outside the join interval of its request at " + Instant.ofEpochMilli(request.timestamp);
+        }
+        return null;
+    }
+
+    private static void markJoined(PairState pair) {
+        pair.status = PairState.Status.JOINED;
+        pair.request = null;
+    }
+
+    private void orphan(Context ctx, TelemetryEvent response, String reason) {
+        orphans.inc();
+        ctx.output(ORPHANS, new DeadLetter(dev.streamlens.model.Topics.RESPONSES,
+                response.requestId.getBytes(StandardCharsets.UTF_8), OrphanJson.of(response), "orphan response: " + reason));
+    }
+
+    private long deadline(PairState pair) {
+        return pair.requestTimestamp + joinTimeoutMs;
+    }
+
+    /** A repeated request after this instant could only produce a timeout in a window closed for good. */
+    private long cleanupTime(PairState pair) {
+        return WindowMath.windowEnd(deadline(pair), windowMs) + allowedLatenessMs;
+    }
+
+    /** The last event time at which a (possibly late) request could still match this response. */
+    private long orphanDeadline(TelemetryEvent response) {
+        return response.timestamp + earlyToleranceMs + allowedLatenessMs;
+    }
+}

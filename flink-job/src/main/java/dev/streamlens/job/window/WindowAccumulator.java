@@ -1,0 +1,73 @@
+package dev.streamlens.job.window;
+
+import dev.streamlens.job.events.JoinedCall;
+import dev.streamlens.model.LatencySketch;
+
+/**
+ * The running totals of one window: counts and sums, and a latency sketch — never the raw
+ * latencies — so a window's state stays bounded (a few KiB at most) whatever its traffic.
+ * Serialized by {@link WindowAccumulatorSerializer}.
+ */
+public final class WindowAccumulator {
+
+    long requests;
+    long errors;
+    long timeouts;
+    long promptTokens;
+    long completionTokens;
+    double latencySumMs;
+    LatencySketch latencies;
+
+    public WindowAccumulator() {
+        this.latencies = LatencySketch.create();
+    }
+
+    WindowAccumulator(long requests, long errors, long timeouts, long promptTokens, long completionTokens,
+                      double latencySumMs, LatencySketch latencies) {
+        this.requests = requests;
+        this.errors = errors;
+        this.timeouts = timeouts;
+        this.promptTokens = promptTokens;
+        this.completionTokens = completionTokens;
+        this.latencySumMs = latencySumMs;
+        this.latencies = latencies;
+    }
+
+    public void add(JoinedCall call) {
+        if (call.timeout) {
+            timeouts++;
+            return;
+        }
+        requests++;
+        if (call.failed) {
+            errors++;
+        }
+        promptTokens += call.promptTokens;
+        completionTokens += call.completionTokens;
+        latencySumMs += call.latencyMs;
+        latencies.add(call.latencyMs);
+    }
+
+    public void merge(WindowAccumulator other) {
+        requests += other.requests;
+        errors += other.errors;
+        timeouts += other.timeouts;
+        promptTokens += other.promptTokens;
+        completionTokens += other.completionTokens;
+        latencySumMs += other.latencySumMs;
+        latencies.merge(other.latencies);
+    }
+
+    public long requests() {
+        return requests;
+    }
+
+    public long timeouts() {
+        return timeouts;
+    }
+
+    WindowAccumulator copy() {
+        return new WindowAccumulator(requests, errors, timeouts, promptTokens, completionTokens, latencySumMs,
+                latencies.copy());
+    }
+}

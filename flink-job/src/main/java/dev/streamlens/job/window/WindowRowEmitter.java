@@ -1,0 +1,72 @@
+package dev.streamlens.job.window;
+
+import dev.streamlens.model.MetricsRow;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.java.tuple.Tuple3;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.streaming.api.functions.windowing.ProcessWindowFunction;
+import org.apache.flink.streaming.api.windowing.windows.TimeWindow;
+import org.apache.flink.util.Collector;
+
+/**
+ * Emits a window's full values each time it fires: first when the watermark passes its end
+ * (revision 1), then once per late event within the allowed lateness (revision 2, 3, ...).
+ * The revision lives in per-window state, so it survives a restore and replays identically.
+ */
+public final class WindowRowEmitter
+        extends ProcessWindowFunction<WindowAccumulator, MetricsRow, Tuple3<String, String, String>, TimeWindow> {
+
+    private static final long serialVersionUID = 1L;
+
+    private static final ValueStateDescriptor<Integer> REVISION = new ValueStateDescriptor<>("revision", Integer.class);
+    private static final ValueStateDescriptor<Long> UNPRICED_COUNTED =
+            new ValueStateDescriptor<>("unpriced-counted", Long.class);
+
+    private final PriceTable prices;
+    private transient Counter unpriced;
+    private transient Counter revisions;
+
+    /** The price table is loaded once, where the job is built, and shipped with the function. */
+    public WindowRowEmitter(PriceTable prices) {
+        this.prices = prices;
+    }
+
+    @Override
+    public void open(OpenContext openContext) {
+        unpriced = getRuntimeContext().getMetricGroup().counter("streamlens_unpriced_requests");
+        revisions = getRuntimeContext().getMetricGroup().counter("streamlens_late_revisions");
+    }
+
+    @Override
+    public void process(Tuple3<String, String, String> series, Context ctx, Iterable<WindowAccumulator> accumulators,
+                        Collector<MetricsRow> out) throws Exception {
+        WindowAccumulator acc = accumulators.iterator().next();
+        ValueState<Integer> revisionState = ctx.windowState().getState(REVISION);
+        int revision = revisionState.value() == null ? 1 : revisionState.value() + 1;
+        revisionState.update(revision);
+        if (revision > 1) {
+            revisions.inc();
+        }
+
+        TimeWindow window = ctx.window();
+        MetricsRow row = MetricsRows.of(series.f0, series.f1, series.f2, window.getStart(), window.getEnd(), acc,
+                prices.priceOf(series.f2), revision);
+
+        // Count each unpriced call once, however many revisions its window gets.
+        ValueState<Long> counted = ctx.windowState().getState(UNPRICED_COUNTED);
+        long before = counted.value() == null ? 0 : counted.value();
+        if (row.unpricedRequests() > before) {
+            unpriced.inc(row.unpricedRequests() - before);
+            counted.update(row.unpricedRequests());
+        }
+        out.collect(row);
+    }
+
+    @Override
+    public void clear(Context ctx) {
+        ctx.windowState().getState(REVISION).clear();
+        ctx.windowState().getState(UNPRICED_COUNTED).clear();
+    }
+}
