@@ -1,0 +1,224 @@
+package dev.streamlens.job.join;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.streamlens.job.events.DeadLetter;
+import dev.streamlens.job.events.JoinedCall;
+import dev.streamlens.job.events.TelemetryEvent;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.stream.Collectors;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.streaming.api.watermark.Watermark;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.util.KeyedTwoInputStreamOperatorTestHarness;
+import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The join operator on Flink's test harness: every arrival order, bounds, duplicates, timeouts, orphans, cleanup. */
+class RequestResponseJoinTest {
+
+    private static final long T = Duration.ofMinutes(5).toMillis();
+    private static final long LATENESS = Duration.ofMinutes(1).toMillis();
+    private static final long WINDOW = Duration.ofMinutes(1).toMillis();
+    private static final long T0 = Instant.parse("2025-11-20T10:00:30Z").toEpochMilli();
+
+    private KeyedTwoInputStreamOperatorTestHarness<String, TelemetryEvent, TelemetryEvent, JoinedCall> harness;
+
+    @BeforeEach
+    void open() throws Exception {
+        harness = ProcessFunctionTestHarnesses.forKeyedCoProcessFunction(
+                new RequestResponseJoin(Duration.ofMillis(T), Duration.ofMillis(LATENESS), Duration.ofMillis(WINDOW)),
+                e -> e.requestId, e -> e.requestId, Types.STRING);
+    }
+
+    @AfterEach
+    void close() throws Exception {
+        harness.close();
+    }
+
+    @Test
+    void requestThenResponseJoinsAtTheResponseTime() throws Exception {
+        request("r1", T0, 100);
+        response("r1", T0 + 1200, 1200.0, 250, false);
+
+        assertThat(harness.extractOutputValues()).singleElement().satisfies(call -> {
+            assertThat(call.timeout).isFalse();
+            assertThat(call.eventTime).isEqualTo(T0 + 1200);
+            assertThat(call.latencyMs).isEqualTo(1200.0);
+            assertThat(call.promptTokens).isEqualTo(100);
+            assertThat(call.completionTokens).isEqualTo(250);
+            assertThat(call.tenantId + "|" + call.route + "|" + call.model).isEqualTo("acme|chat|gpt-4");
+        });
+        assertStateEmptiedAfterEverything();
+    }
+
+    @Test
+    void responseThenRequestJoinsToo() throws Exception {
+        response("r1", T0 + 800, 800.0, 10, true);
+        request("r1", T0, 5);
+
+        assertThat(harness.extractOutputValues()).singleElement().satisfies(call -> {
+            assertThat(call.eventTime).isEqualTo(T0 + 800);
+            assertThat(call.failed).isTrue();
+        });
+        assertThat(orphans()).isEmpty();
+        assertStateEmptiedAfterEverything();
+    }
+
+    @Test
+    void duplicatesOnBothSidesCountOnce() throws Exception {
+        response("r1", T0 + 500, 500.0, 1, false);
+        response("r1", T0 + 500, 500.0, 1, false);
+        request("r1", T0, 1);
+        request("r1", T0, 1);
+        response("r1", T0 + 500, 500.0, 1, false);
+
+        request("r2", T0, 1);
+        request("r2", T0, 1);
+        response("r2", T0 + 900, 900.0, 1, false);
+        response("r2", T0 + 900, 900.0, 1, false);
+
+        assertThat(harness.extractOutputValues()).extracting(c -> c.requestId).containsExactly("r1", "r2");
+        harness.processBothWatermarks(new Watermark(Long.MAX_VALUE));
+        assertThat(harness.extractOutputValues()).noneMatch(c -> c.timeout);
+        assertThat(orphans()).isEmpty();
+        assertStateEmptiedAfterEverything();
+    }
+
+    @Test
+    void responseJustInsideEachBoundJoins() throws Exception {
+        request("early", T0, 1);
+        response("early", T0 - 5000, 1.0, 1, false);
+        request("late", T0, 1);
+        response("late", T0 + T, 1.0, 1, false);
+
+        assertThat(harness.extractOutputValues()).extracting(c -> c.requestId).containsExactly("early", "late");
+        assertStateEmptiedAfterEverything();
+    }
+
+    @Test
+    void responseJustOutsideEachBoundIsAnOrphanAndTheRequestTimesOut() throws Exception {
+        request("early", T0, 1);
+        response("early", T0 - 5001, 1.0, 1, false);
+        response("late", T0 + T + 1, 1.0, 1, false);
+        request("late", T0, 1);
+
+        assertThat(harness.extractOutputValues()).isEmpty();
+        assertThat(orphans()).extracting(d -> new String(d.key, StandardCharsets.UTF_8))
+                .containsExactlyInAnyOrder("early", "late");
+        assertThat(orphans()).allMatch(d -> d.reason.contains("outside the join interval"));
+
+        harness.processBothWatermarks(new Watermark(T0 + T));
+        assertThat(harness.extractOutputValues()).extracting(c -> c.requestId + ":" + c.timeout + "@" + c.eventTime)
+                .containsExactlyInAnyOrder("early:true@" + (T0 + T), "late:true@" + (T0 + T));
+        assertStateEmptiedAfterEverything();
+    }
+
+    @Test
+    void unansweredRequestTimesOutExactlyAtItsDeadline() throws Exception {
+        request("r1", T0, 42);
+        harness.processBothWatermarks(new Watermark(T0 + T - 1));
+        assertThat(harness.extractOutputValues()).isEmpty();
+
+        harness.processBothWatermarks(new Watermark(T0 + T));
+        assertThat(harness.extractOutputValues()).singleElement().satisfies(call -> {
+            assertThat(call.timeout).isTrue();
+            assertThat(call.eventTime).isEqualTo(T0 + T);
+        });
+        assertStateEmptiedAfterEverything();
+    }
+
+    @Test
+    void responseAfterTheTimeoutIsLateNotJoined() throws Exception {
+        request("r1", T0, 1);
+        harness.processBothWatermarks(new Watermark(T0 + T));
+        response("r1", T0 + T - 10, 1.0, 1, false);
+
+        assertThat(harness.extractOutputValues()).singleElement().satisfies(c -> assertThat(c.timeout).isTrue());
+        assertThat(harness.getSideOutput(RequestResponseJoin.LATE_RESPONSES))
+                .extracting(r -> r.getValue().requestId).containsExactly("r1");
+        assertStateEmptiedAfterEverything();
+    }
+
+    @Test
+    void responseWithoutRequestIsAnOrphanOnceNoRequestCanMatch() throws Exception {
+        response("lonely", T0, 1.0, 1, false);
+        harness.processBothWatermarks(new Watermark(T0 + 5000 + LATENESS - 1));
+        assertThat(orphans()).isEmpty();
+
+        harness.processBothWatermarks(new Watermark(T0 + 5000 + LATENESS));
+        assertThat(orphans()).singleElement().satisfies(d -> {
+            assertThat(d.reason).contains("no request");
+            assertThat(new String(d.value, StandardCharsets.UTF_8)).contains("\"request_id\":\"lonely\"");
+        });
+        assertThat(harness.numKeyedStateEntries()).isZero();
+    }
+
+    @Test
+    void lateRequestWithinTheOrphanDeadlineStillJoins() throws Exception {
+        response("r1", T0 + 1000, 1000.0, 1, false);
+        harness.processBothWatermarks(new Watermark(T0 + 30_000));  // the request is now behind the watermark
+        request("r1", T0, 1);
+
+        assertThat(harness.extractOutputValues()).singleElement().satisfies(c -> assertThat(c.timeout).isFalse());
+        assertStateEmptiedAfterEverything();
+    }
+
+    @Test
+    void responseOfAnotherTenantDoesNotJoin() throws Exception {
+        request("r1", T0, 1);
+        TelemetryEvent forged = TelemetryEvent.response("r1", T0 + 100, 100.0, 1, false, "intruder");
+        harness.processElement2(new StreamRecord<>(forged, forged.timestamp));
+        TelemetryEvent own = TelemetryEvent.response("r1", T0 + 200, 200.0, 1, false, "acme");
+        harness.processElement2(new StreamRecord<>(own, own.timestamp));
+
+        assertThat(harness.extractOutputValues()).singleElement().satisfies(c -> assertThat(c.latencyMs).isEqualTo(200.0));
+        assertThat(orphans()).singleElement().satisfies(d -> assertThat(d.reason).contains("tenant"));
+    }
+
+    @Test
+    void missingLatencyIsTheTimeBetweenTheEvents() throws Exception {
+        request("r1", T0, 1);
+        response("r1", T0 + 2345, Double.NaN, 1, false);
+        assertThat(harness.extractOutputValues()).singleElement().satisfies(c -> assertThat(c.latencyMs).isEqualTo(2345.0));
+    }
+
+    @Test
+    void repeatedRequestAfterCleanupCannotReviveItsWindow() throws Exception {
+        request("r1", T0, 1);
+        response("r1", T0 + 100, 100.0, 1, false);
+        long deadlineWindowEnd = (T0 + T) - Math.floorMod(T0 + T, WINDOW) + WINDOW;
+        harness.processBothWatermarks(new Watermark(deadlineWindowEnd + LATENESS - 1));
+        assertThat(harness.numKeyedStateEntries()).isEqualTo(1);  // still deduplicating
+        request("r1", T0, 1);
+        assertThat(harness.extractOutputValues()).hasSize(1);
+        harness.processBothWatermarks(new Watermark(deadlineWindowEnd + LATENESS));
+        assertThat(harness.numKeyedStateEntries()).isZero();
+    }
+
+    private void assertStateEmptiedAfterEverything() throws Exception {
+        harness.processBothWatermarks(new Watermark(Long.MAX_VALUE));
+        assertThat(harness.numKeyedStateEntries()).as("keys left in state").isZero();
+        assertThat(harness.numEventTimeTimers()).as("timers left").isZero();
+    }
+
+    private void request(String id, long ts, long promptTokens) throws Exception {
+        TelemetryEvent e = TelemetryEvent.request(id, ts, "acme", "chat", "gpt-4", promptTokens);
+        harness.processElement1(new StreamRecord<>(e, ts));
+    }
+
+    private void response(String id, long ts, double latency, long completionTokens, boolean failed) throws Exception {
+        TelemetryEvent e = TelemetryEvent.response(id, ts, latency, completionTokens, failed, null);
+        harness.processElement2(new StreamRecord<>(e, ts));
+    }
+
+    private List<DeadLetter> orphans() {
+        var side = harness.getSideOutput(RequestResponseJoin.ORPHANS);
+        return side == null ? List.of() : side.stream().map(StreamRecord::getValue).collect(Collectors.toList());
+    }
+}

@@ -1,0 +1,170 @@
+package dev.streamlens.job.window;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import dev.streamlens.job.events.JoinedCall;
+import dev.streamlens.job.events.TelemetryEvent;
+import dev.streamlens.model.LatencySketch;
+import dev.streamlens.model.MetricsRow;
+import java.math.BigDecimal;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.List;
+import org.apache.flink.api.common.ExecutionConfig;
+import org.apache.flink.api.common.typeinfo.TypeHint;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.java.tuple.Tuple3;
+import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
+import org.apache.flink.streaming.api.watermark.Watermark;
+import org.apache.flink.streaming.api.windowing.triggers.EventTimeTrigger;
+import org.apache.flink.streaming.api.windowing.windows.TimeWindow;
+import org.apache.flink.streaming.runtime.operators.windowing.WindowOperatorBuilder;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.apache.flink.util.OutputTag;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The window operator as the pipeline builds it: values, cost, revisions on late data, late side output, cleanup. */
+class WindowAggregationTest {
+
+    private static final long W0 = Instant.parse("2025-11-20T10:00:00Z").toEpochMilli();
+    private static final long MINUTE = 60_000;
+    private static final long LATENESS = 60_000;
+    private static final OutputTag<JoinedCall> LATE = new OutputTag<>("late") { };
+    private static final PriceTable PRICES = PriceTable.parse(
+            "{\"models\": {\"gpt-4o\": {\"input_per_million\": 2.5, \"output_per_million\": 10.0}}}".getBytes(), "test");
+
+    private KeyedOneInputStreamOperatorTestHarness<Tuple3<String, String, String>, JoinedCall, MetricsRow> harness;
+
+    @BeforeEach
+    void open() throws Exception {
+        TypeInformation<Tuple3<String, String, String>> keyType = TypeInformation.of(new TypeHint<>() { });
+        WindowOperatorBuilder<JoinedCall, Tuple3<String, String, String>, TimeWindow> builder =
+                new WindowOperatorBuilder<>(CallWindows.of(Duration.ofMillis(MINUTE)), EventTimeTrigger.create(),
+                        new ExecutionConfig(), TypeInformation.of(JoinedCall.class), new SeriesKey(), keyType);
+        builder.allowedLateness(Duration.ofMillis(LATENESS));
+        builder.sideOutputLateData(LATE);
+        OneInputStreamOperator<JoinedCall, MetricsRow> operator =
+                builder.aggregate(new CallAggregate(), new WindowRowEmitter(PRICES), WindowAccumulatorTypeInfo.INSTANCE);
+        harness = new KeyedOneInputStreamOperatorTestHarness<>(operator, new SeriesKey(), keyType);
+        harness.open();
+    }
+
+    @AfterEach
+    void close() throws Exception {
+        harness.close();
+    }
+
+    @Test
+    void firesFullValuesWhenTheWatermarkPassesTheEnd() throws Exception {
+        double[] latencies = {100, 200, 300, 400, 1000};
+        for (int i = 0; i < latencies.length; i++) {
+            add(call("gpt-4o-2024-08-06", W0 + 1000 * i, latencies[i], 100, 200, i == 4));
+        }
+        add(timeout("gpt-4o-2024-08-06", W0 + 59_999));
+        harness.processWatermark(new Watermark(W0 + MINUTE - 2));
+        assertThat(harness.extractOutputValues()).isEmpty();
+
+        harness.processWatermark(new Watermark(W0 + MINUTE - 1));
+        MetricsRow row = single();
+        assertThat(row.windowStart()).isEqualTo(Instant.ofEpochMilli(W0));
+        assertThat(row.windowEnd()).isEqualTo(Instant.ofEpochMilli(W0 + MINUTE));
+        assertThat(row.requests()).isEqualTo(5);
+        assertThat(row.errors()).isEqualTo(1);
+        assertThat(row.timeouts()).isEqualTo(1);
+        assertThat(row.avgLatencyMs()).isCloseTo(400.0, within(1e-9));
+        assertThat(row.avgPromptTokens()).isEqualTo(100.0);
+        assertThat(row.avgCompletionTokens()).isEqualTo(200.0);
+        assertThat(row.totalPromptTokens()).isEqualTo(500);
+        assertThat(row.totalCompletionTokens()).isEqualTo(1000);
+        // 500 x 2.5 + 1000 x 10.0 USD per million tokens, priced by the longest prefix gpt-4o
+        assertThat(row.estimatedCostUsd()).isEqualByComparingTo(new BigDecimal("0.01125"));
+        assertThat(row.unpricedRequests()).isZero();
+        assertThat(row.p50LatencyMs()).isCloseTo(300.0, within(3.0));
+        assertThat(row.p95LatencyMs()).isCloseTo(1000.0, within(10.0));
+        assertThat(row.p99LatencyMs()).isCloseTo(1000.0, within(10.0));
+        assertThat(LatencySketch.decode(row.latencySketch()).count()).isEqualTo(5);
+        assertThat(row.revision()).isEqualTo(1);
+    }
+
+    @Test
+    void unknownModelsCostNothingAndAreCountedAsUnpriced() throws Exception {
+        add(call("in-house-llm", W0, 10, 1000, 1000, false));
+        add(call("in-house-llm", W0 + 1, 10, 1000, 1000, false));
+        harness.processWatermark(new Watermark(W0 + MINUTE));
+        MetricsRow row = single();
+        assertThat(row.estimatedCostUsd()).isEqualByComparingTo(BigDecimal.ZERO);
+        assertThat(row.unpricedRequests()).isEqualTo(2);
+    }
+
+    @Test
+    void windowWithOnlyTimeoutsHasNoAverages() throws Exception {
+        add(timeout("gpt-4o", W0 + 10));
+        harness.processWatermark(new Watermark(W0 + MINUTE));
+        MetricsRow row = single();
+        assertThat(row.requests()).isZero();
+        assertThat(row.timeouts()).isEqualTo(1);
+        assertThat(row.avgLatencyMs()).isNull();
+        assertThat(row.p95LatencyMs()).isNull();
+        assertThat(row.latencySketch()).isNull();
+    }
+
+    @Test
+    void lateEventsWithinTheLatenessReviseTheWindowAndLaterOnesGoToTheSide() throws Exception {
+        add(call("gpt-4o", W0 + 5, 100, 1, 1, false));
+        harness.processWatermark(new Watermark(W0 + MINUTE + 10));
+        add(call("gpt-4o", W0 + 6, 300, 1, 1, true));          // late, within the lateness
+        harness.processWatermark(new Watermark(W0 + MINUTE - 1 + LATENESS));
+        add(call("gpt-4o", W0 + 7, 500, 1, 1, false));          // beyond the lateness
+
+        List<MetricsRow> rows = harness.extractOutputValues();
+        assertThat(rows).extracting(MetricsRow::revision).containsExactly(1, 2);
+        assertThat(rows.get(0).requests()).isEqualTo(1);
+        assertThat(rows.get(1).requests()).isEqualTo(2);
+        assertThat(rows.get(1).errors()).isEqualTo(1);
+        assertThat(rows.get(1).avgLatencyMs()).isEqualTo(200.0);
+        assertThat(harness.getSideOutput(LATE)).extracting(r -> r.getValue().latencyMs).containsExactly(500.0);
+        assertThat(harness.numKeyedStateEntries()).as("window state purged after its lateness").isZero();
+    }
+
+    @Test
+    void percentilesStayWithinOnePercentOfTheExactNearestRank() throws Exception {
+        double[] latencies = new java.util.Random(7).doubles(999, 1, 30_000).toArray();
+        for (double latency : latencies) {
+            add(call("gpt-4o", W0 + 100, latency, 1, 1, false));
+        }
+        harness.processWatermark(new Watermark(W0 + MINUTE));
+        MetricsRow row = single();
+        double[] sorted = latencies.clone();
+        Arrays.sort(sorted);
+        // nearest rank: the ceil(q * n)-th smallest; 999 values: ranks 500, 950 (949.05 -> 950), 990 (989.01 -> 990)
+        assertThat(row.p50LatencyMs()).isCloseTo(sorted[499], within(sorted[499] * 0.01));
+        assertThat(row.p95LatencyMs()).isCloseTo(sorted[949], within(sorted[949] * 0.01));
+        assertThat(row.p99LatencyMs()).isCloseTo(sorted[989], within(sorted[989] * 0.01));
+    }
+
+    private MetricsRow single() {
+        List<MetricsRow> rows = harness.extractOutputValues();
+        assertThat(rows).hasSize(1);
+        return rows.get(0);
+    }
+
+    private void add(JoinedCall call) throws Exception {
+        harness.processElement(new StreamRecord<>(call, call.eventTime));
+    }
+
+    private static JoinedCall call(String model, long responseTs, double latency, long prompt, long completion,
+                                   boolean failed) {
+        TelemetryEvent request = TelemetryEvent.request("id", responseTs - (long) latency, "acme", "chat", model, prompt);
+        TelemetryEvent response = TelemetryEvent.response("id", responseTs, latency, completion, failed, null);
+        return JoinedCall.completed(request, response);
+    }
+
+    private static JoinedCall timeout(String model, long deadline) {
+        return JoinedCall.timedOut(TelemetryEvent.request("t", deadline - 300_000, "acme", "chat", model, 5), deadline);
+    }
+}
