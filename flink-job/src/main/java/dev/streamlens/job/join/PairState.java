@@ -18,6 +18,8 @@ public class PairState {
     public long requestTimestamp = Long.MIN_VALUE;
     /** A response that arrived before its request. */
     public TelemetryEvent pendingResponse;
+    /** Timestamp of the last response refused for this request, so its retries are not dead-lettered twice. */
+    public long refusedResponseTimestamp = Long.MIN_VALUE;
 
     public PairState() {
     }

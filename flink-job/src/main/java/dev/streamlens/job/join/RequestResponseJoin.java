@@ -91,7 +91,7 @@ public class RequestResponseJoin extends KeyedCoProcessFunction<String, Telemetr
                 out.collect(JoinedCall.completed(request, response));
                 markJoined(pair);
             } else {
-                orphan(ctx, response, mismatch);
+                refuse(ctx, pair, response, mismatch);
             }
         }
         pairs.update(pair);
@@ -120,14 +120,18 @@ public class RequestResponseJoin extends KeyedCoProcessFunction<String, Telemetr
                 ctx.output(LATE_RESPONSES, JoinedCall.completed(pair.request, response));
             }
             case WAITING -> {
+                if (response.timestamp == pair.refusedResponseTimestamp) {
+                    duplicates.inc();
+                    return;
+                }
                 String mismatch = mismatch(pair.request, response);
                 if (mismatch == null) {
                     out.collect(JoinedCall.completed(pair.request, response));
                     markJoined(pair);
-                    pairs.update(pair);
                 } else {
-                    orphan(ctx, response, mismatch);
+                    refuse(ctx, pair, response, mismatch);
                 }
+                pairs.update(pair);
             }
         }
     }
@@ -172,6 +176,12 @@ public class RequestResponseJoin extends KeyedCoProcessFunction<String, Telemetr
                     + " lies outside the join interval of its request at " + Instant.ofEpochMilli(request.timestamp);
         }
         return null;
+    }
+
+    /** Dead-letters a response that may not join this request, remembering it to recognise retries. */
+    private void refuse(Context ctx, PairState pair, TelemetryEvent response, String reason) {
+        pair.refusedResponseTimestamp = response.timestamp;
+        orphan(ctx, response, reason);
     }
 
     private static void markJoined(PairState pair) {

@@ -120,6 +120,15 @@ class RequestResponseJoinTest {
     }
 
     @Test
+    void aRetriedRefusedResponseIsDeadLetteredOnce() throws Exception {
+        request("r1", T0, 1);
+        response("r1", T0 + T + 1, 1.0, 1, false);
+        response("r1", T0 + T + 1, 1.0, 1, false);
+        assertThat(orphans()).hasSize(1);
+        assertStateEmptiedAfterEverything();
+    }
+
+    @Test
     void unansweredRequestTimesOutExactlyAtItsDeadline() throws Exception {
         request("r1", T0, 42);
         harness.processBothWatermarks(new Watermark(T0 + T - 1));

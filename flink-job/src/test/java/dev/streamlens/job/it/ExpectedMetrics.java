@@ -1,0 +1,129 @@
+package dev.streamlens.job.it;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The SPEC's metric semantics computed directly from a workload, with none of the job's code:
+ * plain maps, exact lists of latencies, BigDecimal prices.
+ */
+final class ExpectedMetrics {
+
+    /** A series' window: the unique key of llm_metrics. */
+    record Key(String tenant, String route, String model, long windowStart) {
+    }
+
+    static final class Row {
+        long requests;
+        long errors;
+        long timeouts;
+        long promptTokens;
+        long completionTokens;
+        double latencySum;
+        final List<Double> latencies = new ArrayList<>();
+        BigDecimal cost = BigDecimal.ZERO;
+        long unpriced;
+    }
+
+    final Map<Key, Row> rows = new TreeMap<>(java.util.Comparator.comparing(Key::tenant).thenComparing(Key::route)
+            .thenComparing(Key::model).thenComparingLong(Key::windowStart));
+    long orphans;
+
+    static ExpectedMetrics of(Workload workload, byte[] priceTableJson, long windowMs, long joinTimeoutMs) {
+        Map<String, BigDecimal[]> prices = prices(priceTableJson);
+        Map<String, Workload.Response> responseById = new HashMap<>();
+        for (Workload.Response r : workload.responses) {
+            responseById.putIfAbsent(r.id(), r);
+        }
+        ExpectedMetrics expected = new ExpectedMetrics();
+        java.util.Set<String> requestIds = new java.util.HashSet<>();
+        for (Workload.Request request : workload.requests) {
+            requestIds.add(request.id());
+            Workload.Response response = responseById.get(request.id());
+            boolean joins = response != null && response.ts() >= request.ts() - 5000
+                    && response.ts() <= request.ts() + joinTimeoutMs;
+            if (!joins) {
+                if (response != null) {
+                    expected.orphans++;
+                }
+                long deadline = request.ts() + joinTimeoutMs;
+                expected.row(request, deadline, windowMs).timeouts++;
+                continue;
+            }
+            Row row = expected.row(request, response.ts(), windowMs);
+            row.requests++;
+            if (response.error() != null && !response.error().isEmpty()) {
+                row.errors++;
+            }
+            double latency = response.latencyMs() != null ? response.latencyMs()
+                    : Math.max(0, response.ts() - request.ts());
+            row.latencies.add(latency);
+            row.latencySum += latency;
+            row.promptTokens += request.promptTokens();
+            row.completionTokens += response.completionTokens();
+            BigDecimal[] price = priceOf(prices, request.model());
+            if (price == null) {
+                row.unpriced++;
+            } else {
+                row.cost = row.cost.add(price[0].multiply(BigDecimal.valueOf(request.promptTokens()))
+                        .add(price[1].multiply(BigDecimal.valueOf(response.completionTokens())))
+                        .movePointLeft(6));
+            }
+        }
+        for (Workload.Response r : workload.responses) {
+            if (!requestIds.contains(r.id())) {
+                expected.orphans++;
+            }
+        }
+        return expected;
+    }
+
+    private Row row(Workload.Request request, long eventTime, long windowMs) {
+        long start = Math.floorDiv(eventTime, windowMs) * windowMs;
+        return rows.computeIfAbsent(new Key(request.tenant(), request.route(), request.model(), start), k -> new Row());
+    }
+
+    /** Exact name first, then the longest listed prefix. */
+    private static BigDecimal[] priceOf(Map<String, BigDecimal[]> prices, String model) {
+        String best = null;
+        for (String name : prices.keySet()) {
+            if (model.startsWith(name) && (best == null || name.length() > best.length())) {
+                best = name;
+            }
+        }
+        return best == null ? null : prices.get(best);
+    }
+
+    private static Map<String, BigDecimal[]> prices(byte[] json) {
+        try {
+            JsonNode models = new ObjectMapper().readTree(json).get("models");
+            Map<String, BigDecimal[]> prices = new HashMap<>();
+            for (Iterator<Map.Entry<String, JsonNode>> it = models.fields(); it.hasNext(); ) {
+                Map.Entry<String, JsonNode> e = it.next();
+                prices.put(e.getKey(), new BigDecimal[] {
+                    new BigDecimal(e.getValue().get("input_per_million").asText()),
+                    new BigDecimal(e.getValue().get("output_per_million").asText())});
+            }
+            return prices;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The nearest-rank q-quantile: the ceil(q * n)-th smallest value. */
+    static double nearestRank(List<Double> values, double q) {
+        double[] sorted = values.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+        int rank = new BigDecimal(Double.toString(q)).multiply(BigDecimal.valueOf(sorted.length))
+                .setScale(0, java.math.RoundingMode.CEILING).intValueExact();
+        return sorted[Math.max(1, rank) - 1];
+    }
+}

@@ -1,0 +1,75 @@
+package dev.streamlens.job.it;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Compares what the job wrote with the independently computed expectation: counts, errors,
+ * timeouts, token totals and cost exactly; averages to 1e-9; percentiles within the sketch's 1%
+ * of the exact nearest-rank value. Returns the differences, empty when everything matches.
+ */
+final class MetricsComparison {
+
+    private MetricsComparison() {
+    }
+
+    static List<String> differences(ExpectedMetrics expected, Map<ExpectedMetrics.Key, PipelineOutputs.Actual> actual) {
+        List<String> diffs = new ArrayList<>();
+        for (Map.Entry<ExpectedMetrics.Key, ExpectedMetrics.Row> e : expected.rows.entrySet()) {
+            PipelineOutputs.Actual a = actual.get(e.getKey());
+            if (a == null) {
+                diffs.add("missing " + e.getKey());
+                continue;
+            }
+            ExpectedMetrics.Row x = e.getValue();
+            String at = e.getKey() + ": ";
+            exact(diffs, at + "requests", x.requests, a.requests());
+            exact(diffs, at + "errors", x.errors, a.errors());
+            exact(diffs, at + "timeouts", x.timeouts, a.timeouts());
+            exact(diffs, at + "total_prompt_tokens", x.promptTokens, a.totalPrompt());
+            exact(diffs, at + "total_completion_tokens", x.completionTokens, a.totalCompletion());
+            exact(diffs, at + "unpriced_requests", x.unpriced, a.unpriced());
+            if (a.cost() == null || x.cost.compareTo(a.cost()) != 0) {
+                diffs.add(at + "estimated_cost_usd expected " + x.cost.toPlainString() + " but was " + a.cost());
+            }
+            if (x.requests == 0) {
+                nullValue(diffs, at + "avg_latency_ms", a.avgLatency());
+                nullValue(diffs, at + "p95_latency_ms", a.p95());
+                continue;
+            }
+            close(diffs, at + "avg_latency_ms", x.latencySum / x.requests, a.avgLatency(), 1e-9);
+            close(diffs, at + "avg_prompt_tokens", (double) x.promptTokens / x.requests, a.avgPrompt(), 1e-9);
+            close(diffs, at + "avg_completion_tokens", (double) x.completionTokens / x.requests, a.avgCompletion(), 1e-9);
+            close(diffs, at + "p50_latency_ms", ExpectedMetrics.nearestRank(x.latencies, 0.50), a.p50(), 0.01);
+            close(diffs, at + "p95_latency_ms", ExpectedMetrics.nearestRank(x.latencies, 0.95), a.p95(), 0.01);
+            close(diffs, at + "p99_latency_ms", ExpectedMetrics.nearestRank(x.latencies, 0.99), a.p99(), 0.01);
+        }
+        for (ExpectedMetrics.Key key : actual.keySet()) {
+            if (!expected.rows.containsKey(key)) {
+                diffs.add("unexpected " + key + " = " + actual.get(key));
+            }
+        }
+        return diffs;
+    }
+
+    private static void exact(List<String> diffs, String what, long expected, long actual) {
+        if (expected != actual) {
+            diffs.add(what + " expected " + expected + " but was " + actual);
+        }
+    }
+
+    private static void nullValue(List<String> diffs, String what, Double actual) {
+        if (actual != null) {
+            diffs.add(what + " expected null but was " + actual);
+        }
+    }
+
+    /** Within a relative tolerance of the expected value. */
+    private static void close(List<String> diffs, String what, double expected, Double actual, double relative) {
+        if (actual == null || Math.abs(actual - expected) > relative * Math.max(1e-9, Math.abs(expected))) {
+            diffs.add(what + " expected " + expected + " (±" + relative * 100 + "%) but was " + Objects.toString(actual));
+        }
+    }
+}

@@ -1,0 +1,117 @@
+package dev.streamlens.job.it;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.math.BigDecimal;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import javax.sql.DataSource;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+
+/** Reads what the job wrote: rows of llm_metrics, and committed records of a topic. */
+final class PipelineOutputs {
+
+    /** One window as the job reported it (from a table row or a topic record). */
+    record Actual(long requests, long errors, long timeouts, Double avgLatency, Double p50, Double p95, Double p99,
+                  Double avgPrompt, Double avgCompletion, long totalPrompt, long totalCompletion, BigDecimal cost,
+                  long unpriced, int revision) {
+    }
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private PipelineOutputs() {
+    }
+
+    static Map<ExpectedMetrics.Key, Actual> table(DataSource ds) {
+        Map<ExpectedMetrics.Key, Actual> rows = new HashMap<>();
+        try (Connection c = ds.getConnection();
+             ResultSet rs = c.createStatement().executeQuery("SELECT * FROM llm_metrics")) {
+            while (rs.next()) {
+                rows.put(new ExpectedMetrics.Key(rs.getString("tenant_id"), rs.getString("route"), rs.getString("model"),
+                                rs.getTimestamp("window_start").toInstant().toEpochMilli()),
+                        new Actual(rs.getLong("requests"), rs.getLong("errors"), rs.getLong("timeouts"),
+                                (Double) rs.getObject("avg_latency_ms"), (Double) rs.getObject("p50_latency_ms"),
+                                (Double) rs.getObject("p95_latency_ms"), (Double) rs.getObject("p99_latency_ms"),
+                                (Double) rs.getObject("avg_prompt_tokens"), (Double) rs.getObject("avg_completion_tokens"),
+                                rs.getLong("total_prompt_tokens"), rs.getLong("total_completion_tokens"),
+                                rs.getBigDecimal("estimated_cost_usd"), rs.getLong("unpriced_requests"),
+                                rs.getInt("revision")));
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+        return rows;
+    }
+
+    /** Every committed record of llm.metrics, parsed, in offset order per partition. */
+    static List<JsonNode> metricsRecords(String bootstrap) {
+        List<JsonNode> values = new ArrayList<>();
+        for (ConsumerRecord<byte[], byte[]> r : committed(bootstrap, dev.streamlens.model.Topics.METRICS)) {
+            try {
+                values.add(JSON.readTree(r.value()));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return values;
+    }
+
+    /** The latest revision of each window on llm.metrics. */
+    static Map<ExpectedMetrics.Key, Actual> latestRevisions(List<JsonNode> records) {
+        Map<ExpectedMetrics.Key, Actual> latest = new HashMap<>();
+        for (JsonNode n : records) {
+            ExpectedMetrics.Key key = new ExpectedMetrics.Key(n.get("tenant_id").asText(), n.get("route").asText(),
+                    n.get("model").asText(), Instant.parse(n.get("window_start").asText()).toEpochMilli());
+            Actual actual = new Actual(n.get("requests").asLong(), n.get("errors").asLong(), n.get("timeouts").asLong(),
+                    nullable(n, "avg_latency_ms"), nullable(n, "p50_latency_ms"), nullable(n, "p95_latency_ms"),
+                    nullable(n, "p99_latency_ms"), nullable(n, "avg_prompt_tokens"), nullable(n, "avg_completion_tokens"),
+                    n.get("total_prompt_tokens").asLong(), n.get("total_completion_tokens").asLong(),
+                    new BigDecimal(n.get("estimated_cost_usd").asText()), n.get("unpriced_requests").asLong(),
+                    n.get("revision").asInt());
+            latest.merge(key, actual, (a, b) -> a.revision() >= b.revision() ? a : b);
+        }
+        return latest;
+    }
+
+    /** Reads a topic from the beginning to its current end with read_committed. */
+    static List<ConsumerRecord<byte[], byte[]>> committed(String bootstrap, String topic) {
+        Properties props = new Properties();
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        try (KafkaConsumer<byte[], byte[]> consumer =
+                     new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
+                    .map(p -> new TopicPartition(topic, p.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+            List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
+            long deadline = System.currentTimeMillis() + 30_000;
+            while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))
+                    && System.currentTimeMillis() < deadline) {
+                consumer.poll(Duration.ofMillis(200)).forEach(records::add);
+            }
+            return records;
+        }
+    }
+
+    private static Double nullable(JsonNode n, String field) {
+        JsonNode v = n.get(field);
+        return v == null || v.isNull() ? null : v.asDouble();
+    }
+}

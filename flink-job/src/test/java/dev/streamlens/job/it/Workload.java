@@ -1,0 +1,128 @@
+package dev.streamlens.job.it;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.streamlens.model.Topics;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Random;
+
+/**
+ * A generated telemetry workload, described independently of the job's code: several tenants,
+ * routes and models (one unpriced), errors, slow calls, unanswered requests, responses outside
+ * the join interval, orphan responses, client retries (duplicates), and delivery out of order
+ * within the watermark bound.
+ */
+final class Workload {
+
+    static final String[] TENANTS = {"acme", "globex", "initech"};
+    static final String[] ROUTES = {"chat", "search", "summarize"};
+    static final String[] MODELS = {"gpt-4o", "gpt-4o-mini-2024-07-18", "claude-3-5-sonnet-20241022", "in-house-llm"};
+
+    record Request(String id, String tenant, String route, String model, long ts, long promptTokens) {
+    }
+
+    /** latencyMs null: not sent (the job derives it); error null or a message. */
+    record Response(String id, long ts, Double latencyMs, long completionTokens, String error) {
+    }
+
+    /** One record to produce, in delivery order. */
+    record Delivery(String topic, String key, byte[] value, long deliverAt) {
+    }
+
+    final List<Request> requests = new ArrayList<>();
+    final List<Response> responses = new ArrayList<>();
+    final List<Delivery> deliveries = new ArrayList<>();
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /**
+     * @param count        requests to generate
+     * @param start        event time of the first request
+     * @param spanMs       event-time span the requests are spread over
+     * @param joinTimeout  the job's join timeout, to place unanswerable responses beyond it
+     * @param maxDelayMs   delivery delay of each record behind its timestamp (keep it under the
+     *                     watermark's out-of-orderness bound)
+     */
+    static Workload generate(long seed, int count, long start, long spanMs, long joinTimeout, long maxDelayMs) {
+        Random random = new Random(seed);
+        Workload w = new Workload();
+        for (int i = 0; i < count; i++) {
+            String id = "req-" + seed + "-" + i;
+            long ts = start + (spanMs * i) / count + random.nextInt(50);
+            Request request = new Request(id, pick(random, TENANTS), pick(random, ROUTES), pick(random, MODELS), ts,
+                    random.nextInt(4000));
+            w.requests.add(request);
+            w.deliver(random, Topics.REQUESTS, id, requestJson(request), ts, maxDelayMs);
+            if (random.nextInt(100) < 5) {
+                w.deliver(random, Topics.REQUESTS, id, requestJson(request), ts, maxDelayMs); // client retry
+            }
+
+            int fate = random.nextInt(100);
+            if (fate < 6) {
+                continue; // unanswered: a timeout
+            }
+            long latency;
+            if (fate < 8) {
+                latency = joinTimeout + 1000 + random.nextInt(5000); // answered too late: orphan + timeout
+            } else if (fate < 15) {
+                latency = 20_000 + random.nextInt(100_000); // slow calls
+            } else {
+                latency = 50 + random.nextInt(3000);
+            }
+            boolean sendLatency = random.nextInt(100) >= 5;
+            String error = random.nextInt(100) < 8 ? (random.nextBoolean() ? "rate_limit_exceeded" : "timeout") : null;
+            Response response = new Response(id, ts + latency, sendLatency ? (double) latency : null,
+                    random.nextInt(2000), error);
+            w.responses.add(response);
+            w.deliver(random, Topics.RESPONSES, id, responseJson(response), response.ts(), maxDelayMs);
+            if (random.nextInt(100) < 5) {
+                w.deliver(random, Topics.RESPONSES, id, responseJson(response), response.ts(), maxDelayMs); // retry
+            }
+        }
+        for (int i = 0; i < count / 50; i++) {
+            String id = "orphan-" + seed + "-" + i;
+            Response orphan = new Response(id, start + random.nextLong(spanMs), 100.0, 10, null);
+            w.responses.add(orphan);
+            w.deliver(random, Topics.RESPONSES, id, responseJson(orphan), orphan.ts(), maxDelayMs);
+        }
+        w.deliveries.sort(Comparator.comparingLong(Delivery::deliverAt));
+        return w;
+    }
+
+    private void deliver(Random random, String topic, String key, byte[] value, long ts, long maxDelayMs) {
+        deliveries.add(new Delivery(topic, key, value, ts + (maxDelayMs == 0 ? 0 : random.nextLong(maxDelayMs))));
+    }
+
+    static byte[] requestJson(Request r) {
+        ObjectNode node = JSON.createObjectNode()
+                .put("request_id", r.id()).put("tenant_id", r.tenant()).put("route", r.route())
+                .put("model", r.model()).put("timestamp", Instant.ofEpochMilli(r.ts()).toString())
+                .put("prompt_tokens", r.promptTokens());
+        node.putObject("metadata").put("experiment", "prompt_v3").put("test", true);
+        return node.toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    static byte[] responseJson(Response r) {
+        ObjectNode node = JSON.createObjectNode()
+                .put("request_id", r.id()).put("timestamp", Instant.ofEpochMilli(r.ts()).toString())
+                .put("completion_tokens", r.completionTokens())
+                .put("finish_reason", r.error() == null ? "stop" : "error");
+        if (r.latencyMs() != null) {
+            node.put("latency_ms", r.latencyMs());
+        }
+        if (r.error() == null) {
+            node.putNull("error");
+        } else {
+            node.put("error", r.error());
+        }
+        return node.toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static String pick(Random random, String[] values) {
+        return values[random.nextInt(values.length)];
+    }
+}
