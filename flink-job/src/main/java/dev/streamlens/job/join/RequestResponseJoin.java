@@ -113,27 +113,23 @@ public class RequestResponseJoin extends KeyedCoProcessFunction<String, Telemetr
             pairs.update(pair);
             return;
         }
-        switch (pair.status) {
-            case JOINED -> duplicates.inc();
-            case TIMED_OUT -> {
-                lateResponses.inc();
-                ctx.output(LATE_RESPONSES, JoinedCall.completed(pair.request, response));
-            }
-            case WAITING -> {
-                if (response.timestamp == pair.refusedResponseTimestamp) {
-                    duplicates.inc();
-                    return;
-                }
-                String mismatch = mismatch(pair.request, response);
-                if (mismatch == null) {
-                    out.collect(JoinedCall.completed(pair.request, response));
-                    markJoined(pair);
-                } else {
-                    refuse(ctx, pair, response, mismatch);
-                }
-                pairs.update(pair);
-            }
+        if (pair.status == PairState.Status.JOINED || response.timestamp == pair.refusedResponseTimestamp) {
+            duplicates.inc();
+            return;
         }
+        String mismatch = mismatch(pair.request, response);
+        if (mismatch != null) {
+            refuse(ctx, pair, response, mismatch);
+        } else if (pair.status == PairState.Status.TIMED_OUT) {
+            // It would have joined, but its request was already counted as a timeout.
+            lateResponses.inc();
+            pair.refusedResponseTimestamp = response.timestamp;
+            ctx.output(LATE_RESPONSES, JoinedCall.completed(pair.request, response));
+        } else {
+            out.collect(JoinedCall.completed(pair.request, response));
+            markJoined(pair);
+        }
+        pairs.update(pair);
     }
 
     @Override

@@ -155,6 +155,18 @@ class RequestResponseJoinTest {
     }
 
     @Test
+    void responseOutsideTheIntervalIsAnOrphanEvenAfterTheTimeout() throws Exception {
+        request("r1", T0, 1);
+        harness.processBothWatermarks(new Watermark(T0 + T));
+        response("r1", T0 + T + 3000, 1.0, 1, false);
+        response("r1", T0 + T + 3000, 1.0, 1, false);
+
+        assertThat(orphans()).singleElement().satisfies(d -> assertThat(d.reason).contains("outside the join interval"));
+        assertThat(harness.getSideOutput(RequestResponseJoin.LATE_RESPONSES)).isNull();
+        assertStateEmptiedAfterEverything();
+    }
+
+    @Test
     void responseWithoutRequestIsAnOrphanOnceNoRequestCanMatch() throws Exception {
         response("lonely", T0, 1.0, 1, false);
         harness.processBothWatermarks(new Watermark(T0 + 5000 + LATENESS - 1));
