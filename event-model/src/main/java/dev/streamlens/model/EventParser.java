@@ -36,20 +36,24 @@ public final class EventParser {
 
     public ParseResult<LlmRequest> parseRequest(byte[] json) {
         ParseResult<JsonNode> tree = readObject(json);
-        return tree.isValid() ? parseRequest(tree.event()) : ParseResult.invalid(tree.errors());
+        return tree.isValid() ? parseRequest(tree.event(), json.length) : ParseResult.invalid(tree.errors());
     }
 
     public ParseResult<LlmResponse> parseResponse(byte[] json) {
         ParseResult<JsonNode> tree = readObject(json);
-        return tree.isValid() ? parseResponse(tree.event()) : ParseResult.invalid(tree.errors());
+        return tree.isValid() ? parseResponse(tree.event(), json.length) : ParseResult.invalid(tree.errors());
     }
 
     /** Validates a request event already read as a JSON tree (e.g. one item of a batch). */
     public ParseResult<LlmRequest> parseRequest(JsonNode node) {
+        return parseRequest(node, -1);
+    }
+
+    private ParseResult<LlmRequest> parseRequest(JsonNode node, int documentBytes) {
         if (!node.isObject()) {
             return ParseResult.invalid(List.of(new FieldError("body", "must be a JSON object")));
         }
-        FieldReader in = new FieldReader(node, limits, clock);
+        FieldReader in = new FieldReader(node, documentBytes, limits, clock);
         LlmRequest request = new LlmRequest(
                 in.requiredIdentifier("request_id"),
                 in.requiredIdentifier("tenant_id"),
@@ -64,10 +68,14 @@ public final class EventParser {
 
     /** Validates a response event already read as a JSON tree (e.g. one item of a batch). */
     public ParseResult<LlmResponse> parseResponse(JsonNode node) {
+        return parseResponse(node, -1);
+    }
+
+    private ParseResult<LlmResponse> parseResponse(JsonNode node, int documentBytes) {
         if (!node.isObject()) {
             return ParseResult.invalid(List.of(new FieldError("body", "must be a JSON object")));
         }
-        FieldReader in = new FieldReader(node, limits, clock);
+        FieldReader in = new FieldReader(node, documentBytes, limits, clock);
         LlmResponse response = new LlmResponse(
                 in.requiredIdentifier("request_id"),
                 in.requiredTimestamp("timestamp"),

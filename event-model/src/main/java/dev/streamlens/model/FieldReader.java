@@ -29,8 +29,12 @@ final class FieldReader {
     private final Clock clock;
     private final List<FieldError> errors = new ArrayList<>();
 
-    FieldReader(JsonNode node, ValidationLimits limits, Clock clock) {
+    /** Size of the whole document in bytes, or -1 when unknown (an item of a batch). */
+    private final int documentBytes;
+
+    FieldReader(JsonNode node, int documentBytes, ValidationLimits limits, Clock clock) {
         this.node = node;
+        this.documentBytes = documentBytes;
         this.limits = limits;
         this.clock = clock;
     }
@@ -75,11 +79,13 @@ final class FieldReader {
         if (!value.isTextual()) {
             return fail(field, "must be an RFC 3339 string such as 2025-11-20T10:00:30.000Z");
         }
-        Instant instant;
-        try {
-            instant = OffsetDateTime.parse(value.textValue(), RFC_3339).toInstant();
-        } catch (DateTimeParseException e) {
-            return fail(field, "must be RFC 3339 with an offset or Z, such as 2025-11-20T10:00:30.000Z");
+        Instant instant = Rfc3339.parseCommon(value.textValue());
+        if (instant == null) {
+            try {
+                instant = OffsetDateTime.parse(value.textValue(), RFC_3339).toInstant();
+            } catch (DateTimeParseException e) {
+                return fail(field, "must be RFC 3339 with an offset or Z, such as 2025-11-20T10:00:30.000Z");
+            }
         }
         Instant latest = clock.instant().plus(limits.maxFutureSkew());
         if (instant.isAfter(latest)) {
@@ -142,8 +148,9 @@ final class FieldReader {
         if (keys > limits.maxMetadataKeys()) {
             return fail(field, "must not hold more than " + limits.maxMetadataKeys() + " keys");
         }
-        int bytes = value.toString().getBytes(StandardCharsets.UTF_8).length;
-        if (bytes > limits.maxMetadataBytes()) {
+        // Compact JSON is never longer than the document it came from: skip the count for small documents.
+        boolean mayBeTooLarge = documentBytes < 0 || documentBytes > limits.maxMetadataBytes();
+        if (mayBeTooLarge && value.toString().getBytes(StandardCharsets.UTF_8).length > limits.maxMetadataBytes()) {
             return fail(field, "must not exceed " + limits.maxMetadataBytes() + " bytes as JSON");
         }
         return value;

@@ -1,0 +1,182 @@
+package dev.streamlens.bench;
+
+import dev.streamlens.job.MetricsPipeline;
+import dev.streamlens.job.events.EventDecoder;
+import dev.streamlens.job.events.TelemetryEvent;
+import dev.streamlens.job.window.PriceTable;
+import dev.streamlens.model.Topics;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.functions.RichFlatMapFunction;
+import org.apache.flink.api.common.functions.RichMapFunction;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.MemorySize;
+import org.apache.flink.configuration.StateBackendOptions;
+import org.apache.flink.configuration.TaskManagerOptions;
+import org.apache.flink.connector.datagen.source.DataGeneratorSource;
+import org.apache.flink.runtime.minicluster.MiniCluster;
+import org.apache.flink.runtime.minicluster.MiniClusterConfiguration;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
+import org.apache.flink.streaming.util.TestStreamEnvironment;
+import org.apache.flink.util.Collector;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OperationsPerInvocation;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * Events per second through the job's pipeline on a local mini-cluster (parallelism 2), each
+ * invocation a bounded job over {@link #EVENTS} generated events:
+ * <ul>
+ *   <li>{@code passThrough}: generate, parse, discard — the baseline;</li>
+ *   <li>{@code keyedPairing}: the same plus keyBy(request_id) and a ValueState pairing — the
+ *       ceiling of any keyed job on this state backend;</li>
+ *   <li>{@code pipeline}: the real {@link MetricsPipeline} (validate, join, windows with
+ *       sketches, price table) into discarding sinks.</li>
+ * </ul>
+ * Checkpoints are off, as in the baselines of STACK-NOTES.md.
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
+@Fork(value = 1, jvmArgsAppend = {"-Xmx6g", "--add-opens=java.base/java.util=ALL-UNNAMED",
+        "--add-opens=java.base/java.lang=ALL-UNNAMED"})
+@Warmup(iterations = 1, time = 1)
+@Measurement(iterations = 3, time = 1)
+public class JobThroughputBenchmark {
+
+    /** Requests plus responses per invocation. */
+    static final int PAIRS = 1_000_000;
+    static final int EVENTS = 2 * PAIRS;
+    private static final int PARALLELISM = 2;
+
+    @Param({"hashmap", "rocksdb"})
+    public String stateBackend;
+
+    private MiniCluster cluster;
+    private Path rocksDir;
+
+    @Setup(Level.Trial)
+    public void startCluster() throws Exception {
+        rocksDir = Files.createTempDirectory("sl-bench-rocks");
+        Configuration conf = new Configuration();
+        conf.set(TaskManagerOptions.MANAGED_MEMORY_SIZE, MemorySize.parse("512m"));
+        cluster = new MiniCluster(new MiniClusterConfiguration.Builder()
+                .setNumTaskManagers(1).setNumSlotsPerTaskManager(PARALLELISM).setConfiguration(conf).build());
+        cluster.start();
+    }
+
+    @TearDown(Level.Trial)
+    public void stopCluster() throws Exception {
+        cluster.close();
+    }
+
+    @Benchmark
+    @OperationsPerInvocation(EVENTS)
+    public void passThrough() throws Exception {
+        StreamExecutionEnvironment env = environment();
+        parsed(env, Topics.REQUESTS).union(parsed(env, Topics.RESPONSES)).sinkTo(new DiscardingSink<>());
+        env.execute("pass-through");
+    }
+
+    @Benchmark
+    @OperationsPerInvocation(EVENTS)
+    public void keyedPairing() throws Exception {
+        StreamExecutionEnvironment env = environment();
+        parsed(env, Topics.REQUESTS).union(parsed(env, Topics.RESPONSES))
+                .keyBy(e -> e.requestId, Types.STRING)
+                .flatMap(new Pairing())
+                .sinkTo(new DiscardingSink<>());
+        env.execute("keyed pairing");
+    }
+
+    @Benchmark
+    @OperationsPerInvocation(EVENTS)
+    public void pipeline() throws Exception {
+        StreamExecutionEnvironment env = environment();
+        MetricsPipeline.Outputs out = MetricsPipeline.build(
+                withEventTime(parsed(env, Topics.REQUESTS)), withEventTime(parsed(env, Topics.RESPONSES)),
+                new MetricsPipeline.Timing(Duration.ofMinutes(1), Duration.ofMinutes(5), Duration.ofMinutes(1)),
+                PriceTable.bundled());
+        out.rows().sinkTo(new DiscardingSink<>());
+        out.deadLetters().sinkTo(new DiscardingSink<>());
+        out.lateEvents().sinkTo(new DiscardingSink<>());
+        env.execute("pipeline");
+    }
+
+    private StreamExecutionEnvironment environment() {
+        Configuration conf = new Configuration();
+        conf.set(StateBackendOptions.STATE_BACKEND, stateBackend);
+        conf.setString("state.backend.rocksdb.localdir", rocksDir.toString());
+        return new TestStreamEnvironment(cluster, conf, PARALLELISM, List.of(), List.of());
+    }
+
+    private static DataStream<TelemetryEvent> parsed(StreamExecutionEnvironment env, String topic) {
+        var generator = Topics.REQUESTS.equals(topic) ? SyntheticEvents.requests() : SyntheticEvents.responses();
+        return env.fromSource(new DataGeneratorSource<>(generator, PAIRS, org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO),
+                        WatermarkStrategy.noWatermarks(), topic)
+                .map(new Parse(topic));
+    }
+
+    private static DataStream<TelemetryEvent> withEventTime(DataStream<TelemetryEvent> events) {
+        return events.assignTimestampsAndWatermarks(WatermarkStrategy
+                .<TelemetryEvent>forBoundedOutOfOrderness(Duration.ofSeconds(5))
+                .withTimestampAssigner((e, ts) -> e.timestamp));
+    }
+
+    /** The job's own decoding: validation with the shared event parser. */
+    static final class Parse extends RichMapFunction<byte[], TelemetryEvent> {
+        private final String topic;
+        private final EventDecoder decoder = new EventDecoder();
+
+        Parse(String topic) {
+            this.topic = topic;
+        }
+
+        @Override
+        public TelemetryEvent map(byte[] value) {
+            return decoder.decode(topic, null, value, 0L);
+        }
+    }
+
+    /** The minimal keyed job: remember the first event of an id, emit when its partner arrives. */
+    static final class Pairing extends RichFlatMapFunction<TelemetryEvent, Long> {
+        private transient ValueState<TelemetryEvent> first;
+
+        @Override
+        public void open(OpenContext openContext) {
+            first = getRuntimeContext().getState(new ValueStateDescriptor<>("first", TelemetryEvent.class));
+        }
+
+        @Override
+        public void flatMap(TelemetryEvent event, Collector<Long> out) throws Exception {
+            TelemetryEvent seen = first.value();
+            if (seen == null) {
+                first.update(event);
+            } else {
+                first.clear();
+                out.collect(event.timestamp - seen.timestamp);
+            }
+        }
+    }
+}

@@ -1,0 +1,69 @@
+package dev.streamlens.job;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+/** The job's arguments carry the SPEC's defaults and notation. */
+class JobSettingsTest {
+
+    @Test
+    void defaultsAreTheSpecs() {
+        JobSettings s = parse();
+        assertThat(s.window).isEqualTo(Duration.ofMinutes(1));
+        assertThat(s.joinTimeout).isEqualTo(Duration.ofMinutes(5));
+        assertThat(s.outOfOrderness).isEqualTo(Duration.ofSeconds(5));
+        assertThat(s.idleTimeout).isEqualTo(Duration.ofSeconds(10));
+        assertThat(s.allowedLateness).isEqualTo(Duration.ofMinutes(1));
+        assertThat(s.checkpointInterval).isEqualTo(Duration.ofSeconds(10));
+        assertThat(s.kafkaBrokers).isEqualTo("localhost:19092");
+        assertThat(s.jdbcUrl).isEqualTo("jdbc:postgresql://localhost:15432/postgres");
+        assertThat(s.stateBackend).isEqualTo("rocksdb");
+        assertThat(s.pricingFile).isNull();
+    }
+
+    @Test
+    void durationsUseTheSpecNotation() {
+        JobSettings s = parse("--window", "30s", "--join-timeout", "2m", "--out-of-orderness", "250ms",
+                "--allowed-lateness", "1h", "--idle-timeout", "1d");
+        assertThat(s.window).isEqualTo(Duration.ofSeconds(30));
+        assertThat(s.joinTimeout).isEqualTo(Duration.ofMinutes(2));
+        assertThat(s.outOfOrderness).isEqualTo(Duration.ofMillis(250));
+        assertThat(s.allowedLateness).isEqualTo(Duration.ofHours(1));
+        assertThat(s.idleTimeout).isEqualTo(Duration.ofDays(1));
+        assertThat(Durations.format(Duration.ofMillis(250))).isEqualTo("250ms");
+        assertThat(Durations.format(Duration.ofMinutes(5))).isEqualTo("5m");
+        assertThatThrownBy(() -> parse("--window", "5 minutes")).isInstanceOf(CommandLine.ParameterException.class)
+                .hasMessageContaining("5 minutes");
+    }
+
+    @Test
+    void refusesSettingsThePipelineCannotHonour() {
+        assertThatThrownBy(() -> parse("--window", "0s").validate()).hasMessageContaining("--window");
+        assertThatThrownBy(() -> parse("--state-backend", "memory").validate()).hasMessageContaining("--state-backend");
+        assertThatThrownBy(() -> parse("--checkpoint-interval", "10m").validate())
+                .hasMessageContaining("--kafka-transaction-timeout");
+    }
+
+    @Test
+    void usageListsEverySetting() {
+        StringWriter text = new StringWriter();
+        new CommandLine(new JobSettings()).usage(new PrintWriter(text));
+        for (String option : new String[] {"--kafka-brokers", "--jdbc-url", "--window", "--join-timeout",
+                "--out-of-orderness", "--idle-timeout", "--allowed-lateness", "--checkpoint-interval",
+                "--checkpoint-dir", "--pricing-file", "--state-backend", "--resume-from-latest-checkpoint"}) {
+            assertThat(text.toString()).contains(option);
+        }
+    }
+
+    private static JobSettings parse(String... args) {
+        JobSettings settings = new JobSettings();
+        new CommandLine(settings).parseArgs(args);
+        return settings;
+    }
+}
