@@ -1,5 +1,6 @@
 package dev.streamlens.bench;
 
+import dev.streamlens.job.JobConfiguration;
 import dev.streamlens.job.MetricsPipeline;
 import dev.streamlens.job.events.EventDecoder;
 import dev.streamlens.job.events.TelemetryEvent;
@@ -19,7 +20,6 @@ import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.MemorySize;
-import org.apache.flink.configuration.StateBackendOptions;
 import org.apache.flink.configuration.TaskManagerOptions;
 import org.apache.flink.connector.datagen.source.DataGeneratorSource;
 import org.apache.flink.runtime.minicluster.MiniCluster;
@@ -126,7 +126,7 @@ public class JobThroughputBenchmark {
 
     private StreamExecutionEnvironment environment() {
         Configuration conf = new Configuration();
-        conf.set(StateBackendOptions.STATE_BACKEND, stateBackend);
+        JobConfiguration.stateBackend(conf, stateBackend);
         conf.setString("state.backend.rocksdb.localdir", rocksDir.toString());
         return new TestStreamEnvironment(cluster, conf, PARALLELISM, List.of(), List.of());
     }

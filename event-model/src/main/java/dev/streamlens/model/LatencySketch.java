@@ -7,6 +7,8 @@ import com.datadoghq.sketch.ddsketch.mapping.LogarithmicMapping;
 import com.datadoghq.sketch.ddsketch.store.Bin;
 import com.datadoghq.sketch.ddsketch.store.CollapsingLowestDenseStore;
 import com.datadoghq.sketch.ddsketch.store.Store;
+import java.io.DataInput;
+import java.io.DataOutput;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Iterator;
@@ -26,6 +28,7 @@ public final class LatencySketch {
     /** Caps memory: 2048 bins at 1% span over 17 orders of magnitude; lower bins collapse first. */
     static final int MAX_BINS = 2048;
     private static final Supplier<Store> STORE = () -> new CollapsingLowestDenseStore(MAX_BINS);
+    private static final LogarithmicMapping MAPPING = new LogarithmicMapping(RELATIVE_ACCURACY);
 
     private final DDSketch sketch;
 
@@ -34,7 +37,7 @@ public final class LatencySketch {
     }
 
     public static LatencySketch create() {
-        return new LatencySketch(new DDSketch(new LogarithmicMapping(RELATIVE_ACCURACY), STORE));
+        return new LatencySketch(new DDSketch(MAPPING, STORE));
     }
 
     /** Reads a sketch written by {@link #encode()}. */
@@ -105,6 +108,71 @@ public final class LatencySketch {
             throw new UncheckedIOException(e);
         }
         return out.trimmedCopy();
+    }
+
+    /**
+     * Writes the bins in a compact form for a stream processor's state, cheaper to write and
+     * read than {@link #encode()} (which stays the portable format stored with each row): the
+     * zero count, the number of bins, then each bin as index delta and count, all as varints.
+     */
+    public void writeCompact(DataOutput out) throws IOException {
+        Store positives = sketch.getPositiveValueStore();
+        writeVarLong(out, Math.round(sketch.getCount() - positives.getTotalCount()));
+        int[] bins = {0};
+        positives.forEach((index, count) -> bins[0]++);
+        writeVarLong(out, bins[0]);
+        int[] previous = {0};
+        IOException[] failure = {null};
+        positives.forEach((index, count) -> {
+            try {
+                writeVarLong(out, zigZag(index - previous[0]));
+                writeVarLong(out, Math.round(count));
+                previous[0] = index;
+            } catch (IOException e) {
+                failure[0] = e;
+            }
+        });
+        if (failure[0] != null) {
+            throw failure[0];
+        }
+    }
+
+    /** Reads what {@link #writeCompact} wrote. */
+    public static LatencySketch readCompact(DataInput in) throws IOException {
+        long zeros = readVarLong(in);
+        long bins = readVarLong(in);
+        Store positives = STORE.get();
+        int index = 0;
+        for (long i = 0; i < bins; i++) {
+            long delta = readVarLong(in);
+            index += (int) ((delta >>> 1) ^ -(delta & 1));
+            positives.add(index, readVarLong(in));
+        }
+        return new LatencySketch(DDSketch.of(MAPPING, STORE.get(), positives, zeros));
+    }
+
+    private static long zigZag(long value) {
+        return (value << 1) ^ (value >> 63);
+    }
+
+    private static void writeVarLong(DataOutput out, long value) throws IOException {
+        while ((value & ~0x7FL) != 0) {
+            out.writeByte((int) ((value & 0x7F) | 0x80));
+            value >>>= 7;
+        }
+        out.writeByte((int) value);
+    }
+
+    private static long readVarLong(DataInput in) throws IOException {
+        long value = 0;
+        for (int shift = 0; shift < 64; shift += 7) {
+            byte b = in.readByte();
+            value |= (long) (b & 0x7F) << shift;
+            if ((b & 0x80) == 0) {
+                return value;
+            }
+        }
+        throw new IOException("malformed varint");
     }
 
     public LatencySketch copy() {

@@ -40,6 +40,23 @@ class LatencySketchProperties {
         assertQuantilesMatch(merged, all);
     }
 
+    @Property(tries = 200)
+    void compactFormRoundTripsExactly(
+            @ForAll @Size(max = 1000) List<@DoubleRange(min = 0, max = 3_600_000) Double> latencies) throws Exception {
+        LatencySketch sketch = LatencySketch.create();
+        latencies.forEach(sketch::add);
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        sketch.writeCompact(new java.io.DataOutputStream(bytes));
+        LatencySketch back = LatencySketch.readCompact(
+                new java.io.DataInputStream(new java.io.ByteArrayInputStream(bytes.toByteArray())));
+        assertThat(back.count()).isEqualTo(latencies.size());
+        LatencySketch portable = LatencySketch.decode(back.encode());
+        for (int percent = 1; percent <= 100; percent++) {
+            assertThat(back.quantile(percent / 100.0)).isEqualTo(sketch.quantile(percent / 100.0));
+            assertThat(portable.quantile(percent / 100.0)).isEqualTo(sketch.quantile(percent / 100.0));
+        }
+    }
+
     private static void assertQuantilesMatch(LatencySketch sketch, List<Double> values) {
         double[] sorted = values.stream().mapToDouble(Double::doubleValue).sorted().toArray();
         for (double q : new double[] {0.5, 0.95, 0.99, 1.0}) {

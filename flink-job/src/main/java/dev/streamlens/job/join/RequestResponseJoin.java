@@ -81,18 +81,19 @@ public class RequestResponseJoin extends KeyedCoProcessFunction<String, Telemetr
         }
         pair.request = request;
         pair.requestTimestamp = request.timestamp;
-        ctx.timerService().registerEventTimeTimer(deadline(pair));
 
         TelemetryEvent response = pair.pendingResponse;
         pair.pendingResponse = null;
-        if (response != null) {
-            String mismatch = mismatch(request, response);
-            if (mismatch == null) {
-                out.collect(JoinedCall.completed(request, response));
-                markJoined(pair);
-            } else {
+        String mismatch = response == null ? null : mismatch(request, response);
+        if (response != null && mismatch == null) {
+            out.collect(JoinedCall.completed(request, response));
+            markJoined(pair);
+            ctx.timerService().registerEventTimeTimer(cleanupTime(pair));
+        } else {
+            if (response != null) {
                 refuse(ctx, pair, response, mismatch);
             }
+            ctx.timerService().registerEventTimeTimer(deadline(pair));
         }
         pairs.update(pair);
     }
@@ -128,6 +129,9 @@ public class RequestResponseJoin extends KeyedCoProcessFunction<String, Telemetr
         } else {
             out.collect(JoinedCall.completed(pair.request, response));
             markJoined(pair);
+            // No timeout can follow: go straight to the cleanup timer (heap timers cost no state access).
+            ctx.timerService().deleteEventTimeTimer(deadline(pair));
+            ctx.timerService().registerEventTimeTimer(cleanupTime(pair));
         }
         pairs.update(pair);
     }
@@ -147,13 +151,11 @@ public class RequestResponseJoin extends KeyedCoProcessFunction<String, Telemetr
             return;
         }
         long deadline = deadline(pair);
-        if (timestamp == deadline) {
-            if (pair.status == PairState.Status.WAITING) {
-                out.collect(JoinedCall.timedOut(pair.request, deadline));
-                timeouts.inc();
-                pair.status = PairState.Status.TIMED_OUT;
-                pairs.update(pair);
-            }
+        if (timestamp == deadline && pair.status == PairState.Status.WAITING) {
+            out.collect(JoinedCall.timedOut(pair.request, deadline));
+            timeouts.inc();
+            pair.status = PairState.Status.TIMED_OUT;
+            pairs.update(pair);
             ctx.timerService().registerEventTimeTimer(cleanupTime(pair));
         }
         if (timestamp >= cleanupTime(pair)) {

@@ -9,7 +9,7 @@ import org.apache.flink.core.memory.DataInputView;
 import org.apache.flink.core.memory.DataOutputView;
 
 /**
- * Writes a window's accumulator as its counters plus the sketch in DDSketch's compact encoding,
+ * Writes a window's accumulator as its counters plus the sketch's bins as varints,
  * so Flink never falls back to Kryo for it and RocksDB stores a few hundred bytes per window.
  */
 public final class WindowAccumulatorSerializer extends TypeSerializerSingleton<WindowAccumulator> {
@@ -51,9 +51,7 @@ public final class WindowAccumulatorSerializer extends TypeSerializerSingleton<W
         out.writeLong(acc.promptTokens);
         out.writeLong(acc.completionTokens);
         out.writeDouble(acc.latencySumMs);
-        byte[] sketch = acc.latencies.encode();
-        out.writeInt(sketch.length);
-        out.write(sketch);
+        acc.latencies.writeCompact(out);
     }
 
     @Override
@@ -64,10 +62,8 @@ public final class WindowAccumulatorSerializer extends TypeSerializerSingleton<W
         long promptTokens = in.readLong();
         long completionTokens = in.readLong();
         double latencySum = in.readDouble();
-        byte[] sketch = new byte[in.readInt()];
-        in.readFully(sketch);
         return new WindowAccumulator(requests, errors, timeouts, promptTokens, completionTokens, latencySum,
-                LatencySketch.decode(sketch));
+                LatencySketch.readCompact(in));
     }
 
     @Override
@@ -77,10 +73,7 @@ public final class WindowAccumulatorSerializer extends TypeSerializerSingleton<W
 
     @Override
     public void copy(DataInputView in, DataOutputView out) throws IOException {
-        out.write(in, 6 * Long.BYTES);
-        int length = in.readInt();
-        out.writeInt(length);
-        out.write(in, length);
+        serialize(deserialize(in), out);
     }
 
     @Override
