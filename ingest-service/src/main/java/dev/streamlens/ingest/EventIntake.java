@@ -1,0 +1,108 @@
+package dev.streamlens.ingest;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.streamlens.model.EventJson;
+import dev.streamlens.model.EventParser;
+import dev.streamlens.model.FieldError;
+import dev.streamlens.model.LlmRequest;
+import dev.streamlens.model.LlmResponse;
+import dev.streamlens.model.ParseResult;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.producer.RecordMetadata;
+
+/**
+ * Validates events with the shared event model and writes the valid ones to Kafka, answering
+ * only once the broker has acknowledged them (or the send timeout has passed).
+ */
+@ApplicationScoped
+public class EventIntake {
+
+    /** An event ready to be written: its topic, key and normalized JSON. */
+    public record Record(EventType type, String key, byte[] value) {
+    }
+
+    /** The result of validating one event: a record, or the errors. */
+    public record Checked(Record record, List<FieldError> errors) {
+        public boolean isValid() {
+            return record != null;
+        }
+    }
+
+    private final EventParser parser = new EventParser();
+
+    @Inject
+    EventPublisher publisher;
+
+    @Inject
+    IngestMetrics metrics;
+
+    public Checked check(EventType type, byte[] body) {
+        ParseResult<JsonNode> tree = parser.readTree(body);
+        return tree.isValid() ? check(type, tree.event()) : invalid(tree.errors());
+    }
+
+    public Checked check(EventType type, JsonNode json) {
+        if (type == EventType.REQUEST) {
+            ParseResult<LlmRequest> result = parser.parseRequest(json);
+            return result.isValid()
+                    ? new Checked(new Record(type, result.event().requestId(), EventJson.toBytes(result.event())), List.of())
+                    : invalid(result.errors());
+        }
+        ParseResult<LlmResponse> result = parser.parseResponse(json);
+        return result.isValid()
+                ? new Checked(new Record(type, result.event().requestId(), EventJson.toBytes(result.event())), List.of())
+                : invalid(result.errors());
+    }
+
+    /**
+     * Writes records and waits for every acknowledgement.
+     *
+     * @return for each record, whether Kafka acknowledged it
+     */
+    public boolean[] publish(List<Record> records) {
+        long started = System.nanoTime();
+        List<Future<RecordMetadata>> sends = new ArrayList<>(records.size());
+        boolean[] written = new boolean[records.size()];
+        for (Record r : records) {
+            try {
+                sends.add(publisher.send(r.type().topic(), r.key(), r.value()));
+            } catch (RuntimeException e) {
+                sends.add(null); // e.g. no metadata within the send timeout
+            }
+        }
+        long deadline = started + publisher.maxWait().toNanos();
+        for (int i = 0; i < sends.size(); i++) {
+            Future<RecordMetadata> send = sends.get(i);
+            try {
+                if (send != null) {
+                    send.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+                    written[i] = true;
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            } catch (Exception e) {
+                written[i] = false;
+            }
+        }
+        metrics.produceLatency(System.nanoTime() - started);
+        for (int i = 0; i < written.length; i++) {
+            if (written[i]) {
+                metrics.accepted(records.get(i).type(), 1);
+            } else {
+                metrics.rejected("kafka_unavailable", 1);
+            }
+        }
+        return written;
+    }
+
+    private Checked invalid(List<FieldError> errors) {
+        metrics.rejected(errors.get(0).field(), 1);
+        return new Checked(null, errors);
+    }
+}

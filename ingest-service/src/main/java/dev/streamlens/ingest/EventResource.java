@@ -1,0 +1,69 @@
+package dev.streamlens.ingest;
+
+import jakarta.inject.Inject;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.util.List;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+
+/**
+ * The original service's two calls: one event per request, answered 202 once Kafka holds it.
+ * Runs on a worker thread, since it waits for the broker's acknowledgement.
+ */
+@Path("/v1/llm")
+@Produces(MediaType.APPLICATION_JSON)
+public class EventResource {
+
+    @Inject
+    EventIntake intake;
+
+    @Inject
+    IngestSettings settings;
+
+    @Inject
+    IngestMetrics metrics;
+
+    @POST
+    @Path("/request")
+    @Operation(summary = "Record the start of an LLM call")
+    public Response request(@HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType, byte[] body) {
+        return ingest(EventType.REQUEST, contentType, body);
+    }
+
+    @POST
+    @Path("/response")
+    @Operation(summary = "Record the end of an LLM call")
+    public Response response(@HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType, byte[] body) {
+        return ingest(EventType.RESPONSE, contentType, body);
+    }
+
+    private Response ingest(EventType type, String contentType, byte[] body) {
+        if (!ContentTypes.isJson(contentType)) {
+            metrics.rejected("content_type", 1);
+            return Answers.rejected(Response.Status.UNSUPPORTED_MEDIA_TYPE, "Content-Type",
+                    "must be application/json, not " + contentType);
+        }
+        if (body == null || body.length == 0) {
+            metrics.rejected("body", 1);
+            return Answers.rejected(Response.Status.BAD_REQUEST, "body", "is empty: send one JSON event");
+        }
+        if (body.length > settings.maxEventBytes()) {
+            metrics.rejected("too_large", 1);
+            return Answers.rejected(Response.Status.REQUEST_ENTITY_TOO_LARGE, "body",
+                    "must not exceed " + settings.maxEventBytes() + " bytes");
+        }
+        EventIntake.Checked checked = intake.check(type, body);
+        if (!checked.isValid()) {
+            return Answers.rejected(Response.Status.BAD_REQUEST, checked.errors());
+        }
+        boolean[] written = intake.publish(List.of(checked.record()));
+        return written[0] ? Answers.accepted()
+                : Answers.unavailable(settings.retryAfterSeconds(), "Kafka did not acknowledge the event within "
+                        + settings.sendTimeout().toSeconds() + " s; it may not be stored, send it again");
+    }
+}

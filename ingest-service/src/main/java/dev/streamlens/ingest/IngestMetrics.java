@@ -1,0 +1,32 @@
+package dev.streamlens.ingest;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The service's counters in /q/metrics: events accepted by type, events rejected by reason
+ * (the first offending field, or why the call failed), and the time Kafka took to acknowledge.
+ */
+@ApplicationScoped
+public class IngestMetrics {
+
+    @Inject
+    MeterRegistry registry;
+
+    public void accepted(EventType type, int count) {
+        registry.counter("streamlens.ingest.events.accepted", "type", type.wireName()).increment(count);
+    }
+
+    /** reason: a field name such as {@code timestamp}, or {@code body}, {@code too_large}, {@code kafka_unavailable}... */
+    public void rejected(String reason, int count) {
+        registry.counter("streamlens.ingest.events.rejected", "reason", reason).increment(count);
+    }
+
+    public void produceLatency(long nanos) {
+        Timer.builder("streamlens.ingest.produce").description("time until Kafka acknowledged a write (acks=all)")
+                .publishPercentiles(0.5, 0.99).register(registry).record(nanos, TimeUnit.NANOSECONDS);
+    }
+}

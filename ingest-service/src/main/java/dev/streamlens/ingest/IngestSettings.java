@@ -1,0 +1,30 @@
+package dev.streamlens.ingest;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.time.Duration;
+
+/** The ingest service's own settings ({@code streamlens.ingest.*} in application.properties). */
+@ConfigMapping(prefix = "streamlens.ingest")
+public interface IngestSettings {
+
+    /** How long a call waits for Kafka's acknowledgement before answering 503. */
+    @WithDefault("5s")
+    Duration sendTimeout();
+
+    /** The Retry-After (seconds) of a 503 or 429. */
+    @WithDefault("1")
+    int retryAfterSeconds();
+
+    /** Largest body of a single event. */
+    @WithDefault("65536")
+    int maxEventBytes();
+
+    /** Largest body of a batch. */
+    @WithDefault("1048576")
+    int maxBatchBytes();
+
+    /** Most events in one batch. */
+    @WithDefault("1000")
+    int maxBatchEvents();
+}
