@@ -44,6 +44,9 @@ public class BatchResource {
     @Inject
     IngestMetrics metrics;
 
+    /** 207: some items were written, some refused (WebDAV's Multi-Status; JAX-RS has no constant). */
+    private static final int MULTI_STATUS = 207;
+
     private final EventParser parser = new EventParser();
 
     @POST
@@ -112,9 +115,8 @@ public class BatchResource {
             return Response.status(Response.Status.SERVICE_UNAVAILABLE).header("Retry-After", settings.retryAfterSeconds())
                     .type(MediaType.APPLICATION_JSON_TYPE).entity(answer).build();
         }
-        Response.Status status = rejected == 0 ? Response.Status.ACCEPTED
-                : accepted > 0 ? Response.Status.fromStatusCode(207) : Response.Status.BAD_REQUEST;
-        return Response.status(status.getStatusCode()).type(MediaType.APPLICATION_JSON_TYPE).entity(answer).build();
+        int status = rejected == 0 ? 202 : accepted > 0 ? MULTI_STATUS : 400;
+        return Response.status(status).type(MediaType.APPLICATION_JSON_TYPE).entity(answer).build();
     }
 
     private EventIntake.Checked check(ParseResult<JsonNode> item) {
