@@ -1,0 +1,23 @@
+-- wrk: POST batches of BATCH mixed events (half requests, half responses) as NDJSON.
+local BATCH = 500
+local counter = 0
+local thread_id = 0
+local next_thread = 0
+
+setup = function(thread)
+  thread:set("thread_id", next_thread)
+  next_thread = next_thread + 1
+end
+
+request = function()
+  local lines = {}
+  for i = 1, BATCH / 2 do
+    counter = counter + 1
+    local id = "batch-" .. thread_id .. "-" .. counter
+    lines[#lines + 1] = '{"type":"request","request_id":"' .. id .. '","tenant_id":"acme","route":"chat",'
+      .. '"model":"gpt-4o","timestamp":"2025-11-20T10:00:30.000Z","prompt_tokens":100}'
+    lines[#lines + 1] = '{"type":"response","request_id":"' .. id .. '","timestamp":"2025-11-20T10:00:31.200Z",'
+      .. '"latency_ms":1200,"completion_tokens":250,"finish_reason":"stop","error":null}'
+  end
+  return wrk.format("POST", "/v1/llm/events", {["Content-Type"] = "application/x-ndjson"}, table.concat(lines, "\n"))
+end
