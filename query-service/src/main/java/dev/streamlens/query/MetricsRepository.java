@@ -1,0 +1,149 @@
+package dev.streamlens.query;
+
+import dev.streamlens.model.LatencySketch;
+import io.agroal.api.AgroalDataSource;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.math.BigDecimal;
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Reads llm_metrics. The seed's call returns the job's rows as they are; coarser granularities and
+ * groupings sum counts, tokens and cost in SQL, recompute averages from the sums, and merge the
+ * rows' latency sketches for true percentiles (never averages of percentiles). Every value is a
+ * bound parameter.
+ */
+@ApplicationScoped
+public class MetricsRepository {
+
+    private static final String ROW_COLUMNS = "tenant_id, route, model, window_start, window_end, requests, errors, "
+            + "timeouts, avg_latency_ms, p50_latency_ms, p95_latency_ms, p99_latency_ms, avg_prompt_tokens, "
+            + "avg_completion_tokens, total_prompt_tokens, total_completion_tokens, estimated_cost_usd, "
+            + "unpriced_requests, revision";
+
+    @Inject
+    AgroalDataSource dataSource;
+
+    public List<MetricsView> find(MetricsQuery q) throws SQLException {
+        return q.isSeriesRows() ? seriesRows(q) : rollup(q);
+    }
+
+    private List<MetricsView> seriesRows(MetricsQuery q) throws SQLException {
+        StringBuilder sql = new StringBuilder("SELECT " + ROW_COLUMNS + " FROM llm_metrics WHERE tenant_id = ?");
+        List<Object> args = new ArrayList<>(List.of(q.tenantId()));
+        filters(q, sql, args);
+        sql.append(" ORDER BY window_start DESC, route, model LIMIT ?");
+        args.add(q.limit());
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = prepare(c, sql.toString(), args);
+             ResultSet rs = ps.executeQuery()) {
+            List<MetricsView> rows = new ArrayList<>();
+            while (rs.next()) {
+                rows.add(new MetricsView(rs.getString(1), rs.getString(2), rs.getString(3), instant(rs, 4),
+                        instant(rs, 5), rs.getLong(6), rs.getLong(7), rs.getLong(8), nullableDouble(rs, 9),
+                        nullableDouble(rs, 10), nullableDouble(rs, 11), nullableDouble(rs, 12),
+                        nullableDouble(rs, 13), nullableDouble(rs, 14), rs.getLong(15), rs.getLong(16),
+                        rs.getBigDecimal(17), rs.getLong(18), rs.getInt(19)));
+            }
+            return rows;
+        }
+    }
+
+    private List<MetricsView> rollup(MetricsQuery q) throws SQLException {
+        String dimensions = (q.byRoute() ? ", route" : "") + (q.byModel() ? ", model" : "");
+        StringBuilder sql = new StringBuilder("SELECT date_bin(?::interval, window_start, TIMESTAMPTZ '1970-01-01') AS bucket"
+                + dimensions + ", sum(requests), sum(errors), sum(timeouts), sum(latency_sum_ms), "
+                + "sum(total_prompt_tokens), sum(total_completion_tokens), sum(estimated_cost_usd), "
+                + "sum(unpriced_requests), array_agg(latency_sketch) FILTER (WHERE latency_sketch IS NOT NULL) "
+                + "FROM llm_metrics WHERE tenant_id = ?");
+        List<Object> args = new ArrayList<>(List.of(q.granularity().size().toSeconds() + " seconds", q.tenantId()));
+        filters(q, sql, args);
+        sql.append(" GROUP BY bucket").append(dimensions).append(" ORDER BY bucket DESC").append(dimensions)
+                .append(" LIMIT ?");
+        args.add(q.limit());
+        long sizeMs = q.granularity().size().toMillis();
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = prepare(c, sql.toString(), args);
+             ResultSet rs = ps.executeQuery()) {
+            List<MetricsView> rows = new ArrayList<>();
+            while (rs.next()) {
+                int i = 1;
+                Instant bucket = instant(rs, i++);
+                String route = q.byRoute() ? rs.getString(i++) : null;
+                String model = q.byModel() ? rs.getString(i++) : null;
+                long requests = rs.getLong(i++);
+                long errors = rs.getLong(i++);
+                long timeouts = rs.getLong(i++);
+                double latencySum = rs.getDouble(i++);
+                long prompt = rs.getLong(i++);
+                long completion = rs.getLong(i++);
+                BigDecimal cost = rs.getBigDecimal(i++);
+                long unpriced = rs.getLong(i++);
+                LatencySketch latencies = merge(rs.getArray(i));
+                rows.add(new MetricsView(q.tenantId(), route, model, bucket, bucket.plusMillis(sizeMs), requests,
+                        errors, timeouts,
+                        requests == 0 ? null : latencySum / requests,
+                        latencies.quantile(0.50), latencies.quantile(0.95), latencies.quantile(0.99),
+                        requests == 0 ? null : (double) prompt / requests,
+                        requests == 0 ? null : (double) completion / requests,
+                        prompt, completion, cost, unpriced, null));
+            }
+            return rows;
+        }
+    }
+
+    /** Merges the encoded sketches of the rows a bucket covers into one. */
+    private static LatencySketch merge(Array sketches) throws SQLException {
+        LatencySketch merged = LatencySketch.create();
+        if (sketches != null) {
+            for (Object encoded : (Object[]) sketches.getArray()) {
+                merged.merge(LatencySketch.decode((byte[]) encoded));
+            }
+            sketches.free();
+        }
+        return merged;
+    }
+
+    private static void filters(MetricsQuery q, StringBuilder sql, List<Object> args) {
+        if (q.route() != null) {
+            sql.append(" AND route = ?");
+            args.add(q.route());
+        }
+        if (q.model() != null) {
+            sql.append(" AND model = ?");
+            args.add(q.model());
+        }
+        if (q.from() != null) {
+            sql.append(" AND window_start >= ?");
+            args.add(Timestamp.from(q.from()));
+        }
+        if (q.to() != null) {
+            sql.append(" AND window_start < ?");
+            args.add(Timestamp.from(q.to()));
+        }
+    }
+
+    private static PreparedStatement prepare(Connection c, String sql, List<Object> args) throws SQLException {
+        PreparedStatement ps = c.prepareStatement(sql);
+        for (int i = 0; i < args.size(); i++) {
+            ps.setObject(i + 1, args.get(i));
+        }
+        return ps;
+    }
+
+    private static Instant instant(ResultSet rs, int column) throws SQLException {
+        return rs.getObject(column, OffsetDateTime.class).toInstant();
+    }
+
+    private static Double nullableDouble(ResultSet rs, int column) throws SQLException {
+        double value = rs.getDouble(column);
+        return rs.wasNull() ? null : value;
+    }
+}

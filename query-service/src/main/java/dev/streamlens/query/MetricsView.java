@@ -1,0 +1,33 @@
+package dev.streamlens.query;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import java.math.BigDecimal;
+import java.time.Instant;
+
+/**
+ * One row of {@code GET /v1/metrics}: every field of the original service's rows plus the SPEC's
+ * extra columns, without the raw sketch. In a rollup, {@code route} or {@code model} is absent
+ * when the query summed over it, and {@code revision} is absent.
+ */
+public record MetricsView(
+        @JsonProperty("tenant_id") String tenantId,
+        @JsonInclude(JsonInclude.Include.NON_NULL) @JsonProperty("route") String route,
+        @JsonInclude(JsonInclude.Include.NON_NULL) @JsonProperty("model") String model,
+        @JsonProperty("window_start") Instant windowStart,
+        @JsonProperty("window_end") Instant windowEnd,
+        @JsonProperty("requests") long requests,
+        @JsonProperty("errors") long errors,
+        @JsonProperty("timeouts") long timeouts,
+        @JsonProperty("avg_latency_ms") Double avgLatencyMs,
+        @JsonProperty("p50_latency_ms") Double p50LatencyMs,
+        @JsonProperty("p95_latency_ms") Double p95LatencyMs,
+        @JsonProperty("p99_latency_ms") Double p99LatencyMs,
+        @JsonProperty("avg_prompt_tokens") Double avgPromptTokens,
+        @JsonProperty("avg_completion_tokens") Double avgCompletionTokens,
+        @JsonProperty("total_prompt_tokens") long totalPromptTokens,
+        @JsonProperty("total_completion_tokens") long totalCompletionTokens,
+        @JsonProperty("estimated_cost_usd") BigDecimal estimatedCostUsd,
+        @JsonProperty("unpriced_requests") long unpricedRequests,
+        @JsonInclude(JsonInclude.Include.NON_NULL) @JsonProperty("revision") Integer revision) {
+}
