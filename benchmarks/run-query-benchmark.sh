@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Load test of query-service with wrk against an embedded PostgreSQL holding 24 hours of 1-minute
-# rows for 1,000 series (1.44 million rows). Usage: benchmarks/run-query-benchmark.sh [duration]
+# rows for 1,000 series (1.44 million rows). Usage: [CONNECTIONS=8] benchmarks/run-query-benchmark.sh [duration]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 duration="${1:-30s}"
+connections="${CONNECTIONS:-8}"
 command -v wrk >/dev/null || { echo "wrk is missing: apt-get install wrk" >&2; exit 1; }
 ./mvnw -q -B -pl embedded-infra,query-service,benchmarks -am package -DskipTests
 ./mvnw -q -B -pl embedded-infra dependency:build-classpath -Dmdep.includeScope=compile -Dmdep.outputFile=target/standalone.classpath
@@ -32,10 +33,10 @@ echo "== warm-up"
 wrk -t2 -c16 -d10s -s benchmarks/query/seed.lua "$url" >/dev/null
 FROM=$week_from TO=$to wrk -t2 -c16 -d10s -s benchmarks/query/rollup.lua "$url" >/dev/null
 echo "== GET /health (framework ceiling)"
-wrk -t2 -c16 -d"$duration" --latency "$url/health"
-echo "== seed call: GET /v1/metrics?tenant_id=X (60 newest rows), 16 connections"
-wrk -t2 -c16 -d"$duration" --latency -s benchmarks/query/seed.lua "$url"
-echo "== 1-hour rollup over 7 days, one tenant, 16 connections"
-FROM=$week_from TO=$to wrk -t2 -c16 -d"$duration" --latency -s benchmarks/query/rollup.lua "$url"
-echo "== cost per model per day over 30 days, one tenant, 16 connections"
-FROM=$month_from TO=$to wrk -t2 -c16 -d"$duration" --latency -s benchmarks/query/cost-by-model.lua "$url"
+wrk -t2 -c"$connections" -d"$duration" --latency "$url/health"
+echo "== seed call: GET /v1/metrics?tenant_id=X (60 newest rows), $connections connections"
+wrk -t2 -c"$connections" -d"$duration" --latency -s benchmarks/query/seed.lua "$url"
+echo "== 1-hour rollup over 7 days, one tenant, $connections connections"
+FROM=$week_from TO=$to wrk -t2 -c"$connections" -d"$duration" --latency -s benchmarks/query/rollup.lua "$url"
+echo "== cost per model per day over 30 days, one tenant, $connections connections"
+FROM=$month_from TO=$to wrk -t2 -c"$connections" -d"$duration" --latency -s benchmarks/query/cost-by-model.lua "$url"

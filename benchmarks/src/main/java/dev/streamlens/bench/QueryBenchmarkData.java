@@ -6,12 +6,20 @@ import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import dev.streamlens.model.MetricsRollup;
+import dev.streamlens.model.MetricsRow;
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Random;
 
 /**
  * Fills llm_metrics with 24 hours of 1-minute rows for 1,000 series (20 tenants × 10 routes ×
  * 5 models: 1,440,000 rows, each with an encoded sketch of 5..200 latencies), then prints
- * EXPLAIN ANALYZE of the three benchmark queries.
+ * writes their hourly rollups as the job would, and prints EXPLAIN ANALYZE of the benchmark queries.
  *
  * <p>Arguments: {@code <jdbc-url> <day-start RFC 3339>}.
  */
@@ -28,6 +36,9 @@ public final class QueryBenchmarkData {
                 s.execute("CREATE TEMP TABLE sketches (i int PRIMARY KEY, n int, total double precision, s bytea)");
             }
             Random random = new Random(11);
+            int[] counts = new int[64];
+            double[] totals = new double[64];
+            byte[][] encoded = new byte[64][];
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO sketches VALUES (?, ?, ?, ?)")) {
                 for (int i = 0; i < 64; i++) {
                     LatencySketch sketch = LatencySketch.create();
@@ -38,10 +49,13 @@ public final class QueryBenchmarkData {
                         sketch.add(latency);
                         total += latency;
                     }
+                    counts[i] = n;
+                    totals[i] = total;
+                    encoded[i] = sketch.encode();
                     ps.setInt(1, i);
                     ps.setInt(2, n);
                     ps.setDouble(3, total);
-                    ps.setBytes(4, sketch.encode());
+                    ps.setBytes(4, encoded[i]);
                     ps.addBatch();
                 }
                 ps.executeBatch();
@@ -64,6 +78,7 @@ public final class QueryBenchmarkData {
                         """.replace("DAY", dayStart));
                 s.execute("ANALYZE llm_metrics");
             }
+            writeHourlyRollups(c, dayStart, counts, totals, encoded);
             try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT count(*) FROM llm_metrics")) {
                 rs.next();
                 System.out.printf("loaded %,d rows in %.1f s%n", rs.getLong(1), (System.nanoTime() - started) / 1e9);
@@ -71,10 +86,75 @@ public final class QueryBenchmarkData {
             explain(c, "seed call", "SELECT * FROM llm_metrics WHERE tenant_id = 'tenant-7' "
                     + "ORDER BY window_start DESC, route, model LIMIT 60");
             explain(c, "1h rollup over 7 days", "SELECT date_bin('3600 seconds'::interval, window_start, TIMESTAMPTZ "
-                    + "'1970-01-01') AS bucket, sum(requests), array_agg(latency_sketch) FROM llm_metrics "
+                    + "'1970-01-01') AS bucket, sum(requests), array_agg(latency_sketch) FROM llm_metrics_hourly "
                     + "WHERE tenant_id = 'tenant-7' AND window_start >= TIMESTAMPTZ '" + dayStart + "' - interval '6 days' "
                     + "AND window_start < TIMESTAMPTZ '" + dayStart + "' + interval '1 day' GROUP BY bucket "
                     + "ORDER BY bucket DESC LIMIT 1000");
+        }
+    }
+
+    /** The hourly rollups of the same rows, combined as the job's rollup stage does. */
+    private static void writeHourlyRollups(Connection c, String dayStart, int[] counts, double[] totals,
+                                           byte[][] encoded) throws Exception {
+        Instant day = Instant.parse(dayStart);
+        long firstMinute = day.getEpochSecond() / 60;
+        String sql = "INSERT INTO llm_metrics_hourly (tenant_id, route, model, window_start, window_end, requests, "
+                + "errors, timeouts, avg_latency_ms, p50_latency_ms, p95_latency_ms, p99_latency_ms, "
+                + "avg_prompt_tokens, avg_completion_tokens, total_prompt_tokens, total_completion_tokens, "
+                + "latency_sum_ms, estimated_cost_usd, unpriced_requests, latency_sketch, revision) "
+                + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+        try (Statement s = c.createStatement()) {
+            s.execute("TRUNCATE llm_metrics_hourly");
+        }
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            for (int series = 0; series < 1000; series++) {
+                String tenant = "tenant-" + (series % 20);
+                String route = "route-" + (series / 20 % 10);
+                String model = "model-" + (series / 200);
+                for (int hour = 0; hour < 24; hour++) {
+                    List<MetricsRow> minutes = new ArrayList<>();
+                    for (int m = 0; m < 60; m++) {
+                        long minute = firstMinute + hour * 60L + m;
+                        int k = (int) ((series * 7L + minute) % 64);
+                        int n = counts[k];
+                        Instant start = Instant.ofEpochSecond(minute * 60);
+                        minutes.add(new MetricsRow(tenant, route, model, start, start.plusSeconds(60), n, n / 20,
+                                series % 3, null, null, null, null, null, null, n * 300L, n * 150L, totals[k],
+                                BigDecimal.valueOf(n * 125L, 5), 0, encoded[k], 1));
+                    }
+                    Instant hourStart = day.plusSeconds(3600L * hour);
+                    MetricsRow r = MetricsRollup.combine(tenant, route, model, hourStart, hourStart.plusSeconds(3600),
+                            minutes, 60);
+                    ps.setString(1, tenant);
+                    ps.setString(2, route);
+                    ps.setString(3, model);
+                    ps.setObject(4, OffsetDateTime.ofInstant(r.windowStart(), ZoneOffset.UTC));
+                    ps.setObject(5, OffsetDateTime.ofInstant(r.windowEnd(), ZoneOffset.UTC));
+                    ps.setLong(6, r.requests());
+                    ps.setLong(7, r.errors());
+                    ps.setLong(8, r.timeouts());
+                    ps.setDouble(9, r.avgLatencyMs());
+                    ps.setDouble(10, r.p50LatencyMs());
+                    ps.setDouble(11, r.p95LatencyMs());
+                    ps.setDouble(12, r.p99LatencyMs());
+                    ps.setDouble(13, r.avgPromptTokens());
+                    ps.setDouble(14, r.avgCompletionTokens());
+                    ps.setLong(15, r.totalPromptTokens());
+                    ps.setLong(16, r.totalCompletionTokens());
+                    ps.setDouble(17, r.latencySumMs());
+                    ps.setBigDecimal(18, r.estimatedCostUsd());
+                    ps.setLong(19, r.unpricedRequests());
+                    ps.setBytes(20, r.latencySketch());
+                    ps.setInt(21, r.revision());
+                    ps.addBatch();
+                }
+                if (series % 100 == 99) {
+                    ps.executeBatch();
+                }
+            }
+        }
+        try (Statement s = c.createStatement()) {
+            s.execute("ANALYZE llm_metrics_hourly");
         }
     }
 

@@ -7,6 +7,7 @@ import dev.streamlens.job.events.TelemetryEvent;
 import dev.streamlens.job.join.RequestResponseJoin;
 import dev.streamlens.job.window.CallAggregate;
 import dev.streamlens.job.window.CallWindows;
+import dev.streamlens.job.window.HourlyRollup;
 import dev.streamlens.job.window.PriceTable;
 import dev.streamlens.job.window.SeriesKey;
 import dev.streamlens.job.window.WindowAccumulatorTypeInfo;
@@ -27,7 +28,7 @@ import org.apache.flink.util.OutputTag;
  * The metrics pipeline in one place, between the sources and the sinks:
  * <pre>
  *   requests ─┐ split off rejected ─┐
- *             │                     ├─ join by request_id ─ windows by (tenant, route, model) ─► rows
+ *             │                     ├─ join by request_id ─ windows by (tenant, route, model) ─► rows ─► hourly rows
  *   responses ┘ split off rejected ─┘        │ orphans, responses after timeout   │ too late
  *                                            ▼                                   ▼
  *                          dead letters (rejected + orphans)            late events
@@ -37,8 +38,8 @@ import org.apache.flink.util.OutputTag;
 public final class MetricsPipeline {
 
     /** What the pipeline produces, for the caller to send to its sinks. */
-    public record Outputs(DataStream<MetricsRow> rows, DataStream<DeadLetter> deadLetters,
-                          DataStream<LateEvent> lateEvents) {
+    public record Outputs(DataStream<MetricsRow> rows, DataStream<MetricsRow> hourlyRows,
+                          DataStream<DeadLetter> deadLetters, DataStream<LateEvent> lateEvents) {
     }
 
     /** The timing settings the pipeline needs. */
@@ -75,6 +76,11 @@ public final class MetricsPipeline {
                         WindowAccumulatorTypeInfo.INSTANCE, TypeInformation.of(MetricsRow.class))
                 .uid("window-metrics").name("aggregate windows");
 
+        DataStream<MetricsRow> hourly = rows
+                .keyBy(new HourlyRollup.HourKey())
+                .process(new HourlyRollup(timing.allowedLateness()))
+                .uid("hourly-rollup").name("roll minutes up into hours");
+
         DataStream<LateEvent> late = rows.getSideOutput(TOO_LATE)
                 .map(new CountLate("window closed beyond the allowed lateness"))
                 .uid("late-for-window").name("late for their window")
@@ -85,7 +91,7 @@ public final class MetricsPipeline {
         DataStream<DeadLetter> deadLetters = validRequests.getSideOutput(REJECTED)
                 .union(validResponses.getSideOutput(REJECTED), calls.getSideOutput(RequestResponseJoin.ORPHANS));
 
-        return new Outputs(rows, deadLetters, late);
+        return new Outputs(rows, hourly, deadLetters, late);
     }
 
     /** Passes valid events on and sends rejected ones, with their reason, to the dead letter. */

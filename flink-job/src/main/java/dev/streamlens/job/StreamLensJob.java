@@ -66,7 +66,10 @@ public final class StreamLensJob {
         MetricsPipeline.Outputs out = MetricsPipeline.build(requests, responses, MetricsPipeline.Timing.of(settings),
                 PriceTable.load(settings.pricingFile));
 
-        out.rows().sinkTo(PostgresSink.upserts(settings)).uid("sink-postgres").name("upsert llm_metrics");
+        out.rows().sinkTo(PostgresSink.upserts(settings, PostgresSink.MINUTES)).uid("sink-postgres")
+                .name("upsert llm_metrics");
+        out.hourlyRows().sinkTo(PostgresSink.upserts(settings, PostgresSink.HOURS)).uid("sink-postgres-hourly")
+                .name("upsert llm_metrics_hourly");
         out.rows().sinkTo(KafkaSinks.metrics(settings)).uid("sink-metrics-topic").name("llm.metrics");
         out.deadLetters().sinkTo(KafkaSinks.deadLetters(settings)).uid("sink-dead-letter").name("llm.dead-letter");
         out.lateEvents().sinkTo(KafkaSinks.lateEvents(settings)).uid("sink-late-events").name("llm.late-events");

@@ -63,7 +63,7 @@ public class MetricsRepository {
                 + dimensions + ", sum(requests), sum(errors), sum(timeouts), sum(latency_sum_ms), "
                 + "sum(total_prompt_tokens), sum(total_completion_tokens), sum(estimated_cost_usd), "
                 + "sum(unpriced_requests), array_agg(latency_sketch) FILTER (WHERE latency_sketch IS NOT NULL) "
-                + "FROM llm_metrics WHERE tenant_id = ?");
+                + "FROM " + source(q.granularity()) + " WHERE tenant_id = ?");
         List<Object> args = new ArrayList<>(List.of(q.granularity().size().toSeconds() + " seconds", q.tenantId()));
         filters(q, sql, args);
         sql.append(" GROUP BY bucket").append(dimensions).append(" ORDER BY bucket DESC").append(dimensions)
@@ -97,6 +97,14 @@ public class MetricsRepository {
             }
             return rows;
         }
+    }
+
+    /**
+     * Hours and days are summed from the job's hourly rollups (60 times fewer rows and sketches to
+     * merge); finer buckets from the minute rows.
+     */
+    private static String source(Granularity granularity) {
+        return granularity.size().toMinutes() >= 60 ? "llm_metrics_hourly" : "llm_metrics";
     }
 
     /** Merges the encoded sketches of the rows a bucket covers into one. */

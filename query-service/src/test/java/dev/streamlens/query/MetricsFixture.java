@@ -1,6 +1,8 @@
 package dev.streamlens.query;
 
 import dev.streamlens.model.LatencySketch;
+import dev.streamlens.model.MetricsRollup;
+import dev.streamlens.model.MetricsRow;
 import java.math.BigDecimal;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -53,38 +55,70 @@ final class MetricsFixture {
         return out;
     }
 
+    /**
+     * Writes the minute rows, and their hourly rollups as the job's rollup stage writes them (sums,
+     * averages from sums, merged sketches).
+     */
     static void write(DataSource ds, List<Minute> minutes) throws SQLException {
-        String sql = "INSERT INTO llm_metrics (tenant_id, route, model, window_start, window_end, requests, errors, "
+        List<MetricsRow> rows = minutes.stream().map(MetricsFixture::row).toList();
+        insert(ds, "llm_metrics", rows);
+        java.util.Map<String, List<MetricsRow>> byHour = new java.util.TreeMap<>();
+        for (MetricsRow r : rows) {
+            Instant hour = r.windowStart().truncatedTo(java.time.temporal.ChronoUnit.HOURS);
+            byHour.computeIfAbsent(r.tenantId() + "|" + r.route() + "|" + r.model() + "|" + hour, k -> new ArrayList<>())
+                    .add(r);
+        }
+        List<MetricsRow> hours = new ArrayList<>();
+        byHour.values().forEach(group -> {
+            MetricsRow first = group.get(0);
+            Instant hour = first.windowStart().truncatedTo(java.time.temporal.ChronoUnit.HOURS);
+            hours.add(MetricsRollup.combine(first.tenantId(), first.route(), first.model(), hour,
+                    hour.plusSeconds(3600), group, group.size()));
+        });
+        insert(ds, "llm_metrics_hourly", hours);
+    }
+
+    private static MetricsRow row(Minute m) {
+        LatencySketch sketch = LatencySketch.create();
+        m.latencies().forEach(sketch::add);
+        long n = m.latencies().size();
+        double sum = m.latencies().stream().mapToDouble(Double::doubleValue).sum();
+        return new MetricsRow(m.tenant(), m.route(), m.model(), m.start(), m.start().plusSeconds(60), n, m.errors(),
+                m.timeouts(), n == 0 ? null : sum / n, sketch.quantile(0.5), sketch.quantile(0.95),
+                sketch.quantile(0.99), n == 0 ? null : (double) m.promptTokens() / n,
+                n == 0 ? null : (double) m.completionTokens() / n, m.promptTokens(), m.completionTokens(), sum,
+                m.cost(), 0, n == 0 ? null : sketch.encode(), 1);
+    }
+
+    private static void insert(DataSource ds, String table, List<MetricsRow> rows) throws SQLException {
+        String sql = "INSERT INTO " + table + " (tenant_id, route, model, window_start, window_end, requests, errors, "
                 + "timeouts, avg_latency_ms, p50_latency_ms, p95_latency_ms, p99_latency_ms, avg_prompt_tokens, "
                 + "avg_completion_tokens, total_prompt_tokens, total_completion_tokens, latency_sum_ms, "
                 + "estimated_cost_usd, unpriced_requests, latency_sketch, revision) "
-                + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)";
+                + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
         try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-            for (Minute m : minutes) {
-                LatencySketch sketch = LatencySketch.create();
-                m.latencies().forEach(sketch::add);
-                long n = m.latencies().size();
-                double sum = m.latencies().stream().mapToDouble(Double::doubleValue).sum();
-                ps.setString(1, m.tenant());
-                ps.setString(2, m.route());
-                ps.setString(3, m.model());
-                ps.setTimestamp(4, Timestamp.from(m.start()));
-                ps.setTimestamp(5, Timestamp.from(m.start().plusSeconds(60)));
-                ps.setLong(6, n);
-                ps.setLong(7, m.errors());
-                ps.setLong(8, m.timeouts());
-                setNullable(ps, 9, n == 0 ? null : sum / n);
-                setNullable(ps, 10, sketch.quantile(0.5));
-                setNullable(ps, 11, sketch.quantile(0.95));
-                setNullable(ps, 12, sketch.quantile(0.99));
-                setNullable(ps, 13, n == 0 ? null : (double) m.promptTokens() / n);
-                setNullable(ps, 14, n == 0 ? null : (double) m.completionTokens() / n);
-                ps.setLong(15, m.promptTokens());
-                ps.setLong(16, m.completionTokens());
-                ps.setDouble(17, sum);
-                ps.setBigDecimal(18, m.cost());
-                ps.setLong(19, 0);
-                ps.setBytes(20, n == 0 ? null : sketch.encode());
+            for (MetricsRow r : rows) {
+                ps.setString(1, r.tenantId());
+                ps.setString(2, r.route());
+                ps.setString(3, r.model());
+                ps.setTimestamp(4, Timestamp.from(r.windowStart()));
+                ps.setTimestamp(5, Timestamp.from(r.windowEnd()));
+                ps.setLong(6, r.requests());
+                ps.setLong(7, r.errors());
+                ps.setLong(8, r.timeouts());
+                setNullable(ps, 9, r.avgLatencyMs());
+                setNullable(ps, 10, r.p50LatencyMs());
+                setNullable(ps, 11, r.p95LatencyMs());
+                setNullable(ps, 12, r.p99LatencyMs());
+                setNullable(ps, 13, r.avgPromptTokens());
+                setNullable(ps, 14, r.avgCompletionTokens());
+                ps.setLong(15, r.totalPromptTokens());
+                ps.setLong(16, r.totalCompletionTokens());
+                ps.setDouble(17, r.latencySumMs());
+                ps.setBigDecimal(18, r.estimatedCostUsd());
+                ps.setLong(19, r.unpricedRequests());
+                ps.setBytes(20, r.latencySketch());
+                ps.setInt(21, r.revision());
                 ps.addBatch();
             }
             ps.executeBatch();

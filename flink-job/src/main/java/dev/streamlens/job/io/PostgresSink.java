@@ -19,8 +19,13 @@ import org.apache.flink.connector.jdbc.core.datastream.sink.JdbcSink;
  */
 public final class PostgresSink {
 
+    /** The job's own windows. */
+    public static final String MINUTES = "llm_metrics";
+    /** Their hourly rollups. */
+    public static final String HOURS = "llm_metrics_hourly";
+
     static final String UPSERT = """
-            INSERT INTO llm_metrics (tenant_id, route, model, window_start, window_end, requests, errors, timeouts,
+            INSERT INTO TABLE (tenant_id, route, model, window_start, window_end, requests, errors, timeouts,
                 avg_latency_ms, p50_latency_ms, p95_latency_ms, p99_latency_ms, avg_prompt_tokens,
                 avg_completion_tokens, total_prompt_tokens, total_completion_tokens, latency_sum_ms,
                 estimated_cost_usd, unpriced_requests, latency_sketch, revision, updated_at)
@@ -36,15 +41,19 @@ public final class PostgresSink {
                 latency_sum_ms = EXCLUDED.latency_sum_ms, estimated_cost_usd = EXCLUDED.estimated_cost_usd,
                 unpriced_requests = EXCLUDED.unpriced_requests, latency_sketch = EXCLUDED.latency_sketch,
                 revision = EXCLUDED.revision, updated_at = now()
-            WHERE llm_metrics.revision <= EXCLUDED.revision
+            WHERE TABLE.revision <= EXCLUDED.revision
             """;
 
     private PostgresSink() {
     }
 
-    public static JdbcSink<MetricsRow> upserts(JobSettings settings) {
+    /** Upserts into {@link #MINUTES} or {@link #HOURS}. */
+    public static JdbcSink<MetricsRow> upserts(JobSettings settings, String table) {
+        if (!table.equals(MINUTES) && !table.equals(HOURS)) {
+            throw new IllegalArgumentException("not a metrics table: " + table);
+        }
         return JdbcSink.<MetricsRow>builder()
-                .withQueryStatement(UPSERT, PostgresSink::bind)
+                .withQueryStatement(UPSERT.replace("TABLE", table), PostgresSink::bind)
                 .withExecutionOptions(JdbcExecutionOptions.builder()
                         .withBatchSize(500)
                         .withBatchIntervalMs(200)

@@ -87,6 +87,26 @@ final class ExpectedMetrics {
         return expected;
     }
 
+    /** The same metrics rolled up into hours: what llm_metrics_hourly must hold. */
+    ExpectedMetrics hourly() {
+        ExpectedMetrics hours = new ExpectedMetrics();
+        long hourMs = 3_600_000;
+        rows.forEach((key, minute) -> {
+            Row hour = hours.rows.computeIfAbsent(new Key(key.tenant(), key.route(), key.model(),
+                    Math.floorDiv(key.windowStart(), hourMs) * hourMs), k -> new Row());
+            hour.requests += minute.requests;
+            hour.errors += minute.errors;
+            hour.timeouts += minute.timeouts;
+            hour.promptTokens += minute.promptTokens;
+            hour.completionTokens += minute.completionTokens;
+            hour.latencySum += minute.latencySum;
+            hour.latencies.addAll(minute.latencies);
+            hour.cost = hour.cost.add(minute.cost);
+            hour.unpriced += minute.unpriced;
+        });
+        return hours;
+    }
+
     private Row row(Workload.Request request, long eventTime, long windowMs) {
         long start = Math.floorDiv(eventTime, windowMs) * windowMs;
         return rows.computeIfAbsent(new Key(request.tenant(), request.route(), request.model(), start), k -> new Row());

@@ -93,6 +93,10 @@ class MetricsJobFaultToleranceTest {
             JobRun.awaitNoDifferences("llm_metrics",
                     () -> MetricsComparison.differences(expected, PipelineOutputs.table(POSTGRES.dataSource())),
                     Duration.ofMinutes(3));
+            JobRun.awaitNoDifferences("llm_metrics_hourly",
+                    () -> MetricsComparison.differences(expected.hourly(),
+                            PipelineOutputs.table(POSTGRES.dataSource(), "llm_metrics_hourly")),
+                    Duration.ofMinutes(1));
             JobRun.awaitNoDifferences("llm.metrics (latest revision per window)",
                     () -> MetricsComparison.differences(expected,
                             PipelineOutputs.latestRevisions(PipelineOutputs.metricsRecords(KAFKA.bootstrapServers()))),

@@ -37,9 +37,13 @@ final class PipelineOutputs {
     }
 
     static Map<ExpectedMetrics.Key, Actual> table(DataSource ds) {
+        return table(ds, "llm_metrics");
+    }
+
+    static Map<ExpectedMetrics.Key, Actual> table(DataSource ds, String table) {
         Map<ExpectedMetrics.Key, Actual> rows = new HashMap<>();
         try (Connection c = ds.getConnection();
-             ResultSet rs = c.createStatement().executeQuery("SELECT * FROM llm_metrics")) {
+             ResultSet rs = c.createStatement().executeQuery("SELECT * FROM " + table)) {
             while (rs.next()) {
                 rows.put(new ExpectedMetrics.Key(rs.getString("tenant_id"), rs.getString("route"), rs.getString("model"),
                                 rs.getTimestamp("window_start").toInstant().toEpochMilli()),
