@@ -79,6 +79,12 @@ public final class QueryBenchmarkData {
                 s.execute("ANALYZE llm_metrics");
             }
             writeHourlyRollups(c, dayStart, counts, totals, encoded);
+            // Settle the bulk load now, so autovacuum and checkpoints do not run during the measurement.
+            try (Statement s = c.createStatement()) {
+                s.execute("VACUUM (ANALYZE) llm_metrics");
+                s.execute("VACUUM (ANALYZE) llm_metrics_hourly");
+                s.execute("CHECKPOINT");
+            }
             try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT count(*) FROM llm_metrics")) {
                 rs.next();
                 System.out.printf("loaded %,d rows in %.1f s%n", rs.getLong(1), (System.nanoTime() - started) / 1e9);
