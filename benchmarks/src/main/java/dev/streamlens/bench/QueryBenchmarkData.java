@@ -8,10 +8,9 @@ import java.sql.ResultSet;
 import java.sql.Statement;
 import dev.streamlens.model.MetricsRollup;
 import dev.streamlens.model.MetricsRow;
+import dev.streamlens.model.MetricsRowJdbc;
 import java.math.BigDecimal;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -104,15 +103,10 @@ public final class QueryBenchmarkData {
                                            byte[][] encoded) throws Exception {
         Instant day = Instant.parse(dayStart);
         long firstMinute = day.getEpochSecond() / 60;
-        String sql = "INSERT INTO llm_metrics_hourly (tenant_id, route, model, window_start, window_end, requests, "
-                + "errors, timeouts, avg_latency_ms, p50_latency_ms, p95_latency_ms, p99_latency_ms, "
-                + "avg_prompt_tokens, avg_completion_tokens, total_prompt_tokens, total_completion_tokens, "
-                + "latency_sum_ms, estimated_cost_usd, unpriced_requests, latency_sketch, revision) "
-                + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
         try (Statement s = c.createStatement()) {
             s.execute("TRUNCATE llm_metrics_hourly");
         }
-        try (PreparedStatement ps = c.prepareStatement(sql)) {
+        try (PreparedStatement ps = c.prepareStatement(MetricsRowJdbc.insert(MetricsRowJdbc.HOURS))) {
             for (int series = 0; series < 1000; series++) {
                 String tenant = "tenant-" + (series % 20);
                 String route = "route-" + (series / 20 % 10);
@@ -131,27 +125,7 @@ public final class QueryBenchmarkData {
                     Instant hourStart = day.plusSeconds(3600L * hour);
                     MetricsRow r = MetricsRollup.combine(tenant, route, model, hourStart, hourStart.plusSeconds(3600),
                             minutes, 60);
-                    ps.setString(1, tenant);
-                    ps.setString(2, route);
-                    ps.setString(3, model);
-                    ps.setObject(4, OffsetDateTime.ofInstant(r.windowStart(), ZoneOffset.UTC));
-                    ps.setObject(5, OffsetDateTime.ofInstant(r.windowEnd(), ZoneOffset.UTC));
-                    ps.setLong(6, r.requests());
-                    ps.setLong(7, r.errors());
-                    ps.setLong(8, r.timeouts());
-                    ps.setDouble(9, r.avgLatencyMs());
-                    ps.setDouble(10, r.p50LatencyMs());
-                    ps.setDouble(11, r.p95LatencyMs());
-                    ps.setDouble(12, r.p99LatencyMs());
-                    ps.setDouble(13, r.avgPromptTokens());
-                    ps.setDouble(14, r.avgCompletionTokens());
-                    ps.setLong(15, r.totalPromptTokens());
-                    ps.setLong(16, r.totalCompletionTokens());
-                    ps.setDouble(17, r.latencySumMs());
-                    ps.setBigDecimal(18, r.estimatedCostUsd());
-                    ps.setLong(19, r.unpricedRequests());
-                    ps.setBytes(20, r.latencySketch());
-                    ps.setInt(21, r.revision());
+                    MetricsRowJdbc.bind(ps, r);
                     ps.addBatch();
                 }
                 if (series % 100 == 99) {

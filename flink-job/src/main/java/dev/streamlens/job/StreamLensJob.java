@@ -6,6 +6,7 @@ import dev.streamlens.job.io.KafkaSources;
 import dev.streamlens.job.io.PostgresSink;
 import dev.streamlens.job.time.EventTimeStrategy;
 import dev.streamlens.job.window.PriceTable;
+import dev.streamlens.model.MetricsRowJdbc;
 import dev.streamlens.model.Topics;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.streaming.api.datastream.DataStream;
@@ -66,9 +67,9 @@ public final class StreamLensJob {
         MetricsPipeline.Outputs out = MetricsPipeline.build(requests, responses, MetricsPipeline.Timing.of(settings),
                 PriceTable.load(settings.pricingFile));
 
-        out.rows().sinkTo(PostgresSink.upserts(settings, PostgresSink.MINUTES)).uid("sink-postgres")
+        out.rows().sinkTo(PostgresSink.upserts(settings, MetricsRowJdbc.MINUTES)).uid("sink-postgres")
                 .name("upsert llm_metrics");
-        out.hourlyRows().sinkTo(PostgresSink.upserts(settings, PostgresSink.HOURS)).uid("sink-postgres-hourly")
+        out.hourlyRows().sinkTo(PostgresSink.upserts(settings, MetricsRowJdbc.HOURS)).uid("sink-postgres-hourly")
                 .name("upsert llm_metrics_hourly");
         out.rows().sinkTo(KafkaSinks.metrics(settings)).uid("sink-metrics-topic").name("llm.metrics");
         out.deadLetters().sinkTo(KafkaSinks.deadLetters(settings)).uid("sink-dead-letter").name("llm.dead-letter");

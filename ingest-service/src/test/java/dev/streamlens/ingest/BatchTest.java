@@ -10,7 +10,6 @@ import dev.streamlens.model.Topics;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
-import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 

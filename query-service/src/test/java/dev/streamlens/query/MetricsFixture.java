@@ -3,12 +3,11 @@ package dev.streamlens.query;
 import dev.streamlens.model.LatencySketch;
 import dev.streamlens.model.MetricsRollup;
 import dev.streamlens.model.MetricsRow;
+import dev.streamlens.model.MetricsRowJdbc;
 import java.math.BigDecimal;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
-import java.sql.Timestamp;
-import java.sql.Types;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -91,45 +90,12 @@ final class MetricsFixture {
     }
 
     private static void insert(DataSource ds, String table, List<MetricsRow> rows) throws SQLException {
-        String sql = "INSERT INTO " + table + " (tenant_id, route, model, window_start, window_end, requests, errors, "
-                + "timeouts, avg_latency_ms, p50_latency_ms, p95_latency_ms, p99_latency_ms, avg_prompt_tokens, "
-                + "avg_completion_tokens, total_prompt_tokens, total_completion_tokens, latency_sum_ms, "
-                + "estimated_cost_usd, unpriced_requests, latency_sketch, revision) "
-                + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
-        try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+        try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement(MetricsRowJdbc.insert(table))) {
             for (MetricsRow r : rows) {
-                ps.setString(1, r.tenantId());
-                ps.setString(2, r.route());
-                ps.setString(3, r.model());
-                ps.setTimestamp(4, Timestamp.from(r.windowStart()));
-                ps.setTimestamp(5, Timestamp.from(r.windowEnd()));
-                ps.setLong(6, r.requests());
-                ps.setLong(7, r.errors());
-                ps.setLong(8, r.timeouts());
-                setNullable(ps, 9, r.avgLatencyMs());
-                setNullable(ps, 10, r.p50LatencyMs());
-                setNullable(ps, 11, r.p95LatencyMs());
-                setNullable(ps, 12, r.p99LatencyMs());
-                setNullable(ps, 13, r.avgPromptTokens());
-                setNullable(ps, 14, r.avgCompletionTokens());
-                ps.setLong(15, r.totalPromptTokens());
-                ps.setLong(16, r.totalCompletionTokens());
-                ps.setDouble(17, r.latencySumMs());
-                ps.setBigDecimal(18, r.estimatedCostUsd());
-                ps.setLong(19, r.unpricedRequests());
-                ps.setBytes(20, r.latencySketch());
-                ps.setInt(21, r.revision());
+                MetricsRowJdbc.bind(ps, r);
                 ps.addBatch();
             }
             ps.executeBatch();
-        }
-    }
-
-    private static void setNullable(PreparedStatement ps, int index, Double value) throws SQLException {
-        if (value == null) {
-            ps.setNull(index, Types.DOUBLE);
-        } else {
-            ps.setDouble(index, value);
         }
     }
 

@@ -2,20 +2,15 @@ package dev.streamlens.job.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.streamlens.infra.KafkaBrokerExtension;
 import dev.streamlens.infra.PostgresExtension;
 import dev.streamlens.infra.TestDirectories;
 import dev.streamlens.job.JobSettings;
-import dev.streamlens.model.Topics;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.HashSet;
-import java.util.List;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.apache.flink.api.common.JobID;
@@ -90,27 +85,7 @@ class MetricsJobFaultToleranceTest {
         JobClient resumed = JobRun.start(settings, work);
         try {
             traffic.get(2, TimeUnit.MINUTES);
-            JobRun.awaitNoDifferences("llm_metrics",
-                    () -> MetricsComparison.differences(expected, PipelineOutputs.table(POSTGRES.dataSource())),
-                    Duration.ofMinutes(3));
-            JobRun.awaitNoDifferences("llm_metrics_hourly",
-                    () -> MetricsComparison.differences(expected.hourly(),
-                            PipelineOutputs.table(POSTGRES.dataSource(), "llm_metrics_hourly")),
-                    Duration.ofMinutes(1));
-            JobRun.awaitNoDifferences("llm.metrics (latest revision per window)",
-                    () -> MetricsComparison.differences(expected,
-                            PipelineOutputs.latestRevisions(PipelineOutputs.metricsRecords(KAFKA.bootstrapServers()))),
-                    Duration.ofMinutes(1));
-
-            List<JsonNode> records = PipelineOutputs.metricsRecords(KAFKA.bootstrapServers());
-            Set<String> windowRevisions = new HashSet<>();
-            for (JsonNode r : records) {
-                assertThat(windowRevisions.add(r.get("tenant_id").asText() + "|" + r.get("route").asText() + "|"
-                        + r.get("model").asText() + "|" + r.get("window_start").asText() + "#" + r.get("revision")))
-                        .as("duplicate (window, revision) on llm.metrics: %s", r).isTrue();
-            }
-            assertThat(PipelineOutputs.committed(KAFKA.bootstrapServers(), Topics.DEAD_LETTER))
-                    .hasSize((int) expected.orphans);
+            PipelineAssertions.assertOutputsMatch(expected, KAFKA.bootstrapServers(), POSTGRES.dataSource());
         } finally {
             resumed.cancel().get();
         }

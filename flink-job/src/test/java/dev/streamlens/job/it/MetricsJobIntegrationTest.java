@@ -2,7 +2,6 @@ package dev.streamlens.job.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.streamlens.infra.KafkaBrokerExtension;
 import dev.streamlens.infra.PostgresExtension;
 import dev.streamlens.infra.TestDirectories;
@@ -14,9 +13,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.HashSet;
-import java.util.List;
-import java.util.Set;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.test.junit5.MiniClusterExtension;
@@ -56,27 +52,8 @@ class MetricsJobIntegrationTest {
         JobRun.produce(KAFKA.bootstrapServers(), workload.deliveries, 0);
         JobClient job = JobRun.start(settings, work);
         try {
-            JobRun.awaitNoDifferences("llm_metrics",
-                    () -> MetricsComparison.differences(expected, PipelineOutputs.table(POSTGRES.dataSource())),
-                    Duration.ofMinutes(3));
-            JobRun.awaitNoDifferences("llm_metrics_hourly",
-                    () -> MetricsComparison.differences(expected.hourly(),
-                            PipelineOutputs.table(POSTGRES.dataSource(), "llm_metrics_hourly")),
-                    Duration.ofMinutes(1));
-            JobRun.awaitNoDifferences("llm.metrics (latest revision per window)",
-                    () -> MetricsComparison.differences(expected,
-                            PipelineOutputs.latestRevisions(PipelineOutputs.metricsRecords(KAFKA.bootstrapServers()))),
-                    Duration.ofMinutes(1));
-
-            List<JsonNode> records = PipelineOutputs.metricsRecords(KAFKA.bootstrapServers());
-            Set<String> windowRevisions = new HashSet<>();
-            for (JsonNode r : records) {
-                assertThat(windowRevisions.add(r.get("tenant_id").asText() + "|" + r.get("route").asText() + "|"
-                        + r.get("model").asText() + "|" + r.get("window_start").asText() + "#" + r.get("revision")))
-                        .as("no duplicate (window, revision) on llm.metrics").isTrue();
-            }
+            PipelineAssertions.assertOutputsMatch(expected, KAFKA.bootstrapServers(), POSTGRES.dataSource());
             var deadLetters = PipelineOutputs.committed(KAFKA.bootstrapServers(), Topics.DEAD_LETTER);
-            assertThat(deadLetters).hasSize((int) expected.orphans);
             assertThat(deadLetters).allSatisfy(r -> assertThat(new String(
                     r.headers().lastHeader(KafkaSinks.REASON_HEADER).value(), StandardCharsets.UTF_8))
                     .startsWith("orphan response"));
