@@ -58,8 +58,8 @@ final class JobRun {
 
     static JobClient start(JobSettings settings, Path workDir) throws Exception {
         Configuration conf = JobConfiguration.of(settings);
-        // RocksDB dislikes the long paths of JUnit temp folders: a short local directory.
-        Path rocks = Files.createTempDirectory(Path.of("/tmp"), "sl-rocks-");
+        // RocksDB dislikes the long paths of JUnit's temp folders: a short one under target/.
+        Path rocks = Files.createDirectories(workDir.resolve("rocks"));
         conf.setString("state.backend.rocksdb.localdir", rocks.toString());
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
         env.configure(conf);
