@@ -17,12 +17,19 @@ import org.apache.flink.util.function.SerializableSupplier;
  * watermark moves at all and the last window never fires; this generator closes it within
  * window + out-of-orderness + idle timeout of its end.
  *
+ * <p>A partition that has not delivered any event yet (a job just started or restored) waits three
+ * idle timeouts before following the wall clock, so a slow first fetch after a restore does not
+ * make the backlog late.
+ *
  * <p>Trade-off (docs/DESIGN.md): events stamped earlier than the wall clock minus
  * (out-of-orderness + idle timeout) that arrive after such a quiet spell are late. Live
  * telemetry is stamped seconds before it arrives; a replay of old data must not pause longer
  * than the idle timeout.
  */
 public final class QuietAwareWatermarks implements WatermarkGenerator<TelemetryEvent> {
+
+    /** How many idle timeouts a partition that never delivered an event waits before following the clock. */
+    static final int STARTUP_GRACE_FACTOR = 3;
 
     private final long outOfOrdernessMs;
     private final long idleTimeoutMs;
@@ -52,7 +59,8 @@ public final class QuietAwareWatermarks implements WatermarkGenerator<TelemetryE
     public void onPeriodicEmit(WatermarkOutput output) {
         long now = wallClock.get();
         long candidate = maxEventTime == Long.MIN_VALUE ? Long.MIN_VALUE : maxEventTime - outOfOrdernessMs - 1;
-        if (now - lastEventAt >= idleTimeoutMs) {
+        long quietFor = maxEventTime == Long.MIN_VALUE ? STARTUP_GRACE_FACTOR * idleTimeoutMs : idleTimeoutMs;
+        if (now - lastEventAt >= quietFor) {
             candidate = Math.max(candidate, now - outOfOrdernessMs - idleTimeoutMs);
         }
         if (candidate > emitted) {

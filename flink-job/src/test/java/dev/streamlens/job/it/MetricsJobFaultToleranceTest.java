@@ -57,10 +57,10 @@ class MetricsJobFaultToleranceTest {
         JobSettings settings = JobRun.settings(KAFKA.bootstrapServers(), POSTGRES.jdbcUrl(), work,
                 "--resume-from-latest-checkpoint");
         JobClient job = JobRun.start(settings, work);
-        // About 13,000 records over 20 s: the failures below happen while traffic flows.
+        // About 13,000 records over 30 s: the failures below happen while traffic flows.
         CompletableFuture<Void> traffic = CompletableFuture.runAsync(() -> {
             try {
-                JobRun.produce(KAFKA.bootstrapServers(), workload.deliveries, 650);
+                JobRun.produce(KAFKA.bootstrapServers(), workload.deliveries, 450);
             } catch (Exception e) {
                 throw new IllegalStateException(e);
             }

@@ -59,17 +59,19 @@ class QuietAwareWatermarksTest {
     }
 
     @Test
-    void anEmptyPartitionDoesNotHoldTheOthersBackForLong() {
+    void anEmptyPartitionHoldsTheOthersBackOnlyForThreeIdleTimeouts() {
+        generator.onPeriodicEmit(output);
+        clock.addAndGet(29_999);   // a restored job's first fetch may be slow: its backlog must not be late
         generator.onPeriodicEmit(output);
         assertThat(emitted).isEmpty();
-        clock.addAndGet(10_000);
+        clock.addAndGet(1);
         generator.onPeriodicEmit(output);
-        assertThat(emitted).containsExactly(NOW + 10_000 - 15_000);
+        assertThat(emitted).containsExactly(NOW + 30_000 - 15_000);
     }
 
     @Test
     void neverMovesBackwardsAndIgnoresRejectedRecords() {
-        clock.addAndGet(20_000);
+        clock.addAndGet(40_000);
         generator.onPeriodicEmit(output);
         long wallClockMark = emitted.get(0);
         generator.onEvent(TelemetryEvent.rejected("llm.requests", null, new byte[0], NOW + 999_999, "bad"),
