@@ -94,9 +94,10 @@ class MetricsQueryTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"5m", "15m", "1h", "1d"})
+    @ValueSource(strings = {"1m", "5m", "15m", "1h", "1d"})
     void everyGranularitySumsCountsAndMergesSketches(String granularity) {
         Duration size = switch (granularity) {
+            case "1m" -> Duration.ofMinutes(1);
             case "5m" -> Duration.ofMinutes(5);
             case "15m" -> Duration.ofMinutes(15);
             case "1h" -> Duration.ofHours(1);
