@@ -42,6 +42,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     private final int partitions;
     private final Duration transactionMaxTimeout;
     private final String heap;
+    private final Path logFile;
     private Process process;
 
     private EmbeddedKafkaBroker(Builder builder) {
@@ -51,6 +52,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         this.partitions = builder.partitions;
         this.transactionMaxTimeout = builder.transactionMaxTimeout;
         this.heap = builder.heap;
+        this.logFile = builder.logFile == null ? dataDirectory.resolve("kafka.log") : builder.logFile.toAbsolutePath();
     }
 
     public static Builder builder() {
@@ -66,6 +68,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             Files.createDirectories(dataDirectory);
             Path config = writeServerProperties();
             Path log = logFile();
+            Files.createDirectories(log.getParent());
             long logOffset = Files.exists(log) ? Files.size(log) : 0;
             List<String> command = new ArrayList<>(List.of(
                     Path.of(System.getProperty("java.home"), "bin", "java").toString(),
@@ -140,7 +143,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     }
 
     public Path logFile() {
-        return dataDirectory.resolve("kafka.log");
+        return logFile;
     }
 
     /** The broker process' id, while it runs. */
@@ -277,6 +280,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         private int partitions = 3;
         private Duration transactionMaxTimeout = Duration.ofHours(1);
         private String heap = "512m";
+        private Path logFile;
 
         public Builder dataDirectory(Path dir) {
             this.dataDirectory = dir;
@@ -308,6 +312,12 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         /** The broker JVM's maximum heap, e.g. "512m". */
         public Builder heap(String heap) {
             this.heap = heap;
+            return this;
+        }
+
+        /** Where the broker's output goes (default: kafka.log in the data directory). */
+        public Builder logFile(Path file) {
+            this.logFile = file;
             return this;
         }
 

@@ -71,6 +71,9 @@ public class JobSettings implements Serializable {
     @Option(names = "--kafka-transaction-timeout", defaultValue = "5m", converter = Durations.class, description = "must stay below the broker's transaction.max.timeout.ms (default: ${DEFAULT-VALUE})")
     public Duration kafkaTransactionTimeout;
 
+    @Option(names = "--local-web-ui-port", defaultValue = "0", description = "run on a local mini-cluster with Flink's web UI on this port (0: no local web UI; on a cluster leave it unset)")
+    public int localWebUiPort;
+
     @Option(names = "--job-name", defaultValue = "StreamLens metrics", description = "(default: ${DEFAULT-VALUE})")
     public String jobName;
 

@@ -9,6 +9,8 @@ import dev.streamlens.job.window.PriceTable;
 import dev.streamlens.model.MetricsRowJdbc;
 import dev.streamlens.model.Topics;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.slf4j.Logger;
@@ -44,8 +46,15 @@ public final class StreamLensJob {
         settings.validate();
         LOG.info("StreamLens job settings: {}", settings);
 
-        StreamExecutionEnvironment env =
-                StreamExecutionEnvironment.getExecutionEnvironment(JobConfiguration.of(settings));
+        Configuration conf = JobConfiguration.of(settings);
+        StreamExecutionEnvironment env;
+        if (settings.localWebUiPort > 0) {
+            conf.set(RestOptions.PORT, settings.localWebUiPort);
+            conf.set(RestOptions.BIND_ADDRESS, "127.0.0.1");
+            env = StreamExecutionEnvironment.createLocalEnvironmentWithWebUI(conf);
+        } else {
+            env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
+        }
         build(env, settings);
         env.execute(settings.jobName);
     }

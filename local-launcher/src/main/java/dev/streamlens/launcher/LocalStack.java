@@ -1,0 +1,148 @@
+package dev.streamlens.launcher;
+
+import dev.streamlens.infra.EmbeddedKafkaBroker;
+import dev.streamlens.infra.EmbeddedPostgresServer;
+import dev.streamlens.infra.FreePorts;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Starts and stops the whole pipeline on this machine: Kafka and PostgreSQL (embedded, data under
+ * {@code $STREAMLENS_HOME}), the Flink job on a local mini-cluster with its web UI, and both
+ * services — each as its own process, in dependency order, each checked healthy before the next.
+ */
+final class LocalStack {
+
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(120);
+
+    private final StackSettings settings;
+    private final Path root;
+    private final PrintStream out;
+    private EmbeddedKafkaBroker kafka;
+    private EmbeddedPostgresServer postgres;
+    private final List<ManagedProcess> processes = new ArrayList<>();
+
+    LocalStack(StackSettings settings, Path root, PrintStream out) {
+        this.settings = settings;
+        this.root = root;
+        this.out = out;
+    }
+
+    void start() throws Exception {
+        for (Map.Entry<String, Integer> port : Map.of("Kafka", settings.kafkaPort(), "PostgreSQL",
+                settings.postgresPort(), "ingest-service", settings.ingestPort(), "query-service",
+                settings.queryPort(), "Flink web UI", settings.flinkUiPort()).entrySet()) {
+            if (FreePorts.isListening(port.getValue())) {
+                throw new ManagedProcess.StartFailure(port.getKey() + " cannot start: port " + port.getValue()
+                        + " is already in use (set its STREAMLENS_*_PORT)");
+            }
+        }
+        Files.createDirectories(settings.logs());
+
+        step("Kafka", () -> kafka = EmbeddedKafkaBroker.builder().dataDirectory(settings.home().resolve("kafka"))
+                .port(settings.kafkaPort()).logFile(settings.logs().resolve("kafka.log")).build().start());
+        step("PostgreSQL", () -> postgres = EmbeddedPostgresServer.create(settings.home().resolve("postgres"),
+                settings.postgresPort()).start());
+        step("Flink job", () -> {
+            ManagedProcess job = ManagedProcess.start("Flink job", jobCommand(), Map.of(),
+                    settings.logs().resolve("flink-job.log"));
+            processes.add(job);
+            job.awaitHealthy("http://127.0.0.1:" + settings.flinkUiPort() + "/overview", START_TIMEOUT);
+        });
+        step("ingest-service", () -> service("ingest-service", settings.ingestPort(),
+                Map.of("KAFKA_BROKERS", settings.kafkaBrokers())));
+        step("query-service", () -> service("query-service", settings.queryPort(),
+                Map.of("STREAMLENS_JDBC_URL", settings.jdbcUrl())));
+    }
+
+    /** Stops everything in reverse order; the job resumes from its last checkpoint next time. */
+    void stop() {
+        List<ManagedProcess> reversed = new ArrayList<>(processes);
+        Collections.reverse(reversed);
+        reversed.forEach(ManagedProcess::stop);
+        processes.clear();
+        if (postgres != null) {
+            postgres.stop();
+        }
+        if (kafka != null) {
+            kafka.stop();
+        }
+    }
+
+    void printUrls() {
+        out.println("StreamLens is up");
+        out.println("  ingest:       http://127.0.0.1:" + settings.ingestPort() + "  (POST /v1/llm/request, /v1/llm/response)");
+        out.println("  query:        http://127.0.0.1:" + settings.queryPort() + "/v1/metrics?tenant_id=acme");
+        out.println("  Flink web UI: http://127.0.0.1:" + settings.flinkUiPort());
+        out.println("  logs:         " + settings.logs());
+    }
+
+    private void service(String module, int port, Map<String, String> env) throws Exception {
+        Path jar = root.resolve(module).resolve("target/quarkus-app/quarkus-run.jar");
+        if (!Files.exists(jar)) {
+            throw new ManagedProcess.StartFailure(module + " is not built: " + jar + " is missing (run ./mvnw package)");
+        }
+        Map<String, String> all = new java.util.HashMap<>(env);
+        all.put("HTTP_PORT", Integer.toString(port));
+        ManagedProcess service = ManagedProcess.start(module, List.of(java(), "-Xmx512m", "-jar", jar.toString()), all,
+                settings.logs().resolve(module + ".log"));
+        processes.add(service);
+        service.awaitHealthy("http://127.0.0.1:" + port + "/health", START_TIMEOUT);
+    }
+
+    private List<String> jobCommand() throws IOException {
+        Path checkpoints = settings.home().resolve("checkpoints");
+        Files.createDirectories(checkpoints);
+        Path logConfig = settings.home().resolve("job-log4j2.properties");
+        try (InputStream in = LocalStack.class.getResourceAsStream("/streamlens/job-log4j2.properties")) {
+            Files.write(logConfig, in.readAllBytes());
+        }
+        List<String> command = new ArrayList<>(List.of(java(), "-Xmx1g",
+                "--add-opens", "java.base/java.util=ALL-UNNAMED", "--add-opens", "java.base/java.lang=ALL-UNNAMED",
+                "-Dlog4j.configurationFile=" + logConfig.toUri(),
+                "-cp", resource("/streamlens/job.classpath"), "dev.streamlens.job.StreamLensJob",
+                "--kafka-brokers", settings.kafkaBrokers(), "--jdbc-url", settings.jdbcUrl(),
+                "--checkpoint-dir", checkpoints.toUri().toString(), "--resume-from-latest-checkpoint",
+                "--local-web-ui-port", Integer.toString(settings.flinkUiPort()),
+                "--window", settings.window(), "--join-timeout", settings.joinTimeout(),
+                "--out-of-orderness", settings.outOfOrderness(), "--idle-timeout", settings.idleTimeout(),
+                "--allowed-lateness", settings.allowedLateness(),
+                "--checkpoint-interval", settings.checkpointInterval(), "--parallelism", "2"));
+        if (settings.pricingFile() != null) {
+            command.addAll(List.of("--pricing-file", settings.pricingFile()));
+        }
+        return command;
+    }
+
+    private void step(String part, Step step) throws Exception {
+        out.print("starting " + part + " ... ");
+        out.flush();
+        long started = System.nanoTime();
+        step.run();
+        out.printf("ok (%.1f s)%n", (System.nanoTime() - started) / 1e9);
+    }
+
+    private static String java() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+
+    private static String resource(String name) throws IOException {
+        try (InputStream in = LocalStack.class.getResourceAsStream(name)) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8).trim();
+        }
+    }
+
+    @FunctionalInterface
+    private interface Step {
+        void run() throws Exception;
+    }
+}

@@ -1,0 +1,54 @@
+package dev.streamlens.launcher;
+
+import java.nio.file.Path;
+import java.util.Map;
+
+/**
+ * The local stack's settings: the SPEC's STREAMLENS_* environment variables, with their defaults.
+ * Durations stay as written ({@code 30s}); the job reads them itself.
+ */
+record StackSettings(Path home, int ingestPort, int queryPort, int flinkUiPort, int kafkaPort, int postgresPort,
+                     String window, String joinTimeout, String outOfOrderness, String idleTimeout,
+                     String allowedLateness, String checkpointInterval, String pricingFile) {
+
+    static StackSettings fromEnvironment(Map<String, String> env) {
+        return new StackSettings(
+                Path.of(env.getOrDefault("STREAMLENS_HOME", ".streamlens")).toAbsolutePath(),
+                port(env, "STREAMLENS_INGEST_PORT", 8080),
+                port(env, "STREAMLENS_QUERY_PORT", 8081),
+                port(env, "STREAMLENS_FLINK_UI_PORT", 8082),
+                port(env, "STREAMLENS_KAFKA_PORT", 19092),
+                port(env, "STREAMLENS_POSTGRES_PORT", 15432),
+                env.getOrDefault("STREAMLENS_WINDOW", "1m"),
+                env.getOrDefault("STREAMLENS_JOIN_TIMEOUT", "5m"),
+                env.getOrDefault("STREAMLENS_OUT_OF_ORDERNESS", "5s"),
+                env.getOrDefault("STREAMLENS_IDLE_TIMEOUT", "10s"),
+                env.getOrDefault("STREAMLENS_ALLOWED_LATENESS", "1m"),
+                env.getOrDefault("STREAMLENS_CHECKPOINT_INTERVAL", "10s"),
+                env.get("STREAMLENS_PRICING_FILE"));
+    }
+
+    Path logs() {
+        return home.resolve("logs");
+    }
+
+    String kafkaBrokers() {
+        return "127.0.0.1:" + kafkaPort;
+    }
+
+    String jdbcUrl() {
+        return "jdbc:postgresql://127.0.0.1:" + postgresPort + "/postgres";
+    }
+
+    private static int port(Map<String, String> env, String name, int defaultPort) {
+        String value = env.get(name);
+        if (value == null || value.isBlank()) {
+            return defaultPort;
+        }
+        try {
+            return Integer.parseInt(value.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(name + " must be a port number, not '" + value + "'");
+        }
+    }
+}
