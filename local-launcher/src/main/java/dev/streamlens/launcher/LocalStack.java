@@ -127,7 +127,12 @@ final class LocalStack {
         out.print("starting " + part + " ... ");
         out.flush();
         long started = System.nanoTime();
-        step.run();
+        try {
+            step.run();
+        } catch (Exception e) {
+            out.println("failed");
+            throw e;
+        }
         out.printf("ok (%.1f s)%n", (System.nanoTime() - started) / 1e9);
     }
 

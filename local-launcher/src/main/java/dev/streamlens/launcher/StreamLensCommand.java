@@ -36,8 +36,7 @@ public final class StreamLensCommand {
             try {
                 stack.start();
             } catch (ManagedProcess.StartFailure e) {
-                System.out.println("failed");
-                System.err.println(e.getMessage());
+                System.err.println("StreamLens did not start: " + e.getMessage());
                 return 1;
             }
             stack.printUrls();
