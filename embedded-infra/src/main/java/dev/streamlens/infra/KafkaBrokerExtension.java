@@ -1,6 +1,5 @@
 package dev.streamlens.infra;
 
-import java.nio.file.Path;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -42,9 +41,5 @@ public final class KafkaBrokerExtension implements BeforeAllCallback, AfterAllCa
 
     public String bootstrapServers() {
         return broker.bootstrapServers();
-    }
-
-    public Path dataDirectory() {
-        return broker.dataDirectory();
     }
 }

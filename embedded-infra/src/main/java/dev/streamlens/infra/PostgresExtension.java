@@ -26,10 +26,6 @@ public final class PostgresExtension implements BeforeAllCallback, AfterAllCallb
         }
     }
 
-    public EmbeddedPostgresServer server() {
-        return server;
-    }
-
     public DataSource dataSource() {
         return server.dataSource();
     }

@@ -30,10 +30,6 @@ public final class EventParser {
         this.mapper = EventJson.newMapper().enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
     }
 
-    public ValidationLimits limits() {
-        return limits;
-    }
-
     public ParseResult<LlmRequest> parseRequest(byte[] json) {
         ParseResult<JsonNode> tree = readObject(json);
         return tree.isValid() ? parseRequest(tree.event(), json.length) : ParseResult.invalid(tree.errors());

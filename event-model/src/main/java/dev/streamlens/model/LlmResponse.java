@@ -37,10 +37,4 @@ public record LlmResponse(
     public long completionTokensOrZero() {
         return completionTokens == null ? 0L : completionTokens;
     }
-
-    /** The same response attributed to a tenant (what the ingest service does under API keys). */
-    public LlmResponse withTenantId(String tenant) {
-        return new LlmResponse(requestId, timestamp, latencyMs, completionTokens, finishReason, error,
-                timeToFirstTokenMs, tenant);
-    }
 }

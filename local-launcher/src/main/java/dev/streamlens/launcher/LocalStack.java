@@ -56,7 +56,9 @@ final class LocalStack {
             ManagedProcess job = ManagedProcess.start("Flink job", jobCommand(), Map.of(),
                     settings.logs().resolve("flink-job.log"));
             processes.add(job);
-            job.awaitHealthy("http://127.0.0.1:" + settings.flinkUiPort() + "/overview", START_TIMEOUT);
+            // Up when the web UI lists the job as running (its sources then read from Kafka).
+            job.awaitHealthy("http://127.0.0.1:" + settings.flinkUiPort() + "/jobs/overview", "\"RUNNING\"",
+                    START_TIMEOUT);
         });
         step("ingest-service", () -> service("ingest-service", settings.ingestPort(),
                 Map.of("KAFKA_BROKERS", settings.kafkaBrokers())));

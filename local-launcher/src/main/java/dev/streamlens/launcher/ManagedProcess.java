@@ -38,15 +38,20 @@ final class ManagedProcess {
 
     /** Waits until {@code url} answers 200, failing early if the process dies. */
     void awaitHealthy(String url, Duration timeout) throws InterruptedException {
+        awaitHealthy(url, "", timeout);
+    }
+
+    /** Waits until {@code url} answers 200 with a body containing {@code expected}. */
+    void awaitHealthy(String url, String expected, Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
                 throw new StartFailure(name + " exited with code " + process.exitValue() + " while starting; see " + log);
             }
             try {
-                HttpResponse<Void> answer = HTTP.send(HttpRequest.newBuilder(URI.create(url))
-                        .timeout(Duration.ofSeconds(2)).GET().build(), HttpResponse.BodyHandlers.discarding());
-                if (answer.statusCode() == 200) {
+                HttpResponse<String> answer = HTTP.send(HttpRequest.newBuilder(URI.create(url))
+                        .timeout(Duration.ofSeconds(2)).GET().build(), HttpResponse.BodyHandlers.ofString());
+                if (answer.statusCode() == 200 && answer.body().contains(expected)) {
                     return;
                 }
             } catch (IOException e) {

@@ -58,14 +58,6 @@ public final class WindowAccumulator {
         latencies.merge(other.latencies);
     }
 
-    public long requests() {
-        return requests;
-    }
-
-    public long timeouts() {
-        return timeouts;
-    }
-
     WindowAccumulator copy() {
         return new WindowAccumulator(requests, errors, timeouts, promptTokens, completionTokens, latencySumMs,
                 latencies.copy());
