@@ -1,5 +1,6 @@
 package dev.streamlens.job;
 
+import dev.streamlens.model.Durations;
 import java.io.Serializable;
 import java.time.Duration;
 import picocli.CommandLine.Command;
@@ -29,22 +30,22 @@ public class JobSettings implements Serializable {
     @Option(names = "--jdbc-password", defaultValue = "${env:STREAMLENS_JDBC_PASSWORD:-postgres}", description = "PostgreSQL password (default: $STREAMLENS_JDBC_PASSWORD or postgres)")
     public String jdbcPassword;
 
-    @Option(names = "--window", defaultValue = "1m", converter = Durations.class, description = "tumbling window size (default: ${DEFAULT-VALUE})")
+    @Option(names = "--window", defaultValue = "1m", converter = DurationConverter.class, description = "tumbling window size (default: ${DEFAULT-VALUE})")
     public Duration window;
 
-    @Option(names = "--join-timeout", defaultValue = "5m", converter = Durations.class, description = "how long a request waits for its response (default: ${DEFAULT-VALUE})")
+    @Option(names = "--join-timeout", defaultValue = "5m", converter = DurationConverter.class, description = "how long a request waits for its response (default: ${DEFAULT-VALUE})")
     public Duration joinTimeout;
 
-    @Option(names = "--out-of-orderness", defaultValue = "5s", converter = Durations.class, description = "watermark bound (default: ${DEFAULT-VALUE})")
+    @Option(names = "--out-of-orderness", defaultValue = "5s", converter = DurationConverter.class, description = "watermark bound (default: ${DEFAULT-VALUE})")
     public Duration outOfOrderness;
 
-    @Option(names = "--idle-timeout", defaultValue = "10s", converter = Durations.class, description = "after this long without events a partition's watermark follows the wall clock (default: ${DEFAULT-VALUE})")
+    @Option(names = "--idle-timeout", defaultValue = "10s", converter = DurationConverter.class, description = "after this long without events a partition's watermark follows the wall clock (default: ${DEFAULT-VALUE})")
     public Duration idleTimeout;
 
-    @Option(names = "--allowed-lateness", defaultValue = "1m", converter = Durations.class, description = "late events within this still revise their window (default: ${DEFAULT-VALUE})")
+    @Option(names = "--allowed-lateness", defaultValue = "1m", converter = DurationConverter.class, description = "late events within this still revise their window (default: ${DEFAULT-VALUE})")
     public Duration allowedLateness;
 
-    @Option(names = "--checkpoint-interval", defaultValue = "10s", converter = Durations.class, description = "checkpoint and exactly-once commit interval (default: ${DEFAULT-VALUE})")
+    @Option(names = "--checkpoint-interval", defaultValue = "10s", converter = DurationConverter.class, description = "checkpoint and exactly-once commit interval (default: ${DEFAULT-VALUE})")
     public Duration checkpointInterval;
 
     @Option(names = "--checkpoint-dir", defaultValue = "file:///tmp/streamlens/checkpoints", description = "durable checkpoint storage URI (default: ${DEFAULT-VALUE})")
@@ -68,7 +69,7 @@ public class JobSettings implements Serializable {
     @Option(names = "--transactional-id-prefix", defaultValue = "streamlens-metrics", description = "stable prefix of the Kafka sinks' transactional ids (default: ${DEFAULT-VALUE})")
     public String transactionalIdPrefix;
 
-    @Option(names = "--kafka-transaction-timeout", defaultValue = "5m", converter = Durations.class, description = "must stay below the broker's transaction.max.timeout.ms (default: ${DEFAULT-VALUE})")
+    @Option(names = "--kafka-transaction-timeout", defaultValue = "5m", converter = DurationConverter.class, description = "must stay below the broker's transaction.max.timeout.ms (default: ${DEFAULT-VALUE})")
     public Duration kafkaTransactionTimeout;
 
     @Option(names = "--local-web-ui-port", defaultValue = "0", description = "run on a local mini-cluster with Flink's web UI on this port (0: no local web UI; on a cluster leave it unset)")

@@ -3,6 +3,7 @@ package dev.streamlens.job;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.streamlens.model.Durations;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.time.Duration;

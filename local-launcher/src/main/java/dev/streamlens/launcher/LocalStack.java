@@ -3,6 +3,7 @@ package dev.streamlens.launcher;
 import dev.streamlens.infra.EmbeddedKafkaBroker;
 import dev.streamlens.infra.EmbeddedPostgresServer;
 import dev.streamlens.infra.FreePorts;
+import dev.streamlens.model.Durations;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
@@ -30,14 +31,17 @@ final class LocalStack {
     private EmbeddedKafkaBroker kafka;
     private EmbeddedPostgresServer postgres;
     private final List<ManagedProcess> processes = new ArrayList<>();
+    private final LeftoverProcesses leftovers;
 
     LocalStack(StackSettings settings, Path root, PrintStream out) {
         this.settings = settings;
         this.root = root;
         this.out = out;
+        this.leftovers = new LeftoverProcesses(settings);
     }
 
     void start() throws Exception {
+        leftovers.stopAll(out);
         for (Map.Entry<String, Integer> port : Map.of("Kafka", settings.kafkaPort(), "PostgreSQL",
                 settings.postgresPort(), "ingest-service", settings.ingestPort(), "query-service",
                 settings.queryPort(), "Flink web UI", settings.flinkUiPort()).entrySet()) {
@@ -50,12 +54,14 @@ final class LocalStack {
 
         step("Kafka", () -> kafka = EmbeddedKafkaBroker.builder().dataDirectory(settings.home().resolve("kafka"))
                 .port(settings.kafkaPort()).logFile(settings.logs().resolve("kafka.log")).build().start());
+        ProcessHandle.of(kafka.pid()).ifPresent(p -> leftovers.record("Kafka", p));
         step("PostgreSQL", () -> postgres = EmbeddedPostgresServer.create(settings.home().resolve("postgres"),
                 settings.postgresPort()).start());
         step("Flink job", () -> {
             ManagedProcess job = ManagedProcess.start("Flink job", jobCommand(), Map.of(),
                     settings.logs().resolve("flink-job.log"));
             processes.add(job);
+            leftovers.record(job.name(), job.handle());
             // Up when the web UI lists the job as running (its sources then read from Kafka).
             job.awaitHealthy("http://127.0.0.1:" + settings.flinkUiPort() + "/jobs/overview", "\"RUNNING\"",
                     START_TIMEOUT);
@@ -78,12 +84,13 @@ final class LocalStack {
         if (kafka != null) {
             kafka.stop();
         }
+        leftovers.forget();
     }
 
     void printUrls() {
         out.println("StreamLens is up");
-        out.println("  ingest:       http://127.0.0.1:" + settings.ingestPort() + "  (POST /v1/llm/request, /v1/llm/response)");
-        out.println("  query:        http://127.0.0.1:" + settings.queryPort() + "/v1/metrics?tenant_id=acme");
+        out.println("  ingest:       " + settings.ingestUrl() + "  (POST /v1/llm/request, /v1/llm/response)");
+        out.println("  query:        " + settings.queryUrl() + "/v1/metrics?tenant_id=acme");
         out.println("  Flink web UI: http://127.0.0.1:" + settings.flinkUiPort());
         out.println("  logs:         " + settings.logs());
     }
@@ -98,6 +105,7 @@ final class LocalStack {
         ManagedProcess service = ManagedProcess.start(module, List.of(java(), "-Xmx512m", "-jar", jar.toString()), all,
                 settings.logs().resolve(module + ".log"));
         processes.add(service);
+        leftovers.record(module, service.handle());
         service.awaitHealthy("http://127.0.0.1:" + port + "/health", START_TIMEOUT);
     }
 
@@ -115,10 +123,12 @@ final class LocalStack {
                 "--kafka-brokers", settings.kafkaBrokers(), "--jdbc-url", settings.jdbcUrl(),
                 "--checkpoint-dir", checkpoints.toUri().toString(), "--resume-from-latest-checkpoint",
                 "--local-web-ui-port", Integer.toString(settings.flinkUiPort()),
-                "--window", settings.window(), "--join-timeout", settings.joinTimeout(),
-                "--out-of-orderness", settings.outOfOrderness(), "--idle-timeout", settings.idleTimeout(),
-                "--allowed-lateness", settings.allowedLateness(),
-                "--checkpoint-interval", settings.checkpointInterval(), "--parallelism", "2"));
+                "--window", Durations.format(settings.window()),
+                "--join-timeout", Durations.format(settings.joinTimeout()),
+                "--out-of-orderness", Durations.format(settings.outOfOrderness()),
+                "--idle-timeout", Durations.format(settings.idleTimeout()),
+                "--allowed-lateness", Durations.format(settings.allowedLateness()),
+                "--checkpoint-interval", Durations.format(settings.checkpointInterval()), "--parallelism", "2"));
         if (settings.pricingFile() != null) {
             command.addAll(List.of("--pricing-file", settings.pricingFile()));
         }

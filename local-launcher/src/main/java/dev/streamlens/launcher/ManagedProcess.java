@@ -79,6 +79,10 @@ final class ManagedProcess {
         return name;
     }
 
+    ProcessHandle handle() {
+        return process.toHandle();
+    }
+
     /** A part that could not start, with a message naming it and its log. */
     static final class StartFailure extends RuntimeException {
         StartFailure(String message) {

@@ -1,15 +1,17 @@
 package dev.streamlens.launcher;
 
+import dev.streamlens.model.Durations;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 
 /**
- * The local stack's settings: the SPEC's STREAMLENS_* environment variables, with their defaults.
- * Durations stay as written ({@code 30s}); the job reads them itself.
+ * The local stack's settings: the SPEC's STREAMLENS_* environment variables, with their defaults,
+ * checked when read so a typo is named before anything starts.
  */
 record StackSettings(Path home, int ingestPort, int queryPort, int flinkUiPort, int kafkaPort, int postgresPort,
-                     String window, String joinTimeout, String outOfOrderness, String idleTimeout,
-                     String allowedLateness, String checkpointInterval, String pricingFile) {
+                     Duration window, Duration joinTimeout, Duration outOfOrderness, Duration idleTimeout,
+                     Duration allowedLateness, Duration checkpointInterval, String pricingFile) {
 
     static StackSettings fromEnvironment(Map<String, String> env) {
         return new StackSettings(
@@ -19,12 +21,12 @@ record StackSettings(Path home, int ingestPort, int queryPort, int flinkUiPort, 
                 port(env, "STREAMLENS_FLINK_UI_PORT", 8082),
                 port(env, "STREAMLENS_KAFKA_PORT", 19092),
                 port(env, "STREAMLENS_POSTGRES_PORT", 15432),
-                env.getOrDefault("STREAMLENS_WINDOW", "1m"),
-                env.getOrDefault("STREAMLENS_JOIN_TIMEOUT", "5m"),
-                env.getOrDefault("STREAMLENS_OUT_OF_ORDERNESS", "5s"),
-                env.getOrDefault("STREAMLENS_IDLE_TIMEOUT", "10s"),
-                env.getOrDefault("STREAMLENS_ALLOWED_LATENESS", "1m"),
-                env.getOrDefault("STREAMLENS_CHECKPOINT_INTERVAL", "10s"),
+                duration(env, "STREAMLENS_WINDOW", "1m"),
+                duration(env, "STREAMLENS_JOIN_TIMEOUT", "5m"),
+                duration(env, "STREAMLENS_OUT_OF_ORDERNESS", "5s"),
+                duration(env, "STREAMLENS_IDLE_TIMEOUT", "10s"),
+                duration(env, "STREAMLENS_ALLOWED_LATENESS", "1m"),
+                duration(env, "STREAMLENS_CHECKPOINT_INTERVAL", "10s"),
                 env.get("STREAMLENS_PRICING_FILE"));
     }
 
@@ -38,6 +40,23 @@ record StackSettings(Path home, int ingestPort, int queryPort, int flinkUiPort, 
 
     String jdbcUrl() {
         return "jdbc:postgresql://127.0.0.1:" + postgresPort + "/postgres";
+    }
+
+    String ingestUrl() {
+        return "http://127.0.0.1:" + ingestPort;
+    }
+
+    String queryUrl() {
+        return "http://127.0.0.1:" + queryPort;
+    }
+
+    private static Duration duration(Map<String, String> env, String name, String defaultValue) {
+        String value = env.get(name);
+        try {
+            return Durations.parse(value == null || value.isBlank() ? defaultValue : value);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(name + ": " + e.getMessage());
+        }
     }
 
     private static int port(Map<String, String> env, String name, int defaultPort) {

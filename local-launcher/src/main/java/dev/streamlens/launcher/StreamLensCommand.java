@@ -1,14 +1,20 @@
 package dev.streamlens.launcher;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /** {@code ./streamlens}: the pipeline on one machine. Settings are the SPEC's STREAMLENS_* variables. */
 @Command(name = "streamlens", mixinStandardHelpOptions = true, subcommands = {
-        StreamLensCommand.Up.class, CommandLine.HelpCommand.class},
+        StreamLensCommand.Up.class, StreamLensCommand.Demo.class, CommandLine.HelpCommand.class},
         description = "StreamLens on this machine: embedded Kafka and PostgreSQL, the Flink job, and both services.")
 public final class StreamLensCommand {
 
@@ -18,18 +24,27 @@ public final class StreamLensCommand {
         System.exit(new CommandLine(new StreamLensCommand()).execute(args));
     }
 
-    @Command(name = "up", mixinStandardHelpOptions = true,
-            description = "Starts every part, prints 'StreamLens is up' and the URLs; Ctrl-C or SIGTERM stops all. "
-                    + "Data lives under $STREAMLENS_HOME (default .streamlens), so the next 'up' resumes.")
-    static final class Up implements Callable<Integer> {
+    /** Starts the stack, runs {@link #whileUp} and waits for Ctrl-C or SIGTERM, which stop everything. */
+    abstract static class StackCommand implements Callable<Integer> {
+
+        /** Closed before the stack stops (the demo's traffic). */
+        final List<AutoCloseable> closeFirst = new ArrayList<>();
+
         @Override
         public Integer call() throws Exception {
-            StackSettings settings = StackSettings.fromEnvironment(System.getenv());
+            StackSettings settings;
+            try {
+                settings = StackSettings.fromEnvironment(System.getenv());
+            } catch (IllegalArgumentException e) {
+                System.err.println("StreamLens did not start: " + e.getMessage());
+                return 2;
+            }
             Path root = Path.of(System.getProperty("streamlens.root", ".")).toAbsolutePath();
             LocalStack stack = new LocalStack(settings, root, System.out);
             CountDownLatch stopped = new CountDownLatch(1);
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 System.out.println("stopping StreamLens ...");
+                closeFirst.forEach(StackCommand::closeQuietly);
                 stack.stop();
                 stopped.countDown();
             }, "streamlens-shutdown"));
@@ -40,8 +55,57 @@ public final class StreamLensCommand {
                 return 1;
             }
             stack.printUrls();
+            whileUp(settings);
             stopped.await();
             return 0;
+        }
+
+        abstract void whileUp(StackSettings settings);
+
+        private static void closeQuietly(AutoCloseable closeable) {
+            try {
+                closeable.close();
+            } catch (Exception e) {
+                // stopping anyway
+            }
+        }
+    }
+
+    @Command(name = "up", mixinStandardHelpOptions = true,
+            description = "Starts every part, prints 'StreamLens is up' and the URLs; Ctrl-C or SIGTERM stops all. "
+                    + "Data lives under $STREAMLENS_HOME (default .streamlens), so the next 'up' resumes.")
+    static final class Up extends StackCommand {
+        @Override
+        void whileUp(StackSettings settings) {
+            // nothing else: the stack serves until stopped
+        }
+    }
+
+    @Command(name = "demo", mixinStandardHelpOptions = true,
+            description = "'up' plus synthetic traffic (tenants, routes, models of the price table, errors, slow, "
+                    + "unanswered, out-of-order, duplicate and late calls) and a summary table from the query API "
+                    + "every few seconds.")
+    static final class Demo extends StackCommand {
+
+        @Option(names = "--calls-per-second", defaultValue = "20", description = "LLM calls to simulate per second (default: ${DEFAULT-VALUE})")
+        int callsPerSecond;
+
+        @Option(names = "--summary-every", defaultValue = "5", description = "seconds between summary tables (default: ${DEFAULT-VALUE})")
+        int summarySeconds;
+
+        @Override
+        void whileUp(StackSettings settings) {
+            DemoTraffic traffic = new DemoTraffic(settings.ingestUrl(), settings.window(), settings.outOfOrderness());
+            DemoSummary summary = new DemoSummary(settings.queryUrl(), DemoTraffic.TENANT_ERROR_PERCENT.keySet()
+                    .stream().sorted().toList(), System.out);
+            ScheduledExecutorService printer = Executors.newSingleThreadScheduledExecutor();
+            closeFirst.add(printer::shutdownNow);
+            closeFirst.add(traffic);
+            traffic.start(callsPerSecond);
+            System.out.println("demo traffic: about " + callsPerSecond + " calls/s; a window's row appears once it has "
+                    + "closed (window " + settings.window().toSeconds() + " s + out-of-orderness "
+                    + settings.outOfOrderness().toSeconds() + " s + up to one checkpoint)");
+            printer.scheduleAtFixedRate(() -> summary.print(traffic), summarySeconds, summarySeconds, TimeUnit.SECONDS);
         }
     }
 }

@@ -1,12 +1,14 @@
-package dev.streamlens.job;
+package dev.streamlens.model;
 
 import java.time.Duration;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import picocli.CommandLine;
 
 /** Reads durations written the SPEC's way: {@code 250ms}, {@code 30s}, {@code 5m}, {@code 1h}, {@code 1d}. */
-public final class Durations implements CommandLine.ITypeConverter<Duration> {
+public final class Durations {
+
+    private Durations() {
+    }
 
     private static final Pattern FORMAT = Pattern.compile("(\\d+)(ms|s|m|h|d)");
 
@@ -41,10 +43,5 @@ public final class Durations implements CommandLine.ITypeConverter<Duration> {
             return ms / 1000 + "s";
         }
         return ms + "ms";
-    }
-
-    @Override
-    public Duration convert(String value) {
-        return parse(value);
     }
 }
