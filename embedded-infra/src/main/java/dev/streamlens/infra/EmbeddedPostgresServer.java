@@ -20,6 +20,7 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
 
     private final Path dataDirectory;
     private final int port;
+    private boolean durable;
     private EmbeddedPostgres postgres;
 
     private EmbeddedPostgresServer(Path dataDirectory, int port) {
@@ -32,6 +33,17 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
         return new EmbeddedPostgresServer(dataDirectory, port);
     }
 
+    /**
+     * Commits survive a crash of the server's processes (kill -9) and of the machine: zonky's
+     * defaults, made for throwaway test databases, skip fsync and commit asynchronously, so a
+     * killed server can forget a commit it has already confirmed. The local stack keeps user data
+     * and turns this on; tests that never kill the server leave it off.
+     */
+    public EmbeddedPostgresServer durable() {
+        this.durable = true;
+        return this;
+    }
+
     /** Starts the server (initialising the directory on first use) and migrates the schema. */
     public synchronized EmbeddedPostgresServer start() {
         if (postgres != null) {
@@ -39,7 +51,11 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
         }
         try {
             Files.createDirectories(dataDirectory);
-            postgres = EmbeddedPostgres.builder()
+            EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder();
+            if (durable) {
+                builder.setServerConfig("fsync", "on").setServerConfig("synchronous_commit", "on");
+            }
+            postgres = builder
                     .setDataDirectory(dataDirectory)
                     .setCleanDataDirectory(false)
                     .setPort(port)

@@ -56,7 +56,7 @@ final class LocalStack {
                 .port(settings.kafkaPort()).logFile(settings.logs().resolve("kafka.log")).build().start());
         ProcessHandle.of(kafka.pid()).ifPresent(p -> leftovers.record("Kafka", p));
         step("PostgreSQL", () -> postgres = EmbeddedPostgresServer.create(settings.home().resolve("postgres"),
-                settings.postgresPort()).start());
+                settings.postgresPort()).durable().start());
         step("Flink job", () -> {
             ManagedProcess job = ManagedProcess.start("Flink job", jobCommand(), Map.of(),
                     settings.logs().resolve("flink-job.log"));

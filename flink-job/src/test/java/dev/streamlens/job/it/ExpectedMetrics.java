@@ -16,29 +16,29 @@ import java.util.TreeMap;
  * The SPEC's metric semantics computed directly from a workload, with none of the job's code:
  * plain maps, exact lists of latencies, BigDecimal prices.
  */
-final class ExpectedMetrics {
+public final class ExpectedMetrics {
 
     /** A series' window: the unique key of llm_metrics. */
-    record Key(String tenant, String route, String model, long windowStart) {
+    public record Key(String tenant, String route, String model, long windowStart) {
     }
 
-    static final class Row {
-        long requests;
-        long errors;
-        long timeouts;
-        long promptTokens;
-        long completionTokens;
-        double latencySum;
-        final List<Double> latencies = new ArrayList<>();
-        BigDecimal cost = BigDecimal.ZERO;
-        long unpriced;
+    public static final class Row {
+        public long requests;
+        public long errors;
+        public long timeouts;
+        public long promptTokens;
+        public long completionTokens;
+        public double latencySum;
+        public final List<Double> latencies = new ArrayList<>();
+        public BigDecimal cost = BigDecimal.ZERO;
+        public long unpriced;
     }
 
-    final Map<Key, Row> rows = new TreeMap<>(java.util.Comparator.comparing(Key::tenant).thenComparing(Key::route)
+    public final Map<Key, Row> rows = new TreeMap<>(java.util.Comparator.comparing(Key::tenant).thenComparing(Key::route)
             .thenComparing(Key::model).thenComparingLong(Key::windowStart));
     long orphans;
 
-    static ExpectedMetrics of(Workload workload, byte[] priceTableJson, long windowMs, long joinTimeoutMs) {
+    public static ExpectedMetrics of(Workload workload, byte[] priceTableJson, long windowMs, long joinTimeoutMs) {
         Map<String, BigDecimal[]> prices = prices(priceTableJson);
         Map<String, Workload.Response> responseById = new HashMap<>();
         for (Workload.Response r : workload.responses) {

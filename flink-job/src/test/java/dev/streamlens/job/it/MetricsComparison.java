@@ -10,12 +10,12 @@ import java.util.Objects;
  * timeouts, token totals and cost exactly; averages to 1e-9; percentiles within the sketch's 1%
  * of the exact nearest-rank value. Returns the differences, empty when everything matches.
  */
-final class MetricsComparison {
+public final class MetricsComparison {
 
     private MetricsComparison() {
     }
 
-    static List<String> differences(ExpectedMetrics expected, Map<ExpectedMetrics.Key, PipelineOutputs.Actual> actual) {
+    public static List<String> differences(ExpectedMetrics expected, Map<ExpectedMetrics.Key, PipelineOutputs.Actual> actual) {
         List<String> diffs = new ArrayList<>();
         for (Map.Entry<ExpectedMetrics.Key, ExpectedMetrics.Row> e : expected.rows.entrySet()) {
             PipelineOutputs.Actual a = actual.get(e.getKey());

@@ -23,10 +23,10 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /** Reads what the job wrote: rows of llm_metrics, and committed records of a topic. */
-final class PipelineOutputs {
+public final class PipelineOutputs {
 
     /** One window as the job reported it (from a table row or a topic record). */
-    record Actual(long requests, long errors, long timeouts, Double avgLatency, Double p50, Double p95, Double p99,
+    public record Actual(long requests, long errors, long timeouts, Double avgLatency, Double p50, Double p95, Double p99,
                   Double avgPrompt, Double avgCompletion, long totalPrompt, long totalCompletion, BigDecimal cost,
                   long unpriced, int revision) {
     }
@@ -75,7 +75,7 @@ final class PipelineOutputs {
     }
 
     /** The latest revision of each window on llm.metrics. */
-    static Map<ExpectedMetrics.Key, Actual> latestRevisions(List<JsonNode> records) {
+    public static Map<ExpectedMetrics.Key, Actual> latestRevisions(List<JsonNode> records) {
         Map<ExpectedMetrics.Key, Actual> latest = new HashMap<>();
         for (JsonNode n : records) {
             ExpectedMetrics.Key key = new ExpectedMetrics.Key(n.get("tenant_id").asText(), n.get("route").asText(),

@@ -16,26 +16,26 @@ import java.util.Random;
  * the join interval, orphan responses, client retries (duplicates), and delivery out of order
  * within the watermark bound.
  */
-final class Workload {
+public final class Workload {
 
-    static final String[] TENANTS = {"acme", "globex", "initech"};
-    static final String[] ROUTES = {"chat", "search", "summarize"};
-    static final String[] MODELS = {"gpt-4o", "gpt-4o-mini-2024-07-18", "claude-3-5-sonnet-20241022", "in-house-llm"};
+    public static final String[] TENANTS = {"acme", "globex", "initech"};
+    public static final String[] ROUTES = {"chat", "search", "summarize"};
+    public static final String[] MODELS = {"gpt-4o", "gpt-4o-mini-2024-07-18", "claude-3-5-sonnet-20241022", "in-house-llm"};
 
-    record Request(String id, String tenant, String route, String model, long ts, long promptTokens) {
+    public record Request(String id, String tenant, String route, String model, long ts, long promptTokens) {
     }
 
     /** latencyMs null: not sent (the job derives it); error null or a message. */
-    record Response(String id, long ts, Double latencyMs, long completionTokens, String error) {
+    public record Response(String id, long ts, Double latencyMs, long completionTokens, String error) {
     }
 
     /** One record to produce, in delivery order. */
-    record Delivery(String topic, String key, byte[] value, long deliverAt) {
+    public record Delivery(String topic, String key, byte[] value, long deliverAt) {
     }
 
-    final List<Request> requests = new ArrayList<>();
-    final List<Response> responses = new ArrayList<>();
-    final List<Delivery> deliveries = new ArrayList<>();
+    public final List<Request> requests = new ArrayList<>();
+    public final List<Response> responses = new ArrayList<>();
+    public final List<Delivery> deliveries = new ArrayList<>();
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -47,7 +47,13 @@ final class Workload {
      * @param maxDelayMs   delivery delay of each record behind its timestamp (keep it under the
      *                     watermark's out-of-orderness bound)
      */
-    static Workload generate(long seed, int count, long start, long spanMs, long joinTimeout, long maxDelayMs) {
+    public static Workload generate(long seed, int count, long start, long spanMs, long joinTimeout, long maxDelayMs) {
+        return generate(seed, count, start, spanMs, joinTimeout, maxDelayMs, 20_000, 120_000);
+    }
+
+    /** As above, with slow calls taking between {@code slowMinMs} and {@code slowMaxMs}. */
+    public static Workload generate(long seed, int count, long start, long spanMs, long joinTimeout, long maxDelayMs,
+                                    long slowMinMs, long slowMaxMs) {
         Random random = new Random(seed);
         Workload w = new Workload();
         for (int i = 0; i < count; i++) {
@@ -69,7 +75,7 @@ final class Workload {
             if (fate < 8) {
                 latency = joinTimeout + 1000 + random.nextInt(5000); // answered too late: orphan + timeout
             } else if (fate < 15) {
-                latency = 20_000 + random.nextInt(100_000); // slow calls
+                latency = slowMinMs + random.nextLong(slowMaxMs - slowMinMs); // slow calls
             } else {
                 latency = 50 + random.nextInt(3000);
             }
@@ -93,11 +99,19 @@ final class Workload {
         return w;
     }
 
+    /** The part of a workload that was delivered: what an independent expectation is computed from. */
+    public static Workload of(List<Request> requests, List<Response> responses) {
+        Workload w = new Workload();
+        w.requests.addAll(requests);
+        w.responses.addAll(responses);
+        return w;
+    }
+
     private void deliver(Random random, String topic, String key, byte[] value, long ts, long maxDelayMs) {
         deliveries.add(new Delivery(topic, key, value, ts + (maxDelayMs == 0 ? 0 : random.nextLong(maxDelayMs))));
     }
 
-    static byte[] requestJson(Request r) {
+    public static byte[] requestJson(Request r) {
         ObjectNode node = JSON.createObjectNode()
                 .put("request_id", r.id()).put("tenant_id", r.tenant()).put("route", r.route())
                 .put("model", r.model()).put("timestamp", Instant.ofEpochMilli(r.ts()).toString())
@@ -106,7 +120,7 @@ final class Workload {
         return node.toString().getBytes(StandardCharsets.UTF_8);
     }
 
-    static byte[] responseJson(Response r) {
+    public static byte[] responseJson(Response r) {
         ObjectNode node = JSON.createObjectNode()
                 .put("request_id", r.id()).put("timestamp", Instant.ofEpochMilli(r.ts()).toString())
                 .put("completion_tokens", r.completionTokens())
