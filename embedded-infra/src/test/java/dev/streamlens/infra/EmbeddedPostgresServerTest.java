@@ -70,6 +70,25 @@ class EmbeddedPostgresServerTest {
         }
     }
 
+    @Test
+    void aDurableServerSyncsEveryCommitAndTheDefaultOneDoesNot() throws Exception {
+        try (EmbeddedPostgresServer durable = EmbeddedPostgresServer.create(TestDirectories.fresh("pg-durable"), 0)
+                .durable().start();
+             EmbeddedPostgresServer scratch = EmbeddedPostgresServer.create(TestDirectories.fresh("pg-scratch"), 0).start()) {
+            assertThat(setting(durable.dataSource(), "fsync")).isEqualTo("on");
+            assertThat(setting(durable.dataSource(), "synchronous_commit")).isEqualTo("on");
+            assertThat(setting(scratch.dataSource(), "synchronous_commit")).isEqualTo("off");
+        }
+    }
+
+    private static String setting(DataSource ds, String name) throws java.sql.SQLException {
+        try (java.sql.Connection c = ds.getConnection();
+             java.sql.ResultSet rs = c.createStatement().executeQuery("SHOW " + name)) {
+            rs.next();
+            return rs.getString(1);
+        }
+    }
+
     private static void upsert(DataSource ds, Instant start, long requests, long errors, String cost, int revision)
             throws SQLException {
         try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement(UPSERT)) {

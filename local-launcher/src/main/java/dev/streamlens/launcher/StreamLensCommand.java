@@ -1,5 +1,6 @@
 package dev.streamlens.launcher;
 
+import dev.streamlens.model.Durations;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -102,9 +103,9 @@ public final class StreamLensCommand {
             closeFirst.add(printer::shutdownNow);
             closeFirst.add(traffic);
             traffic.start(callsPerSecond);
-            System.out.println("demo traffic: about " + callsPerSecond + " calls/s; a window's row appears once it has "
-                    + "closed (window " + settings.window().toSeconds() + " s + out-of-orderness "
-                    + settings.outOfOrderness().toSeconds() + " s + up to one checkpoint)");
+            System.out.println("demo traffic: about " + callsPerSecond + " calls/s; a window's row appears a few seconds "
+                    + "after the window ends (out-of-orderness " + Durations.format(settings.outOfOrderness())
+                    + " plus processing); late calls revise their window later");
             printer.scheduleAtFixedRate(() -> summary.print(traffic), summarySeconds, summarySeconds, TimeUnit.SECONDS);
         }
     }

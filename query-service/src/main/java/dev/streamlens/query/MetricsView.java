@@ -30,4 +30,14 @@ public record MetricsView(
         @JsonProperty("estimated_cost_usd") BigDecimal estimatedCostUsd,
         @JsonProperty("unpriced_requests") long unpricedRequests,
         @JsonInclude(JsonInclude.Include.NON_NULL) @JsonProperty("revision") Integer revision) {
+
+    /** Costs are stored to the pico-dollar; answer them without trailing zeros or exponents (0.018, 0). */
+    public MetricsView {
+        if (estimatedCostUsd != null) {
+            estimatedCostUsd = estimatedCostUsd.signum() == 0 ? BigDecimal.ZERO : estimatedCostUsd.stripTrailingZeros();
+            if (estimatedCostUsd.scale() < 0) {
+                estimatedCostUsd = estimatedCostUsd.setScale(0);
+            }
+        }
+    }
 }

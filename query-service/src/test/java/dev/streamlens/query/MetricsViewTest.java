@@ -1,0 +1,27 @@
+package dev.streamlens.query;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.math.BigDecimal;
+import java.time.Instant;
+import org.junit.jupiter.api.Test;
+
+/** Costs come out of NUMERIC(…, 12) columns; the API writes them plainly (0.018, 0, 10), never 0E-12. */
+class MetricsViewTest {
+
+    @Test
+    void costIsWrittenWithoutTrailingZerosOrExponent() throws Exception {
+        ObjectMapper json = new ObjectMapper().findAndRegisterModules();
+        assertThat(json.writeValueAsString(view("0.018000000000"))).contains("\"estimated_cost_usd\":0.018,");
+        assertThat(json.writeValueAsString(view("0E-12"))).contains("\"estimated_cost_usd\":0,");
+        assertThat(json.writeValueAsString(view("10.000000000000"))).contains("\"estimated_cost_usd\":10,");
+        assertThat(view("0.000000000001").estimatedCostUsd()).isEqualByComparingTo("1E-12");
+    }
+
+    private static MetricsView view(String cost) {
+        Instant start = Instant.parse("2026-11-26T08:27:00Z");
+        return new MetricsView("acme", "chat", "gpt-4", start, start.plusSeconds(60), 1, 0, 0, 1200.0, 1200.0, 1200.0,
+                1200.0, 100.0, 250.0, 100, 250, new BigDecimal(cost), 0, 1);
+    }
+}
