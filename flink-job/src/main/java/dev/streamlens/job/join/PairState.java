@@ -16,10 +16,15 @@ public class PairState {
     public TelemetryEvent request;
     /** Event time of the request, kept after the request itself is dropped (Long.MIN_VALUE: none yet). */
     public long requestTimestamp = Long.MIN_VALUE;
-    /** A response that arrived before its request. */
-    public TelemetryEvent pendingResponse;
-    /** Timestamp of the last response refused for this request, so its retries are not dead-lettered twice. */
+    /**
+     * Responses that arrived before their request, at most one per tenant they carry (null when
+     * none): with API keys on, another tenant's response for this request_id must not take the
+     * place of the genuine one.
+     */
+    public TelemetryEvent[] pendingResponses;
+    /** The last response refused for this request (time and tenant), so its retries are not dead-lettered twice. */
     public long refusedResponseTimestamp = Long.MIN_VALUE;
+    public String refusedResponseTenant;
 
     public PairState() {
     }

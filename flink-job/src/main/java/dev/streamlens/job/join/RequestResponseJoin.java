@@ -7,6 +7,9 @@ import dev.streamlens.job.window.WindowMath;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Objects;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ValueState;
@@ -36,6 +39,8 @@ import org.apache.flink.util.OutputTag;
 public class RequestResponseJoin extends KeyedCoProcessFunction<String, TelemetryEvent, TelemetryEvent, JoinedCall> {
 
     private static final long serialVersionUID = 1L;
+    /** Responses of this many tenants may wait for one request_id; a further tenant's is refused. */
+    static final int MAX_WAITING_RESPONSES = 4;
 
     /** A response may carry a timestamp up to this much before its request (clock skew). */
     public static final Duration EARLY_RESPONSE_TOLERANCE = Duration.ofSeconds(5);
@@ -82,19 +87,21 @@ public class RequestResponseJoin extends KeyedCoProcessFunction<String, Telemetr
         pair.request = request;
         pair.requestTimestamp = request.timestamp;
 
-        TelemetryEvent response = pair.pendingResponse;
-        pair.pendingResponse = null;
-        String mismatch = response == null ? null : mismatch(request, response);
-        if (response != null && mismatch == null) {
-            out.collect(JoinedCall.completed(request, response));
-            markJoined(pair);
-            ctx.timerService().registerEventTimeTimer(cleanupTime(pair));
-        } else {
-            if (response != null) {
+        // The first waiting response that may join does; the others (another tenant's, or outside the interval) are refused.
+        TelemetryEvent[] waiting = pair.pendingResponses == null ? new TelemetryEvent[0] : pair.pendingResponses;
+        pair.pendingResponses = null;
+        for (TelemetryEvent response : waiting) {
+            String mismatch = mismatch(request, response);
+            if (mismatch == null && pair.status == PairState.Status.WAITING) {
+                out.collect(JoinedCall.completed(request, response));
+                markJoined(pair);
+            } else if (mismatch != null) {
                 refuse(ctx, pair, response, mismatch);
+            } else {
+                duplicates.inc();
             }
-            ctx.timerService().registerEventTimeTimer(deadline(pair));
         }
+        ctx.timerService().registerEventTimeTimer(pair.status == PairState.Status.JOINED ? cleanupTime(pair) : deadline(pair));
         pairs.update(pair);
     }
 
@@ -105,16 +112,25 @@ public class RequestResponseJoin extends KeyedCoProcessFunction<String, Telemetr
             pair = new PairState();
         }
         if (!pair.hasRequest()) {
-            if (pair.pendingResponse != null) {
-                duplicates.inc();
+            TelemetryEvent[] waiting = pair.pendingResponses == null ? new TelemetryEvent[0] : pair.pendingResponses;
+            for (TelemetryEvent earlier : waiting) {
+                if (Objects.equals(earlier.tenantId, response.tenantId)) {
+                    duplicates.inc();
+                    return;
+                }
+            }
+            if (waiting.length >= MAX_WAITING_RESPONSES) {
+                orphan(ctx, response, "responses of more than " + MAX_WAITING_RESPONSES + " tenants wait for this request_id");
                 return;
             }
-            pair.pendingResponse = response;
+            pair.pendingResponses = Arrays.copyOf(waiting, waiting.length + 1);
+            pair.pendingResponses[waiting.length] = response;
             ctx.timerService().registerEventTimeTimer(orphanDeadline(response));
             pairs.update(pair);
             return;
         }
-        if (pair.status == PairState.Status.JOINED || response.timestamp == pair.refusedResponseTimestamp) {
+        if (pair.status == PairState.Status.JOINED || (response.timestamp == pair.refusedResponseTimestamp
+                && Objects.equals(response.tenantId, pair.refusedResponseTenant))) {
             duplicates.inc();
             return;
         }
@@ -143,10 +159,20 @@ public class RequestResponseJoin extends KeyedCoProcessFunction<String, Telemetr
             return;
         }
         if (!pair.hasRequest()) {
-            // Only an orphan timer can find no request: nobody can match this response any more.
-            if (pair.pendingResponse != null && timestamp >= orphanDeadline(pair.pendingResponse)) {
-                orphan(ctx, pair.pendingResponse, "no request with this request_id within the join interval");
+            // Only an orphan timer can find no request: nobody can match these responses any more.
+            List<TelemetryEvent> stillWaiting = new ArrayList<>();
+            for (TelemetryEvent response : pair.pendingResponses == null ? new TelemetryEvent[0] : pair.pendingResponses) {
+                if (timestamp >= orphanDeadline(response)) {
+                    orphan(ctx, response, "no request with this request_id within the join interval");
+                } else {
+                    stillWaiting.add(response);
+                }
+            }
+            if (stillWaiting.isEmpty()) {
                 pairs.clear();
+            } else {
+                pair.pendingResponses = stillWaiting.toArray(new TelemetryEvent[0]);
+                pairs.update(pair);
             }
             return;
         }
@@ -179,6 +205,7 @@ public class RequestResponseJoin extends KeyedCoProcessFunction<String, Telemetr
     /** Dead-letters a response that may not join this request, remembering it to recognise retries. */
     private void refuse(Context ctx, PairState pair, TelemetryEvent response, String reason) {
         pair.refusedResponseTimestamp = response.timestamp;
+        pair.refusedResponseTenant = response.tenantId;
         orphan(ctx, response, reason);
     }
 

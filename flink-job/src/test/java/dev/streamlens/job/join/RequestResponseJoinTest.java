@@ -203,6 +203,59 @@ class RequestResponseJoinTest {
     }
 
     @Test
+    void anotherTenantsResponseArrivingFirstDoesNotTakeTheGenuineOnesPlace() throws Exception {
+        TelemetryEvent forged = TelemetryEvent.response("r1", T0 + 100, 100.0, 9999, true, "intruder");
+        harness.processElement2(new StreamRecord<>(forged, forged.timestamp));
+        TelemetryEvent own = TelemetryEvent.response("r1", T0 + 200, 200.0, 1, false, "acme");
+        harness.processElement2(new StreamRecord<>(own, own.timestamp));
+        request("r1", T0, 1);
+
+        assertThat(harness.extractOutputValues()).singleElement().satisfies(c -> {
+            assertThat(c.latencyMs).isEqualTo(200.0);
+            assertThat(c.failed).isFalse();
+            assertThat(c.completionTokens).isEqualTo(1);
+        });
+        assertThat(orphans()).singleElement().satisfies(d -> assertThat(d.reason).contains("tenant"));
+        assertStateEmptiedAfterEverything();
+    }
+
+    @Test
+    void aForgedResponseWithTheGenuineTimestampDoesNotMakeTheGenuineOneADuplicate() throws Exception {
+        request("r1", T0, 1);
+        TelemetryEvent forged = TelemetryEvent.response("r1", T0 + 200, 100.0, 9999, true, "intruder");
+        harness.processElement2(new StreamRecord<>(forged, forged.timestamp));
+        TelemetryEvent own = TelemetryEvent.response("r1", T0 + 200, 200.0, 1, false, "acme");
+        harness.processElement2(new StreamRecord<>(own, own.timestamp));
+
+        assertThat(harness.extractOutputValues()).singleElement().satisfies(c -> assertThat(c.failed).isFalse());
+    }
+
+    @Test
+    void responsesOfTooManyTenantsForOneRequestIdAreRefusedWithoutGrowingState() throws Exception {
+        for (int i = 0; i < RequestResponseJoin.MAX_WAITING_RESPONSES + 3; i++) {
+            TelemetryEvent forged = TelemetryEvent.response("r1", T0 + 100, 100.0, 1, false, "tenant-" + i);
+            harness.processElement2(new StreamRecord<>(forged, forged.timestamp));
+        }
+        assertThat(orphans()).hasSize(3).allSatisfy(d -> assertThat(d.reason).contains("more than"));
+        request("r1", T0, 1); // tenant acme: none of them joins
+        assertThat(harness.extractOutputValues()).isEmpty();
+        assertThat(orphans()).hasSize(3 + RequestResponseJoin.MAX_WAITING_RESPONSES);
+        assertStateEmptiedAfterEverything();
+        assertThat(harness.extractOutputValues()).singleElement().satisfies(c -> assertThat(c.timeout).isTrue());
+    }
+
+    @Test
+    void pairStateIsAPojoWithoutKryoFields() {
+        var info = org.apache.flink.api.common.typeinfo.TypeInformation.of(PairState.class);
+        assertThat(info).isInstanceOf(org.apache.flink.api.java.typeutils.PojoTypeInfo.class);
+        var pojo = (org.apache.flink.api.java.typeutils.PojoTypeInfo<PairState>) info;
+        for (int i = 0; i < pojo.getArity(); i++) {
+            assertThat(pojo.getTypeAt(i)).as(pojo.getPojoFieldAt(i).getField().getName())
+                    .isNotInstanceOf(org.apache.flink.api.java.typeutils.GenericTypeInfo.class);
+        }
+    }
+
+    @Test
     void missingLatencyIsTheTimeBetweenTheEvents() throws Exception {
         request("r1", T0, 1);
         response("r1", T0 + 2345, Double.NaN, 1, false);
