@@ -33,6 +33,11 @@ public record LlmResponse(
         return error != null && !error.isEmpty();
     }
 
+    /** The same response recorded for a tenant (the ingest service stamps the caller's, with API keys on). */
+    public LlmResponse withTenantId(String tenant) {
+        return new LlmResponse(requestId, timestamp, latencyMs, completionTokens, finishReason, error, timeToFirstTokenMs, tenant);
+    }
+
     /** Completion tokens with an absent value read as zero. */
     public long completionTokensOrZero() {
         return completionTokens == null ? 0L : completionTokens;

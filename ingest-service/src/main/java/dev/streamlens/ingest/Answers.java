@@ -39,6 +39,17 @@ public final class Answers {
                 .build();
     }
 
+    /** 429 with Retry-After: the tenant is over its rate limit; nothing of this call was written. */
+    public static Response rateLimited(int retryAfterSeconds, String tenant, long eventsPerSecond) {
+        return Response.status(Response.Status.TOO_MANY_REQUESTS)
+                .header("Retry-After", retryAfterSeconds)
+                .type(MediaType.APPLICATION_JSON_TYPE)
+                .entity(Map.of("status", "rejected", "errors", List.of(new FieldError("tenant_id",
+                        "tenant " + tenant + " is over its limit of " + eventsPerSecond + " events per second: retry after "
+                                + retryAfterSeconds + " s"))))
+                .build();
+    }
+
     public static Response json(Response.Status status, Object body) {
         return Response.status(status).type(MediaType.APPLICATION_JSON_TYPE).entity(body).build();
     }

@@ -1,5 +1,7 @@
 package dev.streamlens.ingest;
 
+import dev.streamlens.access.CallerTenant;
+import java.util.OptionalLong;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.streamlens.model.EventParser;
 import dev.streamlens.model.FieldError;
@@ -44,6 +46,12 @@ public class BatchResource {
     @Inject
     IngestMetrics metrics;
 
+    @Inject
+    CallerTenant caller;
+
+    @Inject
+    TenantRateLimits limits;
+
     /** 207: some items were written, some refused (WebDAV's Multi-Status; JAX-RS has no constant). */
     private static final int MULTI_STATUS = 207;
 
@@ -80,6 +88,7 @@ public class BatchResource {
         }
 
         List<Map<String, Object>> errors = new ArrayList<>();
+        List<Map<String, Object>> forbidden = new ArrayList<>();
         List<EventIntake.Record> records = new ArrayList<>();
         List<Integer> recordIndexes = new ArrayList<>();
         for (int i = 0; i < items.size(); i++) {
@@ -88,8 +97,17 @@ public class BatchResource {
                 records.add(checked.record());
                 recordIndexes.add(i);
             } else {
-                errors.add(itemError(i, checked.errors()));
+                (checked.forbidden() ? forbidden : errors).add(itemError(i, checked.errors()));
             }
+        }
+        if (!forbidden.isEmpty()) {
+            // Another tenant's event in a batch: nothing of it is written.
+            return Answers.json(Response.Status.FORBIDDEN, Map.of("status", "rejected", "accepted", 0,
+                    "rejected", items.size(), "errors", forbidden));
+        }
+        Response overLimit = takeFromRateLimits(records);
+        if (overLimit != null) {
+            return overLimit;
         }
         int rejected = errors.size();
         boolean[] written = records.isEmpty() ? new boolean[0] : intake.publish(records);
@@ -119,10 +137,28 @@ public class BatchResource {
         return Response.status(status).type(MediaType.APPLICATION_JSON_TYPE).entity(answer).build();
     }
 
+    /** Each event counts against its tenant's limit; over any limit, the whole batch is refused. */
+    private Response takeFromRateLimits(List<EventIntake.Record> records) {
+        Map<String, Integer> perTenant = new LinkedHashMap<>();
+        records.stream().filter(r -> r.tenant() != null).forEach(r -> perTenant.merge(r.tenant(), 1, Integer::sum));
+        Map<String, Integer> taken = new LinkedHashMap<>();
+        for (Map.Entry<String, Integer> tenant : perTenant.entrySet()) {
+            OptionalLong wait = limits.tryTake(tenant.getKey(), tenant.getValue());
+            if (wait.isPresent()) {
+                taken.forEach(limits::giveBack);
+                metrics.rateLimited(tenant.getKey(), records.size());
+                return Answers.rateLimited(TenantRateLimits.retryAfterSeconds(wait.getAsLong()), tenant.getKey(),
+                        limits.rateOf(tenant.getKey()));
+            }
+            taken.put(tenant.getKey(), tenant.getValue());
+        }
+        return null;
+    }
+
     private EventIntake.Checked check(ParseResult<JsonNode> item) {
         if (!item.isValid()) {
             metrics.rejected("body", 1);
-            return new EventIntake.Checked(null, item.errors());
+            return new EventIntake.Checked(null, item.errors(), false);
         }
         JsonNode json = item.event();
         JsonNode typeNode = json.isObject() ? json.get("type") : null;
@@ -131,9 +167,9 @@ public class BatchResource {
             metrics.rejected("type", 1);
             List<FieldError> errors = new ArrayList<>();
             errors.add(new FieldError("type", "must be \"request\" or \"response\""));
-            return new EventIntake.Checked(null, errors);
+            return new EventIntake.Checked(null, errors, false);
         }
-        return intake.check(type, json);
+        return intake.check(type, json, caller.get());
     }
 
     /** The items of a JSON array, or null when the body is not an array. */

@@ -11,6 +11,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.producer.RecordMetadata;
@@ -22,12 +23,15 @@ import org.apache.kafka.clients.producer.RecordMetadata;
 @ApplicationScoped
 public class EventIntake {
 
-    /** An event ready to be written: its topic, key and normalized JSON. */
-    public record Record(EventType type, String key, byte[] value) {
+    /**
+     * An event ready to be written: its topic, key and normalized JSON, and the tenant whose rate
+     * limit it counts against (null: a response without tenant while keys are off).
+     */
+    public record Record(EventType type, String key, byte[] value, String tenant) {
     }
 
-    /** The result of validating one event: a record, or the errors. */
-    public record Checked(Record record, List<FieldError> errors) {
+    /** The result of checking one event: a record, or the errors and whether they are a 403. */
+    public record Checked(Record record, List<FieldError> errors, boolean forbidden) {
         public boolean isValid() {
             return record != null;
         }
@@ -41,22 +45,42 @@ public class EventIntake {
     @Inject
     IngestMetrics metrics;
 
-    public Checked check(EventType type, byte[] body) {
+    /**
+     * Validates an event; with API keys on ({@code caller} present) a request must belong to the
+     * caller's tenant, and a response is recorded with the caller's tenant so the job joins it
+     * only to that tenant's request.
+     */
+    public Checked check(EventType type, byte[] body, Optional<String> caller) {
         ParseResult<JsonNode> tree = parser.readTree(body);
-        return tree.isValid() ? check(type, tree.event()) : invalid(tree.errors());
+        return tree.isValid() ? check(type, tree.event(), caller) : invalid(tree.errors());
     }
 
-    public Checked check(EventType type, JsonNode json) {
+    public Checked check(EventType type, JsonNode json, Optional<String> caller) {
         if (type == EventType.REQUEST) {
             ParseResult<LlmRequest> result = parser.parseRequest(json);
-            return result.isValid()
-                    ? new Checked(new Record(type, result.event().requestId(), EventJson.toBytes(result.event())), List.of())
-                    : invalid(result.errors());
+            if (!result.isValid()) {
+                return invalid(result.errors());
+            }
+            LlmRequest request = result.event();
+            if (caller.isPresent() && !caller.get().equals(request.tenantId())) {
+                return forbidden();
+            }
+            return new Checked(new Record(type, request.requestId(), EventJson.toBytes(request), request.tenantId()),
+                    List.of(), false);
         }
         ParseResult<LlmResponse> result = parser.parseResponse(json);
-        return result.isValid()
-                ? new Checked(new Record(type, result.event().requestId(), EventJson.toBytes(result.event())), List.of())
-                : invalid(result.errors());
+        if (!result.isValid()) {
+            return invalid(result.errors());
+        }
+        LlmResponse response = result.event();
+        if (caller.isPresent()) {
+            if (response.tenantId() != null && !caller.get().equals(response.tenantId())) {
+                return forbidden();
+            }
+            response = response.withTenantId(caller.get());
+        }
+        return new Checked(new Record(type, response.requestId(), EventJson.toBytes(response), response.tenantId()),
+                List.of(), false);
     }
 
     /**
@@ -103,6 +127,11 @@ public class EventIntake {
 
     private Checked invalid(List<FieldError> errors) {
         metrics.rejected(errors.get(0).field(), 1);
-        return new Checked(null, errors);
+        return new Checked(null, errors, false);
+    }
+
+    private Checked forbidden() {
+        metrics.rejected("tenant_forbidden", 1);
+        return new Checked(null, List.of(new FieldError("tenant_id", "does not match the tenant of the API key")), true);
     }
 }

@@ -1,5 +1,7 @@
 package dev.streamlens.ingest;
 
+import dev.streamlens.access.CallerTenant;
+import java.util.OptionalLong;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
@@ -27,6 +29,12 @@ public class EventResource {
 
     @Inject
     IngestMetrics metrics;
+
+    @Inject
+    CallerTenant caller;
+
+    @Inject
+    TenantRateLimits limits;
 
     @POST
     @Path("/request")
@@ -57,9 +65,18 @@ public class EventResource {
             return Answers.rejected(Response.Status.REQUEST_ENTITY_TOO_LARGE, "body",
                     "must not exceed " + settings.maxEventBytes() + " bytes");
         }
-        EventIntake.Checked checked = intake.check(type, body);
+        EventIntake.Checked checked = intake.check(type, body, caller.get());
         if (!checked.isValid()) {
-            return Answers.rejected(Response.Status.BAD_REQUEST, checked.errors());
+            return Answers.rejected(checked.forbidden() ? Response.Status.FORBIDDEN : Response.Status.BAD_REQUEST,
+                    checked.errors());
+        }
+        String tenant = checked.record().tenant();
+        if (tenant != null) {
+            OptionalLong wait = limits.tryTake(tenant, 1);
+            if (wait.isPresent()) {
+                metrics.rateLimited(tenant, 1);
+                return Answers.rateLimited(TenantRateLimits.retryAfterSeconds(wait.getAsLong()), tenant, limits.rateOf(tenant));
+            }
         }
         boolean[] written = intake.publish(List.of(checked.record()));
         return written[0] ? Answers.accepted()

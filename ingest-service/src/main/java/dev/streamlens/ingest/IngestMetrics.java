@@ -25,6 +25,12 @@ public class IngestMetrics {
         registry.counter("streamlens.ingest.events.rejected", "reason", reason).increment(count);
     }
 
+    /** Events refused with 429, by tenant (tenants are known keys, or the events' own tenant_id with keys off). */
+    public void rateLimited(String tenant, int count) {
+        registry.counter("streamlens.ingest.events.rate_limited", "tenant", tenant).increment(count);
+        rejected("rate_limited", count);
+    }
+
     public void produceLatency(long nanos) {
         Timer.builder("streamlens.ingest.produce").description("time until Kafka acknowledged a write (acks=all)")
                 .publishPercentiles(0.5, 0.99).register(registry).record(nanos, TimeUnit.NANOSECONDS);

@@ -27,4 +27,11 @@ public interface IngestSettings {
     /** Most events in one batch. */
     @WithDefault("1000")
     int maxBatchEvents();
+
+    /**
+     * Events per second a tenant may send (a token bucket holding two seconds' worth), unless its
+     * key in the API keys file names its own {@code events_per_second}; 0 turns limits off.
+     */
+    @WithDefault("10000")
+    long rateLimitEventsPerSecond();
 }
