@@ -1,5 +1,7 @@
 package dev.streamlens.query;
 
+import dev.streamlens.access.CallerTenant;
+import dev.streamlens.model.FieldError;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -35,6 +37,17 @@ public class MetricsResource {
     @Inject
     QuerySettings settings;
 
+    @Inject
+    CallerTenant caller;
+
+    /** The API's error shape: the first problem as text, then every field with its reason. */
+    static Response error(Response.Status status, List<FieldError> errors) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("error", errors.get(0).field() + " " + errors.get(0).reason());
+        body.put("errors", errors);
+        return Response.status(status).type(MediaType.APPLICATION_JSON_TYPE).entity(body).build();
+    }
+
     private static String given(MultivaluedMap<String, String> sent, String name, String value) {
         return value == null && sent.containsKey(name) ? "" : value;
     }
@@ -53,10 +66,11 @@ public class MetricsResource {
                 given(sent, "limit", limit), given(sent, "from", from), given(sent, "to", to),
                 given(sent, "granularity", granularity), given(sent, "group_by", groupBy));
         if (parsed.query() == null) {
-            Map<String, Object> body = new LinkedHashMap<>();
-            body.put("error", parsed.errors().get(0).field() + " " + parsed.errors().get(0).reason());
-            body.put("errors", parsed.errors());
-            return Response.status(Response.Status.BAD_REQUEST).type(MediaType.APPLICATION_JSON_TYPE).entity(body).build();
+            return error(Response.Status.BAD_REQUEST, parsed.errors());
+        }
+        if (caller.get().filter(tenant -> !tenant.equals(parsed.query().tenantId())).isPresent()) {
+            return error(Response.Status.FORBIDDEN, List.of(new FieldError("tenant_id",
+                    "belongs to another tenant than the API key")));
         }
         try {
             List<MetricsView> rows = repository.find(parsed.query());
