@@ -30,11 +30,14 @@ final class DemoSummary {
 
     private final String queryUrl;
     private final Collection<String> tenants;
+    /** tenant → API key, when keys are on (empty otherwise). */
+    private final java.util.Map<String, String> apiKeys;
     private final PrintStream out;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
-    DemoSummary(String queryUrl, Collection<String> tenants, PrintStream out) {
+    DemoSummary(String queryUrl, Collection<String> tenants, java.util.Map<String, String> apiKeys, PrintStream out) {
         this.queryUrl = queryUrl;
+        this.apiKeys = apiKeys;
         this.tenants = tenants;
         this.out = out;
     }
@@ -57,7 +60,7 @@ final class DemoSummary {
         Instant from = Instant.now().minus(15, ChronoUnit.MINUTES).truncatedTo(ChronoUnit.MINUTES);
         try {
             JsonNode minutes = get("/v1/metrics?granularity=1m&group_by=none&tenant_id=" + encode(tenant)
-                    + "&from=" + encode(from.toString())).get("metrics");
+                    + "&from=" + encode(from.toString()), apiKeys.get(tenant)).get("metrics");
             JsonNode newest = null;
             BigDecimal cost = BigDecimal.ZERO;
             for (JsonNode minute : minutes) {
@@ -84,9 +87,12 @@ final class DemoSummary {
         }
     }
 
-    private JsonNode get(String pathAndQuery) throws IOException, InterruptedException {
-        HttpResponse<String> answer = http.send(HttpRequest.newBuilder(URI.create(queryUrl + pathAndQuery))
-                .timeout(Duration.ofSeconds(5)).GET().build(), HttpResponse.BodyHandlers.ofString());
+    private JsonNode get(String pathAndQuery, String apiKey) throws IOException, InterruptedException {
+        HttpRequest.Builder call = HttpRequest.newBuilder(URI.create(queryUrl + pathAndQuery)).timeout(Duration.ofSeconds(5)).GET();
+        if (apiKey != null) {
+            call.header("Authorization", "Bearer " + apiKey);
+        }
+        HttpResponse<String> answer = http.send(call.build(), HttpResponse.BodyHandlers.ofString());
         if (answer.statusCode() != 200) {
             throw new IOException("HTTP " + answer.statusCode() + " " + answer.body());
         }

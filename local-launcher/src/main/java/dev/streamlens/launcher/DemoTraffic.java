@@ -31,7 +31,7 @@ import java.util.concurrent.atomic.AtomicLong;
 final class DemoTraffic implements AutoCloseable {
 
     static final Map<String, Integer> TENANT_ERROR_PERCENT = Map.of("acme", 2, "globex", 8, "initech", 4);
-    private static final String[] TENANTS = TENANT_ERROR_PERCENT.keySet().stream().sorted().toArray(String[]::new);
+    static final List<String> TENANTS = TENANT_ERROR_PERCENT.keySet().stream().sorted().toList();
     private static final String[] ROUTES = {"chat", "search", "summarize"};
     private static final String UNPRICED_MODEL = "in-house-llm";
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -40,6 +40,8 @@ final class DemoTraffic implements AutoCloseable {
     private final URI responseUri;
     private final List<String> models;
     private final Duration lateAge;
+    /** tenant → API key, when keys are on (empty otherwise). */
+    private final Map<String, String> apiKeys;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private final ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(2, runnable -> {
         Thread thread = new Thread(runnable, "demo-traffic");
@@ -58,7 +60,8 @@ final class DemoTraffic implements AutoCloseable {
      *                       allowed lateness (default 1m), so it revises that window
      * @param outOfOrderness the job's watermark bound
      */
-    DemoTraffic(String ingestBaseUrl, Duration window, Duration outOfOrderness) {
+    DemoTraffic(String ingestBaseUrl, Duration window, Duration outOfOrderness, Map<String, String> apiKeys) {
+        this.apiKeys = apiKeys;
         this.requestUri = URI.create(ingestBaseUrl + "/v1/llm/request");
         this.responseUri = URI.create(ingestBaseUrl + "/v1/llm/response");
         this.models = pricedModels();
@@ -94,28 +97,28 @@ final class DemoTraffic implements AutoCloseable {
 
     /** One LLM call: its request now (or later) and its response when the call "finishes". */
     private void call() {
-        String tenant = TENANTS[random.nextInt(TENANTS.length)];
+        String tenant = TENANTS.get(random.nextInt(TENANTS.size()));
         String model = random.nextInt(100) < 3 ? UNPRICED_MODEL : models.get(random.nextInt(models.size()));
         int dice = random.nextInt(1000);
         Instant now = Instant.now();
         if (dice < 10) { // late: the whole call happened a while ago
             Instant at = now.minus(dice < 5 ? lateAge : Duration.ofMinutes(10)).minusMillis(2000);
             ObjectNode request = request(tenant, model, at);
-            post(requestUri, request, 0);
-            post(responseUri, response(request, 300 + random.nextInt(1500), tenant), 0);
+            post(requestUri, request, 0, tenant);
+            post(responseUri, response(request, 300 + random.nextInt(1500), tenant), 0, tenant);
             return;
         }
         long latency = dice < 60 ? 15_000 + random.nextInt(45_000) : 150 + (long) Math.abs(random.nextGaussian() * 900);
         ObjectNode request = request(tenant, model, now);
         boolean outOfOrder = dice >= 60 && dice < 160; // the response is delivered before its request
-        post(requestUri, request, outOfOrder ? latency + 400 : 0);
+        post(requestUri, request, outOfOrder ? latency + 400 : 0, tenant);
         if (dice >= 160 && dice < 180) {
             return; // never answered: a timeout once the join timeout passes
         }
         ObjectNode response = response(request, latency, tenant);
-        post(responseUri, response, latency);
+        post(responseUri, response, latency, tenant);
         if (dice >= 180 && dice < 210) {
-            post(responseUri, response, latency + 200); // a client retry: counted once
+            post(responseUri, response, latency + 200, tenant); // a client retry: counted once
         }
     }
 
@@ -143,10 +146,14 @@ final class DemoTraffic implements AutoCloseable {
         return node;
     }
 
-    private void post(URI uri, ObjectNode body, long delayMs) {
+    private void post(URI uri, ObjectNode body, long delayMs, String tenant) {
         String json = body.toString(); // fixed now: the caller may still change the node
-        scheduler.schedule(() -> http.sendAsync(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10))
-                        .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json)).build(),
+        HttpRequest.Builder call = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json));
+        if (apiKeys.containsKey(tenant)) {
+            call.header("Authorization", "Bearer " + apiKeys.get(tenant));
+        }
+        scheduler.schedule(() -> http.sendAsync(call.build(),
                 HttpResponse.BodyHandlers.discarding()).whenComplete((answer, error) -> {
                     if (error != null) {
                         failed.incrementAndGet();

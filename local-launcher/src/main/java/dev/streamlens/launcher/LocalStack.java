@@ -33,11 +33,22 @@ final class LocalStack {
     private final List<ManagedProcess> processes = new ArrayList<>();
     private final LeftoverProcesses leftovers;
 
-    LocalStack(StackSettings settings, Path root, PrintStream out) {
+    /** Tenants given keys made for this run (the demo's), else empty: `up` makes one for acme once. */
+    private final List<String> demoTenants;
+    private Path keysFile;
+    private final Map<String, String> newKeys = new java.util.LinkedHashMap<>();
+
+    LocalStack(StackSettings settings, Path root, PrintStream out, List<String> demoTenants) {
         this.settings = settings;
         this.root = root;
         this.out = out;
         this.leftovers = new LeftoverProcesses(settings);
+        this.demoTenants = demoTenants;
+    }
+
+    /** Keys made in this run, tenant → key (empty when keys are off or come from the user's file). */
+    Map<String, String> newKeys() {
+        return newKeys;
     }
 
     void start() throws Exception {
@@ -66,6 +77,7 @@ final class LocalStack {
             job.awaitHealthy("http://127.0.0.1:" + settings.flinkUiPort() + "/jobs/overview", "\"RUNNING\"",
                     START_TIMEOUT);
         });
+        prepareKeys();
         step("ingest-service", () -> service("ingest-service", settings.ingestPort(),
                 Map.of("KAFKA_BROKERS", settings.kafkaBrokers())));
         step("query-service", () -> service("query-service", settings.queryPort(),
@@ -93,6 +105,10 @@ final class LocalStack {
         out.println("  query:        " + settings.queryUrl() + "/v1/metrics?tenant_id=acme");
         out.println("  Flink web UI: http://127.0.0.1:" + settings.flinkUiPort());
         out.println("  logs:         " + settings.logs());
+        if (settings.apiKeys()) {
+            out.println("  API keys:     on; SHA-256 hashes in " + keysFile);
+            newKeys.forEach((tenant, key) -> out.println("  API key of tenant " + tenant + " (shown once): " + key));
+        }
     }
 
     private void service(String module, int port, Map<String, String> env) throws Exception {
@@ -102,11 +118,43 @@ final class LocalStack {
         }
         Map<String, String> all = new java.util.HashMap<>(env);
         all.put("HTTP_PORT", Integer.toString(port));
+        all.put("STREAMLENS_HTTP_HOST", "127.0.0.1");
+        all.put("STREAMLENS_AUTH", settings.apiKeys() ? "api-key" : "none");
+        if (keysFile != null) {
+            all.put("STREAMLENS_API_KEYS_FILE", keysFile.toString());
+        }
         ManagedProcess service = ManagedProcess.start(module, List.of(java(), "-Xmx512m", "-jar", jar.toString()), all,
                 settings.logs().resolve(module + ".log"));
         processes.add(service);
         leftovers.record(module, service.handle());
         service.awaitHealthy("http://127.0.0.1:" + port + "/health", START_TIMEOUT);
+    }
+
+    /**
+     * With STREAMLENS_AUTH=api-key: the user's STREAMLENS_API_KEYS_FILE, or one made here — once
+     * for `up` (a key for acme, shown once, kept as a hash), fresh on every `demo` run (its traffic
+     * needs the keys themselves).
+     */
+    private void prepareKeys() throws IOException {
+        if (!settings.apiKeys()) {
+            return;
+        }
+        if (settings.apiKeysFile() != null) {
+            if (!demoTenants.isEmpty()) {
+                throw new ManagedProcess.StartFailure("the demo makes its own API keys: leave STREAMLENS_API_KEYS_FILE unset");
+            }
+            keysFile = settings.apiKeysFile();
+            return;
+        }
+        if (!demoTenants.isEmpty()) {
+            keysFile = settings.home().resolve("demo-api-keys.json");
+            newKeys.putAll(LocalApiKeys.createFile(keysFile, demoTenants));
+            return;
+        }
+        keysFile = settings.home().resolve("api-keys.json");
+        if (!Files.exists(keysFile)) {
+            newKeys.putAll(LocalApiKeys.createFile(keysFile, List.of("acme")));
+        }
     }
 
     private List<String> jobCommand() throws IOException {

@@ -11,7 +11,8 @@ import java.util.Map;
  */
 record StackSettings(Path home, int ingestPort, int queryPort, int flinkUiPort, int kafkaPort, int postgresPort,
                      Duration window, Duration joinTimeout, Duration outOfOrderness, Duration idleTimeout,
-                     Duration allowedLateness, Duration checkpointInterval, String pricingFile) {
+                     Duration allowedLateness, Duration checkpointInterval, String pricingFile,
+                     boolean apiKeys, Path apiKeysFile) {
 
     static StackSettings fromEnvironment(Map<String, String> env) {
         return new StackSettings(
@@ -27,7 +28,21 @@ record StackSettings(Path home, int ingestPort, int queryPort, int flinkUiPort, 
                 duration(env, "STREAMLENS_IDLE_TIMEOUT", "10s"),
                 duration(env, "STREAMLENS_ALLOWED_LATENESS", "1m"),
                 duration(env, "STREAMLENS_CHECKPOINT_INTERVAL", "10s"),
-                env.get("STREAMLENS_PRICING_FILE"));
+                env.get("STREAMLENS_PRICING_FILE"),
+                apiKeys(env.get("STREAMLENS_AUTH")),
+                env.get("STREAMLENS_API_KEYS_FILE") == null || env.get("STREAMLENS_API_KEYS_FILE").isBlank() ? null
+                        : Path.of(env.get("STREAMLENS_API_KEYS_FILE")).toAbsolutePath());
+    }
+
+    /** The local stack listens on loopback: keys are off unless STREAMLENS_AUTH=api-key. */
+    private static boolean apiKeys(String auth) {
+        if (auth == null || auth.isBlank() || auth.trim().equalsIgnoreCase("none")) {
+            return false;
+        }
+        if (auth.trim().equalsIgnoreCase("api-key")) {
+            return true;
+        }
+        throw new IllegalArgumentException("STREAMLENS_AUTH must be none or api-key, not '" + auth + "'");
     }
 
     Path logs() {

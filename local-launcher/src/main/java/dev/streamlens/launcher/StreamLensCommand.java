@@ -41,7 +41,7 @@ public final class StreamLensCommand {
                 return 2;
             }
             Path root = Path.of(System.getProperty("streamlens.root", ".")).toAbsolutePath();
-            LocalStack stack = new LocalStack(settings, root, System.out);
+            LocalStack stack = new LocalStack(settings, root, System.out, tenantsWithOwnKeys());
             CountDownLatch stopped = new CountDownLatch(1);
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 System.out.println("stopping StreamLens ...");
@@ -56,12 +56,17 @@ public final class StreamLensCommand {
                 return 1;
             }
             stack.printUrls();
-            whileUp(settings);
+            whileUp(settings, stack);
             stopped.await();
             return 0;
         }
 
-        abstract void whileUp(StackSettings settings);
+        abstract void whileUp(StackSettings settings, LocalStack stack);
+
+        /** Tenants this command needs keys for, made fresh each run when keys are on (the demo's). */
+        List<String> tenantsWithOwnKeys() {
+            return List.of();
+        }
 
         private static void closeQuietly(AutoCloseable closeable) {
             try {
@@ -77,7 +82,7 @@ public final class StreamLensCommand {
                     + "Data lives under $STREAMLENS_HOME (default .streamlens), so the next 'up' resumes.")
     static final class Up extends StackCommand {
         @Override
-        void whileUp(StackSettings settings) {
+        void whileUp(StackSettings settings, LocalStack stack) {
             // nothing else: the stack serves until stopped
         }
     }
@@ -95,10 +100,15 @@ public final class StreamLensCommand {
         int summarySeconds;
 
         @Override
-        void whileUp(StackSettings settings) {
-            DemoTraffic traffic = new DemoTraffic(settings.ingestUrl(), settings.window(), settings.outOfOrderness());
-            DemoSummary summary = new DemoSummary(settings.queryUrl(), DemoTraffic.TENANT_ERROR_PERCENT.keySet()
-                    .stream().sorted().toList(), System.out);
+        List<String> tenantsWithOwnKeys() {
+            return DemoTraffic.TENANTS;
+        }
+
+        @Override
+        void whileUp(StackSettings settings, LocalStack stack) {
+            DemoTraffic traffic = new DemoTraffic(settings.ingestUrl(), settings.window(), settings.outOfOrderness(),
+                    stack.newKeys());
+            DemoSummary summary = new DemoSummary(settings.queryUrl(), DemoTraffic.TENANTS, stack.newKeys(), System.out);
             ScheduledExecutorService printer = Executors.newSingleThreadScheduledExecutor();
             closeFirst.add(printer::shutdownNow);
             closeFirst.add(traffic);
