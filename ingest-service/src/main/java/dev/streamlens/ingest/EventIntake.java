@@ -7,8 +7,11 @@ import dev.streamlens.model.FieldError;
 import dev.streamlens.model.LlmRequest;
 import dev.streamlens.model.LlmResponse;
 import dev.streamlens.model.ParseResult;
+import dev.streamlens.model.ValidationLimits;
+import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -37,7 +40,29 @@ public class EventIntake {
         }
     }
 
-    private final EventParser parser = new EventParser();
+    private EventParser parser;
+
+    @Inject
+    IngestSettings settings;
+
+    /**
+     * The shared validation rules, with metadata bounds from the settings. They may only be
+     * tightened: the job validates again with the defaults and would dead-letter what a relaxed
+     * service accepted.
+     */
+    @PostConstruct
+    void limits() {
+        ValidationLimits defaults = ValidationLimits.DEFAULTS;
+        if (settings.maxMetadataKeys() > defaults.maxMetadataKeys() || settings.maxMetadataDepth() > defaults.maxMetadataDepth()
+                || settings.maxMetadataBytes() > defaults.maxMetadataBytes()) {
+            throw new IllegalStateException("streamlens.ingest.max-metadata-* may only be lowered below the job's limits ("
+                    + defaults.maxMetadataKeys() + " keys, depth " + defaults.maxMetadataDepth() + ", "
+                    + defaults.maxMetadataBytes() + " bytes)");
+        }
+        parser = new EventParser(new ValidationLimits(defaults.maxIdentifierLength(), defaults.maxErrorLength(),
+                settings.maxMetadataBytes(), settings.maxMetadataDepth(), settings.maxMetadataKeys(), defaults.maxTokens(),
+                defaults.maxLatencyMs(), defaults.maxFutureSkew()), Clock.systemUTC());
+    }
 
     @Inject
     EventPublisher publisher;

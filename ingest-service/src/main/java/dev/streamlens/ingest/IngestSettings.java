@@ -34,4 +34,16 @@ public interface IngestSettings {
      */
     @WithDefault("10000")
     long rateLimitEventsPerSecond();
+
+    /** Keys in an event's metadata, counted at every level; may only be lowered (the job checks the default, 128). */
+    @WithDefault("128")
+    int maxMetadataKeys();
+
+    /** Nesting levels inside metadata (1 = flat); may only be lowered (the job's default is 5). */
+    @WithDefault("5")
+    int maxMetadataDepth();
+
+    /** Metadata as compact JSON, in bytes; may only be lowered (the job's default is 16384). */
+    @WithDefault("16384")
+    int maxMetadataBytes();
 }
