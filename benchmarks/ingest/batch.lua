@@ -1,6 +1,12 @@
 -- wrk: POST batches of BATCH mixed events (half requests, half responses) as NDJSON.
 local BATCH = 500
 local counter = 0
+-- With STREAMLENS_BENCH_KEY set (API keys on), every call carries it.
+local key = os.getenv("STREAMLENS_BENCH_KEY")
+local headers = {["Content-Type"] = "application/x-ndjson"}
+if key ~= nil and key ~= "" then
+  headers["Authorization"] = "Bearer " .. key
+end
 local thread_id = 0
 local next_thread = 0
 
@@ -19,5 +25,5 @@ request = function()
     lines[#lines + 1] = '{"type":"response","request_id":"' .. id .. '","timestamp":"2025-11-20T10:00:31.200Z",'
       .. '"latency_ms":1200,"completion_tokens":250,"finish_reason":"stop","error":null}'
   end
-  return wrk.format("POST", "/v1/llm/events", {["Content-Type"] = "application/x-ndjson"}, table.concat(lines, "\n"))
+  return wrk.format("POST", "/v1/llm/events", headers, table.concat(lines, "\n"))
 end
