@@ -34,10 +34,8 @@ public final class StreamLensJob {
         try {
             cli.parseArgs(args);
         } catch (CommandLine.ParameterException e) {
-            System.err.println(e.getMessage());
-            cli.usage(System.err);
-            System.exit(2);
-            return;
+            // No System.exit: on a cluster, main runs inside the JobManager (REST submission).
+            throw new IllegalArgumentException(e.getMessage() + System.lineSeparator() + cli.getUsageMessage(), e);
         }
         if (cli.isUsageHelpRequested() || cli.isVersionHelpRequested()) {
             cli.usage(System.out);

@@ -36,7 +36,7 @@ public final class ExpectedMetrics {
 
     public final Map<Key, Row> rows = new TreeMap<>(java.util.Comparator.comparing(Key::tenant).thenComparing(Key::route)
             .thenComparing(Key::model).thenComparingLong(Key::windowStart));
-    long orphans;
+    public long orphans;
 
     public static ExpectedMetrics of(Workload workload, byte[] priceTableJson, long windowMs, long joinTimeoutMs) {
         Map<String, BigDecimal[]> prices = prices(priceTableJson);
@@ -88,7 +88,7 @@ public final class ExpectedMetrics {
     }
 
     /** The same metrics rolled up into hours: what llm_metrics_hourly must hold. */
-    ExpectedMetrics hourly() {
+    public ExpectedMetrics hourly() {
         ExpectedMetrics hours = new ExpectedMetrics();
         long hourMs = 3_600_000;
         rows.forEach((key, minute) -> {

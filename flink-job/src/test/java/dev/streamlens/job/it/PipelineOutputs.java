@@ -36,11 +36,11 @@ public final class PipelineOutputs {
     private PipelineOutputs() {
     }
 
-    static Map<ExpectedMetrics.Key, Actual> table(DataSource ds) {
+    public static Map<ExpectedMetrics.Key, Actual> table(DataSource ds) {
         return table(ds, "llm_metrics");
     }
 
-    static Map<ExpectedMetrics.Key, Actual> table(DataSource ds, String table) {
+    public static Map<ExpectedMetrics.Key, Actual> table(DataSource ds, String table) {
         Map<ExpectedMetrics.Key, Actual> rows = new HashMap<>();
         try (Connection c = ds.getConnection();
              ResultSet rs = c.createStatement().executeQuery("SELECT * FROM " + table)) {
@@ -62,7 +62,7 @@ public final class PipelineOutputs {
     }
 
     /** Every committed record of llm.metrics, parsed, in offset order per partition. */
-    static List<JsonNode> metricsRecords(String bootstrap) {
+    public static List<JsonNode> metricsRecords(String bootstrap) {
         List<JsonNode> values = new ArrayList<>();
         for (ConsumerRecord<byte[], byte[]> r : committed(bootstrap, dev.streamlens.model.Topics.METRICS)) {
             try {
@@ -92,7 +92,7 @@ public final class PipelineOutputs {
     }
 
     /** Reads a topic from the beginning to its current end with read_committed. */
-    static List<ConsumerRecord<byte[], byte[]>> committed(String bootstrap, String topic) {
+    public static List<ConsumerRecord<byte[], byte[]>> committed(String bootstrap, String topic) {
         Properties props = new Properties();
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
