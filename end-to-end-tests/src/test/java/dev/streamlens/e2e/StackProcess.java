@@ -7,6 +7,7 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -56,6 +57,18 @@ final class StackProcess implements AutoCloseable {
 
     List<String> output() {
         return List.copyOf(output);
+    }
+
+    /** Waits for a line printed after the ready line (the URLs, the keys), read as it arrives. */
+    boolean printed(String text, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (output().stream().anyMatch(line -> line.contains(text))) {
+                return true;
+            }
+            Thread.sleep(100);
+        }
+        return false;
     }
 
     Process process() {

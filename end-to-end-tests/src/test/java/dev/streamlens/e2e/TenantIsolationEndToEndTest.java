@@ -52,7 +52,7 @@ class TenantIsolationEndToEndTest {
         String query = "http://127.0.0.1:" + settings.get("STREAMLENS_QUERY_PORT");
 
         try (StackProcess stack = StackProcess.up(settings)) {
-            assertThat(stack.output()).anyMatch(line -> line.contains("API keys:     on"));
+            assertThat(stack.printed("API keys:     on", Duration.ofSeconds(10))).as("%s", stack.output()).isTrue();
             long t = System.currentTimeMillis();
             List<Workload.Request> alphaRequests = new ArrayList<>();
             List<Workload.Response> alphaResponses = new ArrayList<>();
