@@ -47,7 +47,7 @@ class FuzzTest {
                 "/v1/llm/events?" + "a=b&".repeat(500), "/%00", "/q/health/ready");
         List<String> methods = List.of("GET", "PUT", "DELETE", "PATCH", "OPTIONS", "HEAD", "TRACE", "BREW");
 
-        long heapBefore = usedHeapAfterGc();
+        long heapBefore = HttpFuzzer.usedHeapAfterGc();
         Map<Integer, Integer> statuses = new TreeMap<>();
         for (int i = 0; i < CASES; i++) {
             Map.Entry<String, String> seed = fuzzer.pick(valid);
@@ -62,7 +62,7 @@ class FuzzTest {
             }
             assertThat(outcome.status()).as("case %d: %s %s -> %s", i, method, target, outcome.statusLine()).isLessThan(500);
         }
-        long heapGrowth = usedHeapAfterGc() - heapBefore;
+        long heapGrowth = HttpFuzzer.usedHeapAfterGc() - heapBefore;
         System.out.printf("[fuzz] ingest-service: %d cases, answers by status %s, heap growth %d MB%n", CASES, statuses,
                 heapGrowth >> 20);
         assertThat(heapGrowth).as("heap growth").isLessThan(128L << 20);
@@ -71,14 +71,5 @@ class FuzzTest {
         given().contentType(ContentType.JSON).body(request.replace("fuzz-1", id).replace("2026-11-26T10:00:00Z",
                 Instant.now().toString())).post("/v1/llm/request").then().statusCode(202);
         assertThat(TopicReader.readAll(Topics.REQUESTS)).extracting(TopicReader.Entry::key).contains(id);
-    }
-
-    private static long usedHeapAfterGc() throws InterruptedException {
-        for (int i = 0; i < 3; i++) {
-            System.gc();
-            Thread.sleep(100);
-        }
-        Runtime runtime = Runtime.getRuntime();
-        return runtime.totalMemory() - runtime.freeMemory();
     }
 }

@@ -42,7 +42,7 @@ class FuzzTest {
                 List.of("tenant_id=fuzzco", "granularity=5m", "group_by=route,model", "from=2026-05-01T00:00:00Z"));
         List<String> methods = List.of("POST", "PUT", "DELETE", "HEAD", "OPTIONS", "BREW");
 
-        long heapBefore = usedHeapAfterGc();
+        long heapBefore = HttpFuzzer.usedHeapAfterGc();
         Map<Integer, Integer> statuses = new TreeMap<>();
         for (int i = 0; i < CASES; i++) {
             int dice = fuzzer.random().nextInt(100);
@@ -58,21 +58,12 @@ class FuzzTest {
             assertThat(outcome.status()).as("case %d: %s %s -> %s", i, method,
                     target.length() > 300 ? target.substring(0, 300) + "..." : target, outcome.statusLine()).isLessThan(500);
         }
-        long heapGrowth = usedHeapAfterGc() - heapBefore;
+        long heapGrowth = HttpFuzzer.usedHeapAfterGc() - heapBefore;
         // -1: the server closed the connection on a request line that is not HTTP (raw spaces or bytes in the target).
         System.out.printf("[fuzz] query-service: %d cases, answers by status %s, heap growth %d MB%n", CASES, statuses,
                 heapGrowth >> 20);
         assertThat(heapGrowth).as("heap growth").isLessThan(128L << 20);
 
         given().queryParam("tenant_id", "fuzzco").get("/v1/metrics").then().statusCode(200).body("count", greaterThan(0));
-    }
-
-    private static long usedHeapAfterGc() throws InterruptedException {
-        for (int i = 0; i < 3; i++) {
-            System.gc();
-            Thread.sleep(100);
-        }
-        Runtime runtime = Runtime.getRuntime();
-        return runtime.totalMemory() - runtime.freeMemory();
     }
 }

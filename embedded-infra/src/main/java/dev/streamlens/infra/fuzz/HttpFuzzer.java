@@ -178,6 +178,16 @@ public final class HttpFuzzer {
         return target.length() + 16 <= maxRequestLine && target.chars().allMatch(c -> c > 0x20 && c < 0x7f);
     }
 
+    /** The heap in use after a few GCs: what a fuzz run may not make grow. */
+    public static long usedHeapAfterGc() throws InterruptedException {
+        for (int i = 0; i < 3; i++) {
+            System.gc();
+            Thread.sleep(100);
+        }
+        Runtime runtime = Runtime.getRuntime();
+        return runtime.totalMemory() - runtime.freeMemory();
+    }
+
     private String nasty() {
         return NASTY_STRINGS[random.nextInt(NASTY_STRINGS.length)];
     }
