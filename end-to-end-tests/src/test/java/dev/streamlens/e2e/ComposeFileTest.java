@@ -73,7 +73,10 @@ class ComposeFileTest {
             assertThat(env.path("STREAMLENS_AUTH").asText()).isEqualTo("api-key");
             assertThat(env.path("STREAMLENS_HTTP_HOST").asText()).isEqualTo("0.0.0.0");
             String keysFile = env.path("STREAMLENS_API_KEYS_FILE").asText();
-            assertThat(services.path(name).path("volumes").toString()).as("the keys file is mounted").contains(":" + keysFile + ":ro");
+            String keysDir = keysFile.substring(0, keysFile.lastIndexOf('/'));
+            assertThat(services.path(name).path("volumes").toString()).as("the keys file's folder is mounted")
+                    .contains("./deploy/compose:" + keysDir + ":ro");
+            assertThat(keysFile).endsWith("/api-keys.json");
             assertThat(services.path(name).path("healthcheck").path("test").toString()).contains("/health");
         }
         assertThat(services.at("/ingest-service/environment/KAFKA_BROKERS").asText()).isEqualTo("kafka:9092");
@@ -84,7 +87,8 @@ class ComposeFileTest {
                 .isEqualTo(postgres.path("POSTGRES_USER").asText());
         assertThat(services.at("/ingest-service/ports/0").asText()).isEqualTo("8080:8080");
         assertThat(services.at("/query-service/ports/0").asText()).isEqualTo("8081:8081");
-        assertThat(services.at("/jobmanager/ports/0").asText()).isEqualTo("8082:8081");
+        assertThat(services.at("/jobmanager/ports/0").asText()).as("Flink's REST API stays on this host")
+                .isEqualTo("127.0.0.1:8082:8081");
         assertThat(ROOT.resolve("deploy/compose/api-keys.example.json")).exists();
     }
 
@@ -98,6 +102,7 @@ class ComposeFileTest {
         assertThat(command).containsSequence("--kafka-brokers", "kafka:9092")
                 .containsSequence("--jdbc-url", services.at("/query-service/environment/STREAMLENS_JDBC_URL").asText());
         assertThat(command).as("the password is not a visible argument").doesNotContain("--jdbc-password");
+        assertThat(command).as("keys are on: responses carry their tenant").contains("--tenant-scoped-request-ids");
         assertThat(services.at("/job-submitter/depends_on/query-service/condition").asText())
                 .as("tables exist before the job writes").isEqualTo("service_healthy");
         // Kafka as the exactly-once sink needs it: one-replica transaction log, and room for the job's 5-minute transactions.

@@ -105,11 +105,20 @@ class FlinkSessionClusterTest {
         }
     }
 
-    /** Flink with its web UI, RocksDB and log4j, as the local launcher runs it — without the job jar, which is uploaded. */
+    /**
+     * What a Flink distribution holds — Flink with its web UI, RocksDB and log4j, from the local
+     * launcher's classpath — and nothing of the job: not its jar (it is uploaded), not the
+     * connectors, Kafka client, JDBC driver or libraries the shaded jar must bring itself.
+     */
     private static String clusterClasspath() throws Exception {
+        List<String> jobOnly = List.of("flink-connector-kafka", "flink-connector-jdbc", "/org/apache/kafka/",
+                "/org/postgresql/", "/com/datadoghq/", "/info/picocli/", "/com/fasterxml/jackson/", "/io/zonky/",
+                "/org/flywaydb/", "/dev/streamlens/");
         try (InputStream in = FlinkSessionClusterTest.class.getResourceAsStream("/streamlens/job.classpath")) {
             return Arrays.stream(new String(in.readAllBytes(), StandardCharsets.UTF_8).trim().split(java.io.File.pathSeparator))
-                    .filter(entry -> !entry.contains("flink-job")).collect(Collectors.joining(java.io.File.pathSeparator));
+                    .filter(entry -> jobOnly.stream().noneMatch(entry::contains))
+                    .filter(entry -> !entry.startsWith(StackProcess.ROOT.toString()))
+                    .collect(Collectors.joining(java.io.File.pathSeparator));
         }
     }
 

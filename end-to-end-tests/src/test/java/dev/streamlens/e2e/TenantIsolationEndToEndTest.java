@@ -26,7 +26,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * With API keys on, tenant bravo knows request ids of tenant alpha and posts responses for them —
- * before alpha's request, between request and response, and for a request alpha never answers.
+ * before alpha's request, between request and response, and for a request alpha never answers —
+ * and sends a request of its own under one of alpha's ids before alpha does.
  * alpha's metrics in the query API must be exactly what alpha's own events say; bravo can neither
  * write alpha's requests nor read alpha's metrics.
  */
@@ -65,6 +66,11 @@ class TenantIsolationEndToEndTest {
             forge(ingest, "r2", t + 300);
             alphaResponses.add(post(ingest, ALPHA_KEY, new Workload.Response("r2", t + 900, 800.0, 40, null)));
             alphaRequests.add(post(ingest, ALPHA_KEY, new Workload.Request("r2", "alpha", "search", "gpt-4o", t + 100, 60)));
+            // r5: bravo sends a request of its own with the id before alpha does (ids collide, or are guessed).
+            assertThat(send(ingest + "/v1/llm/request", BRAVO_KEY, requestJson(
+                    new Workload.Request("r5", "bravo", "chat", "gpt-4o", t + 50, 7))).statusCode()).isEqualTo(202);
+            alphaRequests.add(post(ingest, ALPHA_KEY, new Workload.Request("r5", "alpha", "search", "gpt-4o", t + 60, 30)));
+            alphaResponses.add(post(ingest, ALPHA_KEY, new Workload.Response("r5", t + 700, 640.0, 20, null)));
             // r3: alpha never answers; bravo's answer must not complete it.
             alphaRequests.add(post(ingest, ALPHA_KEY, new Workload.Request("r3", "alpha", "chat", "gpt-4o", t + 200, 10)));
             forge(ingest, "r3", t + 400);

@@ -75,6 +75,11 @@ public class JobSettings implements Serializable {
     @Option(names = "--local-web-ui-port", defaultValue = "0", description = "run on a local mini-cluster with Flink's web UI on this port (0: no local web UI; on a cluster leave it unset)")
     public int localWebUiPort;
 
+    @Option(names = "--tenant-scoped-request-ids", description = "request_id is unique per tenant, not globally: a "
+            + "response joins only a request of its own tenant, so tenants cannot collide or interfere (set it when the "
+            + "services run with API keys, which record the tenant on every response; a response without one is then an orphan)")
+    public boolean tenantScopedRequestIds;
+
     @Option(names = "--job-name", defaultValue = "StreamLens metrics", description = "(default: ${DEFAULT-VALUE})")
     public String jobName;
 

@@ -18,6 +18,7 @@ import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.functions.RichMapFunction;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.metrics.Counter;
+import org.apache.flink.api.java.functions.KeySelector;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.functions.ProcessFunction;
@@ -55,15 +56,29 @@ public final class MetricsPipeline {
     private MetricsPipeline() {
     }
 
+    /** The join's key: request_id, or tenant and request_id when ids are scoped per tenant. */
+    static KeySelector<TelemetryEvent, String> joinKey(boolean tenantScopedIds) {
+        return tenantScopedIds ? event -> event.tenantId + "|" + event.requestId : event -> event.requestId;
+    }
+
     public static Outputs build(DataStream<TelemetryEvent> requests, DataStream<TelemetryEvent> responses,
                                 Timing timing, PriceTable prices) {
+        return build(requests, responses, timing, prices, false);
+    }
+
+    /**
+     * @param tenantScopedIds join on tenant and request_id (API keys on: every response carries its
+     *                        tenant), so one tenant's ids can never meet another's
+     */
+    public static Outputs build(DataStream<TelemetryEvent> requests, DataStream<TelemetryEvent> responses,
+                                Timing timing, PriceTable prices, boolean tenantScopedIds) {
         SingleOutputStreamOperator<TelemetryEvent> validRequests = requests
                 .process(new SplitRejected()).uid("split-rejected-requests").name("validate requests");
         SingleOutputStreamOperator<TelemetryEvent> validResponses = responses
                 .process(new SplitRejected()).uid("split-rejected-responses").name("validate responses");
 
         SingleOutputStreamOperator<JoinedCall> calls = validRequests.connect(validResponses)
-                .keyBy(request -> request.requestId, response -> response.requestId)
+                .keyBy(joinKey(tenantScopedIds), joinKey(tenantScopedIds))
                 .process(new RequestResponseJoin(timing.joinTimeout(), timing.allowedLateness(), timing.window()))
                 .uid("join-requests-responses").name("join requests and responses");
 

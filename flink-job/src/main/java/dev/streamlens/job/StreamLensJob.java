@@ -72,7 +72,7 @@ public final class StreamLensJob {
                 .uid("source-responses");
 
         MetricsPipeline.Outputs out = MetricsPipeline.build(requests, responses, MetricsPipeline.Timing.of(settings),
-                PriceTable.load(settings.pricingFile));
+                PriceTable.load(settings.pricingFile), settings.tenantScopedRequestIds);
 
         out.rows().sinkTo(PostgresSink.upserts(settings, MetricsRowJdbc.MINUTES)).uid("sink-postgres")
                 .name("upsert llm_metrics");

@@ -143,6 +143,15 @@ public class BatchResource {
         records.stream().filter(r -> r.tenant() != null).forEach(r -> perTenant.merge(r.tenant(), 1, Integer::sum));
         Map<String, Integer> taken = new LinkedHashMap<>();
         for (Map.Entry<String, Integer> tenant : perTenant.entrySet()) {
+            long burst = limits.burstOf(tenant.getKey());
+            if (burst > 0 && tenant.getValue() > burst) {
+                // Waiting would never help: say how large a batch may be.
+                taken.forEach(limits::giveBack);
+                metrics.rateLimited(tenant.getKey(), records.size());
+                return Answers.rejected(Response.Status.REQUEST_ENTITY_TOO_LARGE, "body", "holds " + tenant.getValue()
+                        + " events of tenant " + tenant.getKey() + ", more than its limit lets through at once (" + burst
+                        + "): send smaller batches");
+            }
             OptionalLong wait = limits.tryTake(tenant.getKey(), tenant.getValue());
             if (wait.isPresent()) {
                 taken.forEach(limits::giveBack);

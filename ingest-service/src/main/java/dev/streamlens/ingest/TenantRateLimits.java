@@ -28,9 +28,13 @@ public class TenantRateLimits {
     @Inject
     AccessControl access;
 
-    private final Map<String, Bucket> buckets = new LinkedHashMap<>(256, 0.75f, true) {
+    /** A tenant's bucket and the rate it was built for (rebuilt when the keys file changes the rate). */
+    private record Limit(Bucket bucket, long rate) {
+    }
+
+    private final Map<String, Limit> buckets = new LinkedHashMap<>(256, 0.75f, true) {
         @Override
-        protected boolean removeEldestEntry(Map.Entry<String, Bucket> eldest) {
+        protected boolean removeEldestEntry(Map.Entry<String, Limit> eldest) {
             return size() > MAX_TENANTS;
         }
     };
@@ -41,27 +45,35 @@ public class TenantRateLimits {
         if (rate <= 0) {
             return OptionalLong.empty();
         }
-        Bucket bucket;
+        Limit limit;
         synchronized (buckets) {
-            bucket = buckets.computeIfAbsent(tenant, t -> Bucket.builder()
-                    .addLimit(Bandwidth.builder().capacity(2 * rate).refillGreedy(rate, Duration.ofSeconds(1)).build())
-                    .build());
+            limit = buckets.get(tenant);
+            if (limit == null || limit.rate() != rate) {
+                limit = new Limit(Bucket.builder().addLimit(Bandwidth.builder().capacity(burstFor(rate))
+                        .refillGreedy(rate, Duration.ofSeconds(1)).build()).build(), rate);
+                buckets.put(tenant, limit);
+            }
         }
-        ConsumptionProbe probe = bucket.tryConsumeAndReturnRemaining(events);
-        if (probe.isConsumed()) {
-            return OptionalLong.empty();
-        }
-        // More than a full bucket can never pass at once: ask for the wait of a full refill.
-        long wait = events > 2 * rate ? Duration.ofSeconds(2).toNanos() : probe.getNanosToWaitForRefill();
-        return OptionalLong.of(wait);
+        ConsumptionProbe probe = limit.bucket().tryConsumeAndReturnRemaining(events);
+        return probe.isConsumed() ? OptionalLong.empty() : OptionalLong.of(probe.getNanosToWaitForRefill());
+    }
+
+    /** The most events a tenant can send at once (two seconds' worth); 0 when unlimited. */
+    public long burstOf(String tenant) {
+        long rate = rateOf(tenant);
+        return rate <= 0 ? 0 : burstFor(rate);
+    }
+
+    private static long burstFor(long rate) {
+        return 2 * rate;
     }
 
     /** Gives back what {@link #tryTake} took, when the call is refused for another tenant's limit. */
     public void giveBack(String tenant, int events) {
         synchronized (buckets) {
-            Bucket bucket = buckets.get(tenant);
-            if (bucket != null) {
-                bucket.addTokens(events);
+            Limit limit = buckets.get(tenant);
+            if (limit != null) {
+                limit.bucket().addTokens(events);
             }
         }
     }

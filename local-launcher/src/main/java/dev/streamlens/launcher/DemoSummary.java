@@ -79,8 +79,9 @@ final class DemoSummary {
                     MINUTE.format(Instant.parse(newest.get("window_start").asText())), requests, errorRate,
                     newest.get("timeouts").asLong(), p95 == null || p95.isNull() ? "-" : String.format("%.0f", p95.asDouble()),
                     cost);
-        } catch (IOException e) {
-            return String.format("%-9s query API not answering: %s", tenant, e.getMessage());
+        } catch (IOException | RuntimeException e) {
+            // a summary that cannot be read this time is said so; the next one tries again
+            return String.format("%-9s query API not answering as expected: %s", tenant, e.getMessage());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return tenant;

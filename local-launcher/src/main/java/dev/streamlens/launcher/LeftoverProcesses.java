@@ -20,6 +20,9 @@ import java.util.concurrent.TimeUnit;
  */
 final class LeftoverProcesses {
 
+    /** How the launcher itself is recorded: a live one means this directory is in use. */
+    static final String LAUNCHER = "launcher";
+
     private final Path pidFile;
     private final Path postmasterPid;
 
@@ -40,9 +43,19 @@ final class LeftoverProcesses {
         }
     }
 
-    /** Stops what a previous run left alive (including its PostgreSQL server) and forgets it. */
+    /**
+     * Stops what a previous run left alive (including its PostgreSQL server) and forgets it; refuses
+     * when that run's launcher is still alive, i.e. StreamLens is running from this directory.
+     */
     void stopAll(PrintStream out) throws IOException {
         if (Files.exists(pidFile)) {
+            for (String line : Files.readAllLines(pidFile, StandardCharsets.UTF_8)) {
+                String[] fields = line.trim().split(" ");
+                if (fields.length == 3 && fields[0].equals(LAUNCHER) && alive(Long.parseLong(fields[1]), Long.parseLong(fields[2]))) {
+                    throw new ManagedProcess.StartFailure("StreamLens is already running from " + pidFile.getParent().getParent()
+                            + " (launcher pid " + fields[1] + "): stop it first, or use another STREAMLENS_HOME");
+                }
+            }
             for (String line : Files.readAllLines(pidFile, StandardCharsets.UTF_8)) {
                 String[] fields = line.trim().split(" ");
                 if (fields.length != 3) {
@@ -55,13 +68,14 @@ final class LeftoverProcesses {
             }
             Files.delete(pidFile);
         }
-        // zonky starts PostgreSQL through pg_ctl, so the server is not the launcher's child: its own pid file names it.
+        // zonky starts PostgreSQL through pg_ctl, so the server is not the launcher's child: its own pid
+        // file names it, and its second line must be our data directory (a reused pid is someone else's).
         if (Files.exists(postmasterPid)) {
             List<String> lines = Files.readAllLines(postmasterPid, StandardCharsets.UTF_8);
-            if (!lines.isEmpty() && lines.get(0).trim().matches("\\d+")) {
-                ProcessHandle.of(Long.parseLong(lines.get(0).trim()))
-                        .filter(p -> p.info().command().map(c -> c.endsWith("postgres")).orElse(false))
-                        .ifPresent(p -> stop("PostgreSQL", p, out));
+            if (lines.size() > 1 && lines.get(0).trim().matches("\\d+")
+                    && Path.of(lines.get(1).trim()).toAbsolutePath().equals(postmasterPid.getParent().toAbsolutePath())
+                    && isOurPostgres(Long.parseLong(lines.get(0).trim()), postmasterPid.getParent())) {
+                ProcessHandle.of(Long.parseLong(lines.get(0).trim())).ifPresent(p -> stop("PostgreSQL", p, out));
             }
         }
     }
@@ -73,6 +87,16 @@ final class LeftoverProcesses {
         } catch (IOException e) {
             // a stale record is harmless: start times protect recycled pids
         }
+    }
+
+    private static boolean alive(long pid, long startedAt) {
+        return ProcessHandle.of(pid).filter(p -> p.pid() != ProcessHandle.current().pid())
+                .map(p -> p.info().startInstant().map(Instant::toEpochMilli).orElse(-1L) == startedAt).orElse(false);
+    }
+
+    /** A postgres process whose command line names this data directory. */
+    private static boolean isOurPostgres(long pid, Path dataDirectory) {
+        return ProcessHandle.of(pid).map(p -> p.info().commandLine().orElse("").contains("-D " + dataDirectory)).orElse(false);
     }
 
     private static void stop(String part, ProcessHandle process, PrintStream out) {

@@ -53,6 +53,7 @@ final class LocalStack {
 
     void start() throws Exception {
         leftovers.stopAll(out);
+        leftovers.record(LeftoverProcesses.LAUNCHER, ProcessHandle.current());
         for (Map.Entry<String, Integer> port : Map.of("Kafka", settings.kafkaPort(), "PostgreSQL",
                 settings.postgresPort(), "ingest-service", settings.ingestPort(), "query-service",
                 settings.queryPort(), "Flink web UI", settings.flinkUiPort()).entrySet()) {
@@ -177,6 +178,9 @@ final class LocalStack {
                 "--idle-timeout", Durations.format(settings.idleTimeout()),
                 "--allowed-lateness", Durations.format(settings.allowedLateness()),
                 "--checkpoint-interval", Durations.format(settings.checkpointInterval()), "--parallelism", "2"));
+        if (settings.apiKeys()) {
+            command.add("--tenant-scoped-request-ids"); // the services record each response's tenant
+        }
         if (settings.pricingFile() != null) {
             command.addAll(List.of("--pricing-file", settings.pricingFile()));
         }

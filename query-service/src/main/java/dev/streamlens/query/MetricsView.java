@@ -2,6 +2,7 @@ package dev.streamlens.query;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.databind.annotation.JsonSerialize;
 import java.math.BigDecimal;
 import java.time.Instant;
 
@@ -27,7 +28,7 @@ public record MetricsView(
         @JsonProperty("avg_completion_tokens") Double avgCompletionTokens,
         @JsonProperty("total_prompt_tokens") long totalPromptTokens,
         @JsonProperty("total_completion_tokens") long totalCompletionTokens,
-        @JsonProperty("estimated_cost_usd") BigDecimal estimatedCostUsd,
+        @JsonProperty("estimated_cost_usd") @JsonSerialize(using = PlainDecimalSerializer.class) BigDecimal estimatedCostUsd,
         @JsonProperty("unpriced_requests") long unpricedRequests,
         @JsonInclude(JsonInclude.Include.NON_NULL) @JsonProperty("revision") Integer revision) {
 

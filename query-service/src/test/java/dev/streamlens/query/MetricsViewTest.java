@@ -16,7 +16,8 @@ class MetricsViewTest {
         assertThat(json.writeValueAsString(view("0.018000000000"))).contains("\"estimated_cost_usd\":0.018,");
         assertThat(json.writeValueAsString(view("0E-12"))).contains("\"estimated_cost_usd\":0,");
         assertThat(json.writeValueAsString(view("10.000000000000"))).contains("\"estimated_cost_usd\":10,");
-        assertThat(view("0.000000000001").estimatedCostUsd()).isEqualByComparingTo("1E-12");
+        assertThat(json.writeValueAsString(view("0.000000075000"))).contains("\"estimated_cost_usd\":0.000000075,");
+        assertThat(json.writeValueAsString(view("0.000000000001"))).contains("\"estimated_cost_usd\":0.000000000001,");
     }
 
     private static MetricsView view(String cost) {

@@ -130,11 +130,14 @@ public final class ApiKeys {
             if (hash == null || !hash.isTextual() || !hash.textValue().matches("[0-9a-fA-F]{64}")) {
                 throw new IllegalArgumentException(file + ": keys[" + i + "].sha256 must be 64 hex digits (the SHA-256 of the key)");
             }
-            if (rate != null && !(rate.canConvertToLong() && rate.longValue() > 0)) {
+            if (rate != null && !(rate.isIntegralNumber() && rate.canConvertToLong() && rate.longValue() > 0)) {
                 throw new IllegalArgumentException(file + ": keys[" + i + "].events_per_second must be a positive integer");
             }
-            keys.add(new TenantKey(tenant.textValue(), HexFormat.of().parseHex(hash.textValue().toLowerCase()),
-                    rate == null ? null : rate.longValue()));
+            byte[] sha256 = HexFormat.of().parseHex(hash.textValue().toLowerCase());
+            if (keys.stream().anyMatch(k -> MessageDigest.isEqual(k.sha256(), sha256))) {
+                throw new IllegalArgumentException(file + ": keys[" + i + "].sha256 is listed twice: a key belongs to one tenant");
+            }
+            keys.add(new TenantKey(tenant.textValue(), sha256, rate == null ? null : rate.longValue()));
         }
         return List.copyOf(keys);
     }

@@ -58,6 +58,10 @@ class ApiKeysTest {
         assertThatThrownBy(() -> ApiKeys.load(write("{\"keys\": [{\"tenant_id\": \"a\", \"sha256\": \"00\"}]}")))
                 .hasMessageContaining("keys[0].sha256");
         assertThatThrownBy(() -> ApiKeys.load(write("[]"))).hasMessageContaining("must be {\"keys\"");
+        assertThatThrownBy(() -> ApiKeys.load(write("{\"keys\": [" + entry("a", "k") + "," + entry("b", "k") + "]}")))
+                .hasMessageContaining("keys[1].sha256 is listed twice");
+        assertThatThrownBy(() -> ApiKeys.load(write("{\"keys\": [{\"tenant_id\": \"a\", \"sha256\": \""
+                + ApiKeys.hashOf("k") + "\", \"events_per_second\": 1.5}]}"))).hasMessageContaining("events_per_second");
         assertThatThrownBy(() -> ApiKeys.load(dir.resolve("missing.json"))).hasMessageContaining("cannot read");
     }
 

@@ -141,6 +141,7 @@ public class RequestResponseJoin extends KeyedCoProcessFunction<String, Telemetr
             // It would have joined, but its request was already counted as a timeout.
             lateResponses.inc();
             pair.refusedResponseTimestamp = response.timestamp;
+            pair.refusedResponseTenant = response.tenantId;
             ctx.output(LATE_RESPONSES, JoinedCall.completed(pair.request, response));
         } else {
             out.collect(JoinedCall.completed(pair.request, response));

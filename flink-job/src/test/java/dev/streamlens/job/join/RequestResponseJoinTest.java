@@ -245,6 +245,18 @@ class RequestResponseJoinTest {
     }
 
     @Test
+    void aRetriedLateResponseCarryingItsTenantIsSentToLateEventsOnce() throws Exception {
+        request("r1", T0, 1);
+        harness.processBothWatermarks(new Watermark(T0 + T)); // the request times out
+        for (int i = 0; i < 2; i++) {
+            TelemetryEvent late = TelemetryEvent.response("r1", T0 + 1000, 1000.0, 1, false, "acme");
+            harness.processElement2(new StreamRecord<>(late, late.timestamp));
+        }
+        var side = harness.getSideOutput(RequestResponseJoin.LATE_RESPONSES);
+        assertThat(side).as("late responses").hasSize(1);
+    }
+
+    @Test
     void pairStateIsAPojoWithoutKryoFields() {
         var info = org.apache.flink.api.common.typeinfo.TypeInformation.of(PairState.class);
         assertThat(info).isInstanceOf(org.apache.flink.api.java.typeutils.PojoTypeInfo.class);
