@@ -81,14 +81,19 @@ final class FlinkSessionCluster implements AutoCloseable {
         try (InputStream log = FlinkSessionCluster.class.getResourceAsStream("/streamlens/job-log4j2.properties")) {
             Files.write(conf.resolve("log4j2.properties"), log.readAllBytes());
         }
-        cluster.launch("jobmanager", classpath, List.of("-Xmx512m"),
-                "org.apache.flink.runtime.entrypoint.StandaloneSessionClusterEntrypoint");
-        // heap = framework 128m + task 384m; direct = framework off-heap 128m + network 64m
-        cluster.launch("taskmanager", classpath, List.of("-Xmx512m", "-Xms512m", "-XX:MaxDirectMemorySize=192m",
-                "-XX:MaxMetaspaceSize=256m"), "org.apache.flink.runtime.taskexecutor.TaskManagerRunner");
-        cluster.await("TaskManager registered", Duration.ofMinutes(2),
-                () -> cluster.get("/overview").path("slots-total").asInt() >= 2);
-        return cluster;
+        try {
+            cluster.launch("jobmanager", classpath, List.of("-Xmx512m"),
+                    "org.apache.flink.runtime.entrypoint.StandaloneSessionClusterEntrypoint");
+            // heap = framework 128m + task 384m; direct = framework off-heap 128m + network 64m
+            cluster.launch("taskmanager", classpath, List.of("-Xmx512m", "-Xms512m", "-XX:MaxDirectMemorySize=192m",
+                    "-XX:MaxMetaspaceSize=256m"), "org.apache.flink.runtime.taskexecutor.TaskManagerRunner");
+            cluster.await("TaskManager registered", Duration.ofMinutes(2),
+                    () -> cluster.get("/overview").path("slots-total").asInt() >= 2);
+            return cluster;
+        } catch (Exception | Error e) {
+            cluster.close(); // the caller never gets the cluster to close: leave no JVM behind
+            throw e;
+        }
     }
 
     /** Uploads a jar (POST /jars/upload, multipart field "jarfile"); returns its id. */
