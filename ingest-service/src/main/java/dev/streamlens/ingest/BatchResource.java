@@ -1,7 +1,6 @@
 package dev.streamlens.ingest;
 
 import dev.streamlens.access.CallerTenant;
-import java.util.OptionalLong;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.streamlens.model.EventParser;
 import dev.streamlens.model.FieldError;
@@ -19,6 +18,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 
 /**
@@ -143,21 +143,10 @@ public class BatchResource {
         records.stream().filter(r -> r.tenant() != null).forEach(r -> perTenant.merge(r.tenant(), 1, Integer::sum));
         Map<String, Integer> taken = new LinkedHashMap<>();
         for (Map.Entry<String, Integer> tenant : perTenant.entrySet()) {
-            long burst = limits.burstOf(tenant.getKey());
-            if (burst > 0 && tenant.getValue() > burst) {
-                // Waiting would never help: say how large a batch may be.
+            Optional<Response> refused = limits.admit(tenant.getKey(), tenant.getValue());
+            if (refused.isPresent()) {
                 taken.forEach(limits::giveBack);
-                metrics.rateLimited(tenant.getKey(), records.size());
-                return Answers.rejected(Response.Status.REQUEST_ENTITY_TOO_LARGE, "body", "holds " + tenant.getValue()
-                        + " events of tenant " + tenant.getKey() + ", more than its limit lets through at once (" + burst
-                        + "): send smaller batches");
-            }
-            OptionalLong wait = limits.tryTake(tenant.getKey(), tenant.getValue());
-            if (wait.isPresent()) {
-                taken.forEach(limits::giveBack);
-                metrics.rateLimited(tenant.getKey(), records.size());
-                return Answers.rateLimited(TenantRateLimits.retryAfterSeconds(wait.getAsLong()), tenant.getKey(),
-                        limits.rateOf(tenant.getKey()));
+                return refused.get();
             }
             taken.put(tenant.getKey(), tenant.getValue());
         }

@@ -1,7 +1,6 @@
 package dev.streamlens.ingest;
 
 import dev.streamlens.access.CallerTenant;
-import java.util.OptionalLong;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
@@ -11,6 +10,7 @@ import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.util.List;
+import java.util.Optional;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 
 /**
@@ -72,10 +72,9 @@ public class EventResource {
         }
         String tenant = checked.record().tenant();
         if (tenant != null) {
-            OptionalLong wait = limits.tryTake(tenant, 1);
-            if (wait.isPresent()) {
-                metrics.rateLimited(tenant, 1);
-                return Answers.rateLimited(TenantRateLimits.retryAfterSeconds(wait.getAsLong()), tenant, limits.rateOf(tenant));
+            Optional<Response> refused = limits.admit(tenant, 1);
+            if (refused.isPresent()) {
+                return refused.get();
             }
         }
         boolean[] written = intake.publish(List.of(checked.record()));

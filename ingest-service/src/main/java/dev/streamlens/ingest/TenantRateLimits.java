@@ -6,9 +6,11 @@ import io.github.bucket4j.Bucket;
 import io.github.bucket4j.ConsumptionProbe;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import jakarta.ws.rs.core.Response;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalLong;
 
 /**
@@ -28,6 +30,9 @@ public class TenantRateLimits {
     @Inject
     AccessControl access;
 
+    @Inject
+    IngestMetrics metrics;
+
     /** A tenant's bucket and the rate it was built for (rebuilt when the keys file changes the rate). */
     private record Limit(Bucket bucket, long rate) {
     }
@@ -39,8 +44,28 @@ public class TenantRateLimits {
         }
     };
 
+    /**
+     * Lets {@code events} of a tenant through, or answers why not: 429 with Retry-After when its
+     * bucket is short, 413 when they are more than the bucket can ever hold. Refusals are counted.
+     */
+    public Optional<Response> admit(String tenant, int events) {
+        long burst = burstOf(tenant);
+        if (burst > 0 && events > burst) {
+            metrics.rateLimited(tenant, events);
+            return Optional.of(Answers.rejected(Response.Status.REQUEST_ENTITY_TOO_LARGE, "body", "holds " + events
+                    + " events of tenant " + tenant + ", more than its limit lets through at once (" + burst
+                    + "): send smaller batches"));
+        }
+        OptionalLong wait = tryTake(tenant, events);
+        if (wait.isEmpty()) {
+            return Optional.empty();
+        }
+        metrics.rateLimited(tenant, events);
+        return Optional.of(Answers.rateLimited(retryAfterSeconds(wait.getAsLong()), tenant, rateOf(tenant)));
+    }
+
     /** Takes {@code events} from the tenant's bucket; empty when allowed, else how long to wait. */
-    public OptionalLong tryTake(String tenant, int events) {
+    OptionalLong tryTake(String tenant, int events) {
         long rate = rateOf(tenant);
         if (rate <= 0) {
             return OptionalLong.empty();
@@ -83,7 +108,7 @@ public class TenantRateLimits {
         return access.keys().flatMap(keys -> keys.eventsPerSecond(tenant)).orElse(settings.rateLimitEventsPerSecond());
     }
 
-    static int retryAfterSeconds(long waitNanos) {
+    private static int retryAfterSeconds(long waitNanos) {
         return (int) Math.max(1, (waitNanos + 999_999_999L) / 1_000_000_000L);
     }
 }
