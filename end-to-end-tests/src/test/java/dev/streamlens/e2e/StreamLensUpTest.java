@@ -34,6 +34,17 @@ class StreamLensUpTest {
             List<ProcessHandle> children = stack.process().toHandle().descendants().toList();
             assertThat(children).as("Kafka, the job and both services run as their own processes").hasSizeGreaterThanOrEqualTo(4);
 
+            // A second `up` on the same directory refuses and leaves the running stack alone.
+            ProcessBuilder second = new ProcessBuilder("bash", StackProcess.ROOT.resolve("streamlens").toString(), "up")
+                    .directory(StackProcess.ROOT.toFile()).redirectErrorStream(true);
+            second.environment().putAll(settings);
+            Process refused = second.start();
+            String refusal = new String(refused.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            assertThat(refused.waitFor(60, TimeUnit.SECONDS)).isTrue();
+            assertThat(refused.exitValue()).as(refusal).isNotZero();
+            assertThat(refusal).contains("StreamLens is already running from");
+            assertThat(children).as("the running stack is untouched").allMatch(ProcessHandle::isAlive);
+
             long stopping = System.nanoTime();
             stack.process().destroy(); // SIGTERM to the launcher (the script exec's into it)
             assertThat(stack.process().waitFor(60, TimeUnit.SECONDS)).as("stopped in time").isTrue();
