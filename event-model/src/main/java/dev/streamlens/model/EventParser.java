@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.List;
 
 /**
@@ -31,25 +32,41 @@ public final class EventParser {
     }
 
     public ParseResult<LlmRequest> parseRequest(byte[] json) {
+        return parseRequest(json, clock.instant());
+    }
+
+    /**
+     * Validates a request as if received at {@code receivedAt}, the instant the future bound is
+     * measured from (the job passes the Kafka record's timestamp, so a replay decides as the
+     * first reading did).
+     */
+    public ParseResult<LlmRequest> parseRequest(byte[] json, Instant receivedAt) {
         ParseResult<JsonNode> tree = readObject(json);
-        return tree.isValid() ? parseRequest(tree.event(), json.length) : ParseResult.invalid(tree.errors());
+        return tree.isValid() ? parseRequest(tree.event(), json.length, receivedAt)
+                : ParseResult.invalid(tree.errors());
     }
 
     public ParseResult<LlmResponse> parseResponse(byte[] json) {
+        return parseResponse(json, clock.instant());
+    }
+
+    /** Validates a response as if received at {@code receivedAt} (see {@link #parseRequest(byte[], Instant)}). */
+    public ParseResult<LlmResponse> parseResponse(byte[] json, Instant receivedAt) {
         ParseResult<JsonNode> tree = readObject(json);
-        return tree.isValid() ? parseResponse(tree.event(), json.length) : ParseResult.invalid(tree.errors());
+        return tree.isValid() ? parseResponse(tree.event(), json.length, receivedAt)
+                : ParseResult.invalid(tree.errors());
     }
 
     /** Validates a request event already read as a JSON tree (e.g. one item of a batch). */
     public ParseResult<LlmRequest> parseRequest(JsonNode node) {
-        return parseRequest(node, -1);
+        return parseRequest(node, -1, clock.instant());
     }
 
-    private ParseResult<LlmRequest> parseRequest(JsonNode node, int documentBytes) {
+    private ParseResult<LlmRequest> parseRequest(JsonNode node, int documentBytes, Instant receivedAt) {
         if (!node.isObject()) {
             return ParseResult.invalid(List.of(new FieldError("body", "must be a JSON object")));
         }
-        FieldReader in = new FieldReader(node, documentBytes, limits, clock);
+        FieldReader in = new FieldReader(node, documentBytes, limits, receivedAt);
         LlmRequest request = new LlmRequest(
                 in.requiredIdentifier("request_id"),
                 in.requiredIdentifier("tenant_id"),
@@ -64,14 +81,14 @@ public final class EventParser {
 
     /** Validates a response event already read as a JSON tree (e.g. one item of a batch). */
     public ParseResult<LlmResponse> parseResponse(JsonNode node) {
-        return parseResponse(node, -1);
+        return parseResponse(node, -1, clock.instant());
     }
 
-    private ParseResult<LlmResponse> parseResponse(JsonNode node, int documentBytes) {
+    private ParseResult<LlmResponse> parseResponse(JsonNode node, int documentBytes, Instant receivedAt) {
         if (!node.isObject()) {
             return ParseResult.invalid(List.of(new FieldError("body", "must be a JSON object")));
         }
-        FieldReader in = new FieldReader(node, documentBytes, limits, clock);
+        FieldReader in = new FieldReader(node, documentBytes, limits, receivedAt);
         LlmResponse response = new LlmResponse(
                 in.requiredIdentifier("request_id"),
                 in.requiredTimestamp("timestamp"),

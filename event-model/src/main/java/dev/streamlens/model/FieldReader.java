@@ -2,12 +2,7 @@ package dev.streamlens.model;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeFormatterBuilder;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -18,25 +13,20 @@ import java.util.List;
  */
 final class FieldReader {
 
-    /** RFC 3339: date, 'T', time, fraction optional, and a mandatory offset or Z (any letter case). */
-    private static final DateTimeFormatter RFC_3339 = new DateTimeFormatterBuilder()
-            .parseCaseInsensitive()
-            .append(DateTimeFormatter.ISO_OFFSET_DATE_TIME)
-            .toFormatter();
-
     private final JsonNode node;
     private final ValidationLimits limits;
-    private final Clock clock;
+    /** When the event was received: the future bound is measured from here. */
+    private final Instant receivedAt;
     private final List<FieldError> errors = new ArrayList<>();
 
     /** Size of the whole document in bytes, or -1 when unknown (an item of a batch). */
     private final int documentBytes;
 
-    FieldReader(JsonNode node, int documentBytes, ValidationLimits limits, Clock clock) {
+    FieldReader(JsonNode node, int documentBytes, ValidationLimits limits, Instant receivedAt) {
         this.node = node;
         this.documentBytes = documentBytes;
         this.limits = limits;
-        this.clock = clock;
+        this.receivedAt = receivedAt;
     }
 
     List<FieldError> errors() {
@@ -79,15 +69,14 @@ final class FieldReader {
         if (!value.isTextual()) {
             return fail(field, "must be an RFC 3339 string such as 2025-11-20T10:00:30.000Z");
         }
-        Instant instant = Rfc3339.parseCommon(value.textValue());
+        Instant instant = Rfc3339.parse(value.textValue());
         if (instant == null) {
-            try {
-                instant = OffsetDateTime.parse(value.textValue(), RFC_3339).toInstant();
-            } catch (DateTimeParseException e) {
-                return fail(field, "must be RFC 3339 with an offset or Z, such as 2025-11-20T10:00:30.000Z");
-            }
+            return fail(field, "must be RFC 3339 with a four-digit year and an offset or Z, such as 2025-11-20T10:00:30.000Z");
         }
-        Instant latest = clock.instant().plus(limits.maxFutureSkew());
+        if (!Rfc3339.inRange(instant)) {
+            return fail(field, "must lie between 0000-01-01T00:00:00Z and 9999-12-31T23:59:59Z");
+        }
+        Instant latest = receivedAt.plus(limits.maxFutureSkew());
         if (instant.isAfter(latest)) {
             return fail(field, "must not lie more than " + limits.maxFutureSkew().toSeconds()
                     + " s in the future");

@@ -18,17 +18,33 @@ class EventParserTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"2025-11-20T10:00:30.000Z", "2025-11-20T10:00:30Z", "2025-11-20t10:00:30z",
-            "2025-11-20T10:00:30.123456789+05:30", "2025-11-20T10:00:30-08:00"})
+            "2025-11-20T10:00:30.123456789+05:30", "2025-11-20T10:00:30-08:00", "2016-12-31T23:59:60Z",
+            "2025-11-20T10:00:30.1234567891234Z", "0000-01-01T00:00:00Z", "0001-01-01T00:00:00+23:59"})
     void acceptsRfc3339Timestamps(String timestamp) {
         assertThat(parseResponse("{\"request_id\":\"r\",\"timestamp\":\"" + timestamp + "\"}").errors()).isEmpty();
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"2025-11-20T10:00:30", "2025-11-20", "2025-11-20 10:00:30Z", "1763632830",
-            "2025-13-20T10:00:30Z", "yesterday", ""})
+            "2025-13-20T10:00:30Z", "yesterday", "", "-300000000-01-01T00:00:00Z", "+300000000-01-01T00:00:00Z",
+            "12025-11-20T10:00:30Z", "-2025-11-20T10:00:30Z", "2025-11-20T10:00:60Z", "0000-01-01T00:00:00+00:01"})
     void rejectsTimestampsWithoutOffsetOrOutsideRfc3339(String timestamp) {
         assertThat(parseResponse("{\"request_id\":\"r\",\"timestamp\":\"" + timestamp + "\"}").errors())
                 .extracting(FieldError::field).containsExactly("timestamp");
+    }
+
+    @Test
+    void namesTheRangeWhenAValidTimestampLiesBeforeYearZero() {
+        assertThat(parseResponse("{\"request_id\":\"r\",\"timestamp\":\"0000-01-01T00:00:00+00:01\"}").errors())
+                .containsExactly(new FieldError("timestamp", "must lie between 0000-01-01T00:00:00Z and 9999-12-31T23:59:59Z"));
+    }
+
+    @Test
+    void boundsTheFutureFromWhenTheEventWasReceived() {
+        byte[] fourMinutesAhead = "{\"request_id\":\"r\",\"timestamp\":\"2026-01-01T00:09:00Z\"}".getBytes(StandardCharsets.UTF_8);
+        assertThat(parser.parseResponse(fourMinutesAhead, NOW.plusSeconds(300)).errors()).isEmpty();
+        assertThat(parser.parseResponse(fourMinutesAhead, NOW).errors()).extracting(FieldError::field)
+                .containsExactly("timestamp");
     }
 
     @Test
@@ -75,7 +91,7 @@ class EventParserTest {
                 new FieldError("tenant_id", "must be a string"),
                 new FieldError("route", "must not be empty"),
                 new FieldError("model", "must not contain control characters"),
-                new FieldError("timestamp", "must be RFC 3339 with an offset or Z, such as 2025-11-20T10:00:30.000Z"),
+                new FieldError("timestamp", "must be RFC 3339 with a four-digit year and an offset or Z, such as 2025-11-20T10:00:30.000Z"),
                 new FieldError("prompt_tokens", "must be an integer >= 0"));
         assertThat(result.describeErrors()).startsWith("request_id: is required; tenant_id: must be a string");
     }

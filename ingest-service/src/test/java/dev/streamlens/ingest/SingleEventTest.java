@@ -78,6 +78,24 @@ class SingleEventTest {
     }
 
     @Test
+    void timestampsThePipelineCannotRepresentAre400sNamingTheFieldAndRfc3339EdgesAreAccepted() {
+        for (String ts : new String[] {"-300000000-01-01T00:00:00Z", "+300000000-01-01T00:00:00Z",
+                "12025-11-20T10:00:30Z", "0000-01-01T00:00:00+00:01", "2025-11-20T10:00:60Z", "2025-02-29T10:00:00Z"}) {
+            given().contentType(ContentType.JSON)
+                    .body("{\"request_id\":\"odd\",\"tenant_id\":\"acme\",\"route\":\"chat\",\"model\":\"gpt-4\","
+                            + "\"timestamp\":\"" + ts + "\"}")
+                    .when().post("/v1/llm/request")
+                    .then().statusCode(400).body("errors.field", hasItems("timestamp"));
+        }
+        // A leap second (folded onto 23:59:59) and a fraction finer than nanoseconds are valid RFC 3339.
+        for (String ts : new String[] {"2016-12-31T23:59:60Z", "2025-11-20T10:00:30.1234567890123Z",
+                "2025-11-20T23:30:00+23:30"}) {
+            given().contentType(ContentType.JSON).body("{\"request_id\":\"edge\",\"timestamp\":\"" + ts + "\"}")
+                    .when().post("/v1/llm/response").then().statusCode(202);
+        }
+    }
+
+    @Test
     void badBodiesGetA4xxWithJsonAndTheServiceKeepsWorking() {
         given().contentType(ContentType.JSON).body("{\"request_id\": ")
                 .when().post("/v1/llm/request").then().statusCode(400).body("errors[0].field", equalTo("body"));

@@ -1,12 +1,9 @@
 package dev.streamlens.query;
 
 import dev.streamlens.model.FieldError;
+import dev.streamlens.model.Rfc3339;
 import java.time.Clock;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeFormatterBuilder;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -20,8 +17,6 @@ public final class MetricsQueryParser {
     public record Result(MetricsQuery query, List<FieldError> errors) {
     }
 
-    private static final DateTimeFormatter RFC_3339 = new DateTimeFormatterBuilder()
-            .parseCaseInsensitive().append(DateTimeFormatter.ISO_OFFSET_DATE_TIME).toFormatter();
     private static final int MAX_NAME = 255;
 
     private final QuerySettings settings;
@@ -135,12 +130,15 @@ public final class MetricsQueryParser {
         if (value == null) {
             return null;
         }
-        try {
-            return OffsetDateTime.parse(value.trim(), RFC_3339).toInstant();
-        } catch (DateTimeParseException e) {
-            errors.add(new FieldError(field, "must be RFC 3339 with an offset or Z, such as 2025-11-20T10:00:00Z"));
+        Instant instant = Rfc3339.parse(value.trim());
+        if (instant == null) {
+            errors.add(new FieldError(field,
+                    "must be RFC 3339 with a four-digit year and an offset or Z, such as 2025-11-20T10:00:00Z"));
+        } else if (!Rfc3339.inRange(instant)) {
+            errors.add(new FieldError(field, "must lie between 0000-01-01T00:00:00Z and 9999-12-31T23:59:59Z"));
             return null;
         }
+        return instant;
     }
 
     private static long ceil(long value, long unit) {
