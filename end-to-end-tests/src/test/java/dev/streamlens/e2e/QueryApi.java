@@ -32,6 +32,16 @@ final class QueryApi {
         this.queryUrl = queryUrl;
     }
 
+    /** The JSON answer of a GET on the query API (a path with its query string); anything but 200 throws. */
+    JsonNode get(String pathAndQuery) throws IOException, InterruptedException {
+        HttpResponse<String> answer = http.send(HttpRequest.newBuilder(URI.create(queryUrl + pathAndQuery))
+                .timeout(Duration.ofSeconds(10)).GET().build(), HttpResponse.BodyHandlers.ofString());
+        if (answer.statusCode() != 200) {
+            throw new IOException("GET " + pathAndQuery + " answered " + answer.statusCode() + ": " + answer.body());
+        }
+        return JSON.readTree(answer.body());
+    }
+
     /** Every window row of these tenants starting at or after {@code from}, as the API returns it. */
     List<JsonNode> rows(Collection<String> tenants, Instant from) throws IOException, InterruptedException {
         List<JsonNode> rows = new ArrayList<>();

@@ -10,9 +10,9 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Timestamp;
 import java.time.Instant;
 import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -33,8 +33,34 @@ public class MetricsRepository {
     @Inject
     AgroalDataSource dataSource;
 
-    public List<MetricsView> find(MetricsQuery q) throws SQLException {
-        return q.isSeriesRows() ? seriesRows(q) : rollup(q);
+    /**
+     * Rows of an answer. A rollup holding more rows than the limit is cut at a bucket boundary:
+     * {@code nextTo} is then the end of the newest bucket left out, to send as {@code to} next.
+     */
+    public record Page(List<MetricsView> rows, boolean rollup, Instant nextTo) {
+        public boolean truncated() {
+            return nextTo != null;
+        }
+    }
+
+    public Page find(MetricsQuery q) throws SQLException {
+        return q.isSeriesRows() ? new Page(seriesRows(q), false, null) : rollupPage(q);
+    }
+
+    /** Reads one row past the limit to know whether buckets were left out, and never returns half a bucket. */
+    private Page rollupPage(MetricsQuery q) throws SQLException {
+        List<MetricsView> rows = rollup(q, q.limit() + 1);
+        if (rows.size() <= q.limit()) {
+            return new Page(rows, true, null);
+        }
+        rows = new ArrayList<>(rows.subList(0, q.limit()));
+        Instant oldest = rows.get(rows.size() - 1).windowStart();
+        List<MetricsView> whole = rows.stream().filter(r -> !r.windowStart().equals(oldest)).toList();
+        if (whole.isEmpty()) {
+            // One bucket holds more groups than the limit: it is returned cut, and the next page goes on before it.
+            return new Page(rows, true, oldest);
+        }
+        return new Page(whole, true, oldest.plus(q.granularity().size()));
     }
 
     private List<MetricsView> seriesRows(MetricsQuery q) throws SQLException {
@@ -57,9 +83,11 @@ public class MetricsRepository {
         }
     }
 
-    private List<MetricsView> rollup(MetricsQuery q) throws SQLException {
+    private List<MetricsView> rollup(MetricsQuery q, int limit) throws SQLException {
         String dimensions = (q.byRoute() ? ", route" : "") + (q.byModel() ? ", model" : "");
-        StringBuilder sql = new StringBuilder("SELECT date_bin(?::interval, window_start, TIMESTAMPTZ '1970-01-01') AS bucket"
+        // The origin carries its offset: a bare '1970-01-01' would be midnight in the session's time zone,
+        // which the JDBC driver sets from the JVM's, and hours would start at :30 under Asia/Kolkata.
+        StringBuilder sql = new StringBuilder("SELECT date_bin(?::interval, window_start, TIMESTAMPTZ '1970-01-01 00:00:00+00') AS bucket"
                 + dimensions + ", sum(requests), sum(errors), sum(timeouts), sum(latency_sum_ms), "
                 + "sum(total_prompt_tokens), sum(total_completion_tokens), sum(estimated_cost_usd), "
                 + "sum(unpriced_requests), array_agg(latency_sketch) FILTER (WHERE latency_sketch IS NOT NULL) "
@@ -68,7 +96,7 @@ public class MetricsRepository {
         filters(q, sql, args);
         sql.append(" GROUP BY bucket").append(dimensions).append(" ORDER BY bucket DESC").append(dimensions)
                 .append(" LIMIT ?");
-        args.add(q.limit());
+        args.add(limit);
         long sizeMs = q.granularity().size().toMillis();
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = prepare(c, sql.toString(), args);
              ResultSet rs = ps.executeQuery()) {
@@ -130,11 +158,11 @@ public class MetricsRepository {
         }
         if (q.from() != null) {
             sql.append(" AND window_start >= ?");
-            args.add(Timestamp.from(q.from()));
+            args.add(OffsetDateTime.ofInstant(q.from(), ZoneOffset.UTC));
         }
         if (q.to() != null) {
             sql.append(" AND window_start < ?");
-            args.add(Timestamp.from(q.to()));
+            args.add(OffsetDateTime.ofInstant(q.to(), ZoneOffset.UTC));
         }
     }
 

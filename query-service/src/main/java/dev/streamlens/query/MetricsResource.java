@@ -73,10 +73,17 @@ public class MetricsResource {
                     "belongs to another tenant than the API key")));
         }
         try {
-            List<MetricsView> rows = repository.find(parsed.query());
+            MetricsRepository.Page page = repository.find(parsed.query());
             Map<String, Object> body = new LinkedHashMap<>();
-            body.put("metrics", rows);
-            body.put("count", rows.size());
+            body.put("metrics", page.rows());
+            body.put("count", page.rows().size());
+            if (page.rollup()) {
+                // Never cut buckets silently: say so, and where to continue.
+                body.put("truncated", page.truncated());
+                if (page.truncated()) {
+                    body.put("next_to", page.nextTo().toString());
+                }
+            }
             return Response.ok(body).build();
         } catch (SQLException e) {
             LOG.warn("metrics query failed", e);

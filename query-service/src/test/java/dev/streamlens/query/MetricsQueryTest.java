@@ -142,6 +142,40 @@ class MetricsQueryTest {
     }
 
     @Test
+    void aRollupThatHitsItsRowLimitSaysSoAndWhereToContinueNeverCuttingABucket() {
+        String from = FIRST.toString();
+        String to = FIRST.plusSeconds(60L * MINUTES).toString();
+        JsonPath all = given().queryParam("tenant_id", "acme").queryParam("granularity", "15m")
+                .queryParam("from", from).queryParam("to", to).queryParam("limit", 1000)
+                .when().get("/v1/metrics").then().statusCode(200).extract().jsonPath();
+        assertThat(all.getBoolean("truncated")).isFalse();
+        assertThat(all.getString("next_to")).isNull();
+        List<String> expected = all.getList("metrics", Map.class).stream()
+                .map(r -> r.get("window_start") + "|" + r.get("route") + "|" + r.get("model") + "|" + r.get("requests"))
+                .toList();
+        assertThat(expected).hasSize(16 * 4);   // 16 quarters of 4 series
+
+        // Ten rows a page: 2 whole buckets of 4 series each, then the next page from where this one stopped.
+        List<String> paged = new ArrayList<>();
+        String pageTo = to;
+        for (int page = 0; page < 20; page++) {
+            JsonPath body = given().queryParam("tenant_id", "acme").queryParam("granularity", "15m")
+                    .queryParam("from", from).queryParam("to", pageTo).queryParam("limit", 10)
+                    .when().get("/v1/metrics").then().statusCode(200).extract().jsonPath();
+            List<Map> rows = body.getList("metrics", Map.class);
+            assertThat(rows.size() % 4).as("whole buckets only").isZero();
+            rows.forEach(r -> paged.add(r.get("window_start") + "|" + r.get("route") + "|" + r.get("model") + "|"
+                    + r.get("requests")));
+            if (!body.getBoolean("truncated")) {
+                break;
+            }
+            assertThat(rows).hasSize(8);
+            pageTo = body.getString("next_to");
+        }
+        assertThat(paged).containsExactlyElementsOf(expected);
+    }
+
+    @Test
     void groupByModelGivesCostPerModel() {
         JsonPath body = given().queryParam("tenant_id", "acme").queryParam("granularity", "1d")
                 .queryParam("group_by", "model").queryParam("from", "2025-11-19T00:00:00Z")
