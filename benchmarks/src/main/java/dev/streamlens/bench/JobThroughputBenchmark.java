@@ -119,7 +119,6 @@ public class JobThroughputBenchmark {
                 new MetricsPipeline.Timing(Duration.ofMinutes(1), Duration.ofMinutes(5), Duration.ofMinutes(1)),
                 PriceTable.bundled());
         out.rows().sinkTo(new DiscardingSink<>());
-        out.hourlyRows().sinkTo(new DiscardingSink<>());
         out.deadLetters().sinkTo(new DiscardingSink<>());
         out.lateEvents().sinkTo(new DiscardingSink<>());
         env.execute("pipeline");

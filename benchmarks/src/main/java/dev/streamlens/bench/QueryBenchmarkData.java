@@ -98,7 +98,7 @@ public final class QueryBenchmarkData {
         }
     }
 
-    /** The hourly rollups of the same rows, combined as the job's rollup stage does. */
+    /** The hourly rollups of the same rows, combined as the job's PostgreSQL sink does. */
     private static void writeHourlyRollups(Connection c, String dayStart, int[] counts, double[] totals,
                                            byte[][] encoded) throws Exception {
         Instant day = Instant.parse(dayStart);
@@ -120,11 +120,11 @@ public final class QueryBenchmarkData {
                         Instant start = Instant.ofEpochSecond(minute * 60);
                         minutes.add(new MetricsRow(tenant, route, model, start, start.plusSeconds(60), n, n / 20,
                                 series % 3, null, null, null, null, null, null, n * 300L, n * 150L, totals[k],
-                                BigDecimal.valueOf(n * 125L, 5), 0, encoded[k], 1));
+                                BigDecimal.valueOf(n * 125L, 5), 0, encoded[k], 1, null));
                     }
                     Instant hourStart = day.plusSeconds(3600L * hour);
                     MetricsRow r = MetricsRollup.combine(tenant, route, model, hourStart, hourStart.plusSeconds(3600),
-                            minutes, 60);
+                            minutes, 60, null);
                     MetricsRowJdbc.bind(ps, r);
                     ps.addBatch();
                 }

@@ -157,8 +157,9 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
         try (Admin admin = Admin.create(props)) {
             for (String name : names) {
-                NewTopic topic = new NewTopic(name, partitionCount, (short) 1)
-                        .configs(Map.of("min.insync.replicas", "1"));
+                Map<String, String> config = new java.util.HashMap<>(Topics.config(name));
+                config.put("min.insync.replicas", "1");
+                NewTopic topic = new NewTopic(name, partitionCount, (short) 1).configs(config);
                 try {
                     admin.createTopics(List.of(topic)).all().get(30, TimeUnit.SECONDS);
                 } catch (ExecutionException e) {

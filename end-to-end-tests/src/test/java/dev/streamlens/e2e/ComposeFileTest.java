@@ -105,13 +105,15 @@ class ComposeFileTest {
         assertThat(command).as("keys are on: responses carry their tenant").contains("--tenant-scoped-request-ids");
         assertThat(services.at("/job-submitter/depends_on/query-service/condition").asText())
                 .as("tables exist before the job writes").isEqualTo("service_healthy");
-        // Kafka as the exactly-once sink needs it: one-replica transaction log, and room for the job's 5-minute transactions.
+        // Kafka as the exactly-once sink needs it: one-replica transaction log, and room for the job's 15-minute transactions.
         JsonNode kafka = services.path("kafka").path("environment");
         assertThat(kafka.path("KAFKA_TRANSACTION_STATE_LOG_REPLICATION_FACTOR").asText()).isEqualTo("1");
         assertThat(kafka.path("KAFKA_TRANSACTION_STATE_LOG_MIN_ISR").asText()).isEqualTo("1");
-        assertThat(kafka.path("KAFKA_TRANSACTION_MAX_TIMEOUT_MS").asLong()).isGreaterThanOrEqualTo(300_000);
+        assertThat(kafka.path("KAFKA_TRANSACTION_MAX_TIMEOUT_MS").asLong()).isGreaterThanOrEqualTo(900_000);
         String topics = services.path("kafka-topics").path("command").toString();
         Topics.ALL.forEach(topic -> assertThat(topics).contains(topic));
+        assertThat(topics).as("the event topics keep the broker's append time")
+                .contains("for topic in llm.requests llm.responses;").contains("--config message.timestamp.type=LogAppendTime");
     }
 
     @Test

@@ -111,7 +111,7 @@ class FlinkSessionClusterTest {
      * connectors, Kafka client, JDBC driver or libraries the shaded jar must bring itself.
      */
     private static String clusterClasspath() throws Exception {
-        List<String> jobOnly = List.of("flink-connector-kafka", "flink-connector-jdbc", "/org/apache/kafka/",
+        List<String> jobOnly = List.of("flink-connector-kafka", "/org/apache/kafka/",
                 "/org/postgresql/", "/com/datadoghq/", "/info/picocli/", "/com/fasterxml/jackson/", "/io/zonky/",
                 "/org/flywaydb/", "/dev/streamlens/");
         try (InputStream in = FlinkSessionClusterTest.class.getResourceAsStream("/streamlens/job.classpath")) {

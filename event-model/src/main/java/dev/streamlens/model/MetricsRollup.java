@@ -15,7 +15,7 @@ public final class MetricsRollup {
     }
 
     public static MetricsRow combine(String tenant, String route, String model, Instant start, Instant end,
-                                     Collection<MetricsRow> rows, int revision) {
+                                     Collection<MetricsRow> rows, int revision, String jobRun) {
         long requests = 0;
         long errors = 0;
         long timeouts = 0;
@@ -44,6 +44,6 @@ public final class MetricsRollup {
                 requests == 0 ? null : (double) prompt / requests,
                 requests == 0 ? null : (double) completion / requests,
                 prompt, completion, latencySum, cost, unpriced,
-                latencies.isEmpty() ? null : latencies.encode(), revision);
+                latencies.isEmpty() ? null : latencies.encode(), revision, jobRun);
     }
 }

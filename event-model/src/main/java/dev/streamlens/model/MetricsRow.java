@@ -18,6 +18,8 @@ import java.time.Instant;
  * @param unpricedRequests  pairs whose model is not in the price table (they cost 0)
  * @param latencySketch     encoded DDSketch of the latencies (base64 in JSON), mergeable
  * @param revision          1 for the first firing of the window, +1 for each late update
+ * @param jobRun            the job run that computed it (the id of the job that started without
+ *                          state; restores keep it), or null when unknown
  */
 @JsonInclude(JsonInclude.Include.ALWAYS)
 public record MetricsRow(
@@ -41,7 +43,8 @@ public record MetricsRow(
         @JsonProperty("estimated_cost_usd") BigDecimal estimatedCostUsd,
         @JsonProperty("unpriced_requests") long unpricedRequests,
         @JsonProperty("latency_sketch") byte[] latencySketch,
-        @JsonProperty("revision") int revision) {
+        @JsonProperty("revision") int revision,
+        @JsonProperty("job_run") String jobRun) {
 
     /** The Kafka key of this row on {@code llm.metrics}: {@code tenant|route|model}. */
     public String seriesKey() {

@@ -1,6 +1,7 @@
 package dev.streamlens.model;
 
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Types;
 import java.time.OffsetDateTime;
@@ -8,7 +9,7 @@ import java.time.ZoneOffset;
 
 /**
  * How a {@link MetricsRow} is stored in {@code llm_metrics} and {@code llm_metrics_hourly}: the
- * column list, the job's idempotent upsert, and the binding of a row to either statement.
+ * column list, the job's idempotent upserts, and the binding of a row to and from a statement.
  */
 public final class MetricsRowJdbc {
 
@@ -16,11 +17,22 @@ public final class MetricsRowJdbc {
     public static final String MINUTES = "llm_metrics";
     public static final String HOURS = "llm_metrics_hourly";
 
-    private static final String COLUMNS = "tenant_id, route, model, window_start, window_end, requests, errors, "
+    /** Every column of a row, in the order {@link #bind} and {@link #read} use. */
+    public static final String COLUMNS = "tenant_id, route, model, window_start, window_end, requests, errors, "
             + "timeouts, avg_latency_ms, p50_latency_ms, p95_latency_ms, p99_latency_ms, avg_prompt_tokens, "
             + "avg_completion_tokens, total_prompt_tokens, total_completion_tokens, latency_sum_ms, "
-            + "estimated_cost_usd, unpriced_requests, latency_sketch, revision";
-    private static final String VALUES = "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+            + "estimated_cost_usd, unpriced_requests, latency_sketch, revision, job_run";
+    private static final String VALUES = "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    private static final String SET_VALUES = "window_end = EXCLUDED.window_end, requests = EXCLUDED.requests, "
+            + "errors = EXCLUDED.errors, timeouts = EXCLUDED.timeouts, avg_latency_ms = EXCLUDED.avg_latency_ms, "
+            + "p50_latency_ms = EXCLUDED.p50_latency_ms, p95_latency_ms = EXCLUDED.p95_latency_ms, "
+            + "p99_latency_ms = EXCLUDED.p99_latency_ms, avg_prompt_tokens = EXCLUDED.avg_prompt_tokens, "
+            + "avg_completion_tokens = EXCLUDED.avg_completion_tokens, "
+            + "total_prompt_tokens = EXCLUDED.total_prompt_tokens, "
+            + "total_completion_tokens = EXCLUDED.total_completion_tokens, "
+            + "latency_sum_ms = EXCLUDED.latency_sum_ms, estimated_cost_usd = EXCLUDED.estimated_cost_usd, "
+            + "unpriced_requests = EXCLUDED.unpriced_requests, latency_sketch = EXCLUDED.latency_sketch, "
+            + "job_run = EXCLUDED.job_run, updated_at = now()";
 
     private MetricsRowJdbc() {
     }
@@ -31,28 +43,38 @@ public final class MetricsRowJdbc {
     }
 
     /**
-     * The job's write: full values upserted on the unique key, so a replay writes the same values
-     * again and a later revision replaces an earlier one, but an older revision never overwrites
-     * a newer one.
+     * The job's write of a window: full values upserted on the unique key, so writing a window
+     * again is harmless and a later revision replaces an earlier one. Never replaced: a newer
+     * revision by an older one, nor a row another run of the job wrote (a run started without
+     * state knows only part of the windows that were open; SPEC rule 8). Rows of unknown run
+     * (written before runs were recorded) follow the revision alone.
      */
     public static String upsert(String table) {
         String t = checked(table);
         return "INSERT INTO " + t + " (" + COLUMNS + ", updated_at) " + VALUES.replace(")", ", now())")
-                + " ON CONFLICT (tenant_id, route, model, window_start) DO UPDATE SET "
-                + "window_end = EXCLUDED.window_end, requests = EXCLUDED.requests, errors = EXCLUDED.errors, "
-                + "timeouts = EXCLUDED.timeouts, avg_latency_ms = EXCLUDED.avg_latency_ms, "
-                + "p50_latency_ms = EXCLUDED.p50_latency_ms, p95_latency_ms = EXCLUDED.p95_latency_ms, "
-                + "p99_latency_ms = EXCLUDED.p99_latency_ms, avg_prompt_tokens = EXCLUDED.avg_prompt_tokens, "
-                + "avg_completion_tokens = EXCLUDED.avg_completion_tokens, "
-                + "total_prompt_tokens = EXCLUDED.total_prompt_tokens, "
-                + "total_completion_tokens = EXCLUDED.total_completion_tokens, "
-                + "latency_sum_ms = EXCLUDED.latency_sum_ms, estimated_cost_usd = EXCLUDED.estimated_cost_usd, "
-                + "unpriced_requests = EXCLUDED.unpriced_requests, latency_sketch = EXCLUDED.latency_sketch, "
-                + "revision = EXCLUDED.revision, updated_at = now() "
-                + "WHERE " + t + ".revision <= EXCLUDED.revision";
+                + " ON CONFLICT (tenant_id, route, model, window_start) DO UPDATE SET " + SET_VALUES
+                + ", revision = EXCLUDED.revision"
+                + " WHERE " + t + ".revision <= EXCLUDED.revision"
+                + " AND (" + t + ".job_run IS NULL OR " + t + ".job_run = EXCLUDED.job_run)";
     }
 
-    /** Binds a row to the parameters of {@link #insert} or {@link #upsert}. */
+    /** The minute rows of one series within [from, to): what an hour is recomputed from. */
+    public static String selectSeriesRange(String table) {
+        return "SELECT " + COLUMNS + " FROM " + checked(table)
+                + " WHERE tenant_id = ? AND route = ? AND model = ? AND window_start >= ? AND window_start < ?";
+    }
+
+    /**
+     * The write of an hour recomputed from its minute rows: always the hour's full values, its
+     * revision counting the recomputations (the bound revision is used for a new row only).
+     */
+    public static String replaceHour() {
+        return "INSERT INTO " + HOURS + " (" + COLUMNS + ", updated_at) " + VALUES.replace(")", ", now())")
+                + " ON CONFLICT (tenant_id, route, model, window_start) DO UPDATE SET " + SET_VALUES
+                + ", revision = " + HOURS + ".revision + 1";
+    }
+
+    /** Binds a row to the parameters of {@link #insert}, {@link #upsert} or {@link #replaceHour}. */
     public static void bind(PreparedStatement ps, MetricsRow row) throws SQLException {
         ps.setString(1, row.tenantId());
         ps.setString(2, row.route());
@@ -75,6 +97,17 @@ public final class MetricsRowJdbc {
         ps.setLong(19, row.unpricedRequests());
         ps.setBytes(20, row.latencySketch());
         ps.setInt(21, row.revision());
+        ps.setString(22, row.jobRun());
+    }
+
+    /** Reads a row selected with {@link #COLUMNS}. */
+    public static MetricsRow read(ResultSet rs) throws SQLException {
+        return new MetricsRow(rs.getString(1), rs.getString(2), rs.getString(3),
+                rs.getObject(4, OffsetDateTime.class).toInstant(), rs.getObject(5, OffsetDateTime.class).toInstant(),
+                rs.getLong(6), rs.getLong(7), rs.getLong(8), getDouble(rs, 9), getDouble(rs, 10),
+                getDouble(rs, 11), getDouble(rs, 12), getDouble(rs, 13), getDouble(rs, 14), rs.getLong(15),
+                rs.getLong(16), rs.getDouble(17), rs.getBigDecimal(18), rs.getLong(19), rs.getBytes(20),
+                rs.getInt(21), rs.getString(22));
     }
 
     private static void setDouble(PreparedStatement ps, int index, Double value) throws SQLException {
@@ -83,6 +116,11 @@ public final class MetricsRowJdbc {
         } else {
             ps.setDouble(index, value);
         }
+    }
+
+    private static Double getDouble(ResultSet rs, int index) throws SQLException {
+        double value = rs.getDouble(index);
+        return rs.wasNull() ? null : value;
     }
 
     private static String checked(String table) {

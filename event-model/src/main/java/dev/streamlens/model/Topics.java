@@ -1,6 +1,7 @@
 package dev.streamlens.model;
 
 import java.util.List;
+import java.util.Map;
 
 /** Names of StreamLens' Kafka topics, shared by the ingest service, the job and the embedded broker. */
 public final class Topics {
@@ -18,6 +19,18 @@ public final class Topics {
 
     /** Every topic the pipeline needs, in creation order. */
     public static final List<String> ALL = List.of(REQUESTS, RESPONSES, METRICS, DEAD_LETTER, LATE_EVENTS);
+
+    /**
+     * Topic settings beyond the defaults. The event topics take the broker's append time as record
+     * timestamp: the job reads "when was this written" from it, to keep one client's fast clock
+     * from moving time for everyone, and no producer's clock can fake it.
+     */
+    public static Map<String, String> config(String topic) {
+        if (REQUESTS.equals(topic) || RESPONSES.equals(topic)) {
+            return Map.of("message.timestamp.type", "LogAppendTime");
+        }
+        return Map.of();
+    }
 
     private Topics() {
     }

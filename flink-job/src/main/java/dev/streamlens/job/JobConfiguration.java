@@ -39,6 +39,9 @@ public final class JobConfiguration {
             latest.ifPresentOrElse(path -> {
                 LOG.info("resuming from retained checkpoint {}", path);
                 conf.set(StateRecoveryOptions.SAVEPOINT_PATH, path);
+                // State of operators a newer version no longer has (e.g. the hourly rollup, now derived
+                // in PostgreSQL) is dropped instead of refusing to start.
+                conf.set(StateRecoveryOptions.SAVEPOINT_IGNORE_UNCLAIMED_STATE, true);
             }, () -> LOG.info("no retained checkpoint under {}: starting fresh", settings.checkpointDir));
         }
         return conf;

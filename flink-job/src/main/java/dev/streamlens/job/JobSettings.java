@@ -39,7 +39,7 @@ public class JobSettings implements Serializable {
     @Option(names = "--out-of-orderness", defaultValue = "5s", converter = DurationConverter.class, description = "watermark bound (default: ${DEFAULT-VALUE})")
     public Duration outOfOrderness;
 
-    @Option(names = "--idle-timeout", defaultValue = "10s", converter = DurationConverter.class, description = "after this long without events a partition's watermark follows the wall clock (default: ${DEFAULT-VALUE})")
+    @Option(names = "--idle-timeout", defaultValue = "10s", converter = DurationConverter.class, description = "a quiet partition holds the watermark back at most about this long: the job appends a clock tick to every partition of its input topics this often (default: ${DEFAULT-VALUE})")
     public Duration idleTimeout;
 
     @Option(names = "--allowed-lateness", defaultValue = "1m", converter = DurationConverter.class, description = "late events within this still revise their window (default: ${DEFAULT-VALUE})")
@@ -69,7 +69,7 @@ public class JobSettings implements Serializable {
     @Option(names = "--transactional-id-prefix", defaultValue = "streamlens-metrics", description = "stable prefix of the Kafka sinks' transactional ids (default: ${DEFAULT-VALUE})")
     public String transactionalIdPrefix;
 
-    @Option(names = "--kafka-transaction-timeout", defaultValue = "5m", converter = DurationConverter.class, description = "must stay below the broker's transaction.max.timeout.ms (default: ${DEFAULT-VALUE})")
+    @Option(names = "--kafka-transaction-timeout", defaultValue = "15m", converter = DurationConverter.class, description = "at most the broker's transaction.max.timeout.ms; a job down longer than this minus one checkpoint interval loses its last checkpoint's records on the Kafka topics (PostgreSQL is rewritten from the checkpoint) (default: ${DEFAULT-VALUE})")
     public Duration kafkaTransactionTimeout;
 
     @Option(names = "--local-web-ui-port", defaultValue = "0", description = "run on a local mini-cluster with Flink's web UI on this port (0: no local web UI; on a cluster leave it unset)")
@@ -86,6 +86,13 @@ public class JobSettings implements Serializable {
     /** Fails fast on settings the pipeline cannot honour. */
     public void validate() {
         requirePositive("--window", window);
+        if (Duration.ofHours(1).toMillis() % window.toMillis() != 0) {
+            throw new IllegalArgumentException("--window must divide an hour (hourly rows sum whole windows), not "
+                    + Durations.format(window));
+        }
+        requirePositive("--idle-timeout", idleTimeout);
+        requireNotNegative("--out-of-orderness", outOfOrderness);
+        requireNotNegative("--allowed-lateness", allowedLateness);
         requirePositive("--join-timeout", joinTimeout);
         requirePositive("--checkpoint-interval", checkpointInterval);
         if (!stateBackend.equals("rocksdb") && !stateBackend.equals("hashmap")) {
@@ -93,6 +100,12 @@ public class JobSettings implements Serializable {
         }
         if (kafkaTransactionTimeout.compareTo(checkpointInterval) <= 0) {
             throw new IllegalArgumentException("--kafka-transaction-timeout must exceed --checkpoint-interval");
+        }
+    }
+
+    private static void requireNotNegative(String name, Duration value) {
+        if (value.isNegative()) {
+            throw new IllegalArgumentException(name + " must not be negative");
         }
     }
 

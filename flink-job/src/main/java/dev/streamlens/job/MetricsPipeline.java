@@ -6,8 +6,8 @@ import dev.streamlens.job.events.LateEvent;
 import dev.streamlens.job.events.TelemetryEvent;
 import dev.streamlens.job.join.RequestResponseJoin;
 import dev.streamlens.job.window.CallAggregate;
+import dev.streamlens.job.window.CallTimeStamper;
 import dev.streamlens.job.window.CallWindows;
-import dev.streamlens.job.window.HourlyRollup;
 import dev.streamlens.job.window.PriceTable;
 import dev.streamlens.job.window.SeriesKey;
 import dev.streamlens.job.window.WindowAccumulatorTypeInfo;
@@ -17,8 +17,8 @@ import java.time.Duration;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.functions.RichMapFunction;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
-import org.apache.flink.metrics.Counter;
 import org.apache.flink.api.java.functions.KeySelector;
+import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.functions.ProcessFunction;
@@ -29,18 +29,19 @@ import org.apache.flink.util.OutputTag;
  * The metrics pipeline in one place, between the sources and the sinks:
  * <pre>
  *   requests ─┐ split off rejected ─┐
- *             │                     ├─ join by request_id ─ windows by (tenant, route, model) ─► rows ─► hourly rows
+ *             │                     ├─ join by request_id ─ windows by (tenant, route, model) ─► rows
  *   responses ┘ split off rejected ─┘        │ orphans, responses after timeout   │ too late
  *                                            ▼                                   ▼
  *                          dead letters (rejected + orphans)            late events
  * </pre>
- * The inputs must already carry event-time timestamps and watermarks.
+ * The inputs must already carry event-time timestamps and watermarks. Clock ticks in the inputs
+ * (they only move watermarks) stop at the first step.
  */
 public final class MetricsPipeline {
 
     /** What the pipeline produces, for the caller to send to its sinks. */
-    public record Outputs(DataStream<MetricsRow> rows, DataStream<MetricsRow> hourlyRows,
-                          DataStream<DeadLetter> deadLetters, DataStream<LateEvent> lateEvents) {
+    public record Outputs(DataStream<MetricsRow> rows, DataStream<DeadLetter> deadLetters,
+                          DataStream<LateEvent> lateEvents) {
     }
 
     /** The timing settings the pipeline needs. */
@@ -58,7 +59,7 @@ public final class MetricsPipeline {
 
     /** The join's key: request_id, or tenant and request_id when ids are scoped per tenant. */
     static KeySelector<TelemetryEvent, String> joinKey(boolean tenantScopedIds) {
-        return tenantScopedIds ? event -> event.tenantId + "|" + event.requestId : event -> event.requestId;
+        return event -> RequestResponseJoin.key(event, tenantScopedIds);
     }
 
     public static Outputs build(DataStream<TelemetryEvent> requests, DataStream<TelemetryEvent> responses,
@@ -72,10 +73,13 @@ public final class MetricsPipeline {
      */
     public static Outputs build(DataStream<TelemetryEvent> requests, DataStream<TelemetryEvent> responses,
                                 Timing timing, PriceTable prices, boolean tenantScopedIds) {
+        // As wide as its source, so that it chains to it.
         SingleOutputStreamOperator<TelemetryEvent> validRequests = requests
-                .process(new SplitRejected()).uid("split-rejected-requests").name("validate requests");
+                .process(new SplitRejected()).setParallelism(requests.getParallelism())
+                .uid("split-rejected-requests").name("validate requests");
         SingleOutputStreamOperator<TelemetryEvent> validResponses = responses
-                .process(new SplitRejected()).uid("split-rejected-responses").name("validate responses");
+                .process(new SplitRejected()).setParallelism(responses.getParallelism())
+                .uid("split-rejected-responses").name("validate responses");
 
         SingleOutputStreamOperator<JoinedCall> calls = validRequests.connect(validResponses)
                 .keyBy(joinKey(tenantScopedIds), joinKey(tenantScopedIds))
@@ -83,6 +87,9 @@ public final class MetricsPipeline {
                 .uid("join-requests-responses").name("join requests and responses");
 
         SingleOutputStreamOperator<MetricsRow> rows = calls
+                .transform("stamp calls with the time they count at", TypeInformation.of(JoinedCall.class),
+                        new CallTimeStamper())
+                .uid("stamp-call-time")
                 .keyBy(new SeriesKey())
                 .window(CallWindows.of(timing.window()))
                 .allowedLateness(timing.allowedLateness())
@@ -91,36 +98,41 @@ public final class MetricsPipeline {
                         WindowAccumulatorTypeInfo.INSTANCE, TypeInformation.of(MetricsRow.class))
                 .uid("window-metrics").name("aggregate windows");
 
-        DataStream<MetricsRow> hourly = rows
-                .keyBy(new HourlyRollup.HourKey())
-                .process(new HourlyRollup(timing.allowedLateness()))
-                .uid("hourly-rollup").name("roll minutes up into hours");
-
         DataStream<LateEvent> late = rows.getSideOutput(TOO_LATE)
-                .map(new CountLate("window closed beyond the allowed lateness"))
+                .map(new Labelled("window closed beyond the allowed lateness"))
                 .uid("late-for-window").name("late for their window")
                 .union(calls.getSideOutput(RequestResponseJoin.LATE_RESPONSES)
-                        .map(new CountLate("response arrived after its request had timed out"))
-                        .uid("late-after-timeout").name("late after timeout"));
+                        .map(new Labelled("response arrived after its request had timed out"))
+                        .uid("late-after-timeout").name("late after timeout"))
+                .map(new Counted<LateEvent>("streamlens_late_events"))
+                .uid("count-late-events").name("count late events");
 
         DataStream<DeadLetter> deadLetters = validRequests.getSideOutput(REJECTED)
-                .union(validResponses.getSideOutput(REJECTED), calls.getSideOutput(RequestResponseJoin.ORPHANS));
+                .union(validResponses.getSideOutput(REJECTED), calls.getSideOutput(RequestResponseJoin.ORPHANS))
+                .map(new Counted<DeadLetter>("streamlens_dead_letters"))
+                .uid("count-dead-letters").name("count dead letters");
 
-        return new Outputs(rows, hourly, deadLetters, late);
+        return new Outputs(rows, deadLetters, late);
     }
 
-    /** Passes valid events on and sends rejected ones, with their reason, to the dead letter. */
+    /**
+     * Passes valid events on, sends rejected ones with their reason to the dead letter, and drops
+     * clock ticks (their work, moving the watermark, is done in the source).
+     */
     static final class SplitRejected extends ProcessFunction<TelemetryEvent, TelemetryEvent> {
         private static final long serialVersionUID = 1L;
         private transient Counter rejected;
 
         @Override
         public void open(OpenContext openContext) {
-            rejected = getRuntimeContext().getMetricGroup().counter("streamlens_dead_letters");
+            rejected = getRuntimeContext().getMetricGroup().counter("streamlens_rejected_events");
         }
 
         @Override
         public void processElement(TelemetryEvent event, Context ctx, Collector<TelemetryEvent> out) {
+            if (event.isClockTick()) {
+                return;
+            }
             if (event.isRejected()) {
                 rejected.inc();
                 ctx.output(REJECTED, new DeadLetter(event.sourceTopic, event.key, event.raw, event.reason));
@@ -130,25 +142,43 @@ public final class MetricsPipeline {
         }
     }
 
-    /** Counts calls too late to count, and labels them with the reason. */
-    static final class CountLate extends RichMapFunction<JoinedCall, LateEvent> {
+    /** Labels calls too late to count with the reason. */
+    static final class Labelled extends RichMapFunction<JoinedCall, LateEvent> {
         private static final long serialVersionUID = 1L;
         private final String reason;
-        private transient Counter late;
 
-        CountLate(String reason) {
+        Labelled(String reason) {
             this.reason = reason;
         }
 
         @Override
-        public void open(OpenContext openContext) {
-            late = getRuntimeContext().getMetricGroup().counter("streamlens_late_events");
+        public LateEvent map(JoinedCall call) {
+            return new LateEvent(call, reason);
+        }
+    }
+
+    /**
+     * Counts what goes to one of the job's side topics, right before its sink, so the counter
+     * agrees with the topic.
+     */
+    static final class Counted<T> extends RichMapFunction<T, T> {
+        private static final long serialVersionUID = 1L;
+        private final String metric;
+        private transient Counter counter;
+
+        Counted(String metric) {
+            this.metric = metric;
         }
 
         @Override
-        public LateEvent map(JoinedCall call) {
-            late.inc();
-            return new LateEvent(call, reason);
+        public void open(OpenContext openContext) {
+            counter = getRuntimeContext().getMetricGroup().counter(metric);
+        }
+
+        @Override
+        public T map(T value) {
+            counter.inc();
+            return value;
         }
     }
 }

@@ -3,11 +3,13 @@ package dev.streamlens.job;
 import dev.streamlens.job.events.TelemetryEvent;
 import dev.streamlens.job.io.KafkaSinks;
 import dev.streamlens.job.io.KafkaSources;
-import dev.streamlens.job.io.PostgresSink;
+import dev.streamlens.job.io.JdbcTarget;
+import dev.streamlens.job.io.PostgresMetricsSink;
+import dev.streamlens.job.time.ClockTicks;
 import dev.streamlens.job.time.EventTimeStrategy;
 import dev.streamlens.job.window.PriceTable;
-import dev.streamlens.model.MetricsRowJdbc;
 import dev.streamlens.model.Topics;
+import java.util.List;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestOptions;
@@ -57,29 +59,38 @@ public final class StreamLensJob {
         env.execute(settings.jobName);
     }
 
-    /** Adds the whole job (sources, pipeline, sinks) to an environment. */
+    /** Adds the whole job (sources, clock ticks, pipeline, sinks) to an environment. */
     public static void build(StreamExecutionEnvironment env, JobSettings settings) {
         if (settings.parallelism > 0) {
             env.setParallelism(settings.parallelism);
         }
-        WatermarkStrategy<TelemetryEvent> eventTime =
-                EventTimeStrategy.of(settings.outOfOrderness, settings.idleTimeout);
-        DataStream<TelemetryEvent> requests = env
-                .fromSource(KafkaSources.events(settings, Topics.REQUESTS), eventTime, "llm.requests")
-                .uid("source-requests");
-        DataStream<TelemetryEvent> responses = env
-                .fromSource(KafkaSources.events(settings, Topics.RESPONSES), eventTime, "llm.responses")
-                .uid("source-responses");
+        WatermarkStrategy<TelemetryEvent> eventTime = EventTimeStrategy.of(settings.outOfOrderness);
+        DataStream<TelemetryEvent> requests = source(env, settings, Topics.REQUESTS, eventTime);
+        DataStream<TelemetryEvent> responses = source(env, settings, Topics.RESPONSES, eventTime);
+        ClockTicks.addTo(env, settings.kafkaBrokers, List.of(Topics.REQUESTS, Topics.RESPONSES), settings.idleTimeout);
 
         MetricsPipeline.Outputs out = MetricsPipeline.build(requests, responses, MetricsPipeline.Timing.of(settings),
                 PriceTable.load(settings.pricingFile), settings.tenantScopedRequestIds);
 
-        out.rows().sinkTo(PostgresSink.upserts(settings, MetricsRowJdbc.MINUTES)).uid("sink-postgres")
-                .name("upsert llm_metrics");
-        out.hourlyRows().sinkTo(PostgresSink.upserts(settings, MetricsRowJdbc.HOURS)).uid("sink-postgres-hourly")
-                .name("upsert llm_metrics_hourly");
-        out.rows().sinkTo(KafkaSinks.metrics(settings)).uid("sink-metrics-topic").name("llm.metrics");
-        out.deadLetters().sinkTo(KafkaSinks.deadLetters(settings)).uid("sink-dead-letter").name("llm.dead-letter");
-        out.lateEvents().sinkTo(KafkaSinks.lateEvents(settings)).uid("sink-late-events").name("llm.late-events");
+        KafkaSinks.Target kafka = new KafkaSinks.Target(settings.kafkaBrokers, settings.transactionalIdPrefix,
+                settings.kafkaTransactionTimeout);
+        out.rows().sinkTo(new PostgresMetricsSink(new JdbcTarget(settings.jdbcUrl, settings.jdbcUser,
+                        settings.jdbcPassword)))
+                .uid("sink-postgres-on-checkpoint").name("llm_metrics and llm_metrics_hourly");
+        out.rows().sinkTo(KafkaSinks.metrics(kafka)).uid("sink-metrics-topic").name("llm.metrics");
+        out.deadLetters().sinkTo(KafkaSinks.deadLetters(kafka)).uid("sink-dead-letter").name("llm.dead-letter");
+        out.lateEvents().sinkTo(KafkaSinks.lateEvents(kafka)).uid("sink-late-events").name("llm.late-events");
+    }
+
+    /**
+     * A topic's source, never wider than the topic: a subtask without a partition would hold every
+     * watermark back for good.
+     */
+    private static DataStream<TelemetryEvent> source(StreamExecutionEnvironment env, JobSettings settings,
+                                                     String topic, WatermarkStrategy<TelemetryEvent> eventTime) {
+        int partitions = KafkaSources.partitionCount(settings.kafkaBrokers, topic);
+        return env.fromSource(KafkaSources.events(settings.kafkaBrokers, settings.consumerGroup, topic), eventTime, topic)
+                .setParallelism(Math.min(env.getParallelism(), partitions))
+                .uid("source-" + topic.substring(topic.indexOf('.') + 1));
     }
 }

@@ -47,8 +47,19 @@ class JobSettingsTest {
     void refusesSettingsThePipelineCannotHonour() {
         assertThatThrownBy(() -> parse("--window", "0s").validate()).hasMessageContaining("--window");
         assertThatThrownBy(() -> parse("--state-backend", "memory").validate()).hasMessageContaining("--state-backend");
-        assertThatThrownBy(() -> parse("--checkpoint-interval", "10m").validate())
+        assertThatThrownBy(() -> parse("--checkpoint-interval", "20m").validate())
                 .hasMessageContaining("--kafka-transaction-timeout");
+        assertThatThrownBy(() -> parse("--out-of-orderness", "-1s").validate()).hasMessageContaining("--out-of-orderness");
+    }
+
+    @Test
+    void refusesAWindowThatDoesNotDivideAnHour() {
+        assertThatThrownBy(() -> parse("--window", "7m").validate())
+                .hasMessageContaining("--window must divide an hour").hasMessageContaining("7m");
+        assertThatThrownBy(() -> parse("--window", "2h").validate()).hasMessageContaining("--window must divide an hour");
+        for (String fits : new String[] {"1s", "10s", "15s", "1m", "5m", "20m", "30m", "1h"}) {
+            parse("--window", fits).validate();
+        }
     }
 
     @Test

@@ -177,7 +177,10 @@ final class LocalStack {
                 "--out-of-orderness", Durations.format(settings.outOfOrderness()),
                 "--idle-timeout", Durations.format(settings.idleTimeout()),
                 "--allowed-lateness", Durations.format(settings.allowedLateness()),
-                "--checkpoint-interval", Durations.format(settings.checkpointInterval()), "--parallelism", "2"));
+                "--checkpoint-interval", Durations.format(settings.checkpointInterval()), "--parallelism", "2",
+                // The embedded broker allows hour-long transactions: a job down for up to an hour (less one
+                // checkpoint interval) loses nothing on llm.metrics when it comes back.
+                "--kafka-transaction-timeout", "1h"));
         if (settings.apiKeys()) {
             command.add("--tenant-scoped-request-ids"); // the services record each response's tenant
         }

@@ -72,7 +72,7 @@ final class MetricsFixture {
             MetricsRow first = group.get(0);
             Instant hour = first.windowStart().truncatedTo(java.time.temporal.ChronoUnit.HOURS);
             hours.add(MetricsRollup.combine(first.tenantId(), first.route(), first.model(), hour,
-                    hour.plusSeconds(3600), group, group.size()));
+                    hour.plusSeconds(3600), group, group.size(), null));
         });
         insert(ds, "llm_metrics_hourly", hours);
     }
@@ -86,7 +86,7 @@ final class MetricsFixture {
                 m.timeouts(), n == 0 ? null : sum / n, sketch.quantile(0.5), sketch.quantile(0.95),
                 sketch.quantile(0.99), n == 0 ? null : (double) m.promptTokens() / n,
                 n == 0 ? null : (double) m.completionTokens() / n, m.promptTokens(), m.completionTokens(), sum,
-                m.cost(), 0, n == 0 ? null : sketch.encode(), 1);
+                m.cost(), 0, n == 0 ? null : sketch.encode(), 1, null);
     }
 
     private static void insert(DataSource ds, String table, List<MetricsRow> rows) throws SQLException {

@@ -6,11 +6,13 @@ import dev.streamlens.model.LlmResponse;
 import dev.streamlens.model.ParseResult;
 import dev.streamlens.model.Topics;
 import java.io.Serializable;
+import java.time.Instant;
 
 /**
  * Turns the bytes of a Kafka record into a {@link TelemetryEvent} with the shared validation
  * routine: a record that does not parse or validate becomes a rejected event carrying the reason
- * and its original bytes, never an exception.
+ * and its original bytes, never an exception — whatever wrote it (another producer, an older
+ * version of the ingest service).
  */
 public final class EventDecoder implements Serializable {
 
@@ -18,22 +20,43 @@ public final class EventDecoder implements Serializable {
 
     private transient EventParser parser;
 
-    public TelemetryEvent decode(String topic, byte[] key, byte[] value, long recordTimestamp) {
-        if (value == null) {
-            return TelemetryEvent.rejected(topic, key, new byte[0], recordTimestamp, "body: record has no value");
+    /**
+     * @param writtenAt the record's timestamp (when it was written), or a negative value when it has
+     *                  none: the future bound is measured from it, so a replay decides as the first
+     *                  reading did, and the ingest service's 202 and the job always agree
+     */
+    public TelemetryEvent decode(String topic, byte[] key, byte[] value, long writtenAt) {
+        TelemetryEvent event;
+        try {
+            event = parse(topic, key, value, writtenAt);
+        } catch (RuntimeException e) {
+            // Nothing a record holds may stop the job: whatever the parser missed is a dead letter too.
+            event = TelemetryEvent.rejected(topic, key, value == null ? new byte[0] : value, writtenAt,
+                    "body: could not be decoded (" + e + ")");
         }
+        event.writtenAt = writtenAt < 0 ? Long.MIN_VALUE : writtenAt;
+        return event;
+    }
+
+    private TelemetryEvent parse(String topic, byte[] key, byte[] value, long writtenAt) {
+        if (value == null) {
+            return TelemetryEvent.rejected(topic, key, new byte[0], writtenAt, "body: record has no value");
+        }
+        // A record timestamp in the future (another producer's clock) must not widen the future bound.
+        Instant receivedAt = Instant.ofEpochMilli(writtenAt < 0 ? System.currentTimeMillis()
+                : Math.min(writtenAt, System.currentTimeMillis()));
         if (Topics.REQUESTS.equals(topic)) {
-            ParseResult<LlmRequest> result = parser().parseRequest(value);
+            ParseResult<LlmRequest> result = parser().parseRequest(value, receivedAt);
             if (!result.isValid()) {
-                return TelemetryEvent.rejected(topic, key, value, recordTimestamp, result.describeErrors());
+                return TelemetryEvent.rejected(topic, key, value, writtenAt, result.describeErrors());
             }
             LlmRequest r = result.event();
             return TelemetryEvent.request(r.requestId(), r.timestamp().toEpochMilli(), r.tenantId(), r.route(),
                     r.model(), r.promptTokensOrZero());
         }
-        ParseResult<LlmResponse> result = parser().parseResponse(value);
+        ParseResult<LlmResponse> result = parser().parseResponse(value, receivedAt);
         if (!result.isValid()) {
-            return TelemetryEvent.rejected(topic, key, value, recordTimestamp, result.describeErrors());
+            return TelemetryEvent.rejected(topic, key, value, writtenAt, result.describeErrors());
         }
         LlmResponse r = result.event();
         return TelemetryEvent.response(r.requestId(), r.timestamp().toEpochMilli(),

@@ -3,16 +3,22 @@ package dev.streamlens.job.events;
 /**
  * A request or response event as the job carries it: the fields the metrics need, flat, as a
  * Flink POJO (fast serialization, no Kryo). Records that failed validation travel as
- * {@link Kind#REJECTED} with their original bytes until they are split off to the dead letter.
+ * {@link Kind#REJECTED} with their original bytes until they are split off to the dead letter;
+ * {@link Kind#CLOCK_TICK}s (see {@code ClockTicks}) only move the watermark and are dropped there too.
  */
 public class TelemetryEvent {
 
-    public enum Kind { REQUEST, RESPONSE, REJECTED }
+    public enum Kind { REQUEST, RESPONSE, REJECTED, CLOCK_TICK }
 
     public Kind kind;
     public String requestId;
-    /** Event time, epoch milliseconds. */
+    /** Event time, epoch milliseconds (a tick's: when it was written). */
     public long timestamp;
+    /**
+     * When the record was written to Kafka (its record timestamp; Long.MIN_VALUE when it has none).
+     * Only the source's watermark generator reads it; being transient, it is never serialized.
+     */
+    public transient long writtenAt = Long.MIN_VALUE;
 
     // Requests: the series, and the prompt size. Responses: tenantId only when set by the ingest service.
     public String tenantId;
@@ -72,8 +78,20 @@ public class TelemetryEvent {
         return e;
     }
 
+    public static TelemetryEvent clockTick(long writtenAt) {
+        TelemetryEvent e = new TelemetryEvent();
+        e.kind = Kind.CLOCK_TICK;
+        e.timestamp = writtenAt;
+        e.writtenAt = writtenAt;
+        return e;
+    }
+
     public boolean isRejected() {
         return kind == Kind.REJECTED;
+    }
+
+    public boolean isClockTick() {
+        return kind == Kind.CLOCK_TICK;
     }
 
     @Override

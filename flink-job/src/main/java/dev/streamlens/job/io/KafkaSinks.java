@@ -1,12 +1,13 @@
 package dev.streamlens.job.io;
 
-import dev.streamlens.job.JobSettings;
 import dev.streamlens.job.events.DeadLetter;
 import dev.streamlens.job.events.LateEvent;
 import dev.streamlens.model.EventJson;
 import dev.streamlens.model.MetricsRow;
 import dev.streamlens.model.Topics;
+import java.io.Serializable;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
@@ -19,6 +20,11 @@ import org.apache.kafka.clients.producer.ProducerRecord;
  */
 public final class KafkaSinks {
 
+    /** What the transactional sinks need of the job's settings. */
+    public record Target(String brokers, String transactionalIdPrefix, Duration transactionTimeout)
+            implements Serializable {
+    }
+
     /** Header naming why a record was dead-lettered, and where it came from. */
     public static final String REASON_HEADER = "streamlens.reason";
     public static final String SOURCE_TOPIC_HEADER = "streamlens.source-topic";
@@ -26,15 +32,19 @@ public final class KafkaSinks {
     private KafkaSinks() {
     }
 
-    /** Window rows on llm.metrics, keyed tenant|route|model, value the row JSON with its revision. */
-    public static KafkaSink<MetricsRow> metrics(JobSettings settings) {
+    /**
+     * Window rows on llm.metrics, keyed tenant|route|model, value the row JSON with its revision.
+     * The record timestamp is when it is written, not the window's: Kafka's retention counts from
+     * record timestamps, and a row for a window older than the retention would be deleted at once.
+     */
+    public static KafkaSink<MetricsRow> metrics(Target settings) {
         return transactional(settings, "metrics", (KafkaRecordSerializationSchema<MetricsRow>) (row, ctx, ts) ->
-                new ProducerRecord<>(Topics.METRICS, null, row.windowEnd().toEpochMilli(),
-                        row.seriesKey().getBytes(StandardCharsets.UTF_8), EventJson.toBytes(row)));
+                new ProducerRecord<>(Topics.METRICS, row.seriesKey().getBytes(StandardCharsets.UTF_8),
+                        EventJson.toBytes(row)));
     }
 
     /** Rejected and orphan records on llm.dead-letter: original key and bytes, reason in a header. */
-    public static KafkaSink<DeadLetter> deadLetters(JobSettings settings) {
+    public static KafkaSink<DeadLetter> deadLetters(Target settings) {
         return transactional(settings, "dead-letter", (KafkaRecordSerializationSchema<DeadLetter>) (letter, ctx, ts) -> {
             ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(Topics.DEAD_LETTER, letter.key, letter.value);
             record.headers().add(REASON_HEADER, letter.reason.getBytes(StandardCharsets.UTF_8));
@@ -44,7 +54,7 @@ public final class KafkaSinks {
     }
 
     /** Calls too late for their window on llm.late-events, keyed by request_id, as JSON with the reason. */
-    public static KafkaSink<LateEvent> lateEvents(JobSettings settings) {
+    public static KafkaSink<LateEvent> lateEvents(Target settings) {
         return transactional(settings, "late", (KafkaRecordSerializationSchema<LateEvent>) (late, ctx, ts) -> {
             var json = EventJson.mapper().createObjectNode();
             json.put("request_id", late.call.requestId);
@@ -65,16 +75,16 @@ public final class KafkaSinks {
         });
     }
 
-    private static <T> KafkaSink<T> transactional(JobSettings settings, String name,
+    private static <T> KafkaSink<T> transactional(Target settings, String name,
                                                   KafkaRecordSerializationSchema<T> serializer) {
         return KafkaSink.<T>builder()
-                .setBootstrapServers(settings.kafkaBrokers)
+                .setBootstrapServers(settings.brokers())
                 .setRecordSerializer(serializer)
                 .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
                 // Stable across restarts, distinct per sink: Kafka fences a restored job's zombies by it.
-                .setTransactionalIdPrefix(settings.transactionalIdPrefix + "-" + name)
+                .setTransactionalIdPrefix(settings.transactionalIdPrefix() + "-" + name)
                 // The client default (1 h) exceeds a default broker's transaction.max.timeout.ms (15 min).
-                .setProperty("transaction.timeout.ms", Long.toString(settings.kafkaTransactionTimeout.toMillis()))
+                .setProperty("transaction.timeout.ms", Long.toString(settings.transactionTimeout().toMillis()))
                 .setProperty("acks", "all")
                 .build();
     }

@@ -7,7 +7,10 @@ import org.apache.flink.connector.kafka.source.reader.deserializer.KafkaRecordDe
 import org.apache.flink.util.Collector;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
-/** Kafka record → {@link TelemetryEvent}; bad records become rejected events, never exceptions. */
+/**
+ * Kafka record → {@link TelemetryEvent}; bad records become rejected events, never exceptions, and
+ * the job's own clock ticks ({@link ClockTickWriter}) become tick events.
+ */
 public final class TelemetryDeserializer implements KafkaRecordDeserializationSchema<TelemetryEvent> {
 
     private static final long serialVersionUID = 1L;
@@ -16,6 +19,10 @@ public final class TelemetryDeserializer implements KafkaRecordDeserializationSc
 
     @Override
     public void deserialize(ConsumerRecord<byte[], byte[]> record, Collector<TelemetryEvent> out) {
+        if (record.headers().lastHeader(ClockTickWriter.HEADER) != null) {
+            out.collect(TelemetryEvent.clockTick(record.timestamp()));
+            return;
+        }
         out.collect(decoder.decode(record.topic(), record.key(), record.value(), record.timestamp()));
     }
 

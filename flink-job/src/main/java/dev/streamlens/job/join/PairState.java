@@ -17,6 +17,12 @@ public class PairState {
     /** Event time of the request, kept after the request itself is dropped (Long.MIN_VALUE: none yet). */
     public long requestTimestamp = Long.MIN_VALUE;
     /**
+     * When the request times out: its timestamp plus the join timeout in force when it arrived, so
+     * a job restored with another timeout keeps the deadlines (and timers) it already promised
+     * (Long.MIN_VALUE in state written before deadlines were kept: then computed from the timeout).
+     */
+    public long deadline = Long.MIN_VALUE;
+    /**
      * Responses that arrived before their request, at most one per tenant they carry (null when
      * none): with API keys on, another tenant's response for this request_id must not take the
      * place of the genuine one.

@@ -3,7 +3,8 @@ package dev.streamlens.job.join;
 import dev.streamlens.job.events.DeadLetter;
 import dev.streamlens.job.events.JoinedCall;
 import dev.streamlens.job.events.TelemetryEvent;
-import dev.streamlens.job.window.WindowMath;
+import dev.streamlens.job.time.TimingGuard;
+import dev.streamlens.job.time.WindowMath;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -15,6 +16,9 @@ import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.metrics.Counter;
+import org.apache.flink.runtime.state.FunctionInitializationContext;
+import org.apache.flink.runtime.state.FunctionSnapshotContext;
+import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
 import org.apache.flink.streaming.api.functions.co.KeyedCoProcessFunction;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
@@ -25,18 +29,22 @@ import org.apache.flink.util.OutputTag;
  * <ul>
  *   <li>a response joins when its timestamp lies in [request − 5 s, request + join timeout];</li>
  *   <li>a repeated request or response is counted once;</li>
- *   <li>a request still waiting when the watermark passes request + join timeout becomes a
- *       timeout at that instant;</li>
- *   <li>a response that finds no request in time is an orphan: counted and dead-lettered;</li>
+ *   <li>a request still waiting when the watermark passes its deadline (request + join timeout)
+ *       becomes a timeout at that instant;</li>
+ *   <li>a response that arrived first waits for its request as long as a late request could still
+ *       find it: while the response's window may be revised the pair counts there, later it goes
+ *       to the late events (the window operator decides); only a response no request claimed by
+ *       then is an orphan — counted and dead-lettered, never also a timeout;</li>
  *   <li>a response for a request that already timed out is late: counted and sent to the
  *       late-events output;</li>
  *   <li>with API keys on, a response carries its tenant and joins only a request of that tenant.</li>
  * </ul>
  * State for a request_id is removed once it can no longer change any output: when the window
  * that would count a repeated request's timeout is closed for good (end of the deadline's window
- * plus allowed lateness), or, for an orphan response, when no request can still match it.
+ * plus allowed lateness), or, for an unclaimed response, at its orphan deadline.
  */
-public class RequestResponseJoin extends KeyedCoProcessFunction<String, TelemetryEvent, TelemetryEvent, JoinedCall> {
+public class RequestResponseJoin extends KeyedCoProcessFunction<String, TelemetryEvent, TelemetryEvent, JoinedCall>
+        implements CheckpointedFunction {
 
     private static final long serialVersionUID = 1L;
     /** Responses of this many tenants may wait for one request_id; a further tenant's is refused. */
@@ -48,6 +56,9 @@ public class RequestResponseJoin extends KeyedCoProcessFunction<String, Telemetr
     public static final OutputTag<DeadLetter> ORPHANS = new OutputTag<>("orphan-responses") { };
     public static final OutputTag<JoinedCall> LATE_RESPONSES = new OutputTag<>("responses-after-timeout") { };
 
+    private final Duration joinTimeout;
+    private final Duration allowedLateness;
+    private final Duration window;
     private final long joinTimeoutMs;
     private final long allowedLatenessMs;
     private final long windowMs;
@@ -60,9 +71,32 @@ public class RequestResponseJoin extends KeyedCoProcessFunction<String, Telemetr
     private transient Counter timeouts;
 
     public RequestResponseJoin(Duration joinTimeout, Duration allowedLateness, Duration window) {
+        this.joinTimeout = joinTimeout;
+        this.allowedLateness = allowedLateness;
+        this.window = window;
         this.joinTimeoutMs = joinTimeout.toMillis();
         this.allowedLatenessMs = allowedLateness.toMillis();
         this.windowMs = window.toMillis();
+    }
+
+    /** The key of the join: request_id, or the tenant and request_id (which no two tenants can share). */
+    public static String key(TelemetryEvent event, boolean tenantScopedIds) {
+        if (!tenantScopedIds) {
+            return event.requestId;
+        }
+        // The tenant's length first: "a" + "b|r1" and "a|b" + "r1" must not meet.
+        String tenant = event.tenantId == null ? "" : event.tenantId;
+        return tenant.length() + ":" + tenant + "|" + event.requestId;
+    }
+
+    @Override
+    public void initializeState(FunctionInitializationContext context) throws Exception {
+        TimingGuard.check(context, window, allowedLateness);
+    }
+
+    @Override
+    public void snapshotState(FunctionSnapshotContext context) {
+        // The timing guard's state never changes after initializeState.
     }
 
     @Override
@@ -86,6 +120,7 @@ public class RequestResponseJoin extends KeyedCoProcessFunction<String, Telemetr
         }
         pair.request = request;
         pair.requestTimestamp = request.timestamp;
+        pair.deadline = request.timestamp + joinTimeoutMs;
 
         // The first waiting response that may join does; the others (another tenant's, or outside the interval) are refused.
         TelemetryEvent[] waiting = pair.pendingResponses == null ? new TelemetryEvent[0] : pair.pendingResponses;
@@ -160,13 +195,15 @@ public class RequestResponseJoin extends KeyedCoProcessFunction<String, Telemetr
             return;
         }
         if (!pair.hasRequest()) {
-            // Only an orphan timer can find no request: nobody can match these responses any more.
+            // Only an orphan timer can find no request: these responses no request claimed in time.
             List<TelemetryEvent> stillWaiting = new ArrayList<>();
             for (TelemetryEvent response : pair.pendingResponses == null ? new TelemetryEvent[0] : pair.pendingResponses) {
                 if (timestamp >= orphanDeadline(response)) {
                     orphan(ctx, response, "no request with this request_id within the join interval");
                 } else {
                     stillWaiting.add(response);
+                    // Its own timer (again: a timer set under another join timeout may have fired early).
+                    ctx.timerService().registerEventTimeTimer(orphanDeadline(response));
                 }
             }
             if (stillWaiting.isEmpty()) {
@@ -178,15 +215,21 @@ public class RequestResponseJoin extends KeyedCoProcessFunction<String, Telemetr
             return;
         }
         long deadline = deadline(pair);
-        if (timestamp == deadline && pair.status == PairState.Status.WAITING) {
+        if (pair.status == PairState.Status.WAITING) {
+            if (timestamp < deadline) {
+                // A timer set under another join timeout: keep the request's own deadline.
+                ctx.timerService().registerEventTimeTimer(deadline);
+                return;
+            }
             out.collect(JoinedCall.timedOut(pair.request, deadline));
             timeouts.inc();
             pair.status = PairState.Status.TIMED_OUT;
             pairs.update(pair);
-            ctx.timerService().registerEventTimeTimer(cleanupTime(pair));
         }
         if (timestamp >= cleanupTime(pair)) {
             pairs.clear();
+        } else {
+            ctx.timerService().registerEventTimeTimer(cleanupTime(pair));
         }
     }
 
@@ -222,7 +265,7 @@ public class RequestResponseJoin extends KeyedCoProcessFunction<String, Telemetr
     }
 
     private long deadline(PairState pair) {
-        return pair.requestTimestamp + joinTimeoutMs;
+        return pair.deadline != Long.MIN_VALUE ? pair.deadline : pair.requestTimestamp + joinTimeoutMs;
     }
 
     /** A repeated request after this instant could only produce a timeout in a window closed for good. */
@@ -230,8 +273,13 @@ public class RequestResponseJoin extends KeyedCoProcessFunction<String, Telemetr
         return WindowMath.windowEnd(deadline(pair), windowMs) + allowedLatenessMs;
     }
 
-    /** The last event time at which a (possibly late) request could still match this response. */
+    /**
+     * How long a response waits for its request: until a matching request (stamped at most
+     * response + 5 s) could only time out in a window closed for good. Until its own window is
+     * closed for good, a late request makes the pair count there; after that, the pair goes to
+     * the late events — either way never an orphan plus a timeout the request did not have.
+     */
     private long orphanDeadline(TelemetryEvent response) {
-        return response.timestamp + earlyToleranceMs + allowedLatenessMs;
+        return WindowMath.windowEnd(response.timestamp + earlyToleranceMs + joinTimeoutMs, windowMs) + allowedLatenessMs;
     }
 }

@@ -1,6 +1,7 @@
 package dev.streamlens.job.window;
 
 import dev.streamlens.job.events.JoinedCall;
+import dev.streamlens.job.time.WindowMath;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.List;

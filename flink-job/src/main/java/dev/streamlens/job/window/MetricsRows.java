@@ -12,7 +12,7 @@ public final class MetricsRows {
     }
 
     public static MetricsRow of(String tenant, String route, String model, long windowStart, long windowEnd,
-                                WindowAccumulator acc, PriceTable.Price price, int revision) {
+                                WindowAccumulator acc, PriceTable.Price price, int revision, String jobRun) {
         long n = acc.requests;
         LatencySketch latencies = acc.latencies;
         BigDecimal cost = price == null || n == 0
@@ -27,6 +27,6 @@ public final class MetricsRows {
                 acc.promptTokens, acc.completionTokens, acc.latencySumMs, cost,
                 price == null ? n : 0,
                 n == 0 ? null : latencies.encode(),
-                revision);
+                revision, jobRun);
     }
 }

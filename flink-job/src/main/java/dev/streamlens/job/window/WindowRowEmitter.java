@@ -2,10 +2,16 @@ package dev.streamlens.job.window;
 
 import dev.streamlens.model.MetricsRow;
 import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.ListState;
+import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.java.tuple.Tuple3;
 import org.apache.flink.metrics.Counter;
+import org.apache.flink.runtime.state.FunctionInitializationContext;
+import org.apache.flink.runtime.state.FunctionSnapshotContext;
+import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
 import org.apache.flink.streaming.api.functions.windowing.ProcessWindowFunction;
 import org.apache.flink.streaming.api.windowing.windows.TimeWindow;
 import org.apache.flink.util.Collector;
@@ -13,24 +19,50 @@ import org.apache.flink.util.Collector;
 /**
  * Emits a window's full values each time it fires: first when the watermark passes its end
  * (revision 1), then once per late event within the allowed lateness (revision 2, 3, ...).
- * The revision lives in per-window state, so it survives a restore and replays identically.
+ * The revision lives in per-window state, so it survives a restore.
+ *
+ * <p>Every row also names the job run that computed it: the id of the job that started without
+ * state, kept in the checkpoints from then on. PostgreSQL never lets one run replace another
+ * run's row (a run started without state saw only part of the windows that were open).
  */
 public final class WindowRowEmitter
-        extends ProcessWindowFunction<WindowAccumulator, MetricsRow, Tuple3<String, String, String>, TimeWindow> {
+        extends ProcessWindowFunction<WindowAccumulator, MetricsRow, Tuple3<String, String, String>, TimeWindow>
+        implements CheckpointedFunction {
 
     private static final long serialVersionUID = 1L;
 
     private static final ValueStateDescriptor<Integer> REVISION = new ValueStateDescriptor<>("revision", Integer.class);
     private static final ValueStateDescriptor<Long> UNPRICED_COUNTED =
             new ValueStateDescriptor<>("unpriced-counted", Long.class);
+    private static final ListStateDescriptor<String> JOB_RUN = new ListStateDescriptor<>("job-run", Types.STRING);
 
     private final PriceTable prices;
     private transient Counter unpriced;
     private transient Counter revisions;
+    private transient String jobRun;
 
     /** The price table is loaded once, where the job is built, and shipped with the function. */
     public WindowRowEmitter(PriceTable prices) {
         this.prices = prices;
+    }
+
+    @Override
+    public void initializeState(FunctionInitializationContext context) throws Exception {
+        // Union state: after a rescale every subtask still sees the run's id.
+        ListState<String> stored = context.getOperatorStateStore().getUnionListState(JOB_RUN);
+        for (String run : stored.get()) {
+            jobRun = run;
+        }
+        if (jobRun == null) {
+            // Started without state (or from state older than run ids): this job is a new run.
+            jobRun = getRuntimeContext().getJobInfo().getJobId().toHexString();
+        }
+        stored.update(java.util.List.of(jobRun));
+    }
+
+    @Override
+    public void snapshotState(FunctionSnapshotContext context) {
+        // The run's id never changes after initializeState.
     }
 
     @Override
@@ -52,7 +84,7 @@ public final class WindowRowEmitter
 
         TimeWindow window = ctx.window();
         MetricsRow row = MetricsRows.of(series.f0, series.f1, series.f2, window.getStart(), window.getEnd(), acc,
-                prices.priceOf(series.f2), revision);
+                prices.priceOf(series.f2), revision, jobRun);
 
         // Count each unpriced call once, however many revisions its window gets.
         ValueState<Long> counted = ctx.windowState().getState(UNPRICED_COUNTED);

@@ -48,7 +48,7 @@ final class JobRun {
                     "--checkpoint-interval", "1s", "--parallelism", "2"));
             args.addAll(List.of(extra));
             JobSettings settings = new JobSettings();
-            new CommandLine(settings).parseArgs(args.toArray(String[]::new));
+            new CommandLine(settings).setOverwrittenOptionsAllowed(true).parseArgs(args.toArray(String[]::new));
             settings.validate();
             return settings;
         } catch (IOException e) {

@@ -6,11 +6,10 @@ import dev.streamlens.infra.KafkaBrokerExtension;
 import dev.streamlens.infra.PostgresExtension;
 import dev.streamlens.infra.TestDirectories;
 import dev.streamlens.job.JobSettings;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.apache.flink.api.common.JobID;
@@ -26,7 +25,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * Exactly once through failures (SPEC rule 8): while traffic flows, the task manager is killed
+ * Exactly once through failures (SPEC rule 8): while live traffic flows, the task manager is killed
  * right after a completed checkpoint and again between two checkpoints (windows half filled),
  * then the job is stopped and a new one resumes from the last retained checkpoint. The final
  * table and the committed view of llm.metrics equal the failure-free expectation, with no
@@ -42,29 +41,20 @@ class MetricsJobFaultToleranceTest {
     static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
             .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
 
-    private static final Duration JOIN_TIMEOUT = Duration.ofMinutes(5);
-
     @Test
     void crashesAndARestartLoseAndDoubleNothing(@InjectMiniCluster MiniCluster cluster) throws Exception {
-        long start = Instant.now().minus(40, ChronoUnit.MINUTES).truncatedTo(ChronoUnit.MINUTES).toEpochMilli();
-        Workload workload = Workload.generate(7, 6000, start, Duration.ofMinutes(6).toMillis(),
-                JOIN_TIMEOUT.toMillis(), 3000);
-        ExpectedMetrics expected = ExpectedMetrics.of(workload, JobRun.PRICES.getBytes(StandardCharsets.UTF_8),
-                60_000, JOIN_TIMEOUT.toMillis());
-        MetricsJobIntegrationTest.assertWorkloadCoversEveryCase(expected);
-
         Path work = TestDirectories.fresh("job-faults");
+        List<String> options = new ArrayList<>(LiveTraffic.jobOptions());
+        options.add("--resume-from-latest-checkpoint");
         JobSettings settings = JobRun.settings(KAFKA.bootstrapServers(), POSTGRES.jdbcUrl(), work,
-                "--resume-from-latest-checkpoint");
+                options.toArray(String[]::new));
         JobClient job = JobRun.start(settings, work);
-        // About 13,000 records over 30 s: the failures below happen while traffic flows.
-        CompletableFuture<Void> traffic = CompletableFuture.runAsync(() -> {
-            try {
-                JobRun.produce(KAFKA.bootstrapServers(), workload.deliveries, 450);
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
-        });
+        // About 9,000 records over 25 s, sent live: the failures below happen while traffic flows.
+        Workload workload = LiveTraffic.workload(7, 4000, Duration.ofSeconds(25));
+        ExpectedMetrics expected = LiveTraffic.expected(workload);
+        MetricsJobIntegrationTest.assertWorkloadCoversEveryCase(expected);
+        LiveTraffic traffic = new LiveTraffic(KAFKA.bootstrapServers());
+        CompletableFuture<Void> sending = traffic.play(workload);
 
         // 1. Kill the task manager right after a completed checkpoint.
         long completed = awaitCompletedCheckpoints(cluster, job.getJobID(), 2);
@@ -80,13 +70,14 @@ class MetricsJobFaultToleranceTest {
         assertThat(maxAttemptNumber(cluster, job.getJobID())).as("tasks restarted twice").isGreaterThanOrEqualTo(2);
 
         // 3. Stop the job while traffic flows and start a new one from the last retained checkpoint.
-        assertThat(traffic).isNotDone();
+        assertThat(sending).isNotDone();
         job.cancel().get(60, TimeUnit.SECONDS);
         JobClient resumed = JobRun.start(settings, work);
         try {
-            traffic.get(2, TimeUnit.MINUTES);
+            sending.get(2, TimeUnit.MINUTES);
             PipelineAssertions.assertOutputsMatch(expected, KAFKA.bootstrapServers(), POSTGRES.dataSource());
         } finally {
+            traffic.close();
             resumed.cancel().get();
         }
     }

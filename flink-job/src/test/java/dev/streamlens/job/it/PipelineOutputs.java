@@ -74,12 +74,21 @@ public final class PipelineOutputs {
         return values;
     }
 
-    /** The latest revision of each window on llm.metrics. */
+    /**
+     * Each window as a reader of llm.metrics must take it, by the rule PostgreSQL applies: the
+     * newest revision of the run that wrote the window first (a later run, started without state,
+     * never replaces it). Records come in offset order, and a window's records share a partition.
+     */
     public static Map<ExpectedMetrics.Key, Actual> latestRevisions(List<JsonNode> records) {
         Map<ExpectedMetrics.Key, Actual> latest = new HashMap<>();
+        Map<ExpectedMetrics.Key, String> firstRun = new HashMap<>();
         for (JsonNode n : records) {
             ExpectedMetrics.Key key = new ExpectedMetrics.Key(n.get("tenant_id").asText(), n.get("route").asText(),
                     n.get("model").asText(), Instant.parse(n.get("window_start").asText()).toEpochMilli());
+            String run = n.path("job_run").asText("");
+            if (!firstRun.computeIfAbsent(key, k -> run).equals(run)) {
+                continue;
+            }
             Actual actual = new Actual(n.get("requests").asLong(), n.get("errors").asLong(), n.get("timeouts").asLong(),
                     nullable(n, "avg_latency_ms"), nullable(n, "p50_latency_ms"), nullable(n, "p95_latency_ms"),
                     nullable(n, "p99_latency_ms"), nullable(n, "avg_prompt_tokens"), nullable(n, "avg_completion_tokens"),

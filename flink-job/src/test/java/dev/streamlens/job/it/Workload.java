@@ -89,9 +89,10 @@ public final class Workload {
                 w.deliver(random, Topics.RESPONSES, id, responseJson(response), response.ts(), maxDelayMs); // retry
             }
         }
+        // Orphans in the first half of the span: their dead letters are written while the rest settles.
         for (int i = 0; i < count / 50; i++) {
             String id = "orphan-" + seed + "-" + i;
-            Response orphan = new Response(id, start + random.nextLong(spanMs), 100.0, 10, null);
+            Response orphan = new Response(id, start + random.nextLong(Math.max(1, spanMs / 2)), 100.0, 10, null);
             w.responses.add(orphan);
             w.deliver(random, Topics.RESPONSES, id, responseJson(orphan), orphan.ts(), maxDelayMs);
         }

@@ -1,20 +1,22 @@
 package dev.streamlens.job.join;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.streamlens.job.events.DeadLetter;
 import dev.streamlens.job.events.JoinedCall;
 import dev.streamlens.job.events.TelemetryEvent;
+import dev.streamlens.job.time.TimingGuard;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.stream.Collectors;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.streaming.api.operators.co.KeyedCoProcessOperator;
 import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedTwoInputStreamOperatorTestHarness;
-import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -31,9 +33,19 @@ class RequestResponseJoinTest {
 
     @BeforeEach
     void open() throws Exception {
-        harness = ProcessFunctionTestHarnesses.forKeyedCoProcessFunction(
-                new RequestResponseJoin(Duration.ofMillis(T), Duration.ofMillis(LATENESS), Duration.ofMillis(WINDOW)),
+        harness = harness(Duration.ofMillis(T), Duration.ofMillis(LATENESS), Duration.ofMillis(WINDOW));
+        harness.open();
+    }
+
+    private static KeyedTwoInputStreamOperatorTestHarness<String, TelemetryEvent, TelemetryEvent, JoinedCall> harness(
+            Duration timeout, Duration lateness, Duration window) throws Exception {
+        return new KeyedTwoInputStreamOperatorTestHarness<>(
+                new KeyedCoProcessOperator<>(new RequestResponseJoin(timeout, lateness, window)),
                 e -> e.requestId, e -> e.requestId, Types.STRING);
+    }
+
+    private static long windowEnd(long timestamp) {
+        return timestamp - Math.floorMod(timestamp, WINDOW) + WINDOW;
     }
 
     @AfterEach
@@ -167,17 +179,90 @@ class RequestResponseJoinTest {
     }
 
     @Test
-    void responseWithoutRequestIsAnOrphanOnceNoRequestCanMatch() throws Exception {
+    void responseWithoutRequestIsAnOrphanOnceALateRequestCouldNoLongerCountAnywhere() throws Exception {
         response("lonely", T0, 1.0, 1, false);
-        harness.processBothWatermarks(new Watermark(T0 + 5000 + LATENESS - 1));
+        // A matching request is stamped at most T0 + 5 s; its timeout would count in the window of
+        // T0 + 5 s + T, which is closed for good at that window's end plus the lateness.
+        long orphanDeadline = windowEnd(T0 + 5000 + T) + LATENESS;
+        harness.processBothWatermarks(new Watermark(orphanDeadline - 1));
         assertThat(orphans()).isEmpty();
 
-        harness.processBothWatermarks(new Watermark(T0 + 5000 + LATENESS));
+        harness.processBothWatermarks(new Watermark(orphanDeadline));
         assertThat(orphans()).singleElement().satisfies(d -> {
             assertThat(d.reason).contains("no request");
             assertThat(new String(d.value, StandardCharsets.UTF_8)).contains("\"request_id\":\"lonely\"");
         });
         assertThat(harness.numKeyedStateEntries()).isZero();
+    }
+
+    @Test
+    void aRequestArrivingAfterItsResponsesWindowClosedMakesAPairNotAnOrphanPlusATimeout() throws Exception {
+        // The response came on time; its request was refused (429) and retried two minutes later.
+        response("r1", T0 + 1000, 1000.0, 7, false);
+        harness.processBothWatermarks(new Watermark(windowEnd(T0 + 1000) + LATENESS + 60_000));
+        request("r1", T0, 3);
+
+        assertThat(harness.extractOutputValues()).singleElement().satisfies(c -> {
+            assertThat(c.timeout).isFalse();
+            assertThat(c.eventTime).as("counts at the response, where the window operator finds it late").isEqualTo(T0 + 1000);
+            assertThat(c.completionTokens).isEqualTo(7);
+        });
+        assertStateEmptiedAfterEverything();
+        assertThat(harness.extractOutputValues()).noneMatch(c -> c.timeout);
+        assertThat(orphans()).isEmpty();
+    }
+
+    @Test
+    void keepsEachWaitingRequestsDeadlineWhenRestoredWithAnotherJoinTimeout() throws Exception {
+        request("r1", T0, 1);
+        response("early", T0 + 1000, 1.0, 1, false);   // a response waiting for its request
+        var snapshot = harness.snapshot(1, 1);
+        harness.close();
+
+        harness = harness(Duration.ofMillis(2 * T), Duration.ofMillis(LATENESS), Duration.ofMillis(WINDOW));
+        harness.initializeState(snapshot);
+        harness.open();
+        harness.processBothWatermarks(new Watermark(T0 + T));
+        assertThat(harness.extractOutputValues()).as("the timeout promised under the old timeout")
+                .singleElement().satisfies(c -> {
+                    assertThat(c.timeout).isTrue();
+                    assertThat(c.eventTime).isEqualTo(T0 + T);
+                });
+        assertStateEmptiedAfterEverything();
+        assertThat(orphans()).hasSize(1);
+    }
+
+    @Test
+    void refusesToRestoreStateWrittenWithAnotherWindowOrLateness() throws Exception {
+        request("r1", T0, 1);
+        var snapshot = harness.snapshot(1, 1);
+        harness.close();
+
+        var otherLateness = harness(Duration.ofMillis(T), Duration.ofMillis(2 * LATENESS), Duration.ofMillis(WINDOW));
+        assertThatThrownBy(() -> otherLateness.initializeState(snapshot))
+                .isInstanceOf(TimingGuard.IncompatibleRestoreException.class)
+                .hasMessageContaining("--allowed-lateness 1m, not 1m and 2m").hasMessageContaining("start without state");
+        var otherWindow = harness(Duration.ofMillis(T), Duration.ofMillis(LATENESS), Duration.ofMillis(2 * WINDOW));
+        assertThatThrownBy(() -> otherWindow.initializeState(snapshot))
+                .isInstanceOf(TimingGuard.IncompatibleRestoreException.class).hasMessageContaining("--window 1m");
+        assertThat(TimingGuard.IncompatibleRestoreException.class.getAnnotation(
+                org.apache.flink.runtime.throwable.ThrowableAnnotation.class).value())
+                .as("fails the job instead of restarting it in a loop")
+                .isEqualTo(org.apache.flink.runtime.throwable.ThrowableType.NonRecoverableError);
+
+        harness = harness(Duration.ofMillis(2 * T), Duration.ofMillis(LATENESS), Duration.ofMillis(WINDOW));
+        harness.initializeState(snapshot);  // another join timeout is fine
+        harness.open();
+    }
+
+    @Test
+    void tenantScopedKeysOfDifferentCallsNeverCollide() {
+        TelemetryEvent a = TelemetryEvent.request("b|r1", T0, "a", "chat", "m", 1);
+        TelemetryEvent ab = TelemetryEvent.request("r1", T0, "a|b", "chat", "m", 1);
+        assertThat(RequestResponseJoin.key(a, true)).isNotEqualTo(RequestResponseJoin.key(ab, true));
+        assertThat(RequestResponseJoin.key(a, false)).isEqualTo("b|r1");
+        TelemetryEvent sameCallsResponse = TelemetryEvent.response("b|r1", T0 + 1, 1.0, 1, false, "a");
+        assertThat(RequestResponseJoin.key(sameCallsResponse, true)).isEqualTo(RequestResponseJoin.key(a, true));
     }
 
     @Test

@@ -132,6 +132,42 @@ class WindowAggregationTest {
     }
 
     @Test
+    void aPairWhoseWindowClosedForGoodReachesTheLateOutputOnlyWhenStampedWithItsOwnTime() throws Exception {
+        // The response came 3 s before its request (allowed) at the end of a window; the request
+        // arrived once that window was closed for good, so the join emitted the pair with the
+        // request's timestamp, which lies in the next window and is not late itself.
+        long responseTs = W0 + MINUTE - 1000;
+        long requestTs = W0 + MINUTE + 2000;
+        JoinedCall pair = JoinedCall.completed(TelemetryEvent.request("r", requestTs, "acme", "chat", "gpt-4o", 1),
+                TelemetryEvent.response("r", responseTs, 10, 1, false, null));
+        harness.processWatermark(new Watermark(W0 + MINUTE - 1 + LATENESS + 500));
+
+        harness.processElement(new StreamRecord<>(pair, requestTs));
+        assertThat(harness.extractOutputValues()).isEmpty();
+        assertThat(harness.getSideOutput(LATE)).as("Flink drops it without a trace").isNull();
+
+        var stamper = new org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness<JoinedCall, JoinedCall>(
+                new CallTimeStamper());
+        stamper.open();
+        stamper.processElement(new StreamRecord<>(pair, requestTs));
+        StreamRecord<JoinedCall> stamped = new StreamRecord<>(stamper.extractOutputValues().get(0),
+                stamper.extractOutputStreamRecords().get(0).getTimestamp());
+        stamper.close();
+        assertThat(stamped.getTimestamp()).isEqualTo(responseTs);
+
+        harness.processElement(stamped);
+        assertThat(harness.extractOutputValues()).isEmpty();
+        assertThat(harness.getSideOutput(LATE)).extracting(r -> r.getValue().requestId).containsExactly("r");
+    }
+
+    @Test
+    void everyRowNamesTheJobRunThatComputedIt() throws Exception {
+        add(call("gpt-4o", W0 + 5, 100, 1, 1, false));
+        harness.processWatermark(new Watermark(W0 + MINUTE));
+        assertThat(single().jobRun()).isEqualTo(harness.getEnvironment().getJobID().toHexString());
+    }
+
+    @Test
     void percentilesStayWithinOnePercentOfTheExactNearestRank() throws Exception {
         double[] latencies = new java.util.Random(7).doubles(999, 1, 30_000).toArray();
         for (double latency : latencies) {

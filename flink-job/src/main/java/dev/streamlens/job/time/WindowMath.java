@@ -1,4 +1,4 @@
-package dev.streamlens.job.window;
+package dev.streamlens.job.time;
 
 /** Epoch-aligned tumbling windows (UTC, so 1-minute windows start on the minute). */
 public final class WindowMath {
