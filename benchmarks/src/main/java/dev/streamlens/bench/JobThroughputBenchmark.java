@@ -155,7 +155,12 @@ public class JobThroughputBenchmark {
 
         @Override
         public TelemetryEvent map(byte[] value) {
-            return decoder.decode(topic, null, value, 0L);
+            // -1: a record without timestamp (the future bound is then measured from now).
+            TelemetryEvent event = decoder.decode(topic, null, value, -1L);
+            if (event.isRejected()) {   // measuring the dead-letter path instead would prove nothing
+                throw new IllegalStateException("a synthetic event was rejected: " + event.reason);
+            }
+            return event;
         }
     }
 

@@ -58,10 +58,16 @@ public final class MetricsRowJdbc {
                 + " AND (" + t + ".job_run IS NULL OR " + t + ".job_run = EXCLUDED.job_run)";
     }
 
-    /** The minute rows of one series within [from, to): what an hour is recomputed from. */
-    public static String selectSeriesRange(String table) {
-        return "SELECT " + COLUMNS + " FROM " + checked(table)
-                + " WHERE tenant_id = ? AND route = ? AND model = ? AND window_start >= ? AND window_start < ?";
+    /**
+     * The minute rows of several series' hours in one query: what those hours are recomputed from.
+     * Parameters: four arrays of the same length — tenants, routes, models (text) and the hours'
+     * starts (RFC 3339 text, cast to timestamptz).
+     */
+    public static String selectMinutesOfHours() {
+        return "SELECT m." + COLUMNS.replace(", ", ", m.") + " FROM unnest(?::text[], ?::text[], ?::text[], "
+                + "?::timestamptz[]) AS h(tenant_id, route, model, hour_start) JOIN " + MINUTES + " m"
+                + " ON m.tenant_id = h.tenant_id AND m.route = h.route AND m.model = h.model"
+                + " AND m.window_start >= h.hour_start AND m.window_start < h.hour_start + interval '1 hour'";
     }
 
     /**

@@ -7,12 +7,11 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -88,10 +87,13 @@ public final class PostgresCommitter implements Committer<RowBatch> {
                 long start = Math.floorDiv(row.windowStart().toEpochMilli(), HOUR_MS) * HOUR_MS;
                 hours.putIfAbsent(new SeriesHour(row.tenantId(), row.route(), row.model(), start), row.jobRun());
             }
-            try (PreparedStatement select = c.prepareStatement(MetricsRowJdbc.selectSeriesRange(MetricsRowJdbc.MINUTES));
-                 PreparedStatement replace = c.prepareStatement(MetricsRowJdbc.replaceHour())) {
+            Map<SeriesHour, List<MetricsRow>> minutes = minutesOf(c, hours.keySet());
+            try (PreparedStatement replace = c.prepareStatement(MetricsRowJdbc.replaceHour())) {
                 for (Map.Entry<SeriesHour, String> hour : hours.entrySet()) {
-                    MetricsRowJdbc.bind(replace, rollUp(select, hour.getKey(), hour.getValue()));
+                    SeriesHour h = hour.getKey();
+                    Instant start = Instant.ofEpochMilli(h.start());
+                    MetricsRowJdbc.bind(replace, MetricsRollup.combine(h.tenant(), h.route(), h.model(), start,
+                            start.plusMillis(HOUR_MS), minutes.getOrDefault(h, List.of()), 1, hour.getValue()));
                     replace.addBatch();
                 }
                 replace.executeBatch();
@@ -108,21 +110,27 @@ public final class PostgresCommitter implements Committer<RowBatch> {
         }
     }
 
-    private static MetricsRow rollUp(PreparedStatement select, SeriesHour hour, String jobRun) throws SQLException {
-        Instant start = Instant.ofEpochMilli(hour.start());
-        Instant end = start.plusMillis(HOUR_MS);
-        select.setString(1, hour.tenant());
-        select.setString(2, hour.route());
-        select.setString(3, hour.model());
-        select.setObject(4, OffsetDateTime.ofInstant(start, ZoneOffset.UTC));
-        select.setObject(5, OffsetDateTime.ofInstant(end, ZoneOffset.UTC));
-        List<MetricsRow> minutes = new ArrayList<>();
-        try (ResultSet rs = select.executeQuery()) {
-            while (rs.next()) {
-                minutes.add(MetricsRowJdbc.read(rs));
+    /** The minute rows of every given hour, as the table holds them now, in one query. */
+    private static Map<SeriesHour, List<MetricsRow>> minutesOf(Connection c, Collection<SeriesHour> hours)
+            throws SQLException {
+        List<SeriesHour> all = new ArrayList<>(hours);
+        try (PreparedStatement select = c.prepareStatement(MetricsRowJdbc.selectMinutesOfHours())) {
+            select.setArray(1, c.createArrayOf("text", all.stream().map(SeriesHour::tenant).toArray()));
+            select.setArray(2, c.createArrayOf("text", all.stream().map(SeriesHour::route).toArray()));
+            select.setArray(3, c.createArrayOf("text", all.stream().map(SeriesHour::model).toArray()));
+            select.setArray(4, c.createArrayOf("text",
+                    all.stream().map(h -> Instant.ofEpochMilli(h.start()).toString()).toArray()));
+            Map<SeriesHour, List<MetricsRow>> minutes = new HashMap<>();
+            try (ResultSet rs = select.executeQuery()) {
+                while (rs.next()) {
+                    MetricsRow m = MetricsRowJdbc.read(rs);
+                    long start = Math.floorDiv(m.windowStart().toEpochMilli(), HOUR_MS) * HOUR_MS;
+                    minutes.computeIfAbsent(new SeriesHour(m.tenantId(), m.route(), m.model(), start),
+                            k -> new ArrayList<>()).add(m);
+                }
             }
+            return minutes;
         }
-        return MetricsRollup.combine(hour.tenant(), hour.route(), hour.model(), start, end, minutes, 1, jobRun);
     }
 
     private Connection connection() throws SQLException {
