@@ -2,7 +2,6 @@ package dev.streamlens.bench;
 
 import dev.streamlens.job.io.JdbcTarget;
 import dev.streamlens.job.io.PostgresCommitter;
-import dev.streamlens.job.io.RowBatch;
 import dev.streamlens.model.LatencySketch;
 import dev.streamlens.model.MetricsRollup;
 import dev.streamlens.model.MetricsRow;
@@ -13,10 +12,8 @@ import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.List;
 import java.util.Random;
-import org.apache.flink.api.connector.sink2.Committer;
 import org.apache.flink.metrics.groups.UnregisteredMetricsGroup;
 
 /**
@@ -115,11 +112,7 @@ public final class PostgresWriteBenchmark {
         try (PostgresCommitter committer = new PostgresCommitter(new JdbcTarget(url, "postgres", "postgres"),
                 new UnregisteredMetricsGroup())) {
             for (List<MetricsRow> rows : minutes) {
-                Request request = new Request(new RowBatch(rows));
-                committer.commit(List.<Committer.CommitRequest<RowBatch>>of(request));
-                if (request.retried) {
-                    throw new IllegalStateException("a commit failed");
-                }
+                committer.write(rows);
             }
         }
     }
@@ -147,48 +140,5 @@ public final class PostgresWriteBenchmark {
             minutes.add(rows);
         }
         return minutes;
-    }
-
-    private static final class Request implements Committer.CommitRequest<RowBatch> {
-        private final RowBatch batch;
-        private boolean retried;
-
-        Request(RowBatch batch) {
-            this.batch = batch;
-        }
-
-        @Override
-        public RowBatch getCommittable() {
-            return batch;
-        }
-
-        @Override
-        public int getNumberOfRetries() {
-            return 0;
-        }
-
-        @Override
-        public void signalFailedWithKnownReason(Throwable t) {
-            throw new IllegalStateException(t);
-        }
-
-        @Override
-        public void signalFailedWithUnknownReason(Throwable t) {
-            throw new IllegalStateException(t);
-        }
-
-        @Override
-        public void retryLater() {
-            retried = true;
-        }
-
-        @Override
-        public void updateAndRetryLater(RowBatch committable) {
-            retried = true;
-        }
-
-        @Override
-        public void signalAlreadyCommitted() {
-        }
     }
 }

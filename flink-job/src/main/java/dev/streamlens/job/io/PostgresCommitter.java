@@ -71,8 +71,11 @@ public final class PostgresCommitter implements Committer<RowBatch> {
         }
     }
 
-    /** Upserts the minute rows and recomputes their hours in one transaction; returns the hours written. */
-    private int write(List<MetricsRow> rows) throws SQLException {
+    /**
+     * Upserts the minute rows and recomputes their hours in one transaction, now; returns the hours
+     * written. {@link #commit} calls it for a completed checkpoint; tools and tests may call it directly.
+     */
+    public int write(List<MetricsRow> rows) throws SQLException {
         Connection c = connection();
         try {
             try (PreparedStatement upsert = c.prepareStatement(MetricsRowJdbc.upsert(MetricsRowJdbc.MINUTES))) {

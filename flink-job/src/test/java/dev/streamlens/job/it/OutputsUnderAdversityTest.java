@@ -12,10 +12,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInfo;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * What the job writes stays right whatever reaches it and however it is restarted (SPEC rules 7
@@ -26,28 +24,16 @@ import org.junit.jupiter.api.TestInfo;
  */
 class OutputsUnderAdversityTest {
 
-    private TestStack stack;
-    private LiveTraffic traffic;
-
-    @BeforeEach
-    void start(TestInfo test) {
-        stack = TestStack.start(test.getTestMethod().orElseThrow().getName());
-        traffic = new LiveTraffic(stack.kafka());
-    }
-
-    @AfterEach
-    void stop() {
-        traffic.close();
-        stack.close();
-    }
+    @RegisterExtension
+    final TestStack stack = new TestStack();
 
     @Test
     void timestampsThePipelineCannotRepresentAreDeadLetteredAndNothingMakesTheJobFail() throws Exception {
         // Written before the job starts: a call at a leap second, long ago. Valid RFC 3339: counted
         // (folded onto 23:59:59), in a window the first clock tick closes.
-        traffic.send(Topics.REQUESTS, "leap", "{\"request_id\":\"leap\",\"tenant_id\":\"leap\",\"route\":\"chat\","
+        stack.traffic().send(Topics.REQUESTS, "leap", "{\"request_id\":\"leap\",\"tenant_id\":\"leap\",\"route\":\"chat\","
                 + "\"model\":\"gpt-4o\",\"timestamp\":\"2016-12-31T23:59:60.250Z\",\"prompt_tokens\":10}");
-        traffic.send(Topics.RESPONSES, "leap", "{\"request_id\":\"leap\",\"timestamp\":\"2016-12-31T23:59:60.750Z\","
+        stack.traffic().send(Topics.RESPONSES, "leap", "{\"request_id\":\"leap\",\"timestamp\":\"2016-12-31T23:59:60.750Z\","
                 + "\"latency_ms\":500,\"completion_tokens\":20}");
         Workload leap = call("leap", "leap", Instant.parse("2016-12-31T23:59:59.250Z").toEpochMilli(), 500);
 
@@ -55,19 +41,19 @@ class OutputsUnderAdversityTest {
                 "12025-11-20T10:00:30Z", "0000-01-01T00:00:00+00:01", "2025-11-20T10:00:60Z");
         try (JobProcess job = job()) {
             Workload calls = LiveTraffic.workload(201, 1000, Duration.ofSeconds(10));
-            CompletableFuture<Void> sending = traffic.play(calls);
+            CompletableFuture<Void> sending = stack.traffic().play(calls);
             TimeUnit.SECONDS.sleep(3);
             for (int i = 0; i < unrepresentable.size(); i++) {
                 String ts = unrepresentable.get(i);
-                traffic.send(Topics.REQUESTS, "odd-" + i, "{\"request_id\":\"odd-" + i + "\",\"tenant_id\":\"odd\","
+                stack.traffic().send(Topics.REQUESTS, "odd-" + i, "{\"request_id\":\"odd-" + i + "\",\"tenant_id\":\"odd\","
                         + "\"route\":\"chat\",\"model\":\"gpt-4o\",\"timestamp\":\"" + ts + "\"}");
-                traffic.send(Topics.RESPONSES, "odd-" + i, "{\"request_id\":\"odd-" + i + "\",\"timestamp\":\"" + ts + "\"}");
+                stack.traffic().send(Topics.RESPONSES, "odd-" + i, "{\"request_id\":\"odd-" + i + "\",\"timestamp\":\"" + ts + "\"}");
             }
             // A live call whose timestamps carry thirteen fraction digits: valid, counted to the millisecond.
             long now = System.currentTimeMillis();
-            traffic.send(Topics.REQUESTS, "precise", "{\"request_id\":\"precise\",\"tenant_id\":\"precise\",\"route\":\"chat\","
+            stack.traffic().send(Topics.REQUESTS, "precise", "{\"request_id\":\"precise\",\"tenant_id\":\"precise\",\"route\":\"chat\","
                     + "\"model\":\"gpt-4o\",\"timestamp\":\"" + thirteenDigits(now) + "\",\"prompt_tokens\":10}");
-            traffic.send(Topics.RESPONSES, "precise", "{\"request_id\":\"precise\",\"timestamp\":\""
+            stack.traffic().send(Topics.RESPONSES, "precise", "{\"request_id\":\"precise\",\"timestamp\":\""
                     + thirteenDigits(now + 250) + "\",\"latency_ms\":250,\"completion_tokens\":20}");
             Workload precise = call("precise", "precise", now, 250);
             sending.get(2, TimeUnit.MINUTES);
@@ -131,7 +117,7 @@ class OutputsUnderAdversityTest {
         Workload late;
         try (JobProcess first = JobProcess.start(stack.work, stack.kafka(), stack.jdbcUrl(), options)) {
             before = LiveTraffic.workload(301, 400, Duration.ofSeconds(8));
-            traffic.play(before).get(1, TimeUnit.MINUTES);
+            stack.traffic().play(before).get(1, TimeUnit.MINUTES);
             TimeUnit.MILLISECONDS.sleep(LiveTraffic.settleTime().toMillis());
             JobRun.awaitNoDifferences("llm_metrics of the first run", () -> MetricsComparison.differences(
                     LiveTraffic.expected(before), PipelineOutputs.table(stack.postgres())), Duration.ofSeconds(30));
@@ -147,10 +133,10 @@ class OutputsUnderAdversityTest {
             ExpectedMetrics.Key newest = written.keySet().stream()
                     .max(java.util.Comparator.comparingLong(ExpectedMetrics.Key::windowStart)).orElseThrow();
             late = call("late-for-written-window", newest, newest.windowStart() + 50, 50);
-            traffic.sendRequest(late.requests.get(0));
-            traffic.sendResponse(late.responses.get(0));
+            stack.traffic().sendRequest(late.requests.get(0));
+            stack.traffic().sendResponse(late.responses.get(0));
             after = LiveTraffic.workload(302, 200, Duration.ofSeconds(4));
-            traffic.play(after).get(1, TimeUnit.MINUTES);
+            stack.traffic().play(after).get(1, TimeUnit.MINUTES);
             // The late call is not expected anywhere: the window it belongs to was closed and written by a
             // run whose state is gone. (So are responses the first run still held for a late request:
             // the dead letters are not checked here.)
@@ -170,8 +156,8 @@ class OutputsUnderAdversityTest {
     /** One call of tenant acme, sent now whatever its timestamps. */
     private Workload sendNow(String id, long responseTs, long latencyMs) throws Exception {
         Workload call = call(id, "acme", responseTs - latencyMs, latencyMs);
-        traffic.sendRequest(call.requests.get(0));
-        traffic.sendResponse(call.responses.get(0));
+        stack.traffic().sendRequest(call.requests.get(0));
+        stack.traffic().sendResponse(call.responses.get(0));
         return call;
     }
 

@@ -5,25 +5,36 @@ import dev.streamlens.infra.EmbeddedPostgresServer;
 import dev.streamlens.infra.TestDirectories;
 import java.nio.file.Path;
 import javax.sql.DataSource;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
-/** A Kafka broker, a PostgreSQL server and a work directory of one test's own. */
-final class TestStack implements AutoCloseable {
+/**
+ * JUnit 5 extension: a Kafka broker, a PostgreSQL server, a work directory and a live traffic
+ * sender of each test's own ({@code @RegisterExtension final TestStack stack = new TestStack();}),
+ * so that every job a test starts reads only that test's events.
+ */
+final class TestStack implements BeforeEachCallback, AfterEachCallback {
 
-    final Path work;
-    private final EmbeddedKafkaBroker kafka;
-    private final EmbeddedPostgresServer postgres;
+    Path work;
+    private EmbeddedKafkaBroker kafka;
+    private EmbeddedPostgresServer postgres;
+    private LiveTraffic traffic;
 
-    private TestStack(Path work, EmbeddedKafkaBroker kafka, EmbeddedPostgresServer postgres) {
-        this.work = work;
-        this.kafka = kafka;
-        this.postgres = postgres;
+    @Override
+    public void beforeEach(ExtensionContext context) {
+        String name = context.getRequiredTestMethod().getName();
+        work = TestDirectories.fresh(name.length() > 24 ? name.substring(0, 24) : name);
+        kafka = EmbeddedKafkaBroker.builder().dataDirectory(work.resolve("kafka")).build().start();
+        postgres = EmbeddedPostgresServer.create(work.resolve("pg"), 0).start();
+        traffic = new LiveTraffic(kafka.bootstrapServers());
     }
 
-    static TestStack start(String name) {
-        Path work = TestDirectories.fresh(name.length() > 24 ? name.substring(0, 24) : name);
-        EmbeddedKafkaBroker kafka = EmbeddedKafkaBroker.builder().dataDirectory(work.resolve("kafka")).build().start();
-        EmbeddedPostgresServer postgres = EmbeddedPostgresServer.create(work.resolve("pg"), 0).start();
-        return new TestStack(work, kafka, postgres);
+    @Override
+    public void afterEach(ExtensionContext context) {
+        traffic.close();
+        postgres.stop();
+        kafka.close();
     }
 
     String kafka() {
@@ -38,9 +49,7 @@ final class TestStack implements AutoCloseable {
         return postgres.dataSource();
     }
 
-    @Override
-    public void close() {
-        postgres.stop();
-        kafka.close();
+    LiveTraffic traffic() {
+        return traffic;
     }
 }

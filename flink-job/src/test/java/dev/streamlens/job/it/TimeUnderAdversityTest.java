@@ -7,10 +7,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInfo;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Time is the events' time, never the machine's (SPEC rule 7): the real job, in a process of its
@@ -21,20 +19,8 @@ import org.junit.jupiter.api.TestInfo;
  */
 class TimeUnderAdversityTest {
 
-    private TestStack stack;
-    private LiveTraffic traffic;
-
-    @BeforeEach
-    void start(TestInfo test) {
-        stack = TestStack.start(test.getTestMethod().orElseThrow().getName());
-        traffic = new LiveTraffic(stack.kafka());
-    }
-
-    @AfterEach
-    void stop() {
-        traffic.close();
-        stack.close();
-    }
+    @RegisterExtension
+    final TestStack stack = new TestStack();
 
     @Test
     void aJobRestoredWithABacklogCountsEveryEventAsAnUninterruptedRunWould() throws Exception {
@@ -44,7 +30,7 @@ class TimeUnderAdversityTest {
         CompletableFuture<Void> sending;
         try (JobProcess job = job()) {
             calls = LiveTraffic.workload(101, 37_500, Duration.ofSeconds(25));
-            sending = traffic.play(calls);
+            sending = stack.traffic().play(calls);
             TimeUnit.SECONDS.sleep(5);
             assertThat(job.completedCheckpoints()).isPositive();
             job.kill();
@@ -61,7 +47,7 @@ class TimeUnderAdversityTest {
         try (JobProcess job = job()) {
             // Frozen for 8 s, longer than idle timeout + allowed lateness + out-of-orderness (6.5 s).
             Workload calls = LiveTraffic.workload(102, 1500, Duration.ofSeconds(12));
-            CompletableFuture<Void> sending = traffic.play(calls);
+            CompletableFuture<Void> sending = stack.traffic().play(calls);
             TimeUnit.SECONDS.sleep(2);
             job.pause();     // a GC pause or a suspended VM: traffic keeps arriving in Kafka
             TimeUnit.SECONDS.sleep(8);
@@ -77,7 +63,7 @@ class TimeUnderAdversityTest {
             // ~2,200 records a second for 28 s: with the sink stuck for 25 s, Flink's network buffers
             // fill up within seconds and the sources stop reading (backpressure) for the rest.
             Workload calls = LiveTraffic.workload(103, 28_000, Duration.ofSeconds(28));
-            CompletableFuture<Void> sending = traffic.play(calls);
+            CompletableFuture<Void> sending = stack.traffic().play(calls);
             TimeUnit.SECONDS.sleep(2);
             try (Connection lock = stack.postgres().getConnection()) {
                 // Every write to the metrics waits: the sink blocks, and the whole job behind it.
@@ -108,11 +94,11 @@ class TimeUnderAdversityTest {
                 responses.add(new Workload.Response("fast-clock-" + i, stamped + 400, 400.0, 50, null));
             }
             Workload ahead = Workload.of(requests, responses);
-            CompletableFuture<Void> sending = traffic.play(calls);
+            CompletableFuture<Void> sending = stack.traffic().play(calls);
             for (int i = 0; i < 30; i++) {
                 TimeUnit.MILLISECONDS.sleep(Math.max(0, sendAt + 100L * i - System.currentTimeMillis()));
-                traffic.sendRequest(requests.get(i));
-                traffic.sendResponse(responses.get(i));
+                stack.traffic().sendRequest(requests.get(i));
+                stack.traffic().sendResponse(responses.get(i));
             }
             sending.get(2, TimeUnit.MINUTES);
             PipelineAssertions.assertOutputsMatch(LiveTraffic.expected(calls, ahead), stack.kafka(), stack.postgres());
