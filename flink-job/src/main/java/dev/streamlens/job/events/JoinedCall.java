@@ -13,6 +13,8 @@ public class JoinedCall {
     /** Where the call counts: the response timestamp, or the request's deadline for a timeout. */
     public long eventTime;
     public boolean timeout;
+    /** A timeout taken back: its request's response arrived late, and the call counts instead. */
+    public boolean retraction;
     public boolean failed;
     public double latencyMs;
     public long promptTokens;
@@ -40,6 +42,13 @@ public class JoinedCall {
         return c;
     }
 
+    /** Takes back the timeout {@link #timedOut} counted at {@code deadline}. */
+    public static JoinedCall timeoutRetracted(TelemetryEvent request, long deadline) {
+        JoinedCall c = timedOut(request, deadline);
+        c.retraction = true;
+        return c;
+    }
+
     private static JoinedCall of(TelemetryEvent request) {
         JoinedCall c = new JoinedCall();
         c.requestId = request.requestId;
@@ -51,7 +60,7 @@ public class JoinedCall {
 
     @Override
     public String toString() {
-        return (timeout ? "TIMEOUT(" : "CALL(") + requestId + " " + tenantId + "|" + route + "|" + model + " @"
+        return (retraction ? "RETRACTED-TIMEOUT(" : timeout ? "TIMEOUT(" : "CALL(") + requestId + " " + tenantId + "|" + route + "|" + model + " @"
                 + eventTime + ")";
     }
 }

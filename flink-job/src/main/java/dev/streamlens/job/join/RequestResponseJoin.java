@@ -35,8 +35,9 @@ import org.apache.flink.util.OutputTag;
  *       find it: while the response's window may be revised the pair counts there, later it goes
  *       to the late events (the window operator decides); only a response no request claimed by
  *       then is an orphan — counted and dead-lettered, never also a timeout;</li>
- *   <li>a response for a request that already timed out is late: counted and sent to the
- *       late-events output;</li>
+ *   <li>a response for a request that already timed out takes the timeout back and counts as the
+ *       call it was, as long as the timeout's window may still be revised; after that it is late:
+ *       counted and sent to the late-events output (the timeout stands);</li>
  *   <li>with API keys on, a response carries its tenant and joins only a request of that tenant.</li>
  * </ul>
  * State for a request_id is removed once it can no longer change any output: when the window
@@ -69,6 +70,7 @@ public class RequestResponseJoin extends KeyedCoProcessFunction<String, Telemetr
     private transient Counter orphans;
     private transient Counter lateResponses;
     private transient Counter timeouts;
+    private transient Counter retractedTimeouts;
 
     public RequestResponseJoin(Duration joinTimeout, Duration allowedLateness, Duration window) {
         this.joinTimeout = joinTimeout;
@@ -107,6 +109,7 @@ public class RequestResponseJoin extends KeyedCoProcessFunction<String, Telemetr
         orphans = metrics.counter("streamlens_orphan_responses");
         lateResponses = metrics.counter("streamlens_late_responses_after_timeout");
         timeouts = metrics.counter("streamlens_timeouts");
+        retractedTimeouts = metrics.counter("streamlens_retracted_timeouts");
     }
 
     @Override
@@ -172,8 +175,16 @@ public class RequestResponseJoin extends KeyedCoProcessFunction<String, Telemetr
         String mismatch = mismatch(pair.request, response);
         if (mismatch != null) {
             refuse(ctx, pair, response, mismatch);
+        } else if (pair.status == PairState.Status.TIMED_OUT && mayRevise(ctx, deadline(pair))) {
+            // By event time the request had its response: the timeout is taken back (a revision of its
+            // window) and the call counts (or, if its own window is closed for good, goes to the late
+            // events): a late pair sent after a retry is never a timeout it did not have.
+            out.collect(JoinedCall.timeoutRetracted(pair.request, deadline(pair)));
+            out.collect(JoinedCall.completed(pair.request, response));
+            retractedTimeouts.inc();
+            markJoined(pair);
         } else if (pair.status == PairState.Status.TIMED_OUT) {
-            // It would have joined, but its request was already counted as a timeout.
+            // It would have joined, but its request's timeout lies in a window closed for good.
             lateResponses.inc();
             pair.refusedResponseTimestamp = response.timestamp;
             pair.refusedResponseTenant = response.tenantId;
@@ -231,6 +242,14 @@ public class RequestResponseJoin extends KeyedCoProcessFunction<String, Telemetr
         } else {
             ctx.timerService().registerEventTimeTimer(cleanupTime(pair));
         }
+    }
+
+    /**
+     * Whether the window of this instant may still be revised: the window operator, downstream, sees
+     * at most this watermark, so it will not find the window closed for good either.
+     */
+    private boolean mayRevise(Context ctx, long eventTime) {
+        return WindowMath.windowEnd(eventTime, windowMs) - 1 + allowedLatenessMs > ctx.timerService().currentWatermark();
     }
 
     /** Null when the response may join the request, else why it may not. */

@@ -35,7 +35,7 @@ public final class WindowAccumulator {
 
     public void add(JoinedCall call) {
         if (call.timeout) {
-            timeouts++;
+            timeouts += call.retraction ? -1 : 1;
             return;
         }
         requests++;

@@ -157,7 +157,7 @@ class RequestResponseJoinTest {
     @Test
     void responseAfterTheTimeoutIsLateNotJoined() throws Exception {
         request("r1", T0, 1);
-        harness.processBothWatermarks(new Watermark(T0 + T));
+        harness.processBothWatermarks(new Watermark(windowEnd(T0 + T) - 1 + LATENESS));
         response("r1", T0 + T - 10, 1.0, 1, false);
 
         assertThat(harness.extractOutputValues()).singleElement().satisfies(c -> assertThat(c.timeout).isTrue());
@@ -210,6 +210,32 @@ class RequestResponseJoinTest {
         assertStateEmptiedAfterEverything();
         assertThat(harness.extractOutputValues()).noneMatch(c -> c.timeout);
         assertThat(orphans()).isEmpty();
+    }
+
+    @Test
+    void aResponseArrivingAfterItsRequestTimedOutTakesTheTimeoutBackWhileItsWindowMayBeRevised() throws Exception {
+        // A call sent late (after a client's retry): its request, then a watermark past its deadline,
+        // then its response. By event time it had its response: it is a call, not a timeout.
+        request("r1", T0, 1);
+        harness.processBothWatermarks(new Watermark(T0 + T + 1000));
+        response("r1", T0 + 700, 700.0, 1, false);
+        assertThat(harness.extractOutputValues()).extracting(JoinedCall::toString).containsExactly(
+                "TIMEOUT(r1 acme|chat|gpt-4 @" + (T0 + T) + ")", "RETRACTED-TIMEOUT(r1 acme|chat|gpt-4 @" + (T0 + T) + ")",
+                "CALL(r1 acme|chat|gpt-4 @" + (T0 + 700) + ")");
+        assertThat(harness.getSideOutput(RequestResponseJoin.LATE_RESPONSES)).isNull();
+        response("r1", T0 + 700, 700.0, 1, false);   // its retry changes nothing
+        assertThat(harness.extractOutputValues()).hasSize(3);
+        assertStateEmptiedAfterEverything();
+    }
+
+    @Test
+    void aResponseAfterATimeoutWhoseWindowIsClosedForGoodLeavesTheTimeoutAndIsLate() throws Exception {
+        request("r2", T0, 1);
+        harness.processBothWatermarks(new Watermark(windowEnd(T0 + T) - 1 + LATENESS));   // the deadline's window, too
+        response("r2", T0 + 700, 700.0, 1, false);
+        assertThat(harness.extractOutputValues()).extracting(c -> c.timeout + ":" + c.retraction).containsExactly("true:false");
+        assertThat(harness.getSideOutput(RequestResponseJoin.LATE_RESPONSES)).extracting(r -> r.getValue().requestId)
+                .containsExactly("r2");
     }
 
     @Test
@@ -332,7 +358,7 @@ class RequestResponseJoinTest {
     @Test
     void aRetriedLateResponseCarryingItsTenantIsSentToLateEventsOnce() throws Exception {
         request("r1", T0, 1);
-        harness.processBothWatermarks(new Watermark(T0 + T)); // the request times out
+        harness.processBothWatermarks(new Watermark(windowEnd(T0 + T) - 1 + LATENESS)); // timed out, for good
         for (int i = 0; i < 2; i++) {
             TelemetryEvent late = TelemetryEvent.response("r1", T0 + 1000, 1000.0, 1, false, "acme");
             harness.processElement2(new StreamRecord<>(late, late.timestamp));
