@@ -168,11 +168,33 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
                     }
                 }
             }
+            awaitMetadata(admin, names);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while creating topics", e);
         } catch (java.util.concurrent.TimeoutException e) {
             throw new IllegalStateException("timed out creating topics on " + bootstrapServers(), e);
+        }
+    }
+
+    /**
+     * Waits until the broker answers for every partition of the topics: a topic the controller has
+     * just created can be unknown to the broker's metadata for a moment, and a client asking then
+     * (a test, the job counting partitions) would be told it does not exist.
+     */
+    private static void awaitMetadata(Admin admin, Collection<String> names)
+            throws InterruptedException, java.util.concurrent.TimeoutException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (true) {
+            try {
+                admin.describeTopics(names).allTopicNames().get(5, TimeUnit.SECONDS);
+                return;
+            } catch (ExecutionException e) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("topics not visible in the broker's metadata: " + names, e.getCause());
+                }
+                Thread.sleep(50);
+            }
         }
     }
 
