@@ -4,7 +4,7 @@ import dev.streamlens.job.JobConfiguration;
 import dev.streamlens.job.MetricsPipeline;
 import dev.streamlens.job.events.EventDecoder;
 import dev.streamlens.job.events.TelemetryEvent;
-import dev.streamlens.job.window.PriceTable;
+import dev.streamlens.job.pricing.PriceTable;
 import dev.streamlens.model.Topics;
 import java.nio.file.Files;
 import java.nio.file.Path;

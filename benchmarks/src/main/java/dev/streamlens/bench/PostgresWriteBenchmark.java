@@ -3,7 +3,7 @@ package dev.streamlens.bench;
 import dev.streamlens.job.io.JdbcTarget;
 import dev.streamlens.job.io.PostgresCommitter;
 import dev.streamlens.model.LatencySketch;
-import dev.streamlens.model.MetricsRollup;
+import dev.streamlens.model.CallTotals;
 import dev.streamlens.model.MetricsRow;
 import dev.streamlens.model.MetricsRowJdbc;
 import java.math.BigDecimal;
@@ -87,9 +87,9 @@ public final class PostgresWriteBenchmark {
                             ofSeries.add(earlier.get(s));
                         }
                         MetricsRow r = rows.get(s);
-                        MetricsRowJdbc.bind(hour, MetricsRollup.combine(r.tenantId(), r.route(), r.model(),
+                        MetricsRowJdbc.bind(hour, CallTotals.sum(ofSeries).toRow(r.tenantId(), r.route(), r.model(),
                                 Instant.parse("2025-11-20T10:00:00Z"), Instant.parse("2025-11-20T11:00:00Z"),
-                                ofSeries, seen.size(), r.jobRun()));
+                                seen.size(), r.jobRun()));
                         hour.addBatch();
                     }
                     if (++batched % 500 == 0) {

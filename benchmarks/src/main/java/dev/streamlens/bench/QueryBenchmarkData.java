@@ -6,7 +6,7 @@ import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.Statement;
-import dev.streamlens.model.MetricsRollup;
+import dev.streamlens.model.CallTotals;
 import dev.streamlens.model.MetricsRow;
 import dev.streamlens.model.MetricsRowJdbc;
 import java.math.BigDecimal;
@@ -123,8 +123,8 @@ public final class QueryBenchmarkData {
                                 BigDecimal.valueOf(n * 125L, 5), 0, encoded[k], 1, null));
                     }
                     Instant hourStart = day.plusSeconds(3600L * hour);
-                    MetricsRow r = MetricsRollup.combine(tenant, route, model, hourStart, hourStart.plusSeconds(3600),
-                            minutes, 60, null);
+                    MetricsRow r = CallTotals.sum(minutes).toRow(tenant, route, model, hourStart,
+                            hourStart.plusSeconds(3600), 60, null);
                     MetricsRowJdbc.bind(ps, r);
                     ps.addBatch();
                 }

@@ -3,17 +3,26 @@ package dev.streamlens.job;
 import dev.streamlens.model.Durations;
 import java.io.Serializable;
 import java.time.Duration;
+import java.util.Locale;
+import java.util.Map;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Option;
 
 /**
- * The job's arguments, with the SPEC's defaults. The local stack passes its STREAMLENS_*
- * environment variables through as these arguments; on a cluster they follow {@code flink run <jar>}.
+ * The job's settings, with the SPEC's defaults: the one place they are defined. Each option can
+ * also be set in the environment as {@code STREAMLENS_<OPTION>} ({@code --join-timeout}:
+ * {@code STREAMLENS_JOIN_TIMEOUT}); an argument wins. The local stack's {@code ./streamlens up}
+ * validates its environment with {@link #parse} and lets the job read the same variables; on a
+ * cluster the arguments follow {@code flink run <jar>}.
  */
 @Command(name = "streamlens-job", mixinStandardHelpOptions = true, sortOptions = false,
         description = "Joins LLM request and response events in event time and writes per-window metrics "
                 + "to PostgreSQL (llm_metrics) and Kafka (llm.metrics), exactly once.",
-        footer = "Durations are written like 250ms, 30s, 5m, 1h.")
+        footer = {"Durations are written like 250ms, 30s, 5m, 1h.",
+                "Every option can also be set as an environment variable STREAMLENS_<OPTION>, e.g. "
+                        + "STREAMLENS_JOIN_TIMEOUT=2m; an argument wins."})
 public class JobSettings implements Serializable {
 
     private static final long serialVersionUID = 1L;
@@ -27,7 +36,7 @@ public class JobSettings implements Serializable {
     @Option(names = "--jdbc-user", defaultValue = "postgres", description = "PostgreSQL user (default: ${DEFAULT-VALUE})")
     public String jdbcUser;
 
-    @Option(names = "--jdbc-password", defaultValue = "${env:STREAMLENS_JDBC_PASSWORD:-postgres}", description = "PostgreSQL password (default: $STREAMLENS_JDBC_PASSWORD or postgres)")
+    @Option(names = "--jdbc-password", defaultValue = "postgres", description = "PostgreSQL password (default: ${DEFAULT-VALUE}; better set STREAMLENS_JDBC_PASSWORD than an argument)")
     public String jdbcPassword;
 
     @Option(names = "--window", defaultValue = "1m", converter = DurationConverter.class, description = "tumbling window size (default: ${DEFAULT-VALUE})")
@@ -82,6 +91,38 @@ public class JobSettings implements Serializable {
 
     @Option(names = "--job-name", defaultValue = "StreamLens metrics", description = "(default: ${DEFAULT-VALUE})")
     public String jobName;
+
+    /**
+     * Reads arguments over the environment's STREAMLENS_* variables over the defaults, and checks
+     * the result ({@link #validate}).
+     *
+     * @throws CommandLine.ParameterException for an unknown option or a value of the wrong form
+     * @throws IllegalArgumentException       for settings the pipeline cannot honour
+     */
+    public static JobSettings parse(Map<String, String> environment, String... args) {
+        JobSettings settings = new JobSettings();
+        commandLine(settings, environment).parseArgs(args);
+        settings.validate();
+        return settings;
+    }
+
+    /** The command line of these settings, with defaults taken from the environment first. */
+    public static CommandLine commandLine(JobSettings settings, Map<String, String> environment) {
+        CommandLine cli = new CommandLine(settings);
+        cli.setDefaultValueProvider(arg -> {
+            if (!(arg instanceof OptionSpec option) || option.usageHelp() || option.versionHelp()) {
+                return null;
+            }
+            String value = environment.get(environmentName(option.longestName()));
+            return value == null || value.isBlank() ? null : value.trim();
+        });
+        return cli;
+    }
+
+    /** {@code --join-timeout} → {@code STREAMLENS_JOIN_TIMEOUT}. */
+    public static String environmentName(String option) {
+        return "STREAMLENS_" + option.replaceFirst("^--", "").toUpperCase(Locale.ROOT).replace('-', '_');
+    }
 
     /** Fails fast on settings the pipeline cannot honour. */
     public void validate() {

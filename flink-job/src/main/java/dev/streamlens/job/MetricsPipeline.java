@@ -8,7 +8,7 @@ import dev.streamlens.job.join.RequestResponseJoin;
 import dev.streamlens.job.window.CallAggregate;
 import dev.streamlens.job.window.CallTimeStamper;
 import dev.streamlens.job.window.CallWindows;
-import dev.streamlens.job.window.PriceTable;
+import dev.streamlens.job.pricing.PriceTable;
 import dev.streamlens.job.window.SeriesKey;
 import dev.streamlens.job.window.WindowAccumulatorTypeInfo;
 import dev.streamlens.job.window.WindowRowEmitter;

@@ -7,7 +7,7 @@ import dev.streamlens.job.io.JdbcTarget;
 import dev.streamlens.job.io.PostgresMetricsSink;
 import dev.streamlens.job.time.ClockTicks;
 import dev.streamlens.job.time.EventTimeStrategy;
-import dev.streamlens.job.window.PriceTable;
+import dev.streamlens.job.pricing.PriceTable;
 import dev.streamlens.model.Topics;
 import java.util.List;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
@@ -32,7 +32,7 @@ public final class StreamLensJob {
 
     public static void main(String[] args) throws Exception {
         JobSettings settings = new JobSettings();
-        CommandLine cli = new CommandLine(settings);
+        CommandLine cli = JobSettings.commandLine(settings, System.getenv());
         try {
             cli.parseArgs(args);
         } catch (CommandLine.ParameterException e) {

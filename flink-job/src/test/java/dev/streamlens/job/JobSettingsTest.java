@@ -73,6 +73,25 @@ class JobSettingsTest {
         }
     }
 
+    @Test
+    void everyOptionCanComeFromTheEnvironmentAndAnArgumentWins() {
+        JobSettings fromEnvironment = JobSettings.parse(java.util.Map.of("STREAMLENS_WINDOW", "30s",
+                "STREAMLENS_JOIN_TIMEOUT", "2m", "STREAMLENS_PRICING_FILE", "/etc/prices.json",
+                "STREAMLENS_TENANT_SCOPED_REQUEST_IDS", "true", "STREAMLENS_STATE_BACKEND", " ", "UNRELATED", "x"));
+        assertThat(fromEnvironment.window).isEqualTo(Duration.ofSeconds(30));
+        assertThat(fromEnvironment.joinTimeout).isEqualTo(Duration.ofMinutes(2));
+        assertThat(fromEnvironment.pricingFile).isEqualTo("/etc/prices.json");
+        assertThat(fromEnvironment.tenantScopedRequestIds).isTrue();
+        assertThat(fromEnvironment.stateBackend).isEqualTo("rocksdb"); // blank: the default
+        assertThat(JobSettings.parse(java.util.Map.of("STREAMLENS_WINDOW", "30s"), "--window", "10s").window)
+                .isEqualTo(Duration.ofSeconds(10));
+        assertThatThrownBy(() -> JobSettings.parse(java.util.Map.of("STREAMLENS_WINDOW", "7m")))
+                .hasMessageContaining("--window must divide an hour");
+        assertThatThrownBy(() -> JobSettings.parse(java.util.Map.of("STREAMLENS_IDLE_TIMEOUT", "soon")))
+                .isInstanceOf(CommandLine.ParameterException.class).hasMessageContaining("soon");
+        assertThat(JobSettings.environmentName("--allowed-lateness")).isEqualTo("STREAMLENS_ALLOWED_LATENESS");
+    }
+
     private static JobSettings parse(String... args) {
         JobSettings settings = new JobSettings();
         new CommandLine(settings).parseArgs(args);

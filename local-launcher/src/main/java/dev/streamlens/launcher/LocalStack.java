@@ -3,7 +3,6 @@ package dev.streamlens.launcher;
 import dev.streamlens.infra.EmbeddedKafkaBroker;
 import dev.streamlens.infra.EmbeddedPostgresServer;
 import dev.streamlens.infra.FreePorts;
-import dev.streamlens.model.Durations;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
@@ -159,8 +158,7 @@ final class LocalStack {
     }
 
     private List<String> jobCommand() throws IOException {
-        Path checkpoints = settings.home().resolve("checkpoints");
-        Files.createDirectories(checkpoints);
+        Files.createDirectories(settings.home().resolve("checkpoints"));
         Path logConfig = settings.home().resolve("job-log4j2.properties");
         try (InputStream in = LocalStack.class.getResourceAsStream("/streamlens/job-log4j2.properties")) {
             Files.write(logConfig, in.readAllBytes());
@@ -168,25 +166,8 @@ final class LocalStack {
         List<String> command = new ArrayList<>(List.of(java(), "-Xmx1g",
                 "--add-opens", "java.base/java.util=ALL-UNNAMED", "--add-opens", "java.base/java.lang=ALL-UNNAMED",
                 "-Dlog4j.configurationFile=" + logConfig.toUri(),
-                "-cp", resource("/streamlens/job.classpath"), "dev.streamlens.job.StreamLensJob",
-                "--kafka-brokers", settings.kafkaBrokers(), "--jdbc-url", settings.jdbcUrl(),
-                "--checkpoint-dir", checkpoints.toUri().toString(), "--resume-from-latest-checkpoint",
-                "--local-web-ui-port", Integer.toString(settings.flinkUiPort()),
-                "--window", Durations.format(settings.window()),
-                "--join-timeout", Durations.format(settings.joinTimeout()),
-                "--out-of-orderness", Durations.format(settings.outOfOrderness()),
-                "--idle-timeout", Durations.format(settings.idleTimeout()),
-                "--allowed-lateness", Durations.format(settings.allowedLateness()),
-                "--checkpoint-interval", Durations.format(settings.checkpointInterval()), "--parallelism", "2",
-                // The embedded broker allows hour-long transactions: a job down for up to an hour (less one
-                // checkpoint interval) loses nothing on llm.metrics when it comes back.
-                "--kafka-transaction-timeout", "1h"));
-        if (settings.apiKeys()) {
-            command.add("--tenant-scoped-request-ids"); // the services record each response's tenant
-        }
-        if (settings.pricingFile() != null) {
-            command.addAll(List.of("--pricing-file", settings.pricingFile()));
-        }
+                "-cp", resource("/streamlens/job.classpath"), "dev.streamlens.job.StreamLensJob"));
+        command.addAll(settings.jobArguments());
         return command;
     }
 

@@ -1,37 +1,56 @@
 package dev.streamlens.launcher;
 
-import dev.streamlens.model.Durations;
+import dev.streamlens.job.JobSettings;
 import java.nio.file.Path;
-import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import picocli.CommandLine;
 
 /**
  * The local stack's settings: the SPEC's STREAMLENS_* environment variables, with their defaults,
- * checked when read so a typo is named before anything starts.
+ * checked when read so a typo is named before anything starts. The job's own settings (window,
+ * timeouts, lateness, checkpoints, prices) are read by the job's {@link JobSettings} from the same
+ * variables, which the job process inherits: their names and defaults live there only.
  */
 record StackSettings(Path home, int ingestPort, int queryPort, int flinkUiPort, int kafkaPort, int postgresPort,
-                     Duration window, Duration joinTimeout, Duration outOfOrderness, Duration idleTimeout,
-                     Duration allowedLateness, Duration checkpointInterval, String pricingFile,
-                     boolean apiKeys, Path apiKeysFile) {
+                     boolean apiKeys, Path apiKeysFile, List<String> jobArguments, JobSettings job) {
 
     static StackSettings fromEnvironment(Map<String, String> env) {
-        return new StackSettings(
-                Path.of(env.getOrDefault("STREAMLENS_HOME", ".streamlens")).toAbsolutePath(),
+        Path home = Path.of(env.getOrDefault("STREAMLENS_HOME", ".streamlens")).toAbsolutePath();
+        int flinkUiPort = port(env, "STREAMLENS_FLINK_UI_PORT", 8082);
+        int kafkaPort = port(env, "STREAMLENS_KAFKA_PORT", 19092);
+        int postgresPort = port(env, "STREAMLENS_POSTGRES_PORT", 15432);
+        boolean apiKeys = apiKeys(env.get("STREAMLENS_AUTH"));
+        List<String> jobArguments = jobArguments(home, flinkUiPort, kafkaPort, postgresPort, apiKeys);
+        return new StackSettings(home,
                 port(env, "STREAMLENS_INGEST_PORT", 8080),
                 port(env, "STREAMLENS_QUERY_PORT", 8081),
-                port(env, "STREAMLENS_FLINK_UI_PORT", 8082),
-                port(env, "STREAMLENS_KAFKA_PORT", 19092),
-                port(env, "STREAMLENS_POSTGRES_PORT", 15432),
-                duration(env, "STREAMLENS_WINDOW", "1m"),
-                duration(env, "STREAMLENS_JOIN_TIMEOUT", "5m"),
-                duration(env, "STREAMLENS_OUT_OF_ORDERNESS", "5s"),
-                duration(env, "STREAMLENS_IDLE_TIMEOUT", "10s"),
-                duration(env, "STREAMLENS_ALLOWED_LATENESS", "1m"),
-                duration(env, "STREAMLENS_CHECKPOINT_INTERVAL", "10s"),
-                env.get("STREAMLENS_PRICING_FILE"),
-                apiKeys(env.get("STREAMLENS_AUTH")),
+                flinkUiPort, kafkaPort, postgresPort, apiKeys,
                 env.get("STREAMLENS_API_KEYS_FILE") == null || env.get("STREAMLENS_API_KEYS_FILE").isBlank() ? null
-                        : Path.of(env.get("STREAMLENS_API_KEYS_FILE")).toAbsolutePath());
+                        : Path.of(env.get("STREAMLENS_API_KEYS_FILE")).toAbsolutePath(),
+                jobArguments, jobSettings(env, jobArguments));
+    }
+
+    /**
+     * What the stack fixes for the job on the command line: where its servers and checkpoints are.
+     * Everything else (window, timeouts, lateness, checkpoint interval, price table) the job reads
+     * from the STREAMLENS_* variables it inherits.
+     */
+    private static List<String> jobArguments(Path home, int flinkUiPort, int kafkaPort, int postgresPort,
+                                             boolean apiKeys) {
+        List<String> args = new ArrayList<>(List.of(
+                "--kafka-brokers", "127.0.0.1:" + kafkaPort,
+                "--jdbc-url", "jdbc:postgresql://127.0.0.1:" + postgresPort + "/postgres",
+                "--checkpoint-dir", home.resolve("checkpoints").toUri().toString(), "--resume-from-latest-checkpoint",
+                "--local-web-ui-port", Integer.toString(flinkUiPort), "--parallelism", "2",
+                // The embedded broker allows hour-long transactions: a job down for up to an hour (less one
+                // checkpoint interval) loses nothing on llm.metrics when it comes back.
+                "--kafka-transaction-timeout", "1h"));
+        if (apiKeys) {
+            args.add("--tenant-scoped-request-ids"); // the services record each response's tenant
+        }
+        return List.copyOf(args);
     }
 
     /** The local stack listens on loopback: keys are off unless STREAMLENS_AUTH=api-key. */
@@ -50,11 +69,11 @@ record StackSettings(Path home, int ingestPort, int queryPort, int flinkUiPort, 
     }
 
     String kafkaBrokers() {
-        return "127.0.0.1:" + kafkaPort;
+        return job.kafkaBrokers;
     }
 
     String jdbcUrl() {
-        return "jdbc:postgresql://127.0.0.1:" + postgresPort + "/postgres";
+        return job.jdbcUrl;
     }
 
     String ingestUrl() {
@@ -65,12 +84,12 @@ record StackSettings(Path home, int ingestPort, int queryPort, int flinkUiPort, 
         return "http://127.0.0.1:" + queryPort;
     }
 
-    private static Duration duration(Map<String, String> env, String name, String defaultValue) {
-        String value = env.get(name);
+    /** The job's settings as the job will read them from this environment, checked now. */
+    private static JobSettings jobSettings(Map<String, String> env, List<String> jobArguments) {
         try {
-            return Durations.parse(value == null || value.isBlank() ? defaultValue : value);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(name + ": " + e.getMessage());
+            return JobSettings.parse(env, jobArguments.toArray(String[]::new));
+        } catch (CommandLine.ParameterException | IllegalArgumentException e) {
+            throw new IllegalArgumentException(e.getMessage() + " (set by the STREAMLENS_* variable of that name)");
         }
     }
 

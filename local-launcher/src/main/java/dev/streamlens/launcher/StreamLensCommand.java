@@ -106,7 +106,7 @@ public final class StreamLensCommand {
 
         @Override
         void whileUp(StackSettings settings, LocalStack stack) {
-            DemoTraffic traffic = new DemoTraffic(settings.ingestUrl(), settings.window(), settings.outOfOrderness(),
+            DemoTraffic traffic = new DemoTraffic(settings.ingestUrl(), settings.job().window, settings.job().outOfOrderness,
                     stack.newKeys());
             DemoSummary summary = new DemoSummary(settings.queryUrl(), DemoTraffic.TENANTS, stack.newKeys(), System.out);
             ScheduledExecutorService printer = Executors.newSingleThreadScheduledExecutor();
@@ -114,7 +114,7 @@ public final class StreamLensCommand {
             closeFirst.add(traffic);
             traffic.start(callsPerSecond);
             System.out.println("demo traffic: about " + callsPerSecond + " calls/s; a window's row appears a few seconds "
-                    + "after the window ends (out-of-orderness " + Durations.format(settings.outOfOrderness())
+                    + "after the window ends (out-of-orderness " + Durations.format(settings.job().outOfOrderness)
                     + " plus processing); late calls revise their window later");
             printer.scheduleAtFixedRate(() -> summary.print(traffic), summarySeconds, summarySeconds, TimeUnit.SECONDS);
         }

@@ -1,10 +1,11 @@
 package dev.streamlens.query;
 
+import dev.streamlens.model.CallTotals;
 import dev.streamlens.model.LatencySketch;
+import dev.streamlens.model.MetricsRowJdbc;
 import io.agroal.api.AgroalDataSource;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import java.math.BigDecimal;
 import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -17,18 +18,17 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Reads llm_metrics. The seed's call returns the job's rows as they are; coarser granularities and
- * groupings sum counts, tokens and cost in SQL, recompute averages from the sums, and merge the
- * rows' latency sketches for true percentiles (never averages of percentiles). Every value is a
- * bound parameter.
+ * Reads llm_metrics. The seed's call returns the job's rows as they are (columns and reading from
+ * {@link MetricsRowJdbc}); coarser granularities and groupings sum the additive columns in SQL and
+ * merge the rows' latency sketches into {@link CallTotals}, which derives averages and percentiles
+ * as the job does (never averages of percentiles). Every value is a bound parameter.
  */
 @ApplicationScoped
 public class MetricsRepository {
 
-    private static final String ROW_COLUMNS = "tenant_id, route, model, window_start, window_end, requests, errors, "
-            + "timeouts, avg_latency_ms, p50_latency_ms, p95_latency_ms, p99_latency_ms, avg_prompt_tokens, "
-            + "avg_completion_tokens, total_prompt_tokens, total_completion_tokens, estimated_cost_usd, "
-            + "unpriced_requests, revision";
+    /** The additive columns, summed in the order of {@link CallTotals}' components. */
+    private static final String SUMS = "sum(requests), sum(errors), sum(timeouts), sum(latency_sum_ms), "
+            + "sum(total_prompt_tokens), sum(total_completion_tokens), sum(estimated_cost_usd), sum(unpriced_requests)";
 
     @Inject
     AgroalDataSource dataSource;
@@ -64,7 +64,8 @@ public class MetricsRepository {
     }
 
     private List<MetricsView> seriesRows(MetricsQuery q) throws SQLException {
-        StringBuilder sql = new StringBuilder("SELECT " + ROW_COLUMNS + " FROM llm_metrics WHERE tenant_id = ?");
+        StringBuilder sql = new StringBuilder("SELECT " + MetricsRowJdbc.COLUMNS + " FROM " + MetricsRowJdbc.MINUTES
+                + " WHERE tenant_id = ?");
         List<Object> args = new ArrayList<>(List.of(q.tenantId()));
         filters(q, sql, args);
         sql.append(" ORDER BY window_start DESC, route, model LIMIT ?");
@@ -73,11 +74,7 @@ public class MetricsRepository {
              ResultSet rs = ps.executeQuery()) {
             List<MetricsView> rows = new ArrayList<>();
             while (rs.next()) {
-                rows.add(new MetricsView(rs.getString(1), rs.getString(2), rs.getString(3), instant(rs, 4),
-                        instant(rs, 5), rs.getLong(6), rs.getLong(7), rs.getLong(8), nullableDouble(rs, 9),
-                        nullableDouble(rs, 10), nullableDouble(rs, 11), nullableDouble(rs, 12),
-                        nullableDouble(rs, 13), nullableDouble(rs, 14), rs.getLong(15), rs.getLong(16),
-                        rs.getBigDecimal(17), rs.getLong(18), rs.getInt(19)));
+                rows.add(MetricsView.of(MetricsRowJdbc.read(rs)));
             }
             return rows;
         }
@@ -88,9 +85,7 @@ public class MetricsRepository {
         // The origin carries its offset: a bare '1970-01-01' would be midnight in the session's time zone,
         // which the JDBC driver sets from the JVM's, and hours would start at :30 under Asia/Kolkata.
         StringBuilder sql = new StringBuilder("SELECT date_bin(?::interval, window_start, TIMESTAMPTZ '1970-01-01 00:00:00+00') AS bucket"
-                + dimensions + ", sum(requests), sum(errors), sum(timeouts), sum(latency_sum_ms), "
-                + "sum(total_prompt_tokens), sum(total_completion_tokens), sum(estimated_cost_usd), "
-                + "sum(unpriced_requests), array_agg(latency_sketch) FILTER (WHERE latency_sketch IS NOT NULL) "
+                + dimensions + ", " + SUMS + ", array_agg(latency_sketch) FILTER (WHERE latency_sketch IS NOT NULL) "
                 + "FROM " + source(q.granularity()) + " WHERE tenant_id = ?");
         List<Object> args = new ArrayList<>(List.of(q.granularity().size().toSeconds() + " seconds", q.tenantId()));
         filters(q, sql, args);
@@ -106,22 +101,10 @@ public class MetricsRepository {
                 Instant bucket = instant(rs, i++);
                 String route = q.byRoute() ? rs.getString(i++) : null;
                 String model = q.byModel() ? rs.getString(i++) : null;
-                long requests = rs.getLong(i++);
-                long errors = rs.getLong(i++);
-                long timeouts = rs.getLong(i++);
-                double latencySum = rs.getDouble(i++);
-                long prompt = rs.getLong(i++);
-                long completion = rs.getLong(i++);
-                BigDecimal cost = rs.getBigDecimal(i++);
-                long unpriced = rs.getLong(i++);
-                LatencySketch latencies = merge(rs.getArray(i));
-                rows.add(new MetricsView(q.tenantId(), route, model, bucket, bucket.plusMillis(sizeMs), requests,
-                        errors, timeouts,
-                        requests == 0 ? null : latencySum / requests,
-                        latencies.quantile(0.50), latencies.quantile(0.95), latencies.quantile(0.99),
-                        requests == 0 ? null : (double) prompt / requests,
-                        requests == 0 ? null : (double) completion / requests,
-                        prompt, completion, cost, unpriced, null));
+                CallTotals totals = new CallTotals(rs.getLong(i++), rs.getLong(i++), rs.getLong(i++),
+                        rs.getDouble(i++), rs.getLong(i++), rs.getLong(i++), rs.getBigDecimal(i++), rs.getLong(i++),
+                        merge(rs.getArray(i)));
+                rows.add(MetricsView.ofBucket(q.tenantId(), route, model, bucket, bucket.plusMillis(sizeMs), totals));
             }
             return rows;
         }
@@ -132,7 +115,7 @@ public class MetricsRepository {
      * merge); finer buckets from the minute rows.
      */
     private static String source(Granularity granularity) {
-        return granularity.size().toMinutes() >= 60 ? "llm_metrics_hourly" : "llm_metrics";
+        return granularity.size().toMinutes() >= 60 ? MetricsRowJdbc.HOURS : MetricsRowJdbc.MINUTES;
     }
 
     /** Merges the encoded sketches of the rows a bucket covers into one. */
@@ -176,10 +159,5 @@ public class MetricsRepository {
 
     private static Instant instant(ResultSet rs, int column) throws SQLException {
         return rs.getObject(column, OffsetDateTime.class).toInstant();
-    }
-
-    private static Double nullableDouble(ResultSet rs, int column) throws SQLException {
-        double value = rs.getDouble(column);
-        return rs.wasNull() ? null : value;
     }
 }

@@ -3,6 +3,8 @@ package dev.streamlens.query;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.annotation.JsonSerialize;
+import dev.streamlens.model.CallTotals;
+import dev.streamlens.model.MetricsRow;
 import java.math.BigDecimal;
 import java.time.Instant;
 
@@ -40,5 +42,27 @@ public record MetricsView(
                 estimatedCostUsd = estimatedCostUsd.setScale(0);
             }
         }
+    }
+
+    /** A stored row as it is answered, with its revision. */
+    static MetricsView of(MetricsRow row) {
+        return of(row, row.revision());
+    }
+
+    /**
+     * A rollup's bucket, its values derived from the summed totals as the job derives its rows';
+     * {@code route} or {@code model} null when the query summed over it.
+     */
+    static MetricsView ofBucket(String tenant, String route, String model, Instant start, Instant end,
+                                CallTotals totals) {
+        return of(totals.toRow(tenant, route, model, start, end, 0, null), null);
+    }
+
+    private static MetricsView of(MetricsRow row, Integer revision) {
+        return new MetricsView(row.tenantId(), row.route(), row.model(), row.windowStart(), row.windowEnd(),
+                row.requests(), row.errors(), row.timeouts(), row.avgLatencyMs(), row.p50LatencyMs(),
+                row.p95LatencyMs(), row.p99LatencyMs(), row.avgPromptTokens(), row.avgCompletionTokens(),
+                row.totalPromptTokens(), row.totalCompletionTokens(), row.estimatedCostUsd(), row.unpricedRequests(),
+                revision);
     }
 }

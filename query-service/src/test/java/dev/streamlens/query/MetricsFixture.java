@@ -1,7 +1,7 @@
 package dev.streamlens.query;
 
 import dev.streamlens.model.LatencySketch;
-import dev.streamlens.model.MetricsRollup;
+import dev.streamlens.model.CallTotals;
 import dev.streamlens.model.MetricsRow;
 import dev.streamlens.model.MetricsRowJdbc;
 import java.math.BigDecimal;
@@ -71,8 +71,8 @@ final class MetricsFixture {
         byHour.values().forEach(group -> {
             MetricsRow first = group.get(0);
             Instant hour = first.windowStart().truncatedTo(java.time.temporal.ChronoUnit.HOURS);
-            hours.add(MetricsRollup.combine(first.tenantId(), first.route(), first.model(), hour,
-                    hour.plusSeconds(3600), group, group.size(), null));
+            hours.add(CallTotals.sum(group).toRow(first.tenantId(), first.route(), first.model(), hour,
+                    hour.plusSeconds(3600), group.size(), null));
         });
         insert(ds, "llm_metrics_hourly", hours);
     }

@@ -1,6 +1,6 @@
 package dev.streamlens.job.io;
 
-import dev.streamlens.model.MetricsRollup;
+import dev.streamlens.model.CallTotals;
 import dev.streamlens.model.MetricsRow;
 import dev.streamlens.model.MetricsRowJdbc;
 import java.sql.Connection;
@@ -95,8 +95,8 @@ public final class PostgresCommitter implements Committer<RowBatch> {
                 for (Map.Entry<SeriesHour, String> hour : hours.entrySet()) {
                     SeriesHour h = hour.getKey();
                     Instant start = Instant.ofEpochMilli(h.start());
-                    MetricsRowJdbc.bind(replace, MetricsRollup.combine(h.tenant(), h.route(), h.model(), start,
-                            start.plusMillis(HOUR_MS), minutes.getOrDefault(h, List.of()), 1, hour.getValue()));
+                    MetricsRowJdbc.bind(replace, CallTotals.sum(minutes.getOrDefault(h, List.of()))
+                            .toRow(h.tenant(), h.route(), h.model(), start, start.plusMillis(HOUR_MS), 1, hour.getValue()));
                     replace.addBatch();
                 }
                 replace.executeBatch();

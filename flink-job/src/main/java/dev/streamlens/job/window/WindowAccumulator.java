@@ -1,7 +1,10 @@
 package dev.streamlens.job.window;
 
 import dev.streamlens.job.events.JoinedCall;
+import dev.streamlens.job.pricing.PriceTable;
+import dev.streamlens.model.CallTotals;
 import dev.streamlens.model.LatencySketch;
+import java.math.BigDecimal;
 
 /**
  * The running totals of one window: counts and sums, and a latency sketch — never the raw
@@ -56,6 +59,18 @@ public final class WindowAccumulator {
         completionTokens += other.completionTokens;
         latencySumMs += other.latencySumMs;
         latencies.merge(other.latencies);
+    }
+
+    /**
+     * The window's totals, priced (SPEC rule 6): a model without a price costs 0 and its calls
+     * count as unpriced. The sketch is shared, not copied: the totals live only until the row is built.
+     */
+    public CallTotals totals(PriceTable.Price price) {
+        BigDecimal cost = price == null || requests == 0
+                ? BigDecimal.ZERO.setScale(12)
+                : PriceTable.costUsd(price, promptTokens, completionTokens);
+        return new CallTotals(requests, errors, timeouts, latencySumMs, promptTokens, completionTokens, cost,
+                price == null ? requests : 0, latencies);
     }
 
     WindowAccumulator copy() {

@@ -1,6 +1,8 @@
 package dev.streamlens.job.window;
 
+import dev.streamlens.job.pricing.PriceTable;
 import dev.streamlens.model.MetricsRow;
+import java.time.Instant;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
@@ -83,8 +85,8 @@ public final class WindowRowEmitter
         }
 
         TimeWindow window = ctx.window();
-        MetricsRow row = MetricsRows.of(series.f0, series.f1, series.f2, window.getStart(), window.getEnd(), acc,
-                prices.priceOf(series.f2), revision, jobRun);
+        MetricsRow row = acc.totals(prices.priceOf(series.f2)).toRow(series.f0, series.f1, series.f2,
+                Instant.ofEpochMilli(window.getStart()), Instant.ofEpochMilli(window.getEnd()), revision, jobRun);
 
         // Count each unpriced call once, however many revisions its window gets.
         ValueState<Long> counted = ctx.windowState().getState(UNPRICED_COUNTED);

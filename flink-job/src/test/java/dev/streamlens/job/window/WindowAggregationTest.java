@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.within;
 
 import dev.streamlens.job.events.JoinedCall;
 import dev.streamlens.job.events.TelemetryEvent;
+import dev.streamlens.job.pricing.PriceTable;
 import dev.streamlens.model.LatencySketch;
 import dev.streamlens.model.MetricsRow;
 import java.math.BigDecimal;

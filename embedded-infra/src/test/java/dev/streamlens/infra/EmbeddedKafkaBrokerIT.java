@@ -1,0 +1,132 @@
+package dev.streamlens.infra;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.streamlens.model.Topics;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.Test;
+
+/** A real broker: topics, transactions seen through read_committed, and data kept across a restart. */
+class EmbeddedKafkaBrokerIT {
+
+    @Test
+    void transactionsAreIsolatedAndCommittedRecordsSurviveARestart() throws Exception {
+        try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.builder()
+                .dataDirectory(TestDirectories.fresh("kafka-restart")).partitions(3).build().start()) {
+
+            assertThat(partitionsOf(broker)).containsAllEntriesOf(Map.of(
+                    Topics.REQUESTS, 3, Topics.RESPONSES, 3, Topics.METRICS, 3,
+                    Topics.DEAD_LETTER, 3, Topics.LATE_EVENTS, 3));
+
+            try (KafkaProducer<String, String> producer = transactionalProducer(broker)) {
+                producer.initTransactions();
+                producer.beginTransaction();
+                producer.send(new ProducerRecord<>(Topics.METRICS, "acme|chat|gpt-4", "committed-1"));
+                producer.send(new ProducerRecord<>(Topics.METRICS, "acme|chat|gpt-4o", "committed-2"));
+                producer.commitTransaction();
+                producer.beginTransaction();
+                producer.send(new ProducerRecord<>(Topics.METRICS, "acme|chat|gpt-4", "aborted-1"));
+                producer.flush();
+                producer.abortTransaction();
+            }
+
+            assertThat(readAll(broker, "read_committed")).containsExactlyInAnyOrder("committed-1", "committed-2");
+            // The aborted record was written to the log: only the isolation level hides it.
+            assertThat(readAll(broker, "read_uncommitted")).contains("aborted-1");
+
+            long firstPid = broker.pid();
+            broker.stop();
+            assertThat(broker.isRunning()).isFalse();
+            assertThat(ProcessHandle.of(firstPid).map(ProcessHandle::isAlive).orElse(false)).isFalse();
+            broker.start();
+
+            assertThat(readAll(broker, "read_committed")).containsExactlyInAnyOrder("committed-1", "committed-2");
+        }
+    }
+
+    @Test
+    void survivesAKillAndKeepsAcknowledgedRecords() throws Exception {
+        try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.builder()
+                .dataDirectory(TestDirectories.fresh("kafka-kill")).partitions(1).build().start()) {
+            Properties props = new Properties();
+            props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
+            props.put(ProducerConfig.ACKS_CONFIG, "all");
+            try (KafkaProducer<String, String> producer =
+                         new KafkaProducer<>(props, new StringSerializer(), new StringSerializer())) {
+                for (int i = 0; i < 100; i++) {
+                    producer.send(new ProducerRecord<>(Topics.REQUESTS, "k" + i, "v" + i)).get(10, TimeUnit.SECONDS);
+                }
+            }
+            broker.kill();
+            broker.start();
+            List<String> values = readAll(broker, "read_committed", Topics.REQUESTS);
+            assertThat(values).hasSize(100).contains("v0", "v99");
+        }
+    }
+
+    private static KafkaProducer<String, String> transactionalProducer(EmbeddedKafkaBroker broker) {
+        Properties props = new Properties();
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
+        props.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "embedded-infra-test");
+        props.put(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, "300000");
+        return new KafkaProducer<>(props, new StringSerializer(), new StringSerializer());
+    }
+
+    private static List<String> readAll(EmbeddedKafkaBroker broker, String isolation) {
+        return readAll(broker, isolation, Topics.METRICS);
+    }
+
+    /** Reads a topic from the beginning until its end offsets (as seen by this isolation level). */
+    private static List<String> readAll(EmbeddedKafkaBroker broker, String isolation, String topic) {
+        Properties props = new Properties();
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, isolation);
+        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        try (KafkaConsumer<String, String> consumer =
+                     new KafkaConsumer<>(props, new StringDeserializer(), new StringDeserializer())) {
+            var partitions = consumer.partitionsFor(topic).stream()
+                    .map(p -> new org.apache.kafka.common.TopicPartition(topic, p.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            var end = consumer.endOffsets(partitions);
+            List<String> values = new ArrayList<>();
+            long deadline = System.currentTimeMillis() + 30_000;
+            while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))
+                    && System.currentTimeMillis() < deadline) {
+                for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(200))) {
+                    values.add(record.value());
+                }
+            }
+            return values;
+        }
+    }
+
+    private static Map<String, Integer> partitionsOf(EmbeddedKafkaBroker broker) throws Exception {
+        Properties props = new Properties();
+        props.put("bootstrap.servers", broker.bootstrapServers());
+        try (Admin admin = Admin.create(props)) {
+            Map<String, TopicDescription> topics =
+                    admin.describeTopics(Set.copyOf(Topics.ALL)).allTopicNames().get(30, TimeUnit.SECONDS);
+            Map<String, Integer> partitions = new java.util.HashMap<>();
+            topics.forEach((name, d) -> partitions.put(name, d.partitions().size()));
+            return partitions;
+        }
+    }
+}

@@ -1,0 +1,118 @@
+package dev.streamlens.job.pricing;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.streamlens.model.EventJson;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.Serializable;
+import java.io.UncheckedIOException;
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * USD prices per million tokens by model name (SPEC rule 6): exact name first, then the longest
+ * matching prefix, so {@code gpt-4o-2024-08-06} prices as {@code gpt-4o}. Prices are held as
+ * integer pico-dollars per token, so costs add up exactly.
+ */
+public final class PriceTable implements Serializable {
+
+    private static final long serialVersionUID = 1L;
+    public static final String BUNDLED = "/pricing/default-prices.json";
+
+    /** Pico-dollars per token of one model: input (prompt) and output (completion). */
+    public record Price(long inputPicoPerToken, long outputPicoPerToken) implements Serializable {
+    }
+
+    private final TreeMap<String, Price> prices;
+
+    private PriceTable(TreeMap<String, Price> prices) {
+        this.prices = prices;
+    }
+
+    /** The table shipped with the job. */
+    public static PriceTable bundled() {
+        try (InputStream in = PriceTable.class.getResourceAsStream(BUNDLED)) {
+            return parse(in.readAllBytes(), BUNDLED);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** A table from a file, or the bundled one when {@code path} is null. */
+    public static PriceTable load(String path) {
+        if (path == null || path.isBlank()) {
+            return bundled();
+        }
+        try {
+            return parse(Files.readAllBytes(Path.of(path)), path);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read price table " + path, e);
+        }
+    }
+
+    /** Parses {@code {"models": {"gpt-4o": {"input_per_million": 2.5, "output_per_million": 10.0}}}}. */
+    public static PriceTable parse(byte[] json, String source) {
+        JsonNode models;
+        try {
+            models = EventJson.mapper().readTree(json).path("models");
+        } catch (IOException e) {
+            throw new IllegalArgumentException(source + ": not JSON: " + e.getMessage(), e);
+        }
+        if (!models.isObject()) {
+            throw new IllegalArgumentException(source + ": expected an object \"models\"");
+        }
+        TreeMap<String, Price> prices = new TreeMap<>();
+        for (Iterator<Map.Entry<String, JsonNode>> it = models.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> model = it.next();
+            String where = source + ": models." + model.getKey();
+            prices.put(model.getKey(), new Price(
+                    picoPerToken(model.getValue().get("input_per_million"), where + ".input_per_million"),
+                    picoPerToken(model.getValue().get("output_per_million"), where + ".output_per_million")));
+        }
+        return new PriceTable(prices);
+    }
+
+    /** The price of a model, or null when neither its name nor any prefix of it is listed. */
+    public Price priceOf(String model) {
+        Price exact = prices.get(model);
+        if (exact != null) {
+            return exact;
+        }
+        for (int end = model.length() - 1; end > 0; end--) {
+            Price prefixed = prices.get(model.substring(0, end));
+            if (prefixed != null) {
+                return prefixed;
+            }
+        }
+        return null;
+    }
+
+    public int size() {
+        return prices.size();
+    }
+
+    /** Exact USD cost of the given token totals at this price (12 decimal places). */
+    public static BigDecimal costUsd(Price price, long promptTokens, long completionTokens) {
+        BigInteger pico = BigInteger.valueOf(promptTokens).multiply(BigInteger.valueOf(price.inputPicoPerToken()))
+                .add(BigInteger.valueOf(completionTokens).multiply(BigInteger.valueOf(price.outputPicoPerToken())));
+        return new BigDecimal(pico, 12);
+    }
+
+    private static long picoPerToken(JsonNode perMillion, String where) {
+        if (perMillion == null || !perMillion.isNumber() || perMillion.decimalValue().signum() < 0) {
+            throw new IllegalArgumentException(where + " must be a number >= 0");
+        }
+        // USD per 1e6 tokens = 1e6 pico-dollars per token per USD: move the point 6 places.
+        BigDecimal pico = perMillion.decimalValue().movePointRight(6);
+        try {
+            return pico.setScale(0).longValueExact();
+        } catch (ArithmeticException e) {
+            throw new IllegalArgumentException(where + " may have at most 6 decimal places");
+        }
+    }
+}

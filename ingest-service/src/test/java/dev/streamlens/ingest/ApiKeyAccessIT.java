@@ -1,0 +1,157 @@
+package dev.streamlens.ingest;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.containsString;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.streamlens.model.Topics;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
+import io.restassured.http.ContentType;
+import io.restassured.response.Response;
+import java.nio.file.Files;
+import java.nio.file.attribute.FileTime;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+/**
+ * API keys on (SPEC, Access): who may write what, against a real broker. A key writes only its
+ * own tenant's requests; responses are recorded with the key's tenant; limits answer 429.
+ */
+@QuarkusTest
+@TestProfile(ApiKeyProfile.class)
+@WithTestResource(KafkaTestResource.class)
+class ApiKeyAccessIT {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @Test
+    void callsWithoutAKnownKeyAre401AndHealthStaysOpen() {
+        String request = request("acme", id());
+        given().contentType(ContentType.JSON).body(request).post("/v1/llm/request").then().statusCode(401)
+                .header("WWW-Authenticate", "Bearer").body("errors[0].field", equalTo("Authorization"));
+        given().contentType(ContentType.JSON).header("Authorization", "Bearer not-a-key").body(request)
+                .post("/v1/llm/request").then().statusCode(401).body("errors[0].reason", equalTo("unknown API key"));
+        given().contentType(ContentType.JSON).header("Authorization", "Basic YWNtZTp4").body(request)
+                .post("/v1/llm/events").then().statusCode(401);
+        given().get("/health").then().statusCode(200);
+        given().get("/q/health/live").then().statusCode(200);
+    }
+
+    @Test
+    void aKeyWritesItsOwnTenantsRequestsOnly() throws Exception {
+        String own = id();
+        given().contentType(ContentType.JSON).header("Authorization", "Bearer " + ApiKeyProfile.ACME_KEY)
+                .body(request("acme", own)).post("/v1/llm/request").then().statusCode(202);
+        String other = id();
+        given().contentType(ContentType.JSON).header("X-API-Key", ApiKeyProfile.ACME_KEY)
+                .body(request("globex", other)).post("/v1/llm/request").then().statusCode(403)
+                .body("errors[0].field", equalTo("tenant_id"));
+        List<String> keys = TopicReader.readAll(Topics.REQUESTS).stream().map(TopicReader.Entry::key).toList();
+        assertThat(keys).contains(own).doesNotContain(other);
+    }
+
+    @Test
+    void responsesAreRecordedWithTheKeysTenant() throws Exception {
+        String id = id();
+        given().contentType(ContentType.JSON).header("Authorization", "Bearer " + ApiKeyProfile.GLOBEX_KEY)
+                .body(response(id, null)).post("/v1/llm/response").then().statusCode(202);
+        given().contentType(ContentType.JSON).header("Authorization", "Bearer " + ApiKeyProfile.GLOBEX_KEY)
+                .body(response(id(), "acme")).post("/v1/llm/response").then().statusCode(403);
+        JsonNode written = JSON.readTree(TopicReader.readAll(Topics.RESPONSES).stream().filter(e -> id.equals(e.key()))
+                .findFirst().orElseThrow().value());
+        assertThat(written.get("tenant_id").asText()).isEqualTo("globex");
+    }
+
+    @Test
+    void aBatchWithAnotherTenantsEventWritesNothing() throws Exception {
+        String mine = id();
+        String theirs = id();
+        given().contentType(ContentType.JSON).header("Authorization", "Bearer " + ApiKeyProfile.ACME_KEY)
+                .body("[" + typed("request", request("acme", mine)) + "," + typed("request", request("globex", theirs)) + "]")
+                .post("/v1/llm/events").then().statusCode(403).body("errors[0].index", equalTo(1));
+        List<String> keys = TopicReader.readAll(Topics.REQUESTS).stream().map(TopicReader.Entry::key).toList();
+        assertThat(keys).doesNotContain(mine, theirs);
+    }
+
+    @Test
+    void overItsLimitATenantGets429WithRetryAfterCountedInMetrics() {
+        // "metered" may send 5 events/s with bursts of 10.
+        int accepted = 0;
+        Response refused = null;
+        long started = System.nanoTime();
+        for (int i = 0; i < 30 && refused == null; i++) {
+            Response answer = given().contentType(ContentType.JSON).header("Authorization", "Bearer " + ApiKeyProfile.METERED_KEY)
+                    .body(request("metered", id())).post("/v1/llm/request");
+            if (answer.statusCode() == 202) {
+                accepted++;
+            } else {
+                refused = answer;
+            }
+        }
+        assertThat(refused).as("refused within 30 calls").isNotNull();
+        // the burst of 10, plus what refilled at 5/s while the calls (each waiting for Kafka) went on
+        double seconds = (System.nanoTime() - started) / 1e9;
+        assertThat(accepted).isBetween(10, 10 + (int) Math.ceil(5 * seconds));
+        assertThat(refused.statusCode()).isEqualTo(429);
+        assertThat(Integer.parseInt(refused.header("Retry-After"))).isBetween(1, 2);
+        assertThat(refused.jsonPath().getString("errors[0].reason")).contains("5 events per second");
+        // a batch counts each of its events: 3 at once do not fit what is left
+        given().contentType(ContentType.JSON).header("Authorization", "Bearer " + ApiKeyProfile.METERED_KEY)
+                .body("[" + typed("request", request("metered", id())) + "," + typed("request", request("metered", id()))
+                        + "," + typed("request", request("metered", id())) + "]")
+                .post("/v1/llm/events").then().statusCode(429);
+        given().contentType(ContentType.JSON).header("Authorization", "Bearer " + ApiKeyProfile.ACME_KEY)
+                .body(request("acme", id())).post("/v1/llm/request").then().statusCode(202);
+        // a batch larger than the bucket could ever hold is not told to wait: 413, naming the limit
+        StringBuilder eleven = new StringBuilder("[");
+        for (int i = 0; i < 11; i++) {
+            eleven.append(i == 0 ? "" : ",").append(typed("request", request("metered", id())));
+        }
+        given().contentType(ContentType.JSON).header("Authorization", "Bearer " + ApiKeyProfile.METERED_KEY)
+                .body(eleven.append("]").toString()).post("/v1/llm/events").then().statusCode(413)
+                .body("errors[0].reason", containsString("more than its limit lets through at once (10)"));
+        given().get("/q/metrics").then().statusCode(200)
+                .body(containsString("streamlens_ingest_events_rate_limited_total{tenant=\"metered\"}"));
+    }
+
+    @Test
+    void aKeyAddedToTheFileWorksWithoutARestart() throws Exception {
+        String newKey = "initech-key-" + UUID.randomUUID();
+        String request = request("initech", id());
+        given().contentType(ContentType.JSON).header("Authorization", "Bearer " + newKey).body(request)
+                .post("/v1/llm/request").then().statusCode(401);
+        ApiKeyProfile.writeKeys(ApiKeyProfile.entry("acme", ApiKeyProfile.ACME_KEY) + ","
+                + ApiKeyProfile.entry("globex", ApiKeyProfile.GLOBEX_KEY) + "," + ApiKeyProfile.entry("initech", newKey)
+                + ",{\"tenant_id\": \"metered\", \"sha256\": \"" + dev.streamlens.access.ApiKeys.hashOf(ApiKeyProfile.METERED_KEY)
+                + "\", \"events_per_second\": 5}");
+        Files.setLastModifiedTime(ApiKeyProfile.KEYS_FILE, FileTime.from(Instant.now().plusSeconds(3)));
+        Thread.sleep(1100);
+        given().contentType(ContentType.JSON).header("Authorization", "Bearer " + newKey).body(request)
+                .post("/v1/llm/request").then().statusCode(202);
+    }
+
+    private static String id() {
+        return "auth-" + UUID.randomUUID();
+    }
+
+    private static String request(String tenant, String id) {
+        return "{\"request_id\": \"" + id + "\", \"tenant_id\": \"" + tenant + "\", \"route\": \"chat\", \"model\": \"gpt-4o\", "
+                + "\"timestamp\": \"" + Instant.now() + "\", \"prompt_tokens\": 10}";
+    }
+
+    private static String response(String id, String tenant) {
+        return "{\"request_id\": \"" + id + "\", \"timestamp\": \"" + Instant.now() + "\", \"latency_ms\": 100"
+                + (tenant == null ? "" : ", \"tenant_id\": \"" + tenant + "\"") + "}";
+    }
+
+    private static String typed(String type, String event) {
+        return "{\"type\": \"" + type + "\", " + event.substring(1);
+    }
+}

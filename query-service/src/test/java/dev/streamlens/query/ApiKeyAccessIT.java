@@ -1,0 +1,54 @@
+package dev.streamlens.query;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.everyItem;
+import static org.hamcrest.Matchers.greaterThan;
+
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
+import java.time.Instant;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/** API keys on: a key reads its own tenant's metrics and nobody else's (SPEC, Access). */
+@QuarkusTest
+@TestProfile(ApiKeyProfile.class)
+@WithTestResource(PostgresTestResource.class)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class ApiKeyAccessIT {
+
+    private static final Instant FIRST = Instant.parse("2026-03-02T08:00:00Z");
+
+    @BeforeAll
+    void writeRows() throws Exception {
+        MetricsFixture.write(PostgresTestResource.dataSource(), MetricsFixture.generate(7, "acme",
+                new String[] {"chat"}, new String[] {"gpt-4o"}, FIRST, 5));
+        MetricsFixture.write(PostgresTestResource.dataSource(), MetricsFixture.generate(8, "globex",
+                new String[] {"chat"}, new String[] {"gpt-4o"}, FIRST, 5));
+    }
+
+    @Test
+    void withoutAKnownKeyTheAnswerIs401() {
+        given().queryParam("tenant_id", "acme").get("/v1/metrics").then().statusCode(401)
+                .header("WWW-Authenticate", "Bearer").body("errors[0].field", equalTo("Authorization"));
+        given().header("Authorization", "Bearer wrong").queryParam("tenant_id", "acme").get("/v1/metrics")
+                .then().statusCode(401);
+        given().get("/health").then().statusCode(200);
+    }
+
+    @Test
+    void aKeyReadsItsOwnTenantOnly() {
+        given().header("Authorization", "Bearer " + ApiKeyProfile.ACME_KEY).queryParam("tenant_id", "acme")
+                .get("/v1/metrics").then().statusCode(200).body("count", greaterThan(0))
+                .body("metrics.tenant_id", everyItem(equalTo("acme")));
+        given().header("X-API-Key", ApiKeyProfile.ACME_KEY).queryParam("tenant_id", "globex")
+                .get("/v1/metrics").then().statusCode(403).body("errors[0].field", equalTo("tenant_id"));
+        given().header("X-API-Key", ApiKeyProfile.ACME_KEY).queryParam("tenant_id", "globex")
+                .queryParam("granularity", "1h").queryParam("group_by", "none").get("/v1/metrics").then().statusCode(403);
+        given().header("Authorization", "Bearer " + ApiKeyProfile.GLOBEX_KEY).queryParam("tenant_id", "globex")
+                .get("/v1/metrics").then().statusCode(200).body("metrics.tenant_id", everyItem(equalTo("globex")));
+    }
+}
