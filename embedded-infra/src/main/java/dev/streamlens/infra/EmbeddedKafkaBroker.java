@@ -59,7 +59,10 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         return new Builder();
     }
 
-    /** Starts the broker (or starts it again after {@link #stop()}), then creates the SPEC's topics. */
+    /**
+     * Starts the broker (or starts it again after {@link #stop()}), then creates StreamLens's topics
+     * (README.md, Kafka topics).
+     */
     public synchronized EmbeddedKafkaBroker start() {
         if (isRunning()) {
             return this;
@@ -320,7 +323,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             return this;
         }
 
-        /** Partitions of each SPEC topic (default 3). */
+        /** Partitions of each StreamLens topic (default 3). */
         public Builder partitions(int partitions) {
             this.partitions = partitions;
             return this;

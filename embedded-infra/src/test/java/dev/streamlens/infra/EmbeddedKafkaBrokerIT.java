@@ -3,6 +3,9 @@ package dev.streamlens.infra;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.streamlens.model.Topics;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,14 +24,23 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** A real broker: topics, transactions seen through read_committed, and data kept across a restart. */
 class EmbeddedKafkaBrokerIT {
 
+    @TempDir
+    Path dataDirectories;
+
+    /** A fresh data directory (a short path: PostgreSQL's socket path has a length limit). */
+    private Path dataDirectory(String name) throws IOException {
+        return Files.createDirectories(dataDirectories.resolve(name));
+    }
+
     @Test
     void transactionsAreIsolatedAndCommittedRecordsSurviveARestart() throws Exception {
         try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.builder()
-                .dataDirectory(TestDirectories.fresh("kafka-restart")).partitions(3).build().start()) {
+                .dataDirectory(dataDirectory("kafka-restart")).partitions(3).build().start()) {
 
             assertThat(partitionsOf(broker)).containsAllEntriesOf(Map.of(
                     Topics.REQUESTS, 3, Topics.RESPONSES, 3, Topics.METRICS, 3,
@@ -63,7 +75,7 @@ class EmbeddedKafkaBrokerIT {
     @Test
     void survivesAKillAndKeepsAcknowledgedRecords() throws Exception {
         try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.builder()
-                .dataDirectory(TestDirectories.fresh("kafka-kill")).partitions(1).build().start()) {
+                .dataDirectory(dataDirectory("kafka-kill")).partitions(1).build().start()) {
             Properties props = new Properties();
             props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
             props.put(ProducerConfig.ACKS_CONFIG, "all");

@@ -2,6 +2,9 @@ package dev.streamlens.infra;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -14,9 +17,18 @@ import java.util.List;
 import java.util.Map;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The migrations on a real PostgreSQL: table, key, indexes, upsert semantics, and restart. */
 class EmbeddedPostgresServerIT {
+
+    @TempDir
+    Path dataDirectories;
+
+    /** A fresh data directory (a short path: PostgreSQL's socket path has a length limit). */
+    private Path dataDirectory(String name) throws IOException {
+        return Files.createDirectories(dataDirectories.resolve(name));
+    }
 
     /** The upsert the job issues: full values keyed on the unique key, never increments. */
     private static final String UPSERT = """
@@ -31,7 +43,7 @@ class EmbeddedPostgresServerIT {
 
     @Test
     void migrationsCreateTheTableKeyAndIndexesAndUpsertReplacesAndDataSurvivesRestart() throws Exception {
-        try (EmbeddedPostgresServer pg = EmbeddedPostgresServer.create(TestDirectories.fresh("pg"), 0).start()) {
+        try (EmbeddedPostgresServer pg = EmbeddedPostgresServer.create(dataDirectory("pg"), 0).start()) {
             DataSource ds = pg.dataSource();
 
             Map<String, String> columns = columns(ds);
@@ -72,9 +84,9 @@ class EmbeddedPostgresServerIT {
 
     @Test
     void aDurableServerSyncsEveryCommitAndTheDefaultOneDoesNot() throws Exception {
-        try (EmbeddedPostgresServer durable = EmbeddedPostgresServer.create(TestDirectories.fresh("pg-durable"), 0)
+        try (EmbeddedPostgresServer durable = EmbeddedPostgresServer.create(dataDirectory("pg-durable"), 0)
                 .durable().start();
-             EmbeddedPostgresServer scratch = EmbeddedPostgresServer.create(TestDirectories.fresh("pg-scratch"), 0).start()) {
+             EmbeddedPostgresServer scratch = EmbeddedPostgresServer.create(dataDirectory("pg-scratch"), 0).start()) {
             assertThat(setting(durable.dataSource(), "fsync")).isEqualTo("on");
             assertThat(setting(durable.dataSource(), "synchronous_commit")).isEqualTo("on");
             assertThat(setting(scratch.dataSource(), "synchronous_commit")).isEqualTo("off");

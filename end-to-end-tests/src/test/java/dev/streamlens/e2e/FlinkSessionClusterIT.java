@@ -3,14 +3,14 @@ package dev.streamlens.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.streamlens.infra.KafkaBrokerExtension;
-import dev.streamlens.infra.PostgresExtension;
-import dev.streamlens.infra.TestDirectories;
 import dev.streamlens.job.it.ExpectedMetrics;
 import dev.streamlens.job.it.MetricsComparison;
 import dev.streamlens.job.it.PipelineOutputs;
 import dev.streamlens.job.it.Workload;
 import dev.streamlens.model.Topics;
+import dev.streamlens.testing.KafkaBrokerExtension;
+import dev.streamlens.testing.PostgresExtension;
+import dev.streamlens.testing.TestDirectories;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;

@@ -3,11 +3,11 @@ package dev.streamlens.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.streamlens.infra.TestDirectories;
 import dev.streamlens.job.it.ExpectedMetrics;
 import dev.streamlens.job.it.MetricsComparison;
 import dev.streamlens.job.it.Workload;
 import dev.streamlens.model.Topics;
+import dev.streamlens.testing.TestDirectories;
 import java.io.InputStream;
 import java.nio.file.Path;
 import java.time.Duration;

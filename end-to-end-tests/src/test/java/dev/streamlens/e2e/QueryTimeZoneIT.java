@@ -5,9 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.streamlens.infra.EmbeddedPostgresServer;
 import dev.streamlens.infra.FreePorts;
-import dev.streamlens.infra.TestDirectories;
 import dev.streamlens.model.MetricsRow;
 import dev.streamlens.model.MetricsRowJdbc;
+import dev.streamlens.testing.TestDirectories;
 import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -21,8 +21,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Buckets are UTC whatever the time zone (SPEC query API): the packaged query-service runs with
- * {@code TZ=Asia/Kolkata} (UTC+05:30) against a database whose sessions default to the same zone,
+ * Buckets are UTC whatever the time zone (docs/DESIGN.md#the-query-service-query-service): the
+ * packaged query-service runs with {@code TZ=Asia/Kolkata} (UTC+05:30) against a database whose sessions default to the same zone,
  * and its hours still start at :00 UTC, its days at 00:00 UTC, its quarters at :00/:15/:30/:45.
  */
 class QueryTimeZoneIT {

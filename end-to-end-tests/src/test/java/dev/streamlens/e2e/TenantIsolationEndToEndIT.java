@@ -2,11 +2,11 @@ package dev.streamlens.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.streamlens.infra.TestDirectories;
 import dev.streamlens.job.it.ExpectedMetrics;
 import dev.streamlens.job.it.MetricsComparison;
 import dev.streamlens.job.it.PipelineOutputs;
 import dev.streamlens.job.it.Workload;
+import dev.streamlens.testing.TestDirectories;
 import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;

@@ -2,7 +2,7 @@ package dev.streamlens.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.streamlens.infra.TestDirectories;
+import dev.streamlens.testing.TestDirectories;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;

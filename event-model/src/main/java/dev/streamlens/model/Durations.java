@@ -4,7 +4,7 @@ import java.time.Duration;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** Reads durations written the SPEC's way: {@code 250ms}, {@code 30s}, {@code 5m}, {@code 1h}, {@code 1d}. */
+/** Reads durations written as the README's settings are: {@code 250ms}, {@code 30s}, {@code 5m}, {@code 1h}, {@code 1d}. */
 public final class Durations {
 
     private Durations() {

@@ -12,7 +12,7 @@ import java.time.Instant;
  * @param latencyMs          null when not sent: the job then uses the time between the two events
  * @param error              null or a string; a non-empty string marks the call as failed
  * @param timeToFirstTokenMs optional extra for streaming calls
- * @param tenantId           absent in the seed's payloads; set by the ingest service to the
+ * @param tenantId           absent in the original service's payloads (docs/EVENTS.md); set by the ingest service to the
  *                           authenticated tenant when API keys are on, so a response can only be
  *                           joined to a request of the same tenant
  */

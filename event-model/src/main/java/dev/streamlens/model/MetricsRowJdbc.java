@@ -46,7 +46,7 @@ public final class MetricsRowJdbc {
      * The job's write of a window: full values upserted on the unique key, so writing a window
      * again is harmless and a later revision replaces an earlier one. Never replaced: a newer
      * revision by an older one, nor a row another run of the job wrote (a run started without
-     * state knows only part of the windows that were open; SPEC rule 8). Rows of unknown run
+     * state knows only part of the windows that were open; docs/DESIGN.md#exactly-once). Rows of unknown run
      * (written before runs were recorded) follow the revision alone.
      */
     public static String upsert(String table) {

@@ -7,7 +7,7 @@ import java.time.Duration;
  * tighten or relax them through their settings.
  *
  * @param maxIdentifierLength  request_id, tenant_id, route, model, user_id_hash, finish_reason
- *                             (255 = the seed's VARCHAR(255))
+ *                             (255 = the original service's VARCHAR(255); docs/EVENTS.md)
  * @param maxErrorLength       the error message of a failed call
  * @param maxMetadataBytes     metadata serialized as compact JSON
  * @param maxMetadataDepth     nesting levels inside metadata (1 = flat object)

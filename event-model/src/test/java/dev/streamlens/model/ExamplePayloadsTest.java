@@ -9,7 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
 
-/** The seed's examples and the original service's example bodies are accepted verbatim. */
+/** The original Go service's example bodies (README.md, Sending events) are accepted verbatim. */
 class ExamplePayloadsTest {
 
     /** The original service's payloads date from 2025, well before this clock. */

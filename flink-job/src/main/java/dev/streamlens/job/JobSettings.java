@@ -11,7 +11,7 @@ import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Option;
 
 /**
- * The job's settings, with the SPEC's defaults: the one place they are defined. Each option can
+ * The job's settings, with their defaults (README.md, The metrics job): the one place they are defined. Each option can
  * also be set in the environment as {@code STREAMLENS_<OPTION>} ({@code --join-timeout}:
  * {@code STREAMLENS_JOIN_TIMEOUT}); an argument wins. The local stack's {@code ./streamlens up}
  * validates its environment with {@link #parse} and lets the job read the same variables; on a

@@ -2,9 +2,9 @@ package dev.streamlens.job;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.streamlens.infra.KafkaBrokerExtension;
-import dev.streamlens.infra.PostgresExtension;
 import dev.streamlens.model.Topics;
+import dev.streamlens.testing.KafkaBrokerExtension;
+import dev.streamlens.testing.PostgresExtension;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.time.Duration;

@@ -10,7 +10,7 @@ import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
-/** The job's arguments carry the SPEC's defaults and notation. */
+/** The job's arguments carry the documented defaults and notation (README.md, The metrics job). */
 class JobSettingsTest {
 
     @Test

@@ -2,8 +2,8 @@ package dev.streamlens.ingest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.streamlens.infra.KafkaBrokerExtension;
 import dev.streamlens.model.Topics;
+import dev.streamlens.testing.KafkaBrokerExtension;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.producer.KafkaProducer;

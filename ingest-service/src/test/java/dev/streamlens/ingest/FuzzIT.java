@@ -3,8 +3,8 @@ package dev.streamlens.ingest;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.streamlens.infra.fuzz.HttpFuzzer;
 import dev.streamlens.model.Topics;
+import dev.streamlens.testing.HttpFuzzer;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;

@@ -1,7 +1,7 @@
 package dev.streamlens.ingest;
 
 import dev.streamlens.infra.EmbeddedKafkaBroker;
-import dev.streamlens.infra.TestDirectories;
+import dev.streamlens.testing.TestDirectories;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import java.util.Map;
 

@@ -8,7 +8,7 @@ import java.util.Map;
 import picocli.CommandLine;
 
 /**
- * The local stack's settings: the SPEC's STREAMLENS_* environment variables, with their defaults,
+ * The local stack's settings: the STREAMLENS_* environment variables of README.md, with their defaults,
  * checked when read so a typo is named before anything starts. The job's own settings (window,
  * timeouts, lateness, checkpoints, prices) are read by the job's {@link JobSettings} from the same
  * variables, which the job process inherits: their names and defaults live there only.

@@ -13,7 +13,7 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code ./streamlens}: the pipeline on one machine. Settings are the SPEC's STREAMLENS_* variables. */
+/** {@code ./streamlens}: the pipeline on one machine. Settings are the README's STREAMLENS_* variables. */
 @Command(name = "streamlens", mixinStandardHelpOptions = true, subcommands = {
         StreamLensCommand.Up.class, StreamLensCommand.Demo.class, CommandLine.HelpCommand.class},
         description = "StreamLens on this machine: embedded Kafka and PostgreSQL, the Flink job, and both services.")

@@ -1,7 +1,7 @@
 package dev.streamlens.query;
 
 import dev.streamlens.infra.EmbeddedPostgresServer;
-import dev.streamlens.infra.TestDirectories;
+import dev.streamlens.testing.TestDirectories;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import java.util.Map;
 import javax.sql.DataSource;

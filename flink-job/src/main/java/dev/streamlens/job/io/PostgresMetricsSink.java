@@ -18,7 +18,7 @@ import org.apache.flink.core.io.SimpleVersionedSerializer;
 
 /**
  * Window rows into {@code llm_metrics}, and their hours into {@code llm_metrics_hourly}, exactly
- * once and in step with the job's checkpoints (SPEC rule 8): rows wait in the writer until a
+ * once and in step with the job's checkpoints (docs/DESIGN.md#exactly-once): rows wait in the writer until a
  * checkpoint, travel in it, and are written by {@link PostgresCommitter} once it has completed.
  * PostgreSQL therefore only ever holds what the completed checkpoints (and the committed records
  * of {@code llm.metrics}) hold: a replay after a crash, in whatever order, starts from the same

@@ -25,7 +25,7 @@ import org.apache.flink.util.OutputTag;
 
 /**
  * Joins a request and its response, keyed by request_id, in event time — whichever arrives
- * first (SPEC rules 1, 2 and 4):
+ * first (rules 1, 2 and 4 of docs/DESIGN.md#what-the-numbers-mean):
  * <ul>
  *   <li>a response joins when its timestamp lies in [request − 5 s, request + join timeout];</li>
  *   <li>a repeated request or response is counted once;</li>

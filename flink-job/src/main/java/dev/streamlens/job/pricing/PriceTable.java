@@ -15,7 +15,7 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * USD prices per million tokens by model name (SPEC rule 6): exact name first, then the longest
+ * USD prices per million tokens by model name (docs/DESIGN.md#what-the-numbers-mean, rule 6): exact name first, then the longest
  * matching prefix, so {@code gpt-4o-2024-08-06} prices as {@code gpt-4o}. Prices are held as
  * integer pico-dollars per token, so costs add up exactly.
  */

@@ -62,7 +62,7 @@ public final class WindowAccumulator {
     }
 
     /**
-     * The window's totals, priced (SPEC rule 6): a model without a price costs 0 and its calls
+     * The window's totals, priced (docs/DESIGN.md#what-the-numbers-mean, rule 6): a model without a price costs 0 and its calls
      * count as unpriced. The sketch is shared, not copied: the totals live only until the row is built.
      */
     public CallTotals totals(PriceTable.Price price) {

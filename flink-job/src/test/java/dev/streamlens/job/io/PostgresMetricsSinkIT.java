@@ -2,10 +2,10 @@ package dev.streamlens.job.io;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.streamlens.infra.PostgresExtension;
 import dev.streamlens.model.LatencySketch;
 import dev.streamlens.model.MetricsRow;
 import dev.streamlens.model.MetricsRowJdbc;
+import dev.streamlens.testing.PostgresExtension;
 import java.math.BigDecimal;
 import java.sql.Connection;
 import java.sql.PreparedStatement;

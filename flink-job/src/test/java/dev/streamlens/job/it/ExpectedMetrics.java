@@ -13,7 +13,7 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * The SPEC's metric semantics computed directly from a workload, with none of the job's code:
+ * The metric rules (docs/DESIGN.md#what-the-numbers-mean) computed directly from a workload, with none of the job's code:
  * plain maps, exact lists of latencies, BigDecimal prices.
  */
 public final class ExpectedMetrics {

@@ -40,7 +40,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * Late arrivals land where the SPEC says, never nowhere (rule 7): the real pipeline on a
+ * Late arrivals land where rule 7 says, never nowhere (docs/DESIGN.md#what-the-numbers-mean): the real pipeline on a
  * mini-cluster, fed a script of events and watermarks so that every case happens exactly as
  * written, and the job's counters agree with what reaches its late-events and dead-letter outputs.
  * Window 5 s, allowed lateness 5 s, join timeout 10 s; times are milliseconds.

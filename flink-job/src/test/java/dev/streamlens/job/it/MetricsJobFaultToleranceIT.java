@@ -2,10 +2,10 @@ package dev.streamlens.job.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.streamlens.infra.KafkaBrokerExtension;
-import dev.streamlens.infra.PostgresExtension;
-import dev.streamlens.infra.TestDirectories;
 import dev.streamlens.job.JobSettings;
+import dev.streamlens.testing.KafkaBrokerExtension;
+import dev.streamlens.testing.PostgresExtension;
+import dev.streamlens.testing.TestDirectories;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -25,7 +25,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * Exactly once through failures (SPEC rule 8): while live traffic flows, the task manager is killed
+ * Exactly once through failures (docs/DESIGN.md#what-the-numbers-mean, rule 8): while live traffic flows, the task manager is killed
  * right after a completed checkpoint and again between two checkpoints (windows half filled),
  * then the job is stopped and a new one resumes from the last retained checkpoint. The final
  * table and the committed view of llm.metrics equal the failure-free expectation, with no

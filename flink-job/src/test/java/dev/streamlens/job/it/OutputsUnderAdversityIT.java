@@ -2,8 +2,8 @@ package dev.streamlens.job.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.streamlens.infra.TestDirectories;
 import dev.streamlens.model.Topics;
+import dev.streamlens.testing.TestDirectories;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * What the job writes stays right whatever reaches it and however it is restarted (SPEC rules 7
+ * What the job writes stays right whatever reaches it and however it is restarted (rules 7
  * and 8): records whose timestamps it cannot represent, a replay after a crash that reads the
  * topics in another order than the crashed run did, and a start without state. The real job runs
  * in a process of its own against live traffic; the outputs are compared with the expectation

@@ -2,12 +2,12 @@ package dev.streamlens.job.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.streamlens.infra.KafkaBrokerExtension;
-import dev.streamlens.infra.PostgresExtension;
-import dev.streamlens.infra.TestDirectories;
 import dev.streamlens.job.JobSettings;
 import dev.streamlens.job.io.KafkaSinks;
 import dev.streamlens.model.Topics;
+import dev.streamlens.testing.KafkaBrokerExtension;
+import dev.streamlens.testing.PostgresExtension;
+import dev.streamlens.testing.TestDirectories;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;

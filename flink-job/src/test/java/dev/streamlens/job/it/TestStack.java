@@ -2,7 +2,7 @@ package dev.streamlens.job.it;
 
 import dev.streamlens.infra.EmbeddedKafkaBroker;
 import dev.streamlens.infra.EmbeddedPostgresServer;
-import dev.streamlens.infra.TestDirectories;
+import dev.streamlens.testing.TestDirectories;
 import java.nio.file.Path;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.extension.AfterEachCallback;

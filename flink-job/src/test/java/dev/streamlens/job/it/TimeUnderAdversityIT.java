@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * Time is the events' time, never the machine's (SPEC rule 7): the real job, in a process of its
+ * Time is the events' time, never the machine's (docs/DESIGN.md#what-the-numbers-mean, rule 7): the real job, in a process of its
  * own, on live traffic, against things that happen to real deployments — a restore with a backlog,
  * a frozen process, a blocked database, a client whose clock runs ahead (on a job with more
  * subtasks than partitions). After each, PostgreSQL (minutes and hours) and the committed llm.metrics must equal

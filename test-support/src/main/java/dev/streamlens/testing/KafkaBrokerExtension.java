@@ -1,11 +1,12 @@
-package dev.streamlens.infra;
+package dev.streamlens.testing;
 
+import dev.streamlens.infra.EmbeddedKafkaBroker;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
- * JUnit 5 extension: one real Kafka broker for a test class, with the SPEC's topics, data under
+ * JUnit 5 extension: one real Kafka broker for a test class, with StreamLens's topics, data under
  * {@code target/embedded/}. Use as {@code @RegisterExtension static final KafkaBrokerExtension KAFKA = ...}.
  */
 public final class KafkaBrokerExtension implements BeforeAllCallback, AfterAllCallback {

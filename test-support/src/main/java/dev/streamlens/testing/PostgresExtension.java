@@ -1,5 +1,6 @@
-package dev.streamlens.infra;
+package dev.streamlens.testing;
 
+import dev.streamlens.infra.EmbeddedPostgresServer;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;

@@ -1,4 +1,4 @@
-package dev.streamlens.infra.fuzz;
+package dev.streamlens.testing;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

@@ -1,4 +1,4 @@
-package dev.streamlens.infra;
+package dev.streamlens.testing;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
