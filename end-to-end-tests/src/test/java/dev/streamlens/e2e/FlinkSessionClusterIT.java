@@ -100,6 +100,12 @@ class FlinkSessionClusterIT {
                         + r.get("model").asText() + "|" + r.get("window_start").asText() + "#" + r.get("revision")))
                         .as("(window, revision) written twice: %s", r).isTrue();
             }
+            // An orphan is dead-lettered once its request can no longer come (its deadline, later than
+            // its window's row): wait for them, then none may be there twice.
+            await("dead letters", () -> {
+                int written = PipelineOutputs.committed(KAFKA.bootstrapServers(), Topics.DEAD_LETTER).size();
+                return written >= expected.orphans ? List.of() : List.of(written + " of " + expected.orphans);
+            });
             assertThat(PipelineOutputs.committed(KAFKA.bootstrapServers(), Topics.DEAD_LETTER))
                     .as("each orphan dead-lettered once across the savepoint").hasSize((int) expected.orphans);
         }

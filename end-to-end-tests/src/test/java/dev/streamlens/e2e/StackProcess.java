@@ -46,6 +46,8 @@ final class StackProcess implements AutoCloseable {
     static StackProcess up(Map<String, String> settings) throws Exception {
         ProcessBuilder builder = new ProcessBuilder("bash", ROOT.resolve("streamlens").toString(), "up")
                 .directory(ROOT.toFile()).redirectErrorStream(true);
+        // Only the test's settings: none of the developer's own STREAMLENS_* variables.
+        builder.environment().keySet().removeIf(name -> name.startsWith("STREAMLENS_"));
         builder.environment().putAll(settings);
         StackProcess stack = new StackProcess(builder.start());
         boolean ready = CompletableFuture.supplyAsync(stack::readUntilUp).get(4, TimeUnit.MINUTES);

@@ -1,9 +1,7 @@
 package dev.streamlens.ingest;
 
-import dev.streamlens.access.CallerTenant;
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.streamlens.model.EventParser;
-import dev.streamlens.model.FieldError;
+import dev.streamlens.access.CallerTenant;
 import dev.streamlens.model.ParseResult;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.HeaderParam;
@@ -13,11 +11,7 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 
@@ -30,6 +24,8 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
  *   <li>202 {@code accepted}: every item was written;</li>
  *   <li>207 {@code partial}: the valid items were written, the others are listed in {@code errors};</li>
  *   <li>400 {@code rejected}: no item was valid (or the body is not a batch);</li>
+ *   <li>403 {@code rejected}: an item belongs to another tenant than the API key's; nothing was written;</li>
+ *   <li>413 or 429: over the tenant's rate limit; nothing was written;</li>
  *   <li>503 {@code unavailable}: Kafka did not acknowledge some items; {@code errors} lists them.</li>
  * </ul>
  */
@@ -38,13 +34,10 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 public class BatchResource {
 
     @Inject
+    BatchReader reader;
+
+    @Inject
     EventIntake intake;
-
-    @Inject
-    IngestSettings settings;
-
-    @Inject
-    IngestMetrics metrics;
 
     @Inject
     CallerTenant caller;
@@ -52,150 +45,39 @@ public class BatchResource {
     @Inject
     TenantRateLimits limits;
 
-    /** 207: some items were written, some refused (WebDAV's Multi-Status; JAX-RS has no constant). */
-    private static final int MULTI_STATUS = 207;
+    @Inject
+    EventPublisher publisher;
 
-    private final EventParser parser = new EventParser();
+    @Inject
+    IngestSettings settings;
 
     @POST
     @Operation(summary = "Record a batch of request and response events (JSON array or NDJSON)")
     public Response batch(@HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType, byte[] body) {
-        boolean ndjson = ContentTypes.isNdjson(contentType);
-        if (!ndjson && !ContentTypes.isJson(contentType)) {
-            metrics.rejected("content_type", 1);
-            return Answers.rejected(Response.Status.UNSUPPORTED_MEDIA_TYPE, "Content-Type",
-                    "must be application/json (an array) or application/x-ndjson, not " + contentType);
+        BatchBody batch = reader.read(contentType, body);
+        if (batch.isRefused()) {
+            return IngestAnswers.rejected(batch.refusedWith(), List.of(batch.refusal()));
         }
-        if (body == null || body.length == 0) {
-            return Answers.rejected(Response.Status.BAD_REQUEST, "body", "is empty: send a JSON array of events");
+        CheckedBatch checked = check(batch.items());
+        if (checked.hasForbidden()) {
+            return IngestAnswers.forbiddenBatch(checked.size(), checked.forbidden());
         }
-        if (body.length > settings.maxBatchBytes()) {
-            metrics.rejected("too_large", 1);
-            return Answers.rejected(Response.Status.REQUEST_ENTITY_TOO_LARGE, "body",
-                    "must not exceed " + settings.maxBatchBytes() + " bytes");
+        RateLimitDecision admission = limits.admit(checked.events());
+        if (!admission.admitted()) {
+            return IngestAnswers.rateLimited(admission);
         }
-        List<ParseResult<JsonNode>> items = ndjson ? lines(body) : arrayItems(body);
-        if (items == null) {
-            return Answers.rejected(Response.Status.BAD_REQUEST, "body", "must be a JSON array of events");
-        }
-        if (items.isEmpty()) {
-            return Answers.rejected(Response.Status.BAD_REQUEST, "body", "must hold at least one event");
-        }
-        if (items.size() > settings.maxBatchEvents()) {
-            metrics.rejected("too_large", items.size());
-            return Answers.rejected(Response.Status.REQUEST_ENTITY_TOO_LARGE, "body",
-                    "must hold at most " + settings.maxBatchEvents() + " events, not " + items.size());
-        }
-
-        List<Map<String, Object>> errors = new ArrayList<>();
-        List<Map<String, Object>> forbidden = new ArrayList<>();
-        List<EventIntake.Record> records = new ArrayList<>();
-        List<Integer> recordIndexes = new ArrayList<>();
-        for (int i = 0; i < items.size(); i++) {
-            EventIntake.Checked checked = check(items.get(i));
-            if (checked.isValid()) {
-                records.add(checked.record());
-                recordIndexes.add(i);
-            } else {
-                (checked.forbidden() ? forbidden : errors).add(itemError(i, checked.errors()));
-            }
-        }
-        if (!forbidden.isEmpty()) {
-            // Another tenant's event in a batch: nothing of it is written.
-            return Answers.json(Response.Status.FORBIDDEN, Map.of("status", "rejected", "accepted", 0,
-                    "rejected", items.size(), "errors", forbidden));
-        }
-        Response overLimit = takeFromRateLimits(records);
-        if (overLimit != null) {
-            return overLimit;
-        }
-        int rejected = errors.size();
-        boolean[] written = records.isEmpty() ? new boolean[0] : intake.publish(records);
-        int accepted = 0;
-        boolean unavailable = false;
-        for (int r = 0; r < written.length; r++) {
-            if (written[r]) {
-                accepted++;
-            } else {
-                unavailable = true;
-                errors.add(itemError(recordIndexes.get(r),
-                        List.of(new FieldError("kafka", "not acknowledged in time: send this event again"))));
-            }
-        }
-        errors.sort((a, b) -> Integer.compare((Integer) a.get("index"), (Integer) b.get("index")));
-
-        Map<String, Object> answer = new LinkedHashMap<>();
-        answer.put("status", unavailable ? "unavailable" : rejected == 0 ? "accepted" : accepted > 0 ? "partial" : "rejected");
-        answer.put("accepted", accepted);
-        answer.put("rejected", items.size() - accepted);
-        answer.put("errors", errors);
-        if (unavailable) {
-            return Response.status(Response.Status.SERVICE_UNAVAILABLE).header("Retry-After", settings.retryAfterSeconds())
-                    .type(MediaType.APPLICATION_JSON_TYPE).entity(answer).build();
-        }
-        int status = rejected == 0 ? 202 : accepted > 0 ? MULTI_STATUS : 400;
-        return Response.status(status).type(MediaType.APPLICATION_JSON_TYPE).entity(answer).build();
+        boolean[] written = publish(checked.events());
+        return IngestAnswers.batch(checked.outcome(written), settings.retryAfterSeconds());
     }
 
-    /** Each event counts against its tenant's limit; over any limit, the whole batch is refused. */
-    private Response takeFromRateLimits(List<EventIntake.Record> records) {
-        Map<String, Integer> perTenant = new LinkedHashMap<>();
-        records.stream().filter(r -> r.tenant() != null).forEach(r -> perTenant.merge(r.tenant(), 1, Integer::sum));
-        Map<String, Integer> taken = new LinkedHashMap<>();
-        for (Map.Entry<String, Integer> tenant : perTenant.entrySet()) {
-            Optional<Response> refused = limits.admit(tenant.getKey(), tenant.getValue());
-            if (refused.isPresent()) {
-                taken.forEach(limits::giveBack);
-                return refused.get();
-            }
-            taken.put(tenant.getKey(), tenant.getValue());
-        }
-        return null;
+    /** A batch without a valid event never touches Kafka (nor starts its producer). */
+    private boolean[] publish(List<ValidatedEvent> events) {
+        return events.isEmpty() ? new boolean[0] : publisher.publish(events);
     }
 
-    private EventIntake.Checked check(ParseResult<JsonNode> item) {
-        if (!item.isValid()) {
-            metrics.rejected("body", 1);
-            return new EventIntake.Checked(null, item.errors(), false);
-        }
-        JsonNode json = item.event();
-        JsonNode typeNode = json.isObject() ? json.get("type") : null;
-        EventType type = typeNode != null && typeNode.isTextual() ? EventType.fromWireName(typeNode.textValue()) : null;
-        if (type == null) {
-            metrics.rejected("type", 1);
-            List<FieldError> errors = new ArrayList<>();
-            errors.add(new FieldError("type", "must be \"request\" or \"response\""));
-            return new EventIntake.Checked(null, errors, false);
-        }
-        return intake.check(type, json, caller.get());
-    }
-
-    /** The items of a JSON array, or null when the body is not an array. */
-    private List<ParseResult<JsonNode>> arrayItems(byte[] body) {
-        ParseResult<JsonNode> tree = parser.readTree(body);
-        if (!tree.isValid() || !tree.event().isArray()) {
-            return null;
-        }
-        List<ParseResult<JsonNode>> items = new ArrayList<>(tree.event().size());
-        tree.event().forEach(item -> items.add(ParseResult.valid(item)));
-        return items;
-    }
-
-    /** One item per non-empty line; a line that is not JSON is an invalid item, not a failed batch. */
-    private List<ParseResult<JsonNode>> lines(byte[] body) {
-        List<ParseResult<JsonNode>> items = new ArrayList<>();
-        for (String line : new String(body, StandardCharsets.UTF_8).split("\n")) {
-            if (!line.isBlank()) {
-                items.add(parser.readTree(line.getBytes(StandardCharsets.UTF_8)));
-            }
-        }
-        return items;
-    }
-
-    private static Map<String, Object> itemError(int index, List<FieldError> errors) {
-        Map<String, Object> error = new LinkedHashMap<>();
-        error.put("index", index);
-        error.put("errors", errors);
-        return error;
+    /** Every item is checked, so that all the errors are reported at once. */
+    private CheckedBatch check(List<ParseResult<JsonNode>> items) {
+        Optional<String> tenant = caller.get();
+        return new CheckedBatch(items.stream().map(item -> intake.checkItem(item, tenant)).toList());
     }
 }

@@ -3,9 +3,10 @@ package dev.streamlens.ingest;
 import java.util.Locale;
 
 /**
- * Which request bodies the API reads as JSON. The original service decoded JSON whatever the
- * header said, so besides application/json (and +json types) it accepts a missing type, text/plain
- * and curl's default application/x-www-form-urlencoded; anything else is a 415.
+ * Which request bodies the API reads as JSON. The Go prototype decoded JSON whatever the header
+ * said, so besides application/json (and +json types) it accepts a missing type, text/plain and
+ * curl's default application/x-www-form-urlencoded; anything else is a 415
+ * (README.md#sending-events-ingest-service-port-8080).
  */
 public final class ContentTypes {
 

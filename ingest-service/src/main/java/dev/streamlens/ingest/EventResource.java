@@ -14,8 +14,9 @@ import java.util.Optional;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 
 /**
- * The original service's two calls: one event per request, answered 202 once Kafka holds it.
- * Runs on a worker thread, since it waits for the broker's acknowledgement.
+ * The Go prototype's two calls (README.md#sending-events-ingest-service-port-8080): one event per
+ * request, answered 202 once Kafka holds it. Runs on a worker thread, since it waits for the
+ * broker's acknowledgement.
  */
 @Path("/v1/llm")
 @Produces(MediaType.APPLICATION_JSON)
@@ -36,6 +37,9 @@ public class EventResource {
     @Inject
     TenantRateLimits limits;
 
+    @Inject
+    EventPublisher publisher;
+
     @POST
     @Path("/request")
     @Operation(summary = "Record the start of an LLM call")
@@ -51,35 +55,41 @@ public class EventResource {
     }
 
     private Response ingest(EventType type, String contentType, byte[] body) {
+        Optional<Response> unreadable = refuseUnreadable(contentType, body);
+        if (unreadable.isPresent()) {
+            return unreadable.get();
+        }
+        IntakeVerdict verdict = intake.check(type, body, caller.get());
+        if (!verdict.isValid()) {
+            return IngestAnswers.rejected(verdict.forbidden() ? Response.Status.FORBIDDEN : Response.Status.BAD_REQUEST,
+                    verdict.errors());
+        }
+        RateLimitDecision admission = limits.admit(List.of(verdict.event()));
+        if (!admission.admitted()) {
+            return IngestAnswers.rateLimited(admission);
+        }
+        boolean written = publisher.publish(List.of(verdict.event()))[0];
+        return written ? IngestAnswers.accepted()
+                : IngestAnswers.unavailable(settings.retryAfterSeconds(), "Kafka did not acknowledge the event within "
+                        + settings.sendTimeout().toSeconds() + " s; it may not be stored, send it again");
+    }
+
+    /** A body that is not JSON, empty or too large for one event, refused before it is read. */
+    private Optional<Response> refuseUnreadable(String contentType, byte[] body) {
         if (!ContentTypes.isJson(contentType)) {
             metrics.rejected("content_type", 1);
-            return Answers.rejected(Response.Status.UNSUPPORTED_MEDIA_TYPE, "Content-Type",
-                    "must be application/json, not " + contentType);
+            return Optional.of(IngestAnswers.rejected(Response.Status.UNSUPPORTED_MEDIA_TYPE, "Content-Type",
+                    "must be application/json, not " + contentType));
         }
         if (body == null || body.length == 0) {
             metrics.rejected("body", 1);
-            return Answers.rejected(Response.Status.BAD_REQUEST, "body", "is empty: send one JSON event");
+            return Optional.of(IngestAnswers.rejected(Response.Status.BAD_REQUEST, "body", "is empty: send one JSON event"));
         }
         if (body.length > settings.maxEventBytes()) {
             metrics.rejected("too_large", 1);
-            return Answers.rejected(Response.Status.REQUEST_ENTITY_TOO_LARGE, "body",
-                    "must not exceed " + settings.maxEventBytes() + " bytes");
+            return Optional.of(IngestAnswers.rejected(Response.Status.REQUEST_ENTITY_TOO_LARGE, "body",
+                    "must not exceed " + settings.maxEventBytes() + " bytes"));
         }
-        EventIntake.Checked checked = intake.check(type, body, caller.get());
-        if (!checked.isValid()) {
-            return Answers.rejected(checked.forbidden() ? Response.Status.FORBIDDEN : Response.Status.BAD_REQUEST,
-                    checked.errors());
-        }
-        String tenant = checked.record().tenant();
-        if (tenant != null) {
-            Optional<Response> refused = limits.admit(tenant, 1);
-            if (refused.isPresent()) {
-                return refused.get();
-            }
-        }
-        boolean[] written = intake.publish(List.of(checked.record()));
-        return written[0] ? Answers.accepted()
-                : Answers.unavailable(settings.retryAfterSeconds(), "Kafka did not acknowledge the event within "
-                        + settings.sendTimeout().toSeconds() + " s; it may not be stored, send it again");
+        return Optional.empty();
     }
 }

@@ -8,7 +8,7 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.util.Map;
 
-/** The original service's health call: healthy when Kafka answers, since it cannot work without it. */
+/** The Go prototype's health call (README.md#sending-events-ingest-service-port-8080): healthy when Kafka answers, since it cannot work without it. */
 @Path("/health")
 @Produces(MediaType.APPLICATION_JSON)
 public class HealthResource {
@@ -19,7 +19,7 @@ public class HealthResource {
     @GET
     public Response health() {
         return kafka.isReachable()
-                ? Answers.json(Response.Status.OK, Map.of("status", "healthy"))
-                : Answers.json(Response.Status.SERVICE_UNAVAILABLE, Map.of("status", "unhealthy", "reason", "Kafka is unreachable"));
+                ? IngestAnswers.json(Response.Status.OK, Map.of("status", "healthy"))
+                : IngestAnswers.json(Response.Status.SERVICE_UNAVAILABLE, Map.of("status", "unhealthy", "reason", "Kafka is unreachable"));
     }
 }

@@ -10,7 +10,7 @@ public class IngestAccessRefusals implements AccessRefusals {
 
     @Override
     public Response unauthorized(String reason) {
-        Response rejected = Answers.rejected(Response.Status.UNAUTHORIZED, "Authorization", reason);
+        Response rejected = IngestAnswers.rejected(Response.Status.UNAUTHORIZED, "Authorization", reason);
         return Response.fromResponse(rejected).header("WWW-Authenticate", "Bearer").build();
     }
 }

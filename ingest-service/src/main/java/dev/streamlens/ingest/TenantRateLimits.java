@@ -6,11 +6,10 @@ import io.github.bucket4j.Bucket;
 import io.github.bucket4j.ConsumptionProbe;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import jakarta.ws.rs.core.Response;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.OptionalLong;
 
 /**
@@ -18,6 +17,8 @@ import java.util.OptionalLong;
  * bursts of up to two seconds' worth. The rate is the key's {@code events_per_second} from the
  * API keys file, or {@code streamlens.ingest.rate-limit-events-per-second}. With keys off the
  * tenant is the event's own tenant_id, so the buckets kept are bounded (least recently used go).
+ * It only decides; {@link IngestAnswers#rateLimited} words a refusal
+ * (README.md#access-api-keys-tenants-rate-limits).
  */
 @ApplicationScoped
 public class TenantRateLimits {
@@ -45,23 +46,48 @@ public class TenantRateLimits {
     };
 
     /**
-     * Lets {@code events} of a tenant through, or answers why not: 429 with Retry-After when its
-     * bucket is short, 413 when they are more than the bucket can ever hold. Refusals are counted.
+     * Lets the events through, each counted against its tenant's limit, or says why not. All or
+     * nothing: refused for one tenant, what was taken for the others is given back. Events
+     * without a tenant are not limited.
      */
-    public Optional<Response> admit(String tenant, int events) {
+    public RateLimitDecision admit(List<ValidatedEvent> events) {
+        Map<String, Integer> taken = new LinkedHashMap<>();
+        for (Map.Entry<String, Integer> tenant : eventsPerTenant(events).entrySet()) {
+            RateLimitDecision decision = admit(tenant.getKey(), tenant.getValue());
+            if (!decision.admitted()) {
+                taken.forEach(this::giveBack);
+                return decision;
+            }
+            taken.put(tenant.getKey(), tenant.getValue());
+        }
+        return RateLimitDecision.ADMITTED;
+    }
+
+    private static Map<String, Integer> eventsPerTenant(List<ValidatedEvent> events) {
+        Map<String, Integer> perTenant = new LinkedHashMap<>();
+        events.stream().filter(e -> e.tenant() != null).forEach(e -> perTenant.merge(e.tenant(), 1, Integer::sum));
+        return perTenant;
+    }
+
+    /**
+     * Lets {@code events} of a tenant through, or says why not: over its rate when its bucket is
+     * short now, over its burst when they are more than the bucket can ever hold. Refusals are counted.
+     */
+    RateLimitDecision admit(String tenant, int events) {
         long burst = burstOf(tenant);
         if (burst > 0 && events > burst) {
             metrics.rateLimited(tenant, events);
-            return Optional.of(Answers.rejected(Response.Status.REQUEST_ENTITY_TOO_LARGE, "body", "holds " + events
-                    + " events of tenant " + tenant + ", more than its limit lets through at once (" + burst
-                    + "): send smaller batches"));
+            return RateLimitDecision.overBurst("holds " + events + " events of tenant " + tenant
+                    + ", more than its limit lets through at once (" + burst + "): send smaller batches");
         }
         OptionalLong wait = tryTake(tenant, events);
         if (wait.isEmpty()) {
-            return Optional.empty();
+            return RateLimitDecision.ADMITTED;
         }
         metrics.rateLimited(tenant, events);
-        return Optional.of(Answers.rateLimited(retryAfterSeconds(wait.getAsLong()), tenant, rateOf(tenant)));
+        int retryAfterSeconds = retryAfterSeconds(wait.getAsLong());
+        return RateLimitDecision.overRate("tenant " + tenant + " is over its limit of " + rateOf(tenant)
+                + " events per second: retry after " + retryAfterSeconds + " s", retryAfterSeconds);
     }
 
     /** Takes {@code events} from the tenant's bucket; empty when allowed, else how long to wait. */
@@ -94,7 +120,7 @@ public class TenantRateLimits {
     }
 
     /** Gives back what {@link #tryTake} took, when the call is refused for another tenant's limit. */
-    public void giveBack(String tenant, int events) {
+    void giveBack(String tenant, int events) {
         synchronized (buckets) {
             Limit limit = buckets.get(tenant);
             if (limit != null) {

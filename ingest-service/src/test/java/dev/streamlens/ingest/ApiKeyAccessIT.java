@@ -21,8 +21,9 @@ import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
 /**
- * API keys on (SPEC, Access): who may write what, against a real broker. A key writes only its
- * own tenant's requests; responses are recorded with the key's tenant; limits answer 429.
+ * API keys on (README.md#access-api-keys-tenants-rate-limits): who may write what, against a
+ * real broker. A key writes only its own tenant's requests; responses are recorded with the key's
+ * tenant; limits answer 429.
  */
 @QuarkusTest
 @TestProfile(ApiKeyProfile.class)

@@ -17,7 +17,10 @@ import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
-/** The seed's two calls against a real broker: what is accepted, what lands in Kafka, what is refused and how. */
+/**
+ * The Go prototype's two calls (README.md#sending-events-ingest-service-port-8080) against a real
+ * broker: what is accepted, what lands in Kafka, what is refused and how.
+ */
 @QuarkusTest
 @WithTestResource(KafkaTestResource.class)
 class SingleEventIT {

@@ -13,8 +13,17 @@ import java.time.Instant;
 public record MetricsQuery(String tenantId, String route, String model, int limit, Instant from, Instant to,
                            Granularity granularity, boolean byRoute, boolean byModel) {
 
-    /** The seed's call: the job's own rows, one per series and minute, no merging needed. */
-    public boolean isSeriesRows() {
+    /**
+     * The job's own rows as stored, one per series and minute, no merging needed: 1m buckets
+     * grouped by route and model, what the plain call reads
+     * (docs/DESIGN.md#the-query-service-query-service).
+     */
+    public boolean isStoredMinuteRows() {
         return granularity == Granularity.MINUTE && byRoute && byModel;
+    }
+
+    /** The same query over another range. */
+    public MetricsQuery withRange(Instant from, Instant to) {
+        return new MetricsQuery(tenantId, route, model, limit, from, to, granularity, byRoute, byModel);
     }
 }

@@ -18,7 +18,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Reads llm_metrics. The seed's call returns the job's rows as they are (columns and reading from
+ * Reads llm_metrics. The plain call returns the job's rows as they are (columns and reading from
  * {@link MetricsRowJdbc}); coarser granularities and groupings sum the additive columns in SQL and
  * merge the rows' latency sketches into {@link CallTotals}, which derives averages and percentiles
  * as the job does (never averages of percentiles). Every value is a bound parameter.
@@ -37,25 +37,25 @@ public class MetricsRepository {
      * Rows of an answer. A rollup holding more rows than the limit is cut at a bucket boundary:
      * {@code nextTo} is then the end of the newest bucket left out, to send as {@code to} next.
      */
-    public record Page(List<MetricsView> rows, boolean rollup, Instant nextTo) {
+    public record Page(List<MetricsAnswerRow> rows, boolean rollup, Instant nextTo) {
         public boolean truncated() {
             return nextTo != null;
         }
     }
 
     public Page find(MetricsQuery q) throws SQLException {
-        return q.isSeriesRows() ? new Page(seriesRows(q), false, null) : rollupPage(q);
+        return q.isStoredMinuteRows() ? new Page(storedMinuteRows(q), false, null) : rollupPage(q);
     }
 
     /** Reads one row past the limit to know whether buckets were left out, and never returns half a bucket. */
     private Page rollupPage(MetricsQuery q) throws SQLException {
-        List<MetricsView> rows = rollup(q, q.limit() + 1);
+        List<MetricsAnswerRow> rows = rollup(q, q.limit() + 1);
         if (rows.size() <= q.limit()) {
             return new Page(rows, true, null);
         }
         rows = new ArrayList<>(rows.subList(0, q.limit()));
         Instant oldest = rows.get(rows.size() - 1).windowStart();
-        List<MetricsView> whole = rows.stream().filter(r -> !r.windowStart().equals(oldest)).toList();
+        List<MetricsAnswerRow> whole = rows.stream().filter(r -> !r.windowStart().equals(oldest)).toList();
         if (whole.isEmpty()) {
             // One bucket holds more groups than the limit: it is returned cut, and the next page goes on before it.
             return new Page(rows, true, oldest);
@@ -63,7 +63,7 @@ public class MetricsRepository {
         return new Page(whole, true, oldest.plus(q.granularity().size()));
     }
 
-    private List<MetricsView> seriesRows(MetricsQuery q) throws SQLException {
+    private List<MetricsAnswerRow> storedMinuteRows(MetricsQuery q) throws SQLException {
         StringBuilder sql = new StringBuilder("SELECT " + MetricsRowJdbc.COLUMNS + " FROM " + MetricsRowJdbc.MINUTES
                 + " WHERE tenant_id = ?");
         List<Object> args = new ArrayList<>(List.of(q.tenantId()));
@@ -72,15 +72,15 @@ public class MetricsRepository {
         args.add(q.limit());
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = prepare(c, sql.toString(), args);
              ResultSet rs = ps.executeQuery()) {
-            List<MetricsView> rows = new ArrayList<>();
+            List<MetricsAnswerRow> rows = new ArrayList<>();
             while (rs.next()) {
-                rows.add(MetricsView.of(MetricsRowJdbc.read(rs)));
+                rows.add(MetricsAnswerRow.of(MetricsRowJdbc.read(rs)));
             }
             return rows;
         }
     }
 
-    private List<MetricsView> rollup(MetricsQuery q, int limit) throws SQLException {
+    private List<MetricsAnswerRow> rollup(MetricsQuery q, int limit) throws SQLException {
         String dimensions = (q.byRoute() ? ", route" : "") + (q.byModel() ? ", model" : "");
         // The origin carries its offset: a bare '1970-01-01' would be midnight in the session's time zone,
         // which the JDBC driver sets from the JVM's, and hours would start at :30 under Asia/Kolkata.
@@ -95,7 +95,7 @@ public class MetricsRepository {
         long sizeMs = q.granularity().size().toMillis();
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = prepare(c, sql.toString(), args);
              ResultSet rs = ps.executeQuery()) {
-            List<MetricsView> rows = new ArrayList<>();
+            List<MetricsAnswerRow> rows = new ArrayList<>();
             while (rs.next()) {
                 int i = 1;
                 Instant bucket = instant(rs, i++);
@@ -104,7 +104,7 @@ public class MetricsRepository {
                 CallTotals totals = new CallTotals(rs.getLong(i++), rs.getLong(i++), rs.getLong(i++),
                         rs.getDouble(i++), rs.getLong(i++), rs.getLong(i++), rs.getBigDecimal(i++), rs.getLong(i++),
                         merge(rs.getArray(i)));
-                rows.add(MetricsView.ofBucket(q.tenantId(), route, model, bucket, bucket.plusMillis(sizeMs), totals));
+                rows.add(MetricsAnswerRow.ofBucket(q.tenantId(), route, model, bucket, bucket.plusMillis(sizeMs), totals));
             }
             return rows;
         }

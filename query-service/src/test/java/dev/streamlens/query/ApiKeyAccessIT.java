@@ -13,7 +13,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
-/** API keys on: a key reads its own tenant's metrics and nobody else's (SPEC, Access). */
+/** API keys on: a key reads its own tenant's metrics and nobody else's (README.md#access-api-keys-tenants-rate-limits). */
 @QuarkusTest
 @TestProfile(ApiKeyProfile.class)
 @WithTestResource(PostgresTestResource.class)

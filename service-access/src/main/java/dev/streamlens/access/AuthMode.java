@@ -5,9 +5,9 @@ import java.net.UnknownHostException;
 import java.util.Locale;
 
 /**
- * Whether callers must present an API key (SPEC, Access). Keys are the default as soon as a
- * service listens beyond loopback; turning them off there needs an explicit statement that a
- * trusted gateway authenticates callers in front of the service.
+ * Whether callers must present an API key (README.md#access-api-keys-tenants-rate-limits). Keys
+ * are the default as soon as a service listens beyond loopback; turning them off there needs an
+ * explicit statement that a trusted gateway authenticates callers in front of the service.
  */
 public enum AuthMode {
     NONE, API_KEY;

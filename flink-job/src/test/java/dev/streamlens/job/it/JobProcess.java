@@ -56,7 +56,10 @@ final class JobProcess implements AutoCloseable {
             started = logs.filter(p -> p.getFileName().toString().startsWith("job-")).count();
         }
         Path log = work.resolve("job-" + started + ".log");
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+        // The job reads STREAMLENS_* settings too: only the test's arguments count.
+        builder.environment().keySet().removeIf(name -> name.startsWith("STREAMLENS_"));
+        Process process = builder.start();
         JobProcess job = new JobProcess(process, port, log);
         job.awaitRunning(Duration.ofSeconds(90));
         return job;

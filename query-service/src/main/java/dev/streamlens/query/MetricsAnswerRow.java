@@ -9,11 +9,12 @@ import java.math.BigDecimal;
 import java.time.Instant;
 
 /**
- * One row of {@code GET /v1/metrics}: every field of the original service's rows plus the SPEC's
- * extra columns, without the raw sketch. In a rollup, {@code route} or {@code model} is absent
- * when the query summed over it, and {@code revision} is absent.
+ * One row of the answer of {@code GET /v1/metrics}: every field of the Go prototype's rows plus
+ * StreamLens' own columns, without the raw sketch (README.md#reading-metrics-query-service-port-8081).
+ * In a rollup, {@code route} or {@code model} is absent when the query summed over it, and
+ * {@code revision} is absent.
  */
-public record MetricsView(
+public record MetricsAnswerRow(
         @JsonProperty("tenant_id") String tenantId,
         @JsonInclude(JsonInclude.Include.NON_NULL) @JsonProperty("route") String route,
         @JsonInclude(JsonInclude.Include.NON_NULL) @JsonProperty("model") String model,
@@ -35,7 +36,7 @@ public record MetricsView(
         @JsonInclude(JsonInclude.Include.NON_NULL) @JsonProperty("revision") Integer revision) {
 
     /** Costs are stored to the pico-dollar; answer them without trailing zeros or exponents (0.018, 0). */
-    public MetricsView {
+    public MetricsAnswerRow {
         if (estimatedCostUsd != null) {
             estimatedCostUsd = estimatedCostUsd.signum() == 0 ? BigDecimal.ZERO : estimatedCostUsd.stripTrailingZeros();
             if (estimatedCostUsd.scale() < 0) {
@@ -45,7 +46,7 @@ public record MetricsView(
     }
 
     /** A stored row as it is answered, with its revision. */
-    static MetricsView of(MetricsRow row) {
+    static MetricsAnswerRow of(MetricsRow row) {
         return of(row, row.revision());
     }
 
@@ -53,13 +54,13 @@ public record MetricsView(
      * A rollup's bucket, its values derived from the summed totals as the job derives its rows';
      * {@code route} or {@code model} null when the query summed over it.
      */
-    static MetricsView ofBucket(String tenant, String route, String model, Instant start, Instant end,
+    static MetricsAnswerRow ofBucket(String tenant, String route, String model, Instant start, Instant end,
                                 CallTotals totals) {
         return of(totals.toRow(tenant, route, model, start, end, 0, null), null);
     }
 
-    private static MetricsView of(MetricsRow row, Integer revision) {
-        return new MetricsView(row.tenantId(), row.route(), row.model(), row.windowStart(), row.windowEnd(),
+    private static MetricsAnswerRow of(MetricsRow row, Integer revision) {
+        return new MetricsAnswerRow(row.tenantId(), row.route(), row.model(), row.windowStart(), row.windowEnd(),
                 row.requests(), row.errors(), row.timeouts(), row.avgLatencyMs(), row.p50LatencyMs(),
                 row.p95LatencyMs(), row.p99LatencyMs(), row.avgPromptTokens(), row.avgCompletionTokens(),
                 row.totalPromptTokens(), row.totalCompletionTokens(), row.estimatedCostUsd(), row.unpricedRequests(),

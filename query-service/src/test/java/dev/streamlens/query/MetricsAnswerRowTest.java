@@ -8,7 +8,7 @@ import java.time.Instant;
 import org.junit.jupiter.api.Test;
 
 /** Costs come out of NUMERIC(…, 12) columns; the API writes them plainly (0.018, 0, 10), never 0E-12. */
-class MetricsViewTest {
+class MetricsAnswerRowTest {
 
     @Test
     void costIsWrittenWithoutTrailingZerosOrExponent() throws Exception {
@@ -20,9 +20,9 @@ class MetricsViewTest {
         assertThat(json.writeValueAsString(view("0.000000000001"))).contains("\"estimated_cost_usd\":0.000000000001,");
     }
 
-    private static MetricsView view(String cost) {
+    private static MetricsAnswerRow view(String cost) {
         Instant start = Instant.parse("2026-11-26T08:27:00Z");
-        return new MetricsView("acme", "chat", "gpt-4", start, start.plusSeconds(60), 1, 0, 0, 1200.0, 1200.0, 1200.0,
+        return new MetricsAnswerRow("acme", "chat", "gpt-4", start, start.plusSeconds(60), 1, 0, 0, 1200.0, 1200.0, 1200.0,
                 1200.0, 100.0, 250.0, 100, 250, new BigDecimal(cost), 0, 1);
     }
 }

@@ -1,0 +1,28 @@
+package dev.streamlens.ingest;
+
+import dev.streamlens.model.FieldError;
+import java.util.List;
+
+/**
+ * What {@link EventIntake} decided about one event: the event to write, or every error found in
+ * it. A refusal is {@code forbidden} (403) when the event belongs to another tenant than the
+ * caller's API key, and invalid (400) otherwise.
+ */
+public record IntakeVerdict(ValidatedEvent event, List<FieldError> errors, boolean forbidden) {
+
+    static IntakeVerdict valid(ValidatedEvent event) {
+        return new IntakeVerdict(event, List.of(), false);
+    }
+
+    static IntakeVerdict invalid(List<FieldError> errors) {
+        return new IntakeVerdict(null, errors, false);
+    }
+
+    static IntakeVerdict forbidden(List<FieldError> errors) {
+        return new IntakeVerdict(null, errors, true);
+    }
+
+    public boolean isValid() {
+        return event != null;
+    }
+}
