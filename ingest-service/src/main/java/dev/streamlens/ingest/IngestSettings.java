@@ -46,4 +46,24 @@ public interface IngestSettings {
     /** Metadata as compact JSON, in bytes; may only be lowered (the job's default is 16384). */
     @WithDefault("16384")
     int maxMetadataBytes();
+
+    /** OTLP traces: the largest export body once gzip is undone. */
+    @WithDefault("16777216")
+    int otlpMaxBodyBytes();
+
+    /** OTLP traces: most GenAI spans in one export (an SDK's batch is 512 spans by default). */
+    @WithDefault("4096")
+    int otlpMaxSpans();
+
+    /** OTLP traces: the span or resource attribute naming the tenant (API keys off). */
+    @WithDefault("tenant.id")
+    String otlpTenantAttribute();
+
+    /** OTLP traces: the tenant of spans without that attribute (API keys off). */
+    @WithDefault("default")
+    String otlpDefaultTenant();
+
+    /** OTLP traces: the span or resource attribute naming the route; else the resource's service.name. */
+    @WithDefault("streamlens.route")
+    String otlpRouteAttribute();
 }

@@ -71,6 +71,31 @@ class ApiKeyAccessIT {
     }
 
     @Test
+    void otlpSpansCountForTheKeysTenantAndNamingAnotherTenantWritesNothing() throws Exception {
+        String trace = java.util.UUID.randomUUID().toString().replace("-", "");
+        long start = java.time.Instant.now().minusSeconds(5).toEpochMilli() * 1_000_000L;
+        String export = """
+                {"resourceSpans": [{"resource": {"attributes": [%s]}, "scopeSpans": [{"spans": [
+                  {"traceId": "%s", "spanId": "%s", "startTimeUnixNano": "%d", "endTimeUnixNano": "%d",
+                   "attributes": [{"key": "gen_ai.operation.name", "value": {"stringValue": "chat"}},
+                                  {"key": "gen_ai.request.model", "value": {"stringValue": "gpt-4o"}}]}]}]}]}""";
+        given().contentType(ContentType.JSON).body(export.formatted("", trace, "4444444444444444", start, start + 1000))
+                .post("/v1/traces").then().statusCode(401);
+        given().contentType(ContentType.JSON).header("Authorization", "Bearer " + ApiKeyProfile.ACME_KEY)
+                .body(export.formatted("", trace, "4444444444444444", start, start + 1000))
+                .post("/v1/traces").then().statusCode(200);
+        String globex = "{\"key\": \"tenant.id\", \"value\": {\"stringValue\": \"globex\"}}";
+        given().contentType(ContentType.JSON).header("Authorization", "Bearer " + ApiKeyProfile.ACME_KEY)
+                .body(export.formatted(globex, trace, "5555555555555555", start, start + 1000))
+                .post("/v1/traces").then().statusCode(403).body("code", equalTo(7));
+        var requests = TopicReader.readAll(Topics.REQUESTS);
+        JsonNode own = JSON.readTree(requests.stream().filter(e -> e.key().equals(trace + "-4444444444444444"))
+                .findFirst().orElseThrow().value());
+        assertThat(own.get("tenant_id").asText()).isEqualTo("acme");
+        assertThat(requests).extracting(TopicReader.Entry::key).doesNotContain(trace + "-5555555555555555");
+    }
+
+    @Test
     void aBatchWithAnotherTenantsEventWritesNothing() throws Exception {
         String mine = id();
         String theirs = id();
