@@ -97,7 +97,19 @@ public final class EventParser {
                 in.optionalIdentifier("finish_reason"),
                 in.optionalText("error", limits.maxErrorLength()),
                 in.optionalDuration("time_to_first_token_ms"),
-                in.optionalIdentifier("tenant_id"));
+                in.optionalIdentifier("tenant_id"),
+                in.optionalCount("cached_prompt_tokens"),
+                in.optionalCount("cache_write_tokens"),
+                in.optionalCount("reasoning_tokens"));
+        // Rules between fields only once both fields are valid: a broken field is reported once, as itself.
+        if (response.reasoningTokens() != null && !in.hasError("completion_tokens")
+                && response.reasoningTokens() > response.completionTokensOrZero()) {
+            in.reject("reasoning_tokens", "must not exceed completion_tokens (reasoning tokens are part of them)");
+        }
+        if (response.timeToFirstTokenMs() != null && response.latencyMs() != null
+                && response.timeToFirstTokenMs() > response.latencyMs()) {
+            in.reject("time_to_first_token_ms", "must not exceed latency_ms");
+        }
         return in.errors().isEmpty() ? ParseResult.valid(response) : ParseResult.invalid(in.errors());
     }
 

@@ -192,6 +192,15 @@ final class FieldReader {
         return keys;
     }
 
+    boolean hasError(String field) {
+        return errors.stream().anyMatch(e -> e.field().equals(field));
+    }
+
+    /** A rule between fields, checked after they were read. */
+    void reject(String field, String reason) {
+        fail(field, reason);
+    }
+
     private <T> T fail(String field, String reason) {
         errors.add(new FieldError(field, reason));
         return null;

@@ -20,6 +20,15 @@ import java.time.Instant;
  * @param revision          1 for the first firing of the window, +1 for each late update
  * @param jobRun            the job run that computed it (the id of the job that started without
  *                          state; restores keep it), or null when unknown
+ * @param cachedPromptTokens prompt tokens read from the prompt cache (part of the prompt tokens)
+ * @param cacheWriteTokens  prompt tokens written to the prompt cache (part of the prompt tokens)
+ * @param reasoningTokens   completion tokens spent on reasoning (part of the completion tokens)
+ * @param streamedRequests  joined calls that reported a time to first token
+ * @param p50TtftMs         time to first token of the streamed calls (null without any)
+ * @param ttftSketch        encoded DDSketch of the times to first token, mergeable
+ * @param generationMsSum   sum over calls of latency minus time to first token (the whole latency
+ *                          when not streamed): the time spent producing completion tokens
+ * @param outputTokensPerSecond completion tokens over generation time (null when it is 0)
  */
 @JsonInclude(JsonInclude.Include.ALWAYS)
 public record MetricsRow(
@@ -44,7 +53,30 @@ public record MetricsRow(
         @JsonProperty("unpriced_requests") long unpricedRequests,
         @JsonProperty("latency_sketch") byte[] latencySketch,
         @JsonProperty("revision") int revision,
-        @JsonProperty("job_run") String jobRun) {
+        @JsonProperty("job_run") String jobRun,
+        @JsonProperty("cached_prompt_tokens") long cachedPromptTokens,
+        @JsonProperty("cache_write_tokens") long cacheWriteTokens,
+        @JsonProperty("reasoning_tokens") long reasoningTokens,
+        @JsonProperty("streamed_requests") long streamedRequests,
+        @JsonProperty("p50_ttft_ms") Double p50TtftMs,
+        @JsonProperty("p95_ttft_ms") Double p95TtftMs,
+        @JsonProperty("p99_ttft_ms") Double p99TtftMs,
+        @JsonProperty("ttft_sketch") byte[] ttftSketch,
+        @JsonProperty("generation_ms_sum") double generationMsSum,
+        @JsonProperty("output_tokens_per_second") Double outputTokensPerSecond) {
+
+    /** A row without prompt-cache, reasoning and streaming figures (all zero or absent). */
+    public MetricsRow(String tenantId, String route, String model, Instant windowStart, Instant windowEnd,
+                      long requests, long errors, long timeouts, Double avgLatencyMs, Double p50LatencyMs,
+                      Double p95LatencyMs, Double p99LatencyMs, Double avgPromptTokens, Double avgCompletionTokens,
+                      long totalPromptTokens, long totalCompletionTokens, double latencySumMs,
+                      BigDecimal estimatedCostUsd, long unpricedRequests, byte[] latencySketch, int revision,
+                      String jobRun) {
+        this(tenantId, route, model, windowStart, windowEnd, requests, errors, timeouts, avgLatencyMs, p50LatencyMs,
+                p95LatencyMs, p99LatencyMs, avgPromptTokens, avgCompletionTokens, totalPromptTokens,
+                totalCompletionTokens, latencySumMs, estimatedCostUsd, unpricedRequests, latencySketch, revision, jobRun,
+                0, 0, 0, 0, null, null, null, null, 0, null);
+    }
 
     /** The Kafka key of this row on {@code llm.metrics}: {@code tenant|route|model}. */
     public String seriesKey() {

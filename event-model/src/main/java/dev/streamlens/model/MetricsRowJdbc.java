@@ -21,8 +21,10 @@ public final class MetricsRowJdbc {
     public static final String COLUMNS = "tenant_id, route, model, window_start, window_end, requests, errors, "
             + "timeouts, avg_latency_ms, p50_latency_ms, p95_latency_ms, p99_latency_ms, avg_prompt_tokens, "
             + "avg_completion_tokens, total_prompt_tokens, total_completion_tokens, latency_sum_ms, "
-            + "estimated_cost_usd, unpriced_requests, latency_sketch, revision, job_run";
-    private static final String VALUES = "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+            + "estimated_cost_usd, unpriced_requests, latency_sketch, revision, job_run, cached_prompt_tokens, "
+            + "cache_write_tokens, reasoning_tokens, streamed_requests, p50_ttft_ms, p95_ttft_ms, p99_ttft_ms, "
+            + "ttft_sketch, generation_ms_sum, output_tokens_per_second";
+    private static final String VALUES = "VALUES (" + "?, ".repeat(31) + "?)";
     private static final String SET_VALUES = "window_end = EXCLUDED.window_end, requests = EXCLUDED.requests, "
             + "errors = EXCLUDED.errors, timeouts = EXCLUDED.timeouts, avg_latency_ms = EXCLUDED.avg_latency_ms, "
             + "p50_latency_ms = EXCLUDED.p50_latency_ms, p95_latency_ms = EXCLUDED.p95_latency_ms, "
@@ -32,7 +34,12 @@ public final class MetricsRowJdbc {
             + "total_completion_tokens = EXCLUDED.total_completion_tokens, "
             + "latency_sum_ms = EXCLUDED.latency_sum_ms, estimated_cost_usd = EXCLUDED.estimated_cost_usd, "
             + "unpriced_requests = EXCLUDED.unpriced_requests, latency_sketch = EXCLUDED.latency_sketch, "
-            + "job_run = EXCLUDED.job_run, updated_at = now()";
+            + "job_run = EXCLUDED.job_run, cached_prompt_tokens = EXCLUDED.cached_prompt_tokens, "
+            + "cache_write_tokens = EXCLUDED.cache_write_tokens, reasoning_tokens = EXCLUDED.reasoning_tokens, "
+            + "streamed_requests = EXCLUDED.streamed_requests, p50_ttft_ms = EXCLUDED.p50_ttft_ms, "
+            + "p95_ttft_ms = EXCLUDED.p95_ttft_ms, p99_ttft_ms = EXCLUDED.p99_ttft_ms, "
+            + "ttft_sketch = EXCLUDED.ttft_sketch, generation_ms_sum = EXCLUDED.generation_ms_sum, "
+            + "output_tokens_per_second = EXCLUDED.output_tokens_per_second, updated_at = now()";
 
     private MetricsRowJdbc() {
     }
@@ -104,6 +111,16 @@ public final class MetricsRowJdbc {
         ps.setBytes(20, row.latencySketch());
         ps.setInt(21, row.revision());
         ps.setString(22, row.jobRun());
+        ps.setLong(23, row.cachedPromptTokens());
+        ps.setLong(24, row.cacheWriteTokens());
+        ps.setLong(25, row.reasoningTokens());
+        ps.setLong(26, row.streamedRequests());
+        setDouble(ps, 27, row.p50TtftMs());
+        setDouble(ps, 28, row.p95TtftMs());
+        setDouble(ps, 29, row.p99TtftMs());
+        ps.setBytes(30, row.ttftSketch());
+        ps.setDouble(31, row.generationMsSum());
+        setDouble(ps, 32, row.outputTokensPerSecond());
     }
 
     /** Reads a row selected with {@link #COLUMNS}. */
@@ -113,7 +130,9 @@ public final class MetricsRowJdbc {
                 rs.getLong(6), rs.getLong(7), rs.getLong(8), getDouble(rs, 9), getDouble(rs, 10),
                 getDouble(rs, 11), getDouble(rs, 12), getDouble(rs, 13), getDouble(rs, 14), rs.getLong(15),
                 rs.getLong(16), rs.getDouble(17), rs.getBigDecimal(18), rs.getLong(19), rs.getBytes(20),
-                rs.getInt(21), rs.getString(22));
+                rs.getInt(21), rs.getString(22), rs.getLong(23), rs.getLong(24), rs.getLong(25), rs.getLong(26),
+                getDouble(rs, 27), getDouble(rs, 28), getDouble(rs, 29), rs.getBytes(30), rs.getDouble(31),
+                getDouble(rs, 32));
     }
 
     private static void setDouble(PreparedStatement ps, int index, Double value) throws SQLException {

@@ -65,9 +65,17 @@ final class EventArbitraries {
     static Arbitrary<LlmResponse> responses() {
         Arbitrary<String> errors = Arbitraries.oneOf(Arbitraries.just(""), Arbitraries.strings().withCharRange(' ', '~').withChars('\n', '\t', 'é').ofMaxLength(200))
                 .injectNull(0.5);
+        // Valid by the rules between fields too: time to first token within the latency, reasoning
+        // tokens within the completion tokens.
         return Combinators.combine(identifiers(), timestamps(), durations(), tokens(),
                         identifiers().injectNull(0.3), errors, durations(), identifiers().injectNull(0.7))
-                .as(LlmResponse::new);
+                .as((id, at, latency, completion, finish, error, ttft, tenant) -> new LlmResponse(id, at, latency,
+                        completion, finish, error, ttft != null && latency != null ? (Double) Math.min(ttft, latency) : ttft,
+                        tenant, null, null, null))
+                .flatMap(r -> Combinators.combine(tokens(), tokens(), tokens()).as((cached, written, reasoning) ->
+                        new LlmResponse(r.requestId(), r.timestamp(), r.latencyMs(), r.completionTokens(),
+                                r.finishReason(), r.error(), r.timeToFirstTokenMs(), r.tenantId(), cached, written,
+                                reasoning == null ? null : Math.min(reasoning, r.completionTokensOrZero()))));
     }
 
     private static JsonNode object(java.util.Map<String, JsonNode> fields) {

@@ -39,9 +39,10 @@ class MetricsPipelineTest {
     private static final Duration JOIN_TIMEOUT = Duration.ofMinutes(5);
     private static final Duration OUT_OF_ORDERNESS = Duration.ofSeconds(5);
     private static final byte[] PRICES = """
-            {"models": {"gpt-4o": {"input_per_million": 2.5, "output_per_million": 10.0},
+            {"models": {"gpt-4o": {"input_per_million": 2.5, "output_per_million": 10.0, "cache_read_per_million": 1.25},
                         "gpt-4o-mini": {"input_per_million": 0.15, "output_per_million": 0.6},
-                        "claude-3-5-sonnet": {"input_per_million": 3.0, "output_per_million": 15.0}}}
+                        "claude-3-5-sonnet": {"input_per_million": 3.0, "output_per_million": 15.0,
+                                              "cache_read_per_million": 0.3, "cache_write_per_million": 3.75}}}
             """.getBytes(StandardCharsets.UTF_8);
 
     @Test
@@ -55,6 +56,10 @@ class MetricsPipelineTest {
         assertThat(expected.rows.values().stream().mapToLong(r -> r.timeouts).sum()).isPositive();
         assertThat(expected.rows.values().stream().mapToLong(r -> r.unpriced).sum()).isPositive();
         assertThat(expected.orphans).isPositive();
+        assertThat(expected.rows.values().stream().mapToLong(r -> r.cachedPromptTokens).sum()).isPositive();
+        assertThat(expected.rows.values().stream().mapToLong(r -> r.cacheWriteTokens).sum()).isPositive();
+        assertThat(expected.rows.values().stream().mapToLong(r -> r.reasoningTokens).sum()).isPositive();
+        assertThat(expected.rows.values().stream().mapToInt(r -> r.ttfts.size()).sum()).isPositive();
 
         StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(2);
         MetricsPipeline.Outputs out = MetricsPipeline.build(
@@ -105,7 +110,8 @@ class MetricsPipelineTest {
         latest.forEach((key, r) -> actual.put(key, new PipelineOutputs.Actual(r.requests(), r.errors(), r.timeouts(),
                 r.avgLatencyMs(), r.p50LatencyMs(), r.p95LatencyMs(), r.p99LatencyMs(), r.avgPromptTokens(),
                 r.avgCompletionTokens(), r.totalPromptTokens(), r.totalCompletionTokens(), r.estimatedCostUsd(),
-                r.unpricedRequests(), r.revision())));
+                r.unpricedRequests(), r.revision(), r.cachedPromptTokens(), r.cacheWriteTokens(), r.reasoningTokens(),
+                r.streamedRequests(), r.p50TtftMs(), r.p95TtftMs(), r.p99TtftMs(), r.outputTokensPerSecond())));
         return actual;
     }
 

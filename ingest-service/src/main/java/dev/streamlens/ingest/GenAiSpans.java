@@ -109,6 +109,14 @@ final class GenAiSpans {
         response.put("latency_ms", (span.getEndTimeUnixNano() - span.getStartTimeUnixNano()) / 1e6);
         number(attributes, "gen_ai.usage.output_tokens", "gen_ai.usage.completion_tokens")
                 .ifPresent(tokens -> response.put("completion_tokens", tokens));
+        // Prompt-cache and reasoning tokens: parts of the input and output tokens (GenAI conventions).
+        number(attributes, "gen_ai.usage.cache_read.input_tokens", "gen_ai.usage.cache_read_input_tokens")
+                .ifPresent(tokens -> response.put("cached_prompt_tokens", tokens));
+        number(attributes, "gen_ai.usage.cache_write.input_tokens", "gen_ai.usage.cache_creation.input_tokens",
+                "gen_ai.usage.cache_creation_input_tokens")
+                .ifPresent(tokens -> response.put("cache_write_tokens", tokens));
+        number(attributes, "gen_ai.usage.reasoning.output_tokens", "gen_ai.usage.reasoning_tokens")
+                .ifPresent(tokens -> response.put("reasoning_tokens", tokens));
         firstFinishReason(attributes).ifPresent(reason -> response.put("finish_reason", reason));
         seconds(attributes, "gen_ai.response.time_to_first_chunk", "gen_ai.server.time_to_first_token")
                 .ifPresent(ttft -> response.put("time_to_first_token_ms", ttft * 1000));

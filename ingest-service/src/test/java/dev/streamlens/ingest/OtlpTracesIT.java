@@ -68,6 +68,8 @@ class OtlpTracesIT {
                 .setAttribute("gen_ai.operation.name", "chat").setAttribute("gen_ai.provider.name", "openai")
                 .setAttribute("gen_ai.request.model", "gpt-4o").setAttribute("gen_ai.response.model", "gpt-4o-2024-08-06")
                 .setAttribute("gen_ai.usage.input_tokens", 120L).setAttribute("gen_ai.usage.output_tokens", 40L)
+                .setAttribute("gen_ai.usage.cache_read.input_tokens", 100L)
+                .setAttribute("gen_ai.usage.reasoning.output_tokens", 12L)
                 .setAttribute(AttributeKey.stringArrayKey("gen_ai.response.finish_reasons"), List.of("stop"))
                 .setAttribute("gen_ai.response.time_to_first_chunk", 0.25).startSpan();
         chat.end(start.plusMillis(1500));
@@ -75,6 +77,7 @@ class OtlpTracesIT {
         Span legacy = tracer.spanBuilder("openai.chat").setStartTimestamp(start.plusSeconds(1))
                 .setAttribute("gen_ai.system", "openai").setAttribute("gen_ai.request.model", "gpt-4o-mini")
                 .setAttribute("gen_ai.usage.prompt_tokens", 10L).setAttribute("gen_ai.usage.completion_tokens", 5L)
+                .setAttribute("gen_ai.usage.cache_creation.input_tokens", 8L)
                 .setAttribute("streamlens.route", "triage").setAttribute("error.type", "rate_limit_exceeded").startSpan();
         legacy.setStatus(StatusCode.ERROR, "429 from the provider");
         legacy.end(start.plusMillis(1200));
@@ -103,6 +106,8 @@ class OtlpTracesIT {
         assertThat(chatResponse.get("completion_tokens").asLong()).isEqualTo(40);
         assertThat(chatResponse.get("finish_reason").asText()).isEqualTo("stop");
         assertThat(chatResponse.get("time_to_first_token_ms").asDouble()).isEqualTo(250.0);
+        assertThat(chatResponse.get("cached_prompt_tokens").asLong()).isEqualTo(100);
+        assertThat(chatResponse.get("reasoning_tokens").asLong()).isEqualTo(12);
         assertThat(chatResponse.path("error").isMissingNode() || chatResponse.get("error").isNull()).isTrue();
 
         String legacyId = id(legacy);
@@ -112,6 +117,7 @@ class OtlpTracesIT {
         assertThat(responses.get(legacyId).get("completion_tokens").asLong()).isEqualTo(5);
         assertThat(responses.get(legacyId).get("latency_ms").asDouble()).isEqualTo(200.0);
         assertThat(responses.get(legacyId).get("error").asText()).isEqualTo("rate_limit_exceeded");
+        assertThat(responses.get(legacyId).get("cache_write_tokens").asLong()).isEqualTo(8);
 
         assertThat(requests.values().stream().filter(r -> r.get("tenant_id").asText().equals(tenant)))
                 .as("only the two inference spans").hasSize(2);

@@ -33,7 +33,15 @@ public record MetricsAnswerRow(
         @JsonProperty("total_completion_tokens") long totalCompletionTokens,
         @JsonProperty("estimated_cost_usd") @JsonSerialize(using = PlainDecimalSerializer.class) BigDecimal estimatedCostUsd,
         @JsonProperty("unpriced_requests") long unpricedRequests,
-        @JsonInclude(JsonInclude.Include.NON_NULL) @JsonProperty("revision") Integer revision) {
+        @JsonInclude(JsonInclude.Include.NON_NULL) @JsonProperty("revision") Integer revision,
+        @JsonProperty("cached_prompt_tokens") long cachedPromptTokens,
+        @JsonProperty("cache_write_tokens") long cacheWriteTokens,
+        @JsonProperty("reasoning_tokens") long reasoningTokens,
+        @JsonProperty("streamed_requests") long streamedRequests,
+        @JsonProperty("p50_ttft_ms") Double p50TtftMs,
+        @JsonProperty("p95_ttft_ms") Double p95TtftMs,
+        @JsonProperty("p99_ttft_ms") Double p99TtftMs,
+        @JsonProperty("output_tokens_per_second") Double outputTokensPerSecond) {
 
     /** Costs are stored to the pico-dollar; answer them without trailing zeros or exponents (0.018, 0). */
     public MetricsAnswerRow {
@@ -64,6 +72,7 @@ public record MetricsAnswerRow(
                 row.requests(), row.errors(), row.timeouts(), row.avgLatencyMs(), row.p50LatencyMs(),
                 row.p95LatencyMs(), row.p99LatencyMs(), row.avgPromptTokens(), row.avgCompletionTokens(),
                 row.totalPromptTokens(), row.totalCompletionTokens(), row.estimatedCostUsd(), row.unpricedRequests(),
-                revision);
+                revision, row.cachedPromptTokens(), row.cacheWriteTokens(), row.reasoningTokens(), row.streamedRequests(),
+                row.p50TtftMs(), row.p95TtftMs(), row.p99TtftMs(), row.outputTokensPerSecond());
     }
 }

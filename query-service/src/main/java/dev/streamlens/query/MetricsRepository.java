@@ -26,9 +26,12 @@ import java.util.List;
 @ApplicationScoped
 public class MetricsRepository {
 
-    /** The additive columns, summed in the order of {@link CallTotals}' components. */
+    /** The additive columns summed and the sketches gathered, in the order of {@link CallTotals}' components. */
     private static final String SUMS = "sum(requests), sum(errors), sum(timeouts), sum(latency_sum_ms), "
-            + "sum(total_prompt_tokens), sum(total_completion_tokens), sum(estimated_cost_usd), sum(unpriced_requests)";
+            + "sum(total_prompt_tokens), sum(total_completion_tokens), sum(estimated_cost_usd), sum(unpriced_requests), "
+            + "array_agg(latency_sketch) FILTER (WHERE latency_sketch IS NOT NULL), sum(cached_prompt_tokens), "
+            + "sum(cache_write_tokens), sum(reasoning_tokens), sum(streamed_requests), sum(generation_ms_sum), "
+            + "array_agg(ttft_sketch) FILTER (WHERE ttft_sketch IS NOT NULL)";
 
     @Inject
     AgroalDataSource dataSource;
@@ -85,8 +88,7 @@ public class MetricsRepository {
         // The origin carries its offset: a bare '1970-01-01' would be midnight in the session's time zone,
         // which the JDBC driver sets from the JVM's, and hours would start at :30 under Asia/Kolkata.
         StringBuilder sql = new StringBuilder("SELECT date_bin(?::interval, window_start, TIMESTAMPTZ '1970-01-01 00:00:00+00') AS bucket"
-                + dimensions + ", " + SUMS + ", array_agg(latency_sketch) FILTER (WHERE latency_sketch IS NOT NULL) "
-                + "FROM " + source(q.granularity()) + " WHERE tenant_id = ?");
+                + dimensions + ", " + SUMS + " FROM " + source(q.granularity()) + " WHERE tenant_id = ?");
         List<Object> args = new ArrayList<>(List.of(q.granularity().size().toSeconds() + " seconds", q.tenantId()));
         filters(q, sql, args);
         sql.append(" GROUP BY bucket").append(dimensions).append(" ORDER BY bucket DESC").append(dimensions)
@@ -103,7 +105,8 @@ public class MetricsRepository {
                 String model = q.byModel() ? rs.getString(i++) : null;
                 CallTotals totals = new CallTotals(rs.getLong(i++), rs.getLong(i++), rs.getLong(i++),
                         rs.getDouble(i++), rs.getLong(i++), rs.getLong(i++), rs.getBigDecimal(i++), rs.getLong(i++),
-                        merge(rs.getArray(i)));
+                        merge(rs.getArray(i++)), rs.getLong(i++), rs.getLong(i++), rs.getLong(i++), rs.getLong(i++),
+                        rs.getDouble(i++), merge(rs.getArray(i)));
                 rows.add(MetricsAnswerRow.ofBucket(q.tenantId(), route, model, bucket, bucket.plusMillis(sizeMs), totals));
             }
             return rows;

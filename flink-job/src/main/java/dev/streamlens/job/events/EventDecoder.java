@@ -59,9 +59,14 @@ public final class EventDecoder implements Serializable {
             return TelemetryEvent.rejected(topic, key, value, writtenAt, result.describeErrors());
         }
         LlmResponse r = result.event();
-        return TelemetryEvent.response(r.requestId(), r.timestamp().toEpochMilli(),
+        TelemetryEvent response = TelemetryEvent.response(r.requestId(), r.timestamp().toEpochMilli(),
                 r.latencyMs() == null ? Double.NaN : r.latencyMs(), r.completionTokensOrZero(), r.isFailure(),
                 r.tenantId());
+        response.cachedPromptTokens = r.cachedPromptTokensOrZero();
+        response.cacheWriteTokens = r.cacheWriteTokensOrZero();
+        response.reasoningTokens = r.reasoningTokensOrZero();
+        response.timeToFirstTokenMs = r.timeToFirstTokenMs() == null ? Double.NaN : r.timeToFirstTokenMs();
+        return response;
     }
 
     private EventParser parser() {

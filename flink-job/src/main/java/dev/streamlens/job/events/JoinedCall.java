@@ -19,6 +19,13 @@ public class JoinedCall {
     public double latencyMs;
     public long promptTokens;
     public long completionTokens;
+    /** Parts of {@link #promptTokens}, never more than it together. */
+    public long cachedPromptTokens;
+    public long cacheWriteTokens;
+    /** Part of {@link #completionTokens}. */
+    public long reasoningTokens;
+    /** NaN when the call was not streamed; never more than the latency. */
+    public double timeToFirstTokenMs = Double.NaN;
 
     public JoinedCall() {
     }
@@ -32,6 +39,14 @@ public class JoinedCall {
                 : response.latencyMs;
         c.promptTokens = request.promptTokens;
         c.completionTokens = response.completionTokens;
+        // The cache counts arrive with the response, the prompt total with the request: a client that
+        // reports more cached tokens than prompt tokens is believed up to the prompt total, so the
+        // uncached rest is never negative (docs/DESIGN.md#what-the-numbers-mean, rule 6).
+        c.cachedPromptTokens = Math.min(response.cachedPromptTokens, c.promptTokens);
+        c.cacheWriteTokens = Math.min(response.cacheWriteTokens, c.promptTokens - c.cachedPromptTokens);
+        c.reasoningTokens = Math.min(response.reasoningTokens, c.completionTokens);
+        c.timeToFirstTokenMs = Double.isNaN(response.timeToFirstTokenMs) ? Double.NaN
+                : Math.min(response.timeToFirstTokenMs, c.latencyMs);
         return c;
     }
 

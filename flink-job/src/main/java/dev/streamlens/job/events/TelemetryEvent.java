@@ -31,6 +31,13 @@ public class TelemetryEvent {
     public double latencyMs = Double.NaN;
     public long completionTokens;
     public boolean failed;
+    /** Parts of the request's prompt tokens: read from, and written to, the prompt cache. */
+    public long cachedPromptTokens;
+    public long cacheWriteTokens;
+    /** Part of the completion tokens. */
+    public long reasoningTokens;
+    /** NaN when the call was not streamed. */
+    public double timeToFirstTokenMs = Double.NaN;
 
     // Rejected records.
     public String sourceTopic;

@@ -24,8 +24,16 @@ public final class PriceTable implements Serializable {
     private static final long serialVersionUID = 1L;
     public static final String BUNDLED = "/pricing/default-prices.json";
 
-    /** Pico-dollars per token of one model: input (prompt) and output (completion). */
-    public record Price(long inputPicoPerToken, long outputPicoPerToken) implements Serializable {
+    /**
+     * Pico-dollars per token of one model: input (prompt) and output (completion), and the prompt
+     * tokens read from or written to the provider's prompt cache (the input price when the table
+     * gives none).
+     */
+    public record Price(long inputPicoPerToken, long outputPicoPerToken, long cacheReadPicoPerToken,
+                        long cacheWritePicoPerToken) implements Serializable {
+        public Price(long inputPicoPerToken, long outputPicoPerToken) {
+            this(inputPicoPerToken, outputPicoPerToken, inputPicoPerToken, inputPicoPerToken);
+        }
     }
 
     private final TreeMap<String, Price> prices;
@@ -55,7 +63,10 @@ public final class PriceTable implements Serializable {
         }
     }
 
-    /** Parses {@code {"models": {"gpt-4o": {"input_per_million": 2.5, "output_per_million": 10.0}}}}. */
+    /**
+     * Parses {@code {"models": {"gpt-4o": {"input_per_million": 2.5, "output_per_million": 10.0,
+     * "cache_read_per_million": 1.25, "cache_write_per_million": 2.5}}}}; the cache prices are optional.
+     */
     public static PriceTable parse(byte[] json, String source) {
         JsonNode models;
         try {
@@ -70,9 +81,14 @@ public final class PriceTable implements Serializable {
         for (Iterator<Map.Entry<String, JsonNode>> it = models.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> model = it.next();
             String where = source + ": models." + model.getKey();
-            prices.put(model.getKey(), new Price(
-                    picoPerToken(model.getValue().get("input_per_million"), where + ".input_per_million"),
-                    picoPerToken(model.getValue().get("output_per_million"), where + ".output_per_million")));
+            JsonNode entry = model.getValue();
+            long input = picoPerToken(entry.get("input_per_million"), where + ".input_per_million");
+            prices.put(model.getKey(), new Price(input,
+                    picoPerToken(entry.get("output_per_million"), where + ".output_per_million"),
+                    entry.has("cache_read_per_million")
+                            ? picoPerToken(entry.get("cache_read_per_million"), where + ".cache_read_per_million") : input,
+                    entry.has("cache_write_per_million")
+                            ? picoPerToken(entry.get("cache_write_per_million"), where + ".cache_write_per_million") : input));
         }
         return new PriceTable(prices);
     }
@@ -96,9 +112,24 @@ public final class PriceTable implements Serializable {
         return prices.size();
     }
 
-    /** Exact USD cost of the given token totals at this price (12 decimal places). */
+    /** Exact USD cost of the given token totals at this price, without prompt caching (12 decimal places). */
     public static BigDecimal costUsd(Price price, long promptTokens, long completionTokens) {
-        BigInteger pico = BigInteger.valueOf(promptTokens).multiply(BigInteger.valueOf(price.inputPicoPerToken()))
+        return costUsd(price, promptTokens, 0, 0, completionTokens);
+    }
+
+    /**
+     * Exact USD cost of token totals with prompt caching (12 decimal places): cached and
+     * cache-written tokens are part of the prompt tokens, so each prompt token is charged once, at
+     * the cache read price, the cache write price, or the input price for the rest
+     * (docs/DESIGN.md#what-the-numbers-mean, rule 6). Linear, so the cost of a window's sums is
+     * the sum of its calls' costs.
+     */
+    public static BigDecimal costUsd(Price price, long promptTokens, long cachedPromptTokens, long cacheWriteTokens,
+                                     long completionTokens) {
+        long uncached = promptTokens - cachedPromptTokens - cacheWriteTokens;
+        BigInteger pico = BigInteger.valueOf(uncached).multiply(BigInteger.valueOf(price.inputPicoPerToken()))
+                .add(BigInteger.valueOf(cachedPromptTokens).multiply(BigInteger.valueOf(price.cacheReadPicoPerToken())))
+                .add(BigInteger.valueOf(cacheWriteTokens).multiply(BigInteger.valueOf(price.cacheWritePicoPerToken())))
                 .add(BigInteger.valueOf(completionTokens).multiply(BigInteger.valueOf(price.outputPicoPerToken())));
         return new BigDecimal(pico, 12);
     }

@@ -20,20 +20,16 @@ public final class WindowAccumulator {
     long completionTokens;
     double latencySumMs;
     LatencySketch latencies;
+    long cachedPromptTokens;
+    long cacheWriteTokens;
+    long reasoningTokens;
+    long streamedRequests;
+    double generationMsSum;
+    LatencySketch ttfts;
 
     public WindowAccumulator() {
         this.latencies = LatencySketch.create();
-    }
-
-    WindowAccumulator(long requests, long errors, long timeouts, long promptTokens, long completionTokens,
-                      double latencySumMs, LatencySketch latencies) {
-        this.requests = requests;
-        this.errors = errors;
-        this.timeouts = timeouts;
-        this.promptTokens = promptTokens;
-        this.completionTokens = completionTokens;
-        this.latencySumMs = latencySumMs;
-        this.latencies = latencies;
+        this.ttfts = LatencySketch.create();
     }
 
     public void add(JoinedCall call) {
@@ -49,6 +45,16 @@ public final class WindowAccumulator {
         completionTokens += call.completionTokens;
         latencySumMs += call.latencyMs;
         latencies.add(call.latencyMs);
+        cachedPromptTokens += call.cachedPromptTokens;
+        cacheWriteTokens += call.cacheWriteTokens;
+        reasoningTokens += call.reasoningTokens;
+        if (Double.isNaN(call.timeToFirstTokenMs)) {
+            generationMsSum += call.latencyMs;
+        } else {
+            streamedRequests++;
+            ttfts.add(call.timeToFirstTokenMs);
+            generationMsSum += call.latencyMs - call.timeToFirstTokenMs;
+        }
     }
 
     public void merge(WindowAccumulator other) {
@@ -59,6 +65,12 @@ public final class WindowAccumulator {
         completionTokens += other.completionTokens;
         latencySumMs += other.latencySumMs;
         latencies.merge(other.latencies);
+        cachedPromptTokens += other.cachedPromptTokens;
+        cacheWriteTokens += other.cacheWriteTokens;
+        reasoningTokens += other.reasoningTokens;
+        streamedRequests += other.streamedRequests;
+        generationMsSum += other.generationMsSum;
+        ttfts.merge(other.ttfts);
     }
 
     /**
@@ -68,13 +80,15 @@ public final class WindowAccumulator {
     public CallTotals totals(PriceTable.Price price) {
         BigDecimal cost = price == null || requests == 0
                 ? BigDecimal.ZERO.setScale(12)
-                : PriceTable.costUsd(price, promptTokens, completionTokens);
+                : PriceTable.costUsd(price, promptTokens, cachedPromptTokens, cacheWriteTokens, completionTokens);
         return new CallTotals(requests, errors, timeouts, latencySumMs, promptTokens, completionTokens, cost,
-                price == null ? requests : 0, latencies);
+                price == null ? requests : 0, latencies, cachedPromptTokens, cacheWriteTokens, reasoningTokens,
+                streamedRequests, generationMsSum, ttfts);
     }
 
     WindowAccumulator copy() {
-        return new WindowAccumulator(requests, errors, timeouts, promptTokens, completionTokens, latencySumMs,
-                latencies.copy());
+        WindowAccumulator copy = new WindowAccumulator();
+        copy.merge(this);
+        return copy;
     }
 }

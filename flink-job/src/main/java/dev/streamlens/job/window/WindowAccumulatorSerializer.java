@@ -9,14 +9,20 @@ import org.apache.flink.core.memory.DataInputView;
 import org.apache.flink.core.memory.DataOutputView;
 
 /**
- * Writes a window's accumulator as its counters plus the sketch's bins as varints,
+ * Writes a window's accumulator as its counters plus the sketches' bins as varints,
  * so Flink never falls back to Kryo for it and RocksDB stores a few hundred bytes per window.
+ * The format describes itself, so state written by an older job restores: format 1 began with
+ * the request count (never negative), format 2 begins with the marker -2 and adds the prompt-cache,
+ * reasoning and streaming figures after format 1's fields.
  */
 public final class WindowAccumulatorSerializer extends TypeSerializerSingleton<WindowAccumulator> {
 
     private static final long serialVersionUID = 1L;
 
     public static final WindowAccumulatorSerializer INSTANCE = new WindowAccumulatorSerializer();
+
+    /** The first long of format 2; format 1 started with the request count instead. */
+    private static final long FORMAT_2 = -2;
 
     @Override
     public boolean isImmutableType() {
@@ -45,6 +51,7 @@ public final class WindowAccumulatorSerializer extends TypeSerializerSingleton<W
 
     @Override
     public void serialize(WindowAccumulator acc, DataOutputView out) throws IOException {
+        out.writeLong(FORMAT_2);
         out.writeLong(acc.requests);
         out.writeLong(acc.errors);
         out.writeLong(acc.timeouts);
@@ -52,18 +59,37 @@ public final class WindowAccumulatorSerializer extends TypeSerializerSingleton<W
         out.writeLong(acc.completionTokens);
         out.writeDouble(acc.latencySumMs);
         acc.latencies.writeCompact(out);
+        out.writeLong(acc.cachedPromptTokens);
+        out.writeLong(acc.cacheWriteTokens);
+        out.writeLong(acc.reasoningTokens);
+        out.writeLong(acc.streamedRequests);
+        out.writeDouble(acc.generationMsSum);
+        acc.ttfts.writeCompact(out);
     }
 
     @Override
     public WindowAccumulator deserialize(DataInputView in) throws IOException {
-        long requests = in.readLong();
-        long errors = in.readLong();
-        long timeouts = in.readLong();
-        long promptTokens = in.readLong();
-        long completionTokens = in.readLong();
-        double latencySum = in.readDouble();
-        return new WindowAccumulator(requests, errors, timeouts, promptTokens, completionTokens, latencySum,
-                LatencySketch.readCompact(in));
+        long first = in.readLong();
+        boolean format2 = first == FORMAT_2;
+        WindowAccumulator acc = new WindowAccumulator();
+        acc.requests = format2 ? in.readLong() : first;
+        acc.errors = in.readLong();
+        acc.timeouts = in.readLong();
+        acc.promptTokens = in.readLong();
+        acc.completionTokens = in.readLong();
+        acc.latencySumMs = in.readDouble();
+        acc.latencies = LatencySketch.readCompact(in);
+        if (format2) {
+            acc.cachedPromptTokens = in.readLong();
+            acc.cacheWriteTokens = in.readLong();
+            acc.reasoningTokens = in.readLong();
+            acc.streamedRequests = in.readLong();
+            acc.generationMsSum = in.readDouble();
+            acc.ttfts = LatencySketch.readCompact(in);
+        } else {
+            acc.generationMsSum = acc.latencySumMs; // format 1 knew no streamed calls
+        }
+        return acc;
     }
 
     @Override

@@ -32,6 +32,11 @@ public final class ExpectedMetrics {
         public final List<Double> latencies = new ArrayList<>();
         public BigDecimal cost = BigDecimal.ZERO;
         public long unpriced;
+        public long cachedPromptTokens;
+        public long cacheWriteTokens;
+        public long reasoningTokens;
+        public final List<Double> ttfts = new ArrayList<>();
+        public double generationMs;
     }
 
     public final Map<Key, Row> rows = new TreeMap<>(java.util.Comparator.comparing(Key::tenant).thenComparing(Key::route)
@@ -70,11 +75,29 @@ public final class ExpectedMetrics {
             row.latencySum += latency;
             row.promptTokens += request.promptTokens();
             row.completionTokens += response.completionTokens();
+            // Cache figures are parts of the prompt: believed up to the prompt total.
+            long cached = Math.min(response.cachedPromptTokens(), request.promptTokens());
+            long written = Math.min(response.cacheWriteTokens(), request.promptTokens() - cached);
+            row.cachedPromptTokens += cached;
+            row.cacheWriteTokens += written;
+            row.reasoningTokens += Math.min(response.reasoningTokens(), response.completionTokens());
+            boolean streamed = response.ttftMs() != null
+                    && (response.latencyMs() == null || response.ttftMs() <= response.latencyMs());
+            if (streamed) {
+                double ttft = Math.min(response.ttftMs(), latency);
+                row.ttfts.add(ttft);
+                row.generationMs += latency - ttft;
+            } else {
+                row.generationMs += latency;
+            }
             BigDecimal[] price = priceOf(prices, request.model());
             if (price == null) {
                 row.unpriced++;
             } else {
-                row.cost = row.cost.add(price[0].multiply(BigDecimal.valueOf(request.promptTokens()))
+                // Each prompt token once: at the cache read price, the cache write price, or the input price.
+                row.cost = row.cost.add(price[0].multiply(BigDecimal.valueOf(request.promptTokens() - cached - written))
+                        .add(price[2].multiply(BigDecimal.valueOf(cached)))
+                        .add(price[3].multiply(BigDecimal.valueOf(written)))
                         .add(price[1].multiply(BigDecimal.valueOf(response.completionTokens())))
                         .movePointLeft(6));
             }
@@ -103,6 +126,11 @@ public final class ExpectedMetrics {
             hour.latencies.addAll(minute.latencies);
             hour.cost = hour.cost.add(minute.cost);
             hour.unpriced += minute.unpriced;
+            hour.cachedPromptTokens += minute.cachedPromptTokens;
+            hour.cacheWriteTokens += minute.cacheWriteTokens;
+            hour.reasoningTokens += minute.reasoningTokens;
+            hour.ttfts.addAll(minute.ttfts);
+            hour.generationMs += minute.generationMs;
         });
         return hours;
     }
@@ -129,9 +157,13 @@ public final class ExpectedMetrics {
             Map<String, BigDecimal[]> prices = new HashMap<>();
             for (Iterator<Map.Entry<String, JsonNode>> it = models.fields(); it.hasNext(); ) {
                 Map.Entry<String, JsonNode> e = it.next();
-                prices.put(e.getKey(), new BigDecimal[] {
-                    new BigDecimal(e.getValue().get("input_per_million").asText()),
-                    new BigDecimal(e.getValue().get("output_per_million").asText())});
+                BigDecimal input = new BigDecimal(e.getValue().get("input_per_million").asText());
+                prices.put(e.getKey(), new BigDecimal[] {input,
+                    new BigDecimal(e.getValue().get("output_per_million").asText()),
+                    e.getValue().has("cache_read_per_million")
+                            ? new BigDecimal(e.getValue().get("cache_read_per_million").asText()) : input,
+                    e.getValue().has("cache_write_per_million")
+                            ? new BigDecimal(e.getValue().get("cache_write_per_million").asText()) : input});
             }
             return prices;
         } catch (IOException e) {

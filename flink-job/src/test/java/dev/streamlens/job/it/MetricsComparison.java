@@ -31,6 +31,21 @@ public final class MetricsComparison {
             exact(diffs, at + "total_prompt_tokens", x.promptTokens, a.totalPrompt());
             exact(diffs, at + "total_completion_tokens", x.completionTokens, a.totalCompletion());
             exact(diffs, at + "unpriced_requests", x.unpriced, a.unpriced());
+            exact(diffs, at + "cached_prompt_tokens", x.cachedPromptTokens, a.cachedPrompt());
+            exact(diffs, at + "cache_write_tokens", x.cacheWriteTokens, a.cacheWrite());
+            exact(diffs, at + "reasoning_tokens", x.reasoningTokens, a.reasoning());
+            exact(diffs, at + "streamed_requests", x.ttfts.size(), a.streamed());
+            if (x.ttfts.isEmpty()) {
+                nullValue(diffs, at + "p95_ttft_ms", a.ttftP95());
+            } else {
+                close(diffs, at + "p50_ttft_ms", ExpectedMetrics.nearestRank(x.ttfts, 0.50), a.ttftP50(), 0.01);
+                close(diffs, at + "p95_ttft_ms", ExpectedMetrics.nearestRank(x.ttfts, 0.95), a.ttftP95(), 0.01);
+                close(diffs, at + "p99_ttft_ms", ExpectedMetrics.nearestRank(x.ttfts, 0.99), a.ttftP99(), 0.01);
+            }
+            if (x.generationMs > 0) {
+                close(diffs, at + "output_tokens_per_second", x.completionTokens * 1000.0 / x.generationMs,
+                        a.outputTokensPerSecond(), 1e-9);
+            }
             if (a.cost() == null || x.cost.compareTo(a.cost()) != 0) {
                 diffs.add(at + "estimated_cost_usd expected " + x.cost.toPlainString() + " but was " + a.cost());
             }
@@ -71,7 +86,9 @@ public final class MetricsComparison {
 
     /** Within a relative tolerance of the expected value. */
     private static void close(List<String> diffs, String what, double expected, Double actual, double relative) {
-        if (actual == null || Math.abs(actual - expected) > relative * Math.max(1e-9, Math.abs(expected))) {
+        // Plus a hair for floating point: a sketch's answer may sit exactly on its 1 % bound (1.01 for 1).
+        double bound = relative * Math.max(1e-9, Math.abs(expected)) + 1e-9 * Math.max(1, Math.abs(expected));
+        if (actual == null || Math.abs(actual - expected) > bound) {
             diffs.add(what + " expected " + expected + " (±" + relative * 100 + "%) but was " + Objects.toString(actual));
         }
     }

@@ -28,7 +28,8 @@ public final class PipelineOutputs {
     /** One window as the job reported it (from a table row or a topic record). */
     public record Actual(long requests, long errors, long timeouts, Double avgLatency, Double p50, Double p95, Double p99,
                   Double avgPrompt, Double avgCompletion, long totalPrompt, long totalCompletion, BigDecimal cost,
-                  long unpriced, int revision) {
+                  long unpriced, int revision, long cachedPrompt, long cacheWrite, long reasoning, long streamed,
+                  Double ttftP50, Double ttftP95, Double ttftP99, Double outputTokensPerSecond) {
     }
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -53,7 +54,10 @@ public final class PipelineOutputs {
                                 (Double) rs.getObject("avg_prompt_tokens"), (Double) rs.getObject("avg_completion_tokens"),
                                 rs.getLong("total_prompt_tokens"), rs.getLong("total_completion_tokens"),
                                 rs.getBigDecimal("estimated_cost_usd"), rs.getLong("unpriced_requests"),
-                                rs.getInt("revision")));
+                                rs.getInt("revision"), rs.getLong("cached_prompt_tokens"), rs.getLong("cache_write_tokens"),
+                                rs.getLong("reasoning_tokens"), rs.getLong("streamed_requests"),
+                                (Double) rs.getObject("p50_ttft_ms"), (Double) rs.getObject("p95_ttft_ms"),
+                                (Double) rs.getObject("p99_ttft_ms"), (Double) rs.getObject("output_tokens_per_second")));
             }
         } catch (SQLException e) {
             throw new IllegalStateException(e);
@@ -94,7 +98,10 @@ public final class PipelineOutputs {
                     nullable(n, "p99_latency_ms"), nullable(n, "avg_prompt_tokens"), nullable(n, "avg_completion_tokens"),
                     n.get("total_prompt_tokens").asLong(), n.get("total_completion_tokens").asLong(),
                     new BigDecimal(n.get("estimated_cost_usd").asText()), n.get("unpriced_requests").asLong(),
-                    n.get("revision").asInt());
+                    n.path("revision").asInt(), n.path("cached_prompt_tokens").asLong(),
+                    n.path("cache_write_tokens").asLong(), n.path("reasoning_tokens").asLong(),
+                    n.path("streamed_requests").asLong(), nullable(n, "p50_ttft_ms"), nullable(n, "p95_ttft_ms"),
+                    nullable(n, "p99_ttft_ms"), nullable(n, "output_tokens_per_second"));
             latest.merge(key, actual, (a, b) -> a.revision() >= b.revision() ? a : b);
         }
         return latest;

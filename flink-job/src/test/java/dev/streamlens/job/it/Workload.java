@@ -25,8 +25,17 @@ public final class Workload {
     public record Request(String id, String tenant, String route, String model, long ts, long promptTokens) {
     }
 
-    /** latencyMs null: not sent (the job derives it); error null or a message. */
-    public record Response(String id, long ts, Double latencyMs, long completionTokens, String error) {
+    /**
+     * latencyMs null: not sent (the job derives it); error null or a message; ttftMs null: not
+     * streamed. Cached and cache-written tokens are parts of the request's prompt tokens,
+     * reasoning tokens part of the completion tokens.
+     */
+    public record Response(String id, long ts, Double latencyMs, long completionTokens, String error,
+                           long cachedPromptTokens, long cacheWriteTokens, long reasoningTokens, Double ttftMs) {
+        /** A response without prompt-cache, reasoning or streaming figures. */
+        public Response(String id, long ts, Double latencyMs, long completionTokens, String error) {
+            this(id, ts, latencyMs, completionTokens, error, 0, 0, 0, null);
+        }
     }
 
     /** One record to produce, in delivery order. */
@@ -81,8 +90,15 @@ public final class Workload {
             }
             boolean sendLatency = random.nextInt(100) >= 5;
             String error = random.nextInt(100) < 8 ? (random.nextBoolean() ? "rate_limit_exceeded" : "timeout") : null;
-            Response response = new Response(id, ts + latency, sendLatency ? (double) latency : null,
-                    random.nextInt(2000), error);
+            long completion = random.nextInt(2000);
+            // Some calls hit the prompt cache, write to it, reason, or stream (then their first token came
+            // before the end); a few clients report more cached tokens than the prompt held.
+            long cached = random.nextInt(100) < 30 ? random.nextLong(request.promptTokens() + 50) : 0;
+            long written = random.nextInt(100) < 10 ? random.nextLong(request.promptTokens() + 1) : 0;
+            long reasoning = random.nextInt(100) < 20 ? random.nextLong(completion + 1) : 0;
+            Double ttft = random.nextInt(100) < 50 ? (double) random.nextLong(latency + 1) : null;
+            Response response = new Response(id, ts + latency, sendLatency ? (double) latency : null, completion, error,
+                    cached, written, reasoning, ttft);
             w.responses.add(response);
             w.deliver(random, Topics.RESPONSES, id, responseJson(response), response.ts(), maxDelayMs);
             if (random.nextInt(100) < 5) {
@@ -128,6 +144,18 @@ public final class Workload {
                 .put("finish_reason", r.error() == null ? "stop" : "error");
         if (r.latencyMs() != null) {
             node.put("latency_ms", r.latencyMs());
+        }
+        if (r.cachedPromptTokens() > 0) {
+            node.put("cached_prompt_tokens", r.cachedPromptTokens());
+        }
+        if (r.cacheWriteTokens() > 0) {
+            node.put("cache_write_tokens", r.cacheWriteTokens());
+        }
+        if (r.reasoningTokens() > 0) {
+            node.put("reasoning_tokens", r.reasoningTokens());
+        }
+        if (r.ttftMs() != null && (r.latencyMs() == null || r.ttftMs() <= r.latencyMs())) {
+            node.put("time_to_first_token_ms", r.ttftMs());
         }
         if (r.error() == null) {
             node.putNull("error");

@@ -34,6 +34,29 @@ class PriceTableTest {
     }
 
     @Test
+    void cachedPromptTokensAreChargedOnceAtTheCachePrice() {
+        PriceTable cached = PriceTable.parse("""
+                {"models": {"claude-sonnet-4": {"input_per_million": 3.0, "output_per_million": 15.0,
+                                                "cache_read_per_million": 0.3, "cache_write_per_million": 3.75},
+                            "gpt-4o": {"input_per_million": 2.5, "output_per_million": 10.0, "cache_read_per_million": 1.25},
+                            "mistral-large": {"input_per_million": 2.0, "output_per_million": 6.0}}}
+                """.getBytes(java.nio.charset.StandardCharsets.UTF_8), "test");
+        // 10,000 prompt tokens of which 8,000 read from the cache and 1,000 written to it, 500 completion tokens:
+        // 1,000 x $3 + 8,000 x $0.30 + 1,000 x $3.75 + 500 x $15 per million, each prompt token once.
+        assertThat(PriceTable.costUsd(cached.priceOf("claude-sonnet-4-20250514"), 10_000, 8_000, 1_000, 500))
+                .isEqualByComparingTo(new BigDecimal("0.016650"));
+        // Not billed twice (as input and as cached), nor left out: without caching the same call costs more.
+        assertThat(PriceTable.costUsd(cached.priceOf("claude-sonnet-4"), 10_000, 0, 0, 500))
+                .isEqualByComparingTo(new BigDecimal("0.037500"));
+        // OpenAI lists no write surcharge: written tokens cost the input price.
+        assertThat(PriceTable.costUsd(cached.priceOf("gpt-4o"), 1_000, 600, 400, 0))
+                .isEqualByComparingTo(new BigDecimal("0.00175"));
+        // A model without cache prices charges cached tokens at its input price.
+        assertThat(PriceTable.costUsd(cached.priceOf("mistral-large"), 1_000, 900, 0, 0))
+                .isEqualByComparingTo(PriceTable.costUsd(cached.priceOf("mistral-large"), 1_000, 0));
+    }
+
+    @Test
     void theBundledTableLoadsAndPricesTheSeedModels() {
         PriceTable bundled = PriceTable.bundled();
         assertThat(bundled.size()).isGreaterThan(10);

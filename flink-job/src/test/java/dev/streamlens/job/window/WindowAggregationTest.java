@@ -204,4 +204,46 @@ class WindowAggregationTest {
     private static JoinedCall timeout(String model, long deadline) {
         return JoinedCall.timedOut(TelemetryEvent.request("t", deadline - 300_000, "acme", "chat", model, 5), deadline);
     }
+
+    @Test
+    void theAccumulatorFormatReadsStateWrittenBeforePromptCacheAndStreamingFigures() throws Exception {
+        LatencySketch latencies = LatencySketch.create();
+        latencies.add(120);
+        latencies.add(480);
+        // Format 1, as the job wrote it before: six numbers and the sketch.
+        org.apache.flink.core.memory.DataOutputSerializer old = new org.apache.flink.core.memory.DataOutputSerializer(256);
+        old.writeLong(2);
+        old.writeLong(1);
+        old.writeLong(3);
+        old.writeLong(700);
+        old.writeLong(90);
+        old.writeDouble(600.0);
+        latencies.writeCompact(old);
+        WindowAccumulator restored = WindowAccumulatorSerializer.INSTANCE.deserialize(
+                new org.apache.flink.core.memory.DataInputDeserializer(old.getCopyOfBuffer()));
+        assertThat(restored.requests).isEqualTo(2);
+        assertThat(restored.timeouts).isEqualTo(3);
+        assertThat(restored.promptTokens).isEqualTo(700);
+        assertThat(restored.latencies.count()).isEqualTo(2);
+        assertThat(restored.streamedRequests).isZero();
+        assertThat(restored.generationMsSum).isEqualTo(600.0);
+
+        // Format 2 round-trips every field.
+        restored.cachedPromptTokens = 40;
+        restored.cacheWriteTokens = 5;
+        restored.reasoningTokens = 7;
+        restored.streamedRequests = 1;
+        restored.ttfts.add(35);
+        org.apache.flink.core.memory.DataOutputSerializer now = new org.apache.flink.core.memory.DataOutputSerializer(256);
+        WindowAccumulatorSerializer.INSTANCE.serialize(restored, now);
+        WindowAccumulator again = WindowAccumulatorSerializer.INSTANCE.deserialize(
+                new org.apache.flink.core.memory.DataInputDeserializer(now.getCopyOfBuffer()));
+        assertThat(again.requests).isEqualTo(2);
+        assertThat(again.cachedPromptTokens).isEqualTo(40);
+        assertThat(again.cacheWriteTokens).isEqualTo(5);
+        assertThat(again.reasoningTokens).isEqualTo(7);
+        assertThat(again.streamedRequests).isEqualTo(1);
+        assertThat(again.ttfts.count()).isEqualTo(1);
+        assertThat(again.latencies.quantile(0.99)).isEqualTo(restored.latencies.quantile(0.99));
+    }
 }

@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# OTLP traces against the JSON batch call, same service, same run (wrk, Debian package `wrk`):
+# POST /v1/traces with OTLP/JSON exports of 512 GenAI spans (an SDK's default batch) and
+# POST /v1/llm/events with NDJSON batches of 500 events (250 calls), alternated A B B A.
+# Compare LLM calls per second: one span is one call; a call is two events on the JSON path.
+# Usage: benchmarks/run-otlp-benchmark.sh [duration per run, default 20s]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+duration="${1:-20s}"
+command -v wrk >/dev/null || { echo "wrk is missing: apt-get install wrk" >&2; exit 1; }
+./mvnw -q -B -pl embedded-infra,ingest-service -am package -DskipTests
+./mvnw -q -B -pl embedded-infra dependency:build-classpath -Dmdep.includeScope=compile -Dmdep.outputFile=target/standalone.classpath
+work=$(mktemp -d /tmp/sl-otlp-bench.XXXX)
+kafka_port=29093
+http_port=18081
+java -cp "embedded-infra/target/classes:$(cat embedded-infra/target/standalone.classpath)" dev.streamlens.infra.StandaloneInfra \
+  --data-dir "$work" --kafka-port $kafka_port --postgres-port 0 > "$work/infra.log" 2>&1 &
+infra=$!
+for _ in $(seq 1 120); do grep -q ready "$work/infra.log" && break; sleep 1; done
+env HTTP_PORT=$http_port KAFKA_BROKERS=127.0.0.1:$kafka_port STREAMLENS_INGEST_RATE_LIMIT_EVENTS_PER_SECOND=0 \
+  java -Xmx1g -jar ingest-service/target/quarkus-app/quarkus-run.jar > "$work/ingest.log" 2>&1 &
+ingest=$!
+trap 'kill $ingest $infra 2>/dev/null || true; wait $ingest $infra 2>/dev/null || true; rm -rf "$work"' EXIT
+url="http://127.0.0.1:$http_port"
+for _ in $(seq 1 120); do curl -fs "$url/health" >/dev/null 2>&1 && break; sleep 1; done
+
+json() { echo "-- JSON batch: POST /v1/llm/events, 500 events (250 calls) per call, 8 connections"
+         wrk -t2 -c8 -d"$1" --latency -s benchmarks/ingest/batch.lua "$url"; }
+otlp() { echo "-- OTLP/JSON: POST /v1/traces, 512 spans (512 calls) per export, 8 connections"
+         wrk -t2 -c8 -d"$1" --latency -s benchmarks/ingest/otlp-json.lua "$url"; }
+json 8s >/dev/null; otlp 8s >/dev/null   # warm-up
+json "$duration"; otlp "$duration"; otlp "$duration"; json "$duration"

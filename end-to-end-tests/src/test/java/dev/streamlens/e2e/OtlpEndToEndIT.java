@@ -1,0 +1,138 @@
+package dev.streamlens.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.streamlens.job.it.ExpectedMetrics;
+import dev.streamlens.job.it.MetricsComparison;
+import dev.streamlens.job.it.Workload;
+import dev.streamlens.testing.TestDirectories;
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.common.Attributes;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.exporter.otlp.http.trace.OtlpHttpSpanExporter;
+import io.opentelemetry.sdk.common.CompletableResultCode;
+import io.opentelemetry.sdk.resources.Resource;
+import io.opentelemetry.sdk.trace.SdkTracerProvider;
+import io.opentelemetry.sdk.trace.export.BatchSpanProcessor;
+import java.io.InputStream;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * An app instrumented with the OpenTelemetry Java SDK (batch span processor, OTLP/HTTP protobuf
+ * exporter, as an instrumented service runs it) sends GenAI spans to a running {@code ./streamlens
+ * up}: the query API's rows equal the expectation computed here from the same calls — counts,
+ * errors, tokens, prompt-cache and reasoning tokens, cost with cache prices, latency and
+ * time-to-first-token percentiles, output tokens per second.
+ */
+class OtlpEndToEndIT {
+
+    private static final long WINDOW_MS = 10_000;
+    private static final long JOIN_TIMEOUT_MS = 20_000;
+    private static final Map<String, String> SHORT_TIMES = Map.of("STREAMLENS_WINDOW", "10s",
+            "STREAMLENS_JOIN_TIMEOUT", "20s", "STREAMLENS_OUT_OF_ORDERNESS", "2s", "STREAMLENS_IDLE_TIMEOUT", "3s",
+            "STREAMLENS_ALLOWED_LATENESS", "20s", "STREAMLENS_CHECKPOINT_INTERVAL", "2s");
+    private static final String[] MODELS = {"gpt-4o", "claude-3-5-sonnet-20241022", "in-house-llm"};
+
+    @Test
+    void spansFromTheJavaSdkBecomeTheSameRowsAsTheirCalls() throws Exception {
+        Path home = TestDirectories.fresh("e2e-otlp");
+        Map<String, String> settings = StackProcess.settings(home, SHORT_TIMES);
+        QueryApi query = new QueryApi("http://127.0.0.1:" + settings.get("STREAMLENS_QUERY_PORT"));
+        byte[] prices;
+        try (InputStream in = getClass().getResourceAsStream("/pricing/default-prices.json")) {
+            prices = in.readAllBytes();
+        }
+        Instant since = Instant.now().minus(Duration.ofMinutes(5));
+        List<Workload.Request> requests = new ArrayList<>();
+        List<Workload.Response> responses = new ArrayList<>();
+        List<String> tenants = List.of("otlp-acme", "otlp-globex");
+
+        try (StackProcess stack = StackProcess.up(settings)) {
+            String traces = "http://127.0.0.1:" + settings.get("STREAMLENS_INGEST_PORT") + "/v1/traces";
+            Random random = new Random(14);
+            long first = System.currentTimeMillis();
+            List<SdkTracerProvider> providers = new ArrayList<>();
+            for (String tenant : tenants) {
+                providers.add(SdkTracerProvider.builder()
+                        .setResource(Resource.create(Attributes.of(AttributeKey.stringKey("service.name"), "assistant",
+                                AttributeKey.stringKey("tenant.id"), tenant)))
+                        .addSpanProcessor(BatchSpanProcessor.builder(OtlpHttpSpanExporter.builder()
+                                .setEndpoint(traces).build()).build())
+                        .build());
+            }
+            for (int i = 0; i < 300; i++) {
+                int t = i % tenants.size();
+                Tracer tracer = providers.get(t).get("otlp-e2e");
+                // Calls of the last 10 s, each ended at least a second ago, all exported within a second or
+                // two: live traffic, never behind the watermark by more than the allowed lateness.
+                long start = first - 10_000 + random.nextInt(8_000);
+                long latency = 100 + random.nextInt(900);
+                String model = MODELS[random.nextInt(MODELS.length)];
+                String route = random.nextBoolean() ? "chat" : "search";
+                long prompt = random.nextInt(3000);
+                long completion = random.nextInt(800);
+                long cached = random.nextInt(100) < 40 ? random.nextLong(prompt + 1) : 0;
+                long written = random.nextInt(100) < 15 ? random.nextLong(prompt - cached + 1) : 0;
+                long reasoning = random.nextInt(100) < 30 ? random.nextLong(completion + 1) : 0;
+                Double ttft = random.nextBoolean() ? (double) random.nextLong(latency + 1) : null;
+                boolean failed = random.nextInt(100) < 10;
+                var builder = tracer.spanBuilder("chat " + model).setStartTimestamp(Instant.ofEpochMilli(start))
+                        .setAttribute("gen_ai.operation.name", "chat").setAttribute("gen_ai.request.model", model)
+                        .setAttribute("streamlens.route", route)
+                        .setAttribute("gen_ai.usage.input_tokens", prompt)
+                        .setAttribute("gen_ai.usage.output_tokens", completion);
+                if (cached > 0) {
+                    builder.setAttribute("gen_ai.usage.cache_read.input_tokens", cached);
+                }
+                if (written > 0) {
+                    builder.setAttribute("gen_ai.usage.cache_creation.input_tokens", written);
+                }
+                if (reasoning > 0) {
+                    builder.setAttribute("gen_ai.usage.reasoning.output_tokens", reasoning);
+                }
+                if (ttft != null) {
+                    builder.setAttribute("gen_ai.response.time_to_first_chunk", ttft / 1000);
+                }
+                Span span = builder.startSpan();
+                if (failed) {
+                    span.setStatus(StatusCode.ERROR);
+                    span.setAttribute("error.type", "rate_limit_exceeded");
+                }
+                span.end(Instant.ofEpochMilli(start + latency));
+                String id = span.getSpanContext().getTraceId() + "-" + span.getSpanContext().getSpanId();
+                requests.add(new Workload.Request(id, tenants.get(t), route, model, start, prompt));
+                responses.add(new Workload.Response(id, start + latency, (double) latency, completion,
+                        failed ? "rate_limit_exceeded" : null, cached, written, reasoning, ttft));
+            }
+            for (SdkTracerProvider provider : providers) {
+                CompletableResultCode flushed = provider.forceFlush().join(60, TimeUnit.SECONDS);
+                assertThat(flushed.isSuccess()).as("the SDK's exports were answered 200").isTrue();
+                provider.shutdown().join(10, TimeUnit.SECONDS);
+            }
+
+            ExpectedMetrics expected = ExpectedMetrics.of(Workload.of(requests, responses), prices, WINDOW_MS,
+                    JOIN_TIMEOUT_MS);
+            assertThat(expected.rows.values().stream().mapToLong(r -> r.cachedPromptTokens).sum()).isPositive();
+            assertThat(expected.rows.values().stream().mapToInt(r -> r.ttfts.size()).sum()).isPositive();
+            long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+            List<String> diffs;
+            do {
+                Thread.sleep(1000);
+                diffs = MetricsComparison.differences(expected, query.windows(Set.copyOf(tenants), since));
+            } while (!diffs.isEmpty() && System.nanoTime() < deadline);
+            assertThat(diffs.size() > 40 ? diffs.subList(0, 40) : diffs)
+                    .as("query API vs the calls the spans describe").isEmpty();
+        }
+    }
+}
