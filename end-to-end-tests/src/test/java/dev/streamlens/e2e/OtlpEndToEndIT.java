@@ -31,9 +31,10 @@ import org.junit.jupiter.api.Test;
 /**
  * An app instrumented with the OpenTelemetry Java SDK (batch span processor, OTLP/HTTP protobuf
  * exporter, as an instrumented service runs it) sends GenAI spans to a running {@code ./streamlens
- * up}: the query API's rows equal the expectation computed here from the same calls — counts,
- * errors, tokens, prompt-cache and reasoning tokens, cost with cache prices, latency and
- * time-to-first-token percentiles, output tokens per second.
+ * up}, and so does the OpenTelemetry JavaScript SDK (OTLP/JSON): the query API's rows equal the
+ * expectation computed here from the same calls — counts, errors, tokens, prompt-cache and
+ * reasoning tokens, cost with cache prices, latency and time-to-first-token percentiles, output
+ * tokens per second.
  */
 class OtlpEndToEndIT {
 
@@ -57,6 +58,7 @@ class OtlpEndToEndIT {
         List<Workload.Request> requests = new ArrayList<>();
         List<Workload.Response> responses = new ArrayList<>();
         List<String> tenants = List.of("otlp-acme", "otlp-globex");
+        String jsTenant = "otlp-js";
 
         try (StackProcess stack = StackProcess.up(settings)) {
             String traces = "http://127.0.0.1:" + settings.get("STREAMLENS_INGEST_PORT") + "/v1/traces";
@@ -121,6 +123,8 @@ class OtlpEndToEndIT {
                 provider.shutdown().join(10, TimeUnit.SECONDS);
             }
 
+            javaScriptClient(traces, jsTenant, requests, responses);
+
             ExpectedMetrics expected = ExpectedMetrics.of(Workload.of(requests, responses), prices, WINDOW_MS,
                     JOIN_TIMEOUT_MS);
             assertThat(expected.rows.values().stream().mapToLong(r -> r.cachedPromptTokens).sum()).isPositive();
@@ -129,10 +133,45 @@ class OtlpEndToEndIT {
             List<String> diffs;
             do {
                 Thread.sleep(1000);
-                diffs = MetricsComparison.differences(expected, query.windows(Set.copyOf(tenants), since));
+                diffs = MetricsComparison.differences(expected, query.windows(Set.of(tenants.get(0), tenants.get(1),
+                        jsTenant), since));
             } while (!diffs.isEmpty() && System.nanoTime() < deadline);
             assertThat(diffs.size() > 40 ? diffs.subList(0, 40) : diffs)
                     .as("query API vs the calls the spans describe").isEmpty();
+        }
+    }
+
+    /**
+     * The OpenTelemetry JavaScript SDK (OTLP/JSON), as ingest-service's OtlpJavaScriptClientIT runs
+     * it (installed there by the build): two LLM calls whose attributes the script fixes, and an
+     * HTTP call that does not count.
+     */
+    private static void javaScriptClient(String traces, String tenant, List<Workload.Request> requests,
+                                         List<Workload.Response> responses) throws Exception {
+        Path client = StackProcess.ROOT.resolve("ingest-service/target/otlp-js-client");
+        long start = System.currentTimeMillis() - 5_000;
+        Process node = new ProcessBuilder("node", "export-genai-spans.js", traces, tenant, Long.toString(start))
+                .directory(client.toFile()).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        String out = new String(node.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(node.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(node.exitValue()).as(out).isZero();
+        com.fasterxml.jackson.databind.JsonNode report = new com.fasterxml.jackson.databind.ObjectMapper().readTree(out);
+        assertThat(report.get("results")).allSatisfy(code -> assertThat(code.asInt()).isZero());
+        for (com.fasterxml.jackson.databind.JsonNode span : report.get("spans")) {
+            String id = span.get("id").asText();
+            long from = span.get("start").asLong();
+            long to = span.get("end").asLong();
+            switch (span.get("name").asText()) {
+                case "chat claude-3-5-sonnet" -> {
+                    requests.add(new Workload.Request(id, tenant, "checkout", "claude-3-5-sonnet", from, 900));
+                    responses.add(new Workload.Response(id, to, (double) (to - from), 150, null, 600, 0, 0, null));
+                }
+                case "text_completion gpt-4o-mini" -> {
+                    requests.add(new Workload.Request(id, tenant, "checkout", "gpt-4o-mini", from, 40));
+                    responses.add(new Workload.Response(id, to, (double) (to - from), 12, "timeout"));
+                }
+                default -> { } // the HTTP call
+            }
         }
     }
 }
