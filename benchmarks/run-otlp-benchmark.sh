@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # OTLP traces against the JSON batch call, same service, same run (wrk, Debian package `wrk`):
-# POST /v1/traces with OTLP/JSON exports of 512 GenAI spans (an SDK's default batch) and
-# POST /v1/llm/events with NDJSON batches of 500 events (250 calls), alternated A B B A.
+# POST /v1/traces with exports of 512 GenAI spans (an SDK's default batch) in protobuf and in
+# OTLP/JSON, and POST /v1/llm/events with NDJSON batches of 500 events (250 calls), alternated.
 # Compare LLM calls per second: one span is one call; a call is two events on the JSON path.
 # Usage: benchmarks/run-otlp-benchmark.sh [duration per run, default 20s]
 set -euo pipefail
@@ -11,6 +11,9 @@ command -v wrk >/dev/null || { echo "wrk is missing: apt-get install wrk" >&2; e
 ./mvnw -q -B -pl embedded-infra,ingest-service -am package -DskipTests
 ./mvnw -q -B -pl embedded-infra dependency:build-classpath -Dmdep.includeScope=compile -Dmdep.outputFile=target/standalone.classpath
 work=$(mktemp -d /tmp/sl-otlp-bench.XXXX)
+./mvnw -q -B -pl ingest-service dependency:build-classpath -Dmdep.includeScope=compile -Dmdep.outputFile="$work/ingest.classpath"
+java -cp "$(cat "$work/ingest.classpath")" benchmarks/ingest/OtlpProtobufBody.java "$work/otlp-512-spans.pb"
+export STREAMLENS_OTLP_BODY="$work/otlp-512-spans.pb"
 kafka_port=29093
 http_port=18081
 java -cp "embedded-infra/target/classes:$(cat embedded-infra/target/standalone.classpath)" dev.streamlens.infra.StandaloneInfra \
@@ -28,5 +31,7 @@ json() { echo "-- JSON batch: POST /v1/llm/events, 500 events (250 calls) per ca
          wrk -t2 -c8 -d"$1" --latency -s benchmarks/ingest/batch.lua "$url"; }
 otlp() { echo "-- OTLP/JSON: POST /v1/traces, 512 spans (512 calls) per export, 8 connections"
          wrk -t2 -c8 -d"$1" --latency -s benchmarks/ingest/otlp-json.lua "$url"; }
-json 8s >/dev/null; otlp 8s >/dev/null   # warm-up
-json "$duration"; otlp "$duration"; otlp "$duration"; json "$duration"
+otlp_pb() { echo "-- OTLP protobuf: POST /v1/traces, 512 spans (512 calls) per export, 8 connections"
+            wrk -t2 -c8 -d"$1" --latency -s benchmarks/ingest/otlp-protobuf.lua "$url"; }
+json 15s >/dev/null; otlp 10s >/dev/null; otlp_pb 10s >/dev/null   # warm-up
+json "$duration"; otlp_pb "$duration"; otlp "$duration"; otlp "$duration"; otlp_pb "$duration"; json "$duration"
