@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.streamlens.access.AccessControl;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import java.lang.reflect.Proxy;
+import io.smallrye.config.SmallRyeConfigBuilder;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -56,13 +56,11 @@ class TenantRateLimitsTest {
 
     private static TenantRateLimits limitsOf(long eventsPerSecond) {
         TenantRateLimits limits = new TenantRateLimits();
-        limits.settings = (IngestSettings) Proxy.newProxyInstance(IngestSettings.class.getClassLoader(),
-                new Class<?>[] {IngestSettings.class}, (proxy, method, args) -> {
-                    if (method.getName().equals("rateLimitEventsPerSecond")) {
-                        return eventsPerSecond;
-                    }
-                    throw new UnsupportedOperationException(method.getName());
-                });
+        // The service's real settings mapping, with its defaults, and only the rate set.
+        limits.settings = new SmallRyeConfigBuilder().withMapping(IngestSettings.class)
+                .withConverter(java.time.Duration.class, 100, new io.quarkus.runtime.configuration.DurationConverter())
+                .withDefaultValue("streamlens.ingest.rate-limit-events-per-second", Long.toString(eventsPerSecond))
+                .build().getConfigMapping(IngestSettings.class);
         limits.access = new AccessControl(); // keys off: no per-key limits
         limits.metrics = new IngestMetrics();
         limits.metrics.registry = new SimpleMeterRegistry();
