@@ -3,6 +3,8 @@
 # POST /v1/traces with exports of 512 GenAI spans (an SDK's default batch) in protobuf and in
 # OTLP/JSON, and POST /v1/llm/events with NDJSON batches of 500 events (250 calls), alternated.
 # Compare LLM calls per second: one span is one call; a call is two events on the JSON path.
+# Every connection sends one prepared body again and again (STREAMLENS_BENCH_FIXED_BODY=1, as the
+# protobuf body is read from a file), so wrk's string building takes no CPU from the service.
 # Usage: benchmarks/run-otlp-benchmark.sh [duration per run, default 20s]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -13,7 +15,7 @@ command -v wrk >/dev/null || { echo "wrk is missing: apt-get install wrk" >&2; e
 work=$(mktemp -d /tmp/sl-otlp-bench.XXXX)
 ./mvnw -q -B -pl ingest-service dependency:build-classpath -Dmdep.includeScope=compile -Dmdep.outputFile="$work/ingest.classpath"
 java -cp "$(cat "$work/ingest.classpath")" benchmarks/ingest/OtlpProtobufBody.java "$work/otlp-512-spans.pb"
-export STREAMLENS_OTLP_BODY="$work/otlp-512-spans.pb"
+export STREAMLENS_OTLP_BODY="$work/otlp-512-spans.pb" STREAMLENS_BENCH_FIXED_BODY=1
 kafka_port=29093
 http_port=18081
 java -cp "embedded-infra/target/classes:$(cat embedded-infra/target/standalone.classpath)" dev.streamlens.infra.StandaloneInfra \

@@ -19,7 +19,7 @@ end
 local START = "1763632830000000000"
 local END = "1763632831200000000"
 
-request = function()
+local function build_request()
   local spans = {}
   for i = 1, SPANS do
     counter = counter + 1
@@ -37,4 +37,19 @@ request = function()
     .. '{"key":"service.name","value":{"stringValue":"chat"}},{"key":"tenant.id","value":{"stringValue":"acme"}}]},'
     .. '"scopeSpans":[{"scope":{"name":"bench"},"spans":[' .. table.concat(spans, ",") .. ']}]}]}'
   return wrk.format("POST", "/v1/traces", headers, body)
+end
+
+-- With STREAMLENS_BENCH_FIXED_BODY=1 each thread builds one export and sends it again and again, as
+-- otlp-protobuf.lua does (the ingest service does not deduplicate, so the server's work is the
+-- same): the client's string building then takes no CPU from the service on a 2-core machine.
+local fixed = os.getenv("STREAMLENS_BENCH_FIXED_BODY") == "1"
+local built = nil
+request = function()
+  if not fixed then
+    return build_request()
+  end
+  if built == nil then
+    built = build_request()
+  end
+  return built
 end

@@ -1,24 +1,16 @@
 package dev.streamlens.ingest;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.google.protobuf.InvalidProtocolBufferException;
-import com.google.protobuf.util.JsonFormat;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.util.Base64;
-import java.util.HexFormat;
-import java.util.List;
 import java.util.zip.GZIPInputStream;
 
 /**
  * Reads an OTLP/HTTP export body: undoes {@code Content-Encoding: gzip} within a size bound, then
- * decodes protobuf, or OTLP/JSON (whose trace and span ids are hex, where protobuf's JSON mapping
- * would expect base64; unknown fields ignored).
+ * decodes protobuf, or OTLP/JSON ({@link OtlpJsonReader}).
  */
 final class OtlpPayloads {
 
@@ -28,10 +20,6 @@ final class OtlpPayloads {
             return export != null;
         }
     }
-
-    private static final ObjectMapper JSON = new ObjectMapper();
-    private static final JsonFormat.Parser JSON_FORMAT = JsonFormat.parser().ignoringUnknownFields();
-    private static final List<String> ID_FIELDS = List.of("traceId", "spanId", "parentSpanId");
 
     private OtlpPayloads() {
     }
@@ -47,7 +35,7 @@ final class OtlpPayloads {
             return new Decoded(null, true, "body: must not exceed " + maxBytes + " bytes (uncompressed)");
         }
         try {
-            return new Decoded(encoding == OtlpEncoding.JSON ? fromJson(plain) : ExportTraceServiceRequest.parseFrom(plain),
+            return new Decoded(encoding == OtlpEncoding.JSON ? OtlpJsonReader.read(plain) : ExportTraceServiceRequest.parseFrom(plain),
                     false, null);
         } catch (InvalidProtocolBufferException | IllegalArgumentException e) {
             return new Decoded(null, false, "body: not an OTLP ExportTraceServiceRequest in "
@@ -74,41 +62,6 @@ final class OtlpPayloads {
                 }
             }
             return out.toByteArray();
-        }
-    }
-
-    private static ExportTraceServiceRequest fromJson(byte[] json) throws IOException {
-        JsonNode tree = JSON.readTree(json);
-        if (tree == null || !tree.isObject()) {
-            throw new IllegalArgumentException("the body must be a JSON object");
-        }
-        hexIdsToBase64(tree);
-        ExportTraceServiceRequest.Builder export = ExportTraceServiceRequest.newBuilder();
-        JSON_FORMAT.merge(JSON.writeValueAsString(tree), export);
-        return export.build();
-    }
-
-    /** OTLP/JSON writes ids as hex (OTLP specification, JSON Protobuf Encoding); JsonFormat reads bytes as base64. */
-    private static void hexIdsToBase64(JsonNode node) {
-        if (node.isObject()) {
-            ObjectNode object = (ObjectNode) node;
-            for (String field : ID_FIELDS) {
-                JsonNode id = object.get(field);
-                if (id != null && id.isTextual()) {
-                    object.put(field, Base64.getEncoder().encodeToString(hex(id.textValue(), field)));
-                }
-            }
-            object.elements().forEachRemaining(OtlpPayloads::hexIdsToBase64);
-        } else if (node.isArray()) {
-            node.elements().forEachRemaining(OtlpPayloads::hexIdsToBase64);
-        }
-    }
-
-    private static byte[] hex(String value, String field) {
-        try {
-            return HexFormat.of().parseHex(value);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(field + " must be hex, not '" + value + "'");
         }
     }
 }

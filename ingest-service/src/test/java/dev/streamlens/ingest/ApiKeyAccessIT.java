@@ -96,6 +96,49 @@ class ApiKeyAccessIT {
     }
 
     @Test
+    void otlpExportsShareTheTenantsLimitAnd429TellsTheExporterWhenToRetry() throws Exception {
+        // "metered" may send 5 events/s with bursts of 10; a span is two events.
+        Response refused = null;
+        List<String> sent = new java.util.ArrayList<>();
+        for (int i = 0; i < 10 && refused == null; i++) {
+            String trace = UUID.randomUUID().toString().replace("-", "");
+            Response answer = given().contentType(ContentType.JSON).header("Authorization", "Bearer " + ApiKeyProfile.METERED_KEY)
+                    .body(otlpExport(trace, 4)).post("/v1/traces");
+            if (answer.statusCode() == 200) {
+                sent.add(trace);
+            } else {
+                refused = answer;
+                refused.then().statusCode(429).contentType(ContentType.JSON)
+                        .body("code", equalTo(8)) // google.rpc.Code RESOURCE_EXHAUSTED
+                        .body("message", containsString("5 events per second"));
+                assertThat(Integer.parseInt(refused.header("Retry-After"))).isBetween(1, 2);
+                List<String> keys = TopicReader.readAll(Topics.REQUESTS).stream().map(TopicReader.Entry::key).toList();
+                assertThat(keys).as("a refused export writes none of its spans").noneMatch(key -> key.startsWith(trace));
+            }
+        }
+        assertThat(refused).as("refused within 10 exports of 8 events").isNotNull();
+        assertThat(sent).as("the burst of 10 events lets at most one export of 8 through at once").hasSizeLessThanOrEqualTo(3);
+        // 6 spans (12 events) could never fit a bucket of 10: retrying would not help, so 413, not 429
+        given().contentType(ContentType.JSON).header("Authorization", "Bearer " + ApiKeyProfile.METERED_KEY)
+                .body(otlpExport(UUID.randomUUID().toString().replace("-", ""), 6)).post("/v1/traces")
+                .then().statusCode(413).header("Retry-After", (String) null);
+    }
+
+    /** OTLP/JSON with {@code spans} GenAI chat spans in one trace, ended a few seconds ago. */
+    private static String otlpExport(String trace, int spans) {
+        long start = Instant.now().minusSeconds(5).toEpochMilli() * 1_000_000L;
+        StringBuilder body = new StringBuilder("{\"resourceSpans\": [{\"scopeSpans\": [{\"spans\": [");
+        for (int i = 0; i < spans; i++) {
+            body.append(i == 0 ? "" : ",").append("""
+                    {"traceId": "%s", "spanId": "%016x", "startTimeUnixNano": "%d", "endTimeUnixNano": "%d",
+                     "attributes": [{"key": "gen_ai.operation.name", "value": {"stringValue": "chat"}},
+                                    {"key": "gen_ai.request.model", "value": {"stringValue": "gpt-4o"}}]}"""
+                    .formatted(trace, i + 1, start, start + 1_000_000));
+        }
+        return body.append("]}]}]}").toString();
+    }
+
+    @Test
     void aBatchWithAnotherTenantsEventWritesNothing() throws Exception {
         String mine = id();
         String theirs = id();
