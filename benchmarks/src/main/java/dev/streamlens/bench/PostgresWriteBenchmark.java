@@ -1,6 +1,7 @@
 package dev.streamlens.bench;
 
 import dev.streamlens.job.io.JdbcTarget;
+import dev.streamlens.job.io.PipelineProgress;
 import dev.streamlens.job.io.PostgresCommitter;
 import dev.streamlens.model.LatencySketch;
 import dev.streamlens.model.CallTotals;
@@ -110,6 +111,7 @@ public final class PostgresWriteBenchmark {
     /** This round's sink: one commit per checkpoint, holding the rows of the minute that closed. */
     private static void committer(String url, List<List<MetricsRow>> minutes) throws Exception {
         try (PostgresCommitter committer = new PostgresCommitter(new JdbcTarget(url, "postgres", "postgres"),
+                new PipelineProgress.Timing(java.time.Duration.ofMinutes(1), java.time.Duration.ofMinutes(1)),
                 new UnregisteredMetricsGroup())) {
             for (List<MetricsRow> rows : minutes) {
                 committer.write(rows);

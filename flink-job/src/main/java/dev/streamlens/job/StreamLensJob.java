@@ -4,6 +4,7 @@ import dev.streamlens.job.events.TelemetryEvent;
 import dev.streamlens.job.io.KafkaSinks;
 import dev.streamlens.job.io.KafkaSources;
 import dev.streamlens.job.io.JdbcTarget;
+import dev.streamlens.job.io.PipelineProgress;
 import dev.streamlens.job.io.PostgresMetricsSink;
 import dev.streamlens.job.time.ClockTicks;
 import dev.streamlens.job.time.EventTimeStrategy;
@@ -75,7 +76,7 @@ public final class StreamLensJob {
         KafkaSinks.Target kafka = new KafkaSinks.Target(settings.kafkaBrokers, settings.transactionalIdPrefix,
                 settings.kafkaTransactionTimeout);
         out.rows().sinkTo(new PostgresMetricsSink(new JdbcTarget(settings.jdbcUrl, settings.jdbcUser,
-                        settings.jdbcPassword)))
+                        settings.jdbcPassword), new PipelineProgress.Timing(settings.window, settings.allowedLateness)))
                 .uid("sink-postgres-on-checkpoint").name("llm_metrics and llm_metrics_hourly");
         out.rows().sinkTo(KafkaSinks.metrics(kafka)).uid("sink-metrics-topic").name("llm.metrics");
         out.deadLetters().sinkTo(KafkaSinks.deadLetters(kafka)).uid("sink-dead-letter").name("llm.dead-letter");

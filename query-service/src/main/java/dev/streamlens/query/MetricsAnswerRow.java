@@ -7,12 +7,14 @@ import dev.streamlens.model.CallTotals;
 import dev.streamlens.model.MetricsRow;
 import java.math.BigDecimal;
 import java.time.Instant;
+import java.util.Optional;
 
 /**
  * One row of the answer of {@code GET /v1/metrics}: every field of the Go prototype's rows plus
  * StreamLens' own columns, without the raw sketch (README.md#reading-metrics-query-service-port-8081).
  * In a rollup, {@code route} or {@code model} is absent when the query summed over it, and
- * {@code revision} is absent.
+ * {@code revision} is absent. {@code final} says whether the window (or bucket) can still change
+ * (docs/DESIGN.md#freshness); absent until the job has reported its progress.
  */
 public record MetricsAnswerRow(
         @JsonProperty("tenant_id") String tenantId,
@@ -41,7 +43,8 @@ public record MetricsAnswerRow(
         @JsonProperty("p50_ttft_ms") Double p50TtftMs,
         @JsonProperty("p95_ttft_ms") Double p95TtftMs,
         @JsonProperty("p99_ttft_ms") Double p99TtftMs,
-        @JsonProperty("output_tokens_per_second") Double outputTokensPerSecond) {
+        @JsonProperty("output_tokens_per_second") Double outputTokensPerSecond,
+        @JsonInclude(JsonInclude.Include.NON_NULL) @JsonProperty("final") Boolean isFinal) {
 
     /** Costs are stored to the pico-dollar; answer them without trailing zeros or exponents (0.018, 0). */
     public MetricsAnswerRow {
@@ -53,9 +56,12 @@ public record MetricsAnswerRow(
         }
     }
 
-    /** A stored row as it is answered, with its revision. */
-    static MetricsAnswerRow of(MetricsRow row) {
-        return of(row, row.revision());
+    /**
+     * A stored row as it is answered, with its revision, and whether it is final (absent while the
+     * job has not reported progress).
+     */
+    static MetricsAnswerRow of(MetricsRow row, Optional<Freshness> freshness) {
+        return of(row, row.revision(), freshness);
     }
 
     /**
@@ -63,16 +69,17 @@ public record MetricsAnswerRow(
      * {@code route} or {@code model} null when the query summed over it.
      */
     static MetricsAnswerRow ofBucket(String tenant, String route, String model, Instant start, Instant end,
-                                CallTotals totals) {
-        return of(totals.toRow(tenant, route, model, start, end, 0, null), null);
+                                CallTotals totals, Optional<Freshness> freshness) {
+        return of(totals.toRow(tenant, route, model, start, end, 0, null), null, freshness);
     }
 
-    private static MetricsAnswerRow of(MetricsRow row, Integer revision) {
+    private static MetricsAnswerRow of(MetricsRow row, Integer revision, Optional<Freshness> freshness) {
         return new MetricsAnswerRow(row.tenantId(), row.route(), row.model(), row.windowStart(), row.windowEnd(),
                 row.requests(), row.errors(), row.timeouts(), row.avgLatencyMs(), row.p50LatencyMs(),
                 row.p95LatencyMs(), row.p99LatencyMs(), row.avgPromptTokens(), row.avgCompletionTokens(),
                 row.totalPromptTokens(), row.totalCompletionTokens(), row.estimatedCostUsd(), row.unpricedRequests(),
                 revision, row.cachedPromptTokens(), row.cacheWriteTokens(), row.reasoningTokens(), row.streamedRequests(),
-                row.p50TtftMs(), row.p95TtftMs(), row.p99TtftMs(), row.outputTokensPerSecond());
+                row.p50TtftMs(), row.p95TtftMs(), row.p99TtftMs(), row.outputTokensPerSecond(),
+                freshness.map(f -> f.isFinal(row.windowEnd())).orElse(null));
     }
 }

@@ -16,6 +16,7 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Reads llm_metrics. The plain call returns the job's rows as they are (columns and reading from
@@ -46,13 +47,18 @@ public class MetricsRepository {
         }
     }
 
+    @Inject
+    PipelineProgressRepository progress;
+
+    /** The rows of a query, each marked final or not by the job's progress read just before them. */
     public Page find(MetricsQuery q) throws SQLException {
-        return q.isStoredMinuteRows() ? new Page(storedMinuteRows(q), false, null) : rollupPage(q);
+        Optional<Freshness> freshness = progress.read();
+        return q.isStoredMinuteRows() ? new Page(storedMinuteRows(q, freshness), false, null) : rollupPage(q, freshness);
     }
 
     /** Reads one row past the limit to know whether buckets were left out, and never returns half a bucket. */
-    private Page rollupPage(MetricsQuery q) throws SQLException {
-        List<MetricsAnswerRow> rows = rollup(q, q.limit() + 1);
+    private Page rollupPage(MetricsQuery q, Optional<Freshness> freshness) throws SQLException {
+        List<MetricsAnswerRow> rows = rollup(q, q.limit() + 1, freshness);
         if (rows.size() <= q.limit()) {
             return new Page(rows, true, null);
         }
@@ -66,7 +72,7 @@ public class MetricsRepository {
         return new Page(whole, true, oldest.plus(q.granularity().size()));
     }
 
-    private List<MetricsAnswerRow> storedMinuteRows(MetricsQuery q) throws SQLException {
+    private List<MetricsAnswerRow> storedMinuteRows(MetricsQuery q, Optional<Freshness> freshness) throws SQLException {
         StringBuilder sql = new StringBuilder("SELECT " + MetricsRowJdbc.COLUMNS + " FROM " + MetricsRowJdbc.MINUTES
                 + " WHERE tenant_id = ?");
         List<Object> args = new ArrayList<>(List.of(q.tenantId()));
@@ -77,13 +83,13 @@ public class MetricsRepository {
              ResultSet rs = ps.executeQuery()) {
             List<MetricsAnswerRow> rows = new ArrayList<>();
             while (rs.next()) {
-                rows.add(MetricsAnswerRow.of(MetricsRowJdbc.read(rs)));
+                rows.add(MetricsAnswerRow.of(MetricsRowJdbc.read(rs), freshness));
             }
             return rows;
         }
     }
 
-    private List<MetricsAnswerRow> rollup(MetricsQuery q, int limit) throws SQLException {
+    private List<MetricsAnswerRow> rollup(MetricsQuery q, int limit, Optional<Freshness> freshness) throws SQLException {
         String dimensions = (q.byRoute() ? ", route" : "") + (q.byModel() ? ", model" : "");
         // The origin carries its offset: a bare '1970-01-01' would be midnight in the session's time zone,
         // which the JDBC driver sets from the JVM's, and hours would start at :30 under Asia/Kolkata.
@@ -107,7 +113,8 @@ public class MetricsRepository {
                         rs.getDouble(i++), rs.getLong(i++), rs.getLong(i++), rs.getBigDecimal(i++), rs.getLong(i++),
                         merge(rs.getArray(i++)), rs.getLong(i++), rs.getLong(i++), rs.getLong(i++), rs.getLong(i++),
                         rs.getDouble(i++), merge(rs.getArray(i)));
-                rows.add(MetricsAnswerRow.ofBucket(q.tenantId(), route, model, bucket, bucket.plusMillis(sizeMs), totals));
+                rows.add(MetricsAnswerRow.ofBucket(q.tenantId(), route, model, bucket, bucket.plusMillis(sizeMs), totals,
+                        freshness));
             }
             return rows;
         }

@@ -51,4 +51,13 @@ class ApiKeyAccessIT {
         given().header("Authorization", "Bearer " + ApiKeyProfile.GLOBEX_KEY).queryParam("tenant_id", "globex")
                 .get("/v1/metrics").then().statusCode(200).body("metrics.tenant_id", everyItem(equalTo("globex")));
     }
+
+    @Test
+    void theTenantPickerListsOnlyTheKeysTenantAndProgressNeedsAKey() {
+        given().header("Authorization", "Bearer " + ApiKeyProfile.ACME_KEY).get("/v1/tenants").then().statusCode(200)
+                .body("tenants", equalTo(java.util.List.of("acme")));
+        given().get("/v1/tenants").then().statusCode(401);
+        given().get("/v1/progress").then().statusCode(401);
+        given().header("Authorization", "Bearer " + ApiKeyProfile.GLOBEX_KEY).get("/v1/progress").then().statusCode(200);
+    }
 }

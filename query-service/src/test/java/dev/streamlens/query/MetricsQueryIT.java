@@ -232,6 +232,60 @@ class MetricsQueryIT {
     }
 
     @Test
+    void progressSaysWhichWindowsHaveFiredAndEveryRowSaysWhetherItIsFinal() throws Exception {
+        sql("DELETE FROM pipeline_progress");
+        given().get("/v1/progress").then().statusCode(200).body("watermark", org.hamcrest.Matchers.nullValue())
+                .body("message", equalTo("the job has not committed results yet"));
+        assertThat(given().queryParam("tenant_id", "acme").get("/v1/metrics").jsonPath().getList("metrics", Map.class))
+                .allSatisfy(row -> assertThat(row).doesNotContainKey("final"));
+
+        // As the job writes it: its watermark 9.5 minutes before the newest window's end, 2 minutes' lateness.
+        Instant newestEnd = FIRST.plusSeconds(60L * MINUTES);
+        long watermark = newestEnd.minusSeconds(570).toEpochMilli() - 1;
+        long lateness = 120_000;
+        sql("INSERT INTO pipeline_progress (pipeline, watermark_ms, window_ms, allowed_lateness_ms) VALUES ('streamlens', "
+                + watermark + ", 60000, " + lateness + ")");
+        try {
+            JsonPath progress = given().get("/v1/progress").then().statusCode(200).extract().jsonPath();
+            assertThat(progress.getString("watermark")).isEqualTo(Instant.ofEpochMilli(watermark).toString());
+            // fired: every window ending at or before watermark + 1 ms, i.e. up to 10 minutes before the newest end
+            assertThat(progress.getString("windows_closed_until")).isEqualTo(newestEnd.minusSeconds(600).toString());
+            // final: also the lateness has passed, i.e. window end + 2 min <= watermark + 1 ms
+            assertThat(progress.getString("final_until")).isEqualTo(newestEnd.minusSeconds(720).toString());
+            assertThat(progress.getLong("allowed_lateness_seconds")).isEqualTo(120);
+
+            List<Map<String, Object>> rows = given().queryParam("tenant_id", "acme").queryParam("limit", 60)
+                    .get("/v1/metrics").jsonPath().getList("metrics");
+            assertThat(rows).allSatisfy(row -> assertThat(row.get("final")).isEqualTo(
+                    Instant.parse((String) row.get("window_end")).toEpochMilli() + lateness <= watermark + 1));
+            assertThat(rows).anySatisfy(row -> assertThat(row.get("final")).isEqualTo(true))
+                    .anySatisfy(row -> assertThat(row.get("final")).isEqualTo(false));
+            List<Map<String, Object>> hours = given().queryParam("tenant_id", "acme").queryParam("granularity", "1h")
+                    .queryParam("group_by", "none").queryParam("from", FIRST.toString())
+                    .queryParam("to", newestEnd.toString()).get("/v1/metrics").jsonPath().getList("metrics");
+            assertThat(hours).allSatisfy(row -> assertThat(row.get("final")).isEqualTo(
+                    Instant.parse((String) row.get("window_end")).toEpochMilli() + lateness <= watermark + 1));
+            assertThat(hours.get(0).get("final")).as("the newest hour is still open").isEqualTo(false);
+            assertThat(hours.get(hours.size() - 1).get("final")).isEqualTo(true);
+        } finally {
+            sql("DELETE FROM pipeline_progress");
+        }
+    }
+
+    @Test
+    void theTenantPickerListsEveryTenantWithResultsInNameOrder() {
+        List<String> tenants = given().get("/v1/tenants").then().statusCode(200).extract().jsonPath()
+                .getList("tenants", String.class);
+        assertThat(tenants).contains("acme", "globex").isSorted().doesNotHaveDuplicates();
+    }
+
+    private static void sql(String statement) throws Exception {
+        try (Connection c = PostgresTestResource.dataSource().getConnection()) {
+            c.createStatement().executeUpdate(statement);
+        }
+    }
+
+    @Test
     void healthAndQuarkusEndpointsAnswer() {
         given().when().get("/health").then().statusCode(200).body("status", equalTo("healthy"));
         given().when().get("/q/health/ready").then().statusCode(200);

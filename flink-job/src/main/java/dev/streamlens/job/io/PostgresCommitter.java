@@ -40,12 +40,14 @@ public final class PostgresCommitter implements Committer<RowBatch> {
     }
 
     private final JdbcTarget target;
+    private final PipelineProgress.Timing timing;
     private final Counter rowsWritten;
     private final Counter hoursWritten;
     private Connection connection;
 
-    public PostgresCommitter(JdbcTarget target, MetricGroup metrics) {
+    public PostgresCommitter(JdbcTarget target, PipelineProgress.Timing timing, MetricGroup metrics) {
         this.target = target;
+        this.timing = timing;
         this.rowsWritten = metrics.counter("streamlens_postgres_rows_written");
         this.hoursWritten = metrics.counter("streamlens_postgres_hours_written");
     }
@@ -54,11 +56,13 @@ public final class PostgresCommitter implements Committer<RowBatch> {
     public void commit(Collection<CommitRequest<RowBatch>> requests) throws InterruptedException {
         List<MetricsRow> rows = new ArrayList<>();
         requests.forEach(request -> rows.addAll(request.getCommittable().rows()));
-        if (rows.isEmpty()) {
+        long watermark = requests.stream().mapToLong(request -> request.getCommittable().watermark()).max()
+                .orElse(Long.MIN_VALUE);
+        if (rows.isEmpty() && watermark == Long.MIN_VALUE) {
             return;
         }
         try {
-            int hours = write(rows);
+            int hours = write(rows, watermark);
             rowsWritten.inc(rows.size());
             hoursWritten.inc(hours);
         } catch (SQLException e) {
@@ -76,8 +80,16 @@ public final class PostgresCommitter implements Committer<RowBatch> {
      * written. {@link #commit} calls it for a completed checkpoint; tools and tests may call it directly.
      */
     public int write(List<MetricsRow> rows) throws SQLException {
+        return write(rows, Long.MIN_VALUE);
+    }
+
+    /** As {@link #write(List)}, and records the watermark (unless {@link Long#MIN_VALUE}) in the same transaction. */
+    public int write(List<MetricsRow> rows, long watermark) throws SQLException {
         Connection c = connection();
         try {
+            if (watermark != Long.MIN_VALUE) {
+                PipelineProgress.write(c, watermark, timing);
+            }
             try (PreparedStatement upsert = c.prepareStatement(MetricsRowJdbc.upsert(MetricsRowJdbc.MINUTES))) {
                 for (MetricsRow row : rows) {
                     MetricsRowJdbc.bind(upsert, row);

@@ -7,6 +7,7 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.flink.api.common.eventtime.Watermark;
 import org.apache.flink.api.connector.sink2.Committer;
 import org.apache.flink.api.connector.sink2.CommitterInitContext;
 import org.apache.flink.api.connector.sink2.CommittingSinkWriter;
@@ -34,19 +35,25 @@ public final class PostgresMetricsSink implements Sink<MetricsRow>, SupportsComm
     private static final long serialVersionUID = 1L;
 
     private final JdbcTarget target;
+    private final PipelineProgress.Timing timing;
 
-    public PostgresMetricsSink(JdbcTarget target) {
+    /** @param timing the window size and allowed lateness written with the progress, for readers to judge finality */
+    public PostgresMetricsSink(JdbcTarget target, PipelineProgress.Timing timing) {
         this.target = target;
+        this.timing = timing;
     }
 
     @Override
     public SinkWriter<MetricsRow> createWriter(WriterInitContext context) {
-        return new PendingRows();
+        PendingRows writer = new PendingRows();
+        // Event-time lag: how far the job's time is behind the wall clock (large during a backlog or after traffic stops).
+        context.metricGroup().gauge("streamlens_event_time_lag_ms", writer::eventTimeLagMillis);
+        return writer;
     }
 
     @Override
     public Committer<RowBatch> createCommitter(CommitterInitContext context) {
-        return new PostgresCommitter(target, context.metricGroup());
+        return new PostgresCommitter(target, timing, context.metricGroup());
     }
 
     @Override
@@ -54,13 +61,18 @@ public final class PostgresMetricsSink implements Sink<MetricsRow>, SupportsComm
         return new RowBatch.Serializer();
     }
 
-    /** Keeps the newest row of each window until the next checkpoint hands them to the committer. */
+    /**
+     * Keeps the newest row of each window, and the newest watermark, until the next checkpoint
+     * hands them to the committer.
+     */
     static final class PendingRows implements CommittingSinkWriter<MetricsRow, RowBatch> {
 
         private record WindowKey(String tenant, String route, String model, Instant start) {
         }
 
         private final Map<WindowKey, MetricsRow> newest = new LinkedHashMap<>();
+        private volatile long watermark = Long.MIN_VALUE; // also read by the lag gauge
+        private long committedWatermark = Long.MIN_VALUE;
 
         @Override
         public void write(MetricsRow row, Context context) {
@@ -69,13 +81,23 @@ public final class PostgresMetricsSink implements Sink<MetricsRow>, SupportsComm
         }
 
         @Override
+        public void writeWatermark(Watermark next) {
+            watermark = Math.max(watermark, next.getTimestamp());
+        }
+
+        @Override
         public Collection<RowBatch> prepareCommit() {
-            if (newest.isEmpty()) {
+            if (newest.isEmpty() && watermark == committedWatermark) {
                 return List.of();
             }
-            RowBatch batch = new RowBatch(new ArrayList<>(newest.values()));
+            RowBatch batch = new RowBatch(new ArrayList<>(newest.values()), watermark);
             newest.clear();
+            committedWatermark = watermark;
             return List.of(batch);
+        }
+
+        long eventTimeLagMillis() {
+            return watermark == Long.MIN_VALUE || watermark == Long.MAX_VALUE ? 0 : System.currentTimeMillis() - watermark;
         }
 
         @Override

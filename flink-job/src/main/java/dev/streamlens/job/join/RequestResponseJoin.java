@@ -71,6 +71,7 @@ public class RequestResponseJoin extends KeyedCoProcessFunction<String, Telemetr
     private transient Counter lateResponses;
     private transient Counter timeouts;
     private transient Counter retractedTimeouts;
+    private transient Counter joined;
 
     public RequestResponseJoin(Duration joinTimeout, Duration allowedLateness, Duration window) {
         this.joinTimeout = joinTimeout;
@@ -110,6 +111,7 @@ public class RequestResponseJoin extends KeyedCoProcessFunction<String, Telemetr
         lateResponses = metrics.counter("streamlens_late_responses_after_timeout");
         timeouts = metrics.counter("streamlens_timeouts");
         retractedTimeouts = metrics.counter("streamlens_retracted_timeouts");
+        joined = metrics.counter("streamlens_joined_calls");
     }
 
     @Override
@@ -272,7 +274,8 @@ public class RequestResponseJoin extends KeyedCoProcessFunction<String, Telemetr
         orphan(ctx, response, reason);
     }
 
-    private static void markJoined(PairState pair) {
+    private void markJoined(PairState pair) {
+        joined.inc();
         pair.status = PairState.Status.JOINED;
         pair.request = null;
     }

@@ -28,6 +28,8 @@ class PostgresMetricsSinkIT {
     static final PostgresExtension POSTGRES = new PostgresExtension();
 
     private static final Instant HOUR = Instant.parse("2025-11-20T10:00:00Z");
+    private static final PipelineProgress.Timing TIMING =
+            new PipelineProgress.Timing(java.time.Duration.ofMinutes(1), java.time.Duration.ofSeconds(90));
 
     @Test
     void writesTheRowsAndDerivesEveryHourTheyTouchFromTheHoursMinuteRows() throws Exception {
@@ -101,10 +103,48 @@ class PostgresMetricsSinkIT {
     }
 
     @Test
+    void theWatermarkIsCommittedWithTheRowsAndNeverMovesBack() throws Exception {
+        try (PostgresCommitter committer = committer()) {
+            long watermark = HOUR.plusSeconds(120).toEpochMilli() - 1;
+            committer.commit(List.of(new Request(new RowBatch(List.of(minute("progress", HOUR, 1, "run-1", 10)),
+                    watermark))));
+            assertThat(progress()).containsExactly(watermark, 60_000L, 90_000L);
+            // a batch without rows still moves progress (time passed, no traffic)
+            committer.commit(List.of(new Request(new RowBatch(List.of(), watermark + 60_000))));
+            assertThat(progress()).containsExactly(watermark + 60_000, 60_000L, 90_000L);
+            // two subtasks' batches, one behind: the furthest wins, and an older commit never moves it back
+            committer.commit(List.of(new Request(new RowBatch(List.of(), watermark + 30_000)),
+                    new Request(new RowBatch(List.of(), watermark + 90_000))));
+            committer.commit(List.of(new Request(new RowBatch(List.of(), watermark))));
+            assertThat(progress()).containsExactly(watermark + 90_000, 60_000L, 90_000L);
+        }
+        // a checkpoint written before batches carried a watermark restores as rows only
+        RowBatch.Serializer serializer = new RowBatch.Serializer();
+        byte[] versionOne = dev.streamlens.model.EventJson.mapper().writeValueAsBytes(
+                List.of(minute("progress", HOUR, 1, "run-1", 10)));
+        assertThat(serializer.deserialize(1, versionOne).hasWatermark()).isFalse();
+        RowBatch batch = new RowBatch(List.of(minute("progress", HOUR, 1, "run-1", 10)), 1234L);
+        assertThat(serializer.deserialize(serializer.getVersion(), serializer.serialize(batch)))
+                .usingRecursiveComparison().isEqualTo(batch);
+    }
+
+    private static List<Long> progress() throws Exception {
+        try (Connection c = POSTGRES.dataSource().getConnection();
+             PreparedStatement ps = c.prepareStatement(
+                     "SELECT watermark_ms, window_ms, allowed_lateness_ms FROM pipeline_progress");
+             ResultSet rs = ps.executeQuery()) {
+            assertThat(rs.next()).isTrue();
+            List<Long> values = List.of(rs.getLong(1), rs.getLong(2), rs.getLong(3));
+            assertThat(rs.next()).as("one row per pipeline").isFalse();
+            return values;
+        }
+    }
+
+    @Test
     void anUnreachableDatabaseAsksFlinkToRetryLater() throws Exception {
         PostgresCommitter committer = new PostgresCommitter(
                 new JdbcTarget("jdbc:postgresql://127.0.0.1:1/postgres?connectTimeout=1", "postgres", "postgres"),
-                new UnregisteredMetricsGroup());
+                TIMING, new UnregisteredMetricsGroup());
         Request request = new Request(new RowBatch(List.of(minute("nowhere", HOUR, 1, "run-1", 1))));
         committer.commit(List.of(request));
         assertThat(request.retried).isTrue();
@@ -113,10 +153,14 @@ class PostgresMetricsSinkIT {
 
     /** What the committer does for a completed checkpoint holding these rows. */
     private static void commit(MetricsRow... rows) throws Exception {
-        try (PostgresCommitter committer = new PostgresCommitter(
-                new JdbcTarget(POSTGRES.jdbcUrl(), "postgres", "postgres"), new UnregisteredMetricsGroup())) {
+        try (PostgresCommitter committer = committer()) {
             committer.write(List.of(rows));
         }
+    }
+
+    private static PostgresCommitter committer() {
+        return new PostgresCommitter(new JdbcTarget(POSTGRES.jdbcUrl(), "postgres", "postgres"), TIMING,
+                new UnregisteredMetricsGroup());
     }
 
     private static List<MetricsRow> rows(String table, String tenant) throws Exception {
