@@ -117,7 +117,7 @@ public final class MetricsQueryParser {
         }
         Granularity size = Granularity.parse(value.trim());
         if (size == null) {
-            errors.add(new FieldError("granularity", "must be one of 1m, 5m, 15m, 1h, 1d"));
+            errors.add(new FieldError("granularity", "must be one of 1m, 5m, 15m, 1h, 1d, all"));
             return Granularity.MINUTE;
         }
         return size;
@@ -170,7 +170,7 @@ public final class MetricsQueryParser {
         Instant start = query.from() != null ? query.from() : end.minusMillis(bucketMs * query.limit());
         start = Instant.ofEpochMilli(Math.floorDiv(start.toEpochMilli(), bucketMs) * bucketMs);
         long buckets = (end.toEpochMilli() - start.toEpochMilli()) / bucketMs;
-        if (buckets > settings.maxBuckets()) {
+        if (buckets > settings.maxBuckets() && !query.granularity().isWholeRange()) {
             return Result.invalid(List.of(new FieldError("from", "the range spans " + buckets + " buckets of "
                     + query.granularity().text() + "; at most " + settings.maxBuckets()
                     + ": narrow it or use a coarser granularity")));

@@ -11,6 +11,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -69,7 +70,7 @@ public class MetricsRepository {
             // One bucket holds more groups than the limit: it is returned cut, and the next page goes on before it.
             return new Page(rows, true, oldest);
         }
-        return new Page(whole, true, oldest.plus(q.granularity().size()));
+        return new Page(whole, true, q.granularity().isWholeRange() ? q.to() : oldest.plus(q.granularity().size()));
     }
 
     private List<MetricsAnswerRow> storedMinuteRows(MetricsQuery q, Optional<Freshness> freshness) throws SQLException {
@@ -93,14 +94,18 @@ public class MetricsRepository {
         String dimensions = (q.byRoute() ? ", route" : "") + (q.byModel() ? ", model" : "");
         // The origin carries its offset: a bare '1970-01-01' would be midnight in the session's time zone,
         // which the JDBC driver sets from the JVM's, and hours would start at :30 under Asia/Kolkata.
-        StringBuilder sql = new StringBuilder("SELECT date_bin(?::interval, window_start, TIMESTAMPTZ '1970-01-01 00:00:00+00') AS bucket"
-                + dimensions + ", " + SUMS + " FROM " + source(q.granularity()) + " WHERE tenant_id = ?");
-        List<Object> args = new ArrayList<>(List.of(q.granularity().size().toSeconds() + " seconds", q.tenantId()));
+        StringBuilder sql = new StringBuilder("SELECT " + (q.granularity().isWholeRange() ? "?::timestamptz"
+                : "date_bin(?::interval, window_start, TIMESTAMPTZ '1970-01-01 00:00:00+00')") + " AS bucket"
+                + dimensions + ", " + SUMS + " FROM " + source(q) + " WHERE tenant_id = ?");
+        List<Object> args = new ArrayList<>(List.of(q.granularity().isWholeRange()
+                ? OffsetDateTime.ofInstant(q.from(), ZoneOffset.UTC) : q.granularity().size().toSeconds() + " seconds",
+                q.tenantId()));
         filters(q, sql, args);
         sql.append(" GROUP BY bucket").append(dimensions).append(" ORDER BY bucket DESC").append(dimensions)
                 .append(" LIMIT ?");
         args.add(limit);
-        long sizeMs = q.granularity().size().toMillis();
+        long sizeMs = q.granularity().isWholeRange() ? q.to().toEpochMilli() - q.from().toEpochMilli()
+                : q.granularity().size().toMillis();
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = prepare(c, sql.toString(), args);
              ResultSet rs = ps.executeQuery()) {
             List<MetricsAnswerRow> rows = new ArrayList<>();
@@ -122,10 +127,16 @@ public class MetricsRepository {
 
     /**
      * Hours and days are summed from the job's hourly rollups (60 times fewer rows and sketches to
-     * merge); finer buckets from the minute rows.
+     * merge); finer buckets from the minute rows; one bucket over the range from the hours when
+     * the range is whole hours.
      */
-    private static String source(Granularity granularity) {
-        return granularity.size().toMinutes() >= 60 ? MetricsRowJdbc.HOURS : MetricsRowJdbc.MINUTES;
+    private static String source(MetricsQuery q) {
+        if (q.granularity().isWholeRange()) {
+            long hourMs = Duration.ofHours(1).toMillis();
+            boolean wholeHours = q.from().toEpochMilli() % hourMs == 0 && q.to().toEpochMilli() % hourMs == 0;
+            return wholeHours ? MetricsRowJdbc.HOURS : MetricsRowJdbc.MINUTES;
+        }
+        return q.granularity().size().toMinutes() >= 60 ? MetricsRowJdbc.HOURS : MetricsRowJdbc.MINUTES;
     }
 
     /** Merges the encoded sketches of the rows a bucket covers into one. */

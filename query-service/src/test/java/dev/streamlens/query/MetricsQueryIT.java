@@ -141,6 +141,36 @@ class MetricsQueryIT {
         assertThat(starts).isSortedAccordingTo(Comparator.reverseOrder());
     }
 
+    /** A table over a range: one bucket per route and model, from the hours or (when not whole hours) the minutes. */
+    @ParameterizedTest
+    @ValueSource(strings = {"2025-11-19T23:00:00Z/2025-11-20T02:00:00Z", "2025-11-19T22:47:00Z/2025-11-20T01:13:30Z"})
+    void granularityAllIsOneBucketPerGroupOverTheWholeRange(String range) {
+        Instant from = Instant.parse(range.split("/")[0]);
+        Instant to = Instant.parse(range.split("/")[1]);
+        Instant wholeMinutesTo = Instant.ofEpochSecond(-Math.floorDiv(-to.getEpochSecond(), 60) * 60);
+        JsonPath body = given().queryParam("tenant_id", "acme").queryParam("granularity", "all")
+                .queryParam("group_by", "route,model").queryParam("from", from.toString()).queryParam("to", to.toString())
+                .when().get("/v1/metrics").then().statusCode(200).body("truncated", equalTo(false)).extract().jsonPath();
+
+        Map<String, List<MetricsFixture.Minute>> expected = acme.stream()
+                .filter(m -> !m.start().isBefore(from) && m.start().isBefore(wholeMinutesTo))
+                .collect(Collectors.groupingBy(m -> m.route() + "|" + m.model()));
+        List<Map<String, Object>> rows = body.getList("metrics");
+        assertThat(rows).hasSize(expected.size()).hasSize(4);
+        for (Map<String, Object> row : rows) {
+            List<MetricsFixture.Minute> minutes = expected.get(row.get("route") + "|" + row.get("model"));
+            List<Double> latencies = new ArrayList<>();
+            minutes.forEach(m -> latencies.addAll(m.latencies()));
+            assertThat(row.get("window_start")).isEqualTo(from.toString());
+            assertThat(row.get("window_end")).isEqualTo(wholeMinutesTo.toString());
+            assertThat(((Number) row.get("requests")).longValue()).isEqualTo(latencies.size());
+            assertThat(new BigDecimal(String.valueOf(row.get("estimated_cost_usd"))))
+                    .isEqualByComparingTo(minutes.stream().map(MetricsFixture.Minute::cost).reduce(BigDecimal.ZERO, BigDecimal::add));
+            double p95 = MetricsFixture.nearestRank(latencies, 0.95);
+            assertThat(((Number) row.get("p95_latency_ms")).doubleValue()).isCloseTo(p95, within(p95 * 0.01));
+        }
+    }
+
     @Test
     void aRollupThatHitsItsRowLimitSaysSoAndWhereToContinueNeverCuttingABucket() {
         String from = FIRST.toString();
