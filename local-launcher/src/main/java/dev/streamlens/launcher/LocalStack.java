@@ -101,7 +101,8 @@ final class LocalStack {
 
     void printUrls() {
         out.println("StreamLens is up");
-        out.println("  ingest:       " + settings.ingestUrl() + "  (POST /v1/llm/request, /v1/llm/response)");
+        out.println("  dashboard:    " + settings.queryUrl() + "/");
+        out.println("  ingest:       " + settings.ingestUrl() + "  (POST /v1/llm/request, /v1/llm/response, /v1/traces)");
         out.println("  query:        " + settings.queryUrl() + "/v1/metrics?tenant_id=acme");
         out.println("  Flink web UI: http://127.0.0.1:" + settings.flinkUiPort());
         out.println("  logs:         " + settings.logs());

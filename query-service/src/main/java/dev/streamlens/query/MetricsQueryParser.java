@@ -55,6 +55,7 @@ public final class MetricsQueryParser {
         int limit = limit(request.limit(), errors);
         Granularity granularity = granularity(request.granularity(), errors);
         Grouping grouping = grouping(request.groupBy(), errors);
+        boolean percentiles = flag("percentiles", request.percentiles(), errors);
         Instant from = instant("from", request.from(), errors);
         Instant to = instant("to", request.to(), errors);
         if (from != null && to != null && !from.isBefore(to)) {
@@ -64,7 +65,7 @@ public final class MetricsQueryParser {
             return Result.invalid(errors);
         }
         MetricsQuery query = new MetricsQuery(tenant, route, model, limit, from, to, granularity, grouping.byRoute(),
-                grouping.byModel());
+                grouping.byModel(), percentiles);
         return from == null && to == null && query.isStoredMinuteRows() ? Result.valid(query) : inWholeBuckets(query);
     }
 
@@ -121,6 +122,21 @@ public final class MetricsQueryParser {
             return Granularity.MINUTE;
         }
         return size;
+    }
+
+    /** percentiles: true (the default) or false. */
+    private static boolean flag(String field, String value, List<FieldError> errors) {
+        if (value == null) {
+            return true;
+        }
+        return switch (value.trim()) {
+            case "true" -> true;
+            case "false" -> false;
+            default -> {
+                errors.add(new FieldError(field, "must be true or false"));
+                yield true;
+            }
+        };
     }
 
     /** group_by: route, model, both (the default) or none. */

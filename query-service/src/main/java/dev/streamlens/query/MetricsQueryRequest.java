@@ -16,7 +16,8 @@ public record MetricsQueryRequest(
         @RestQuery("from") String from,
         @RestQuery("to") String to,
         @RestQuery("granularity") String granularity,
-        @RestQuery("group_by") String groupBy) {
+        @RestQuery("group_by") String groupBy,
+        @RestQuery("percentiles") String percentiles) {
 
     /**
      * RESTEasy binds a parameter sent empty ({@code route=}) as if it were absent; the raw query
@@ -26,7 +27,8 @@ public record MetricsQueryRequest(
     MetricsQueryRequest withEmptyValuesFrom(MultivaluedMap<String, String> sent) {
         return new MetricsQueryRequest(asSent(sent, "tenant_id", tenantId), asSent(sent, "route", route),
                 asSent(sent, "model", model), asSent(sent, "limit", limit), asSent(sent, "from", from),
-                asSent(sent, "to", to), asSent(sent, "granularity", granularity), asSent(sent, "group_by", groupBy));
+                asSent(sent, "to", to), asSent(sent, "granularity", granularity), asSent(sent, "group_by", groupBy),
+                asSent(sent, "percentiles", percentiles));
     }
 
     private static String asSent(MultivaluedMap<String, String> sent, String name, String value) {

@@ -34,6 +34,10 @@ public class MetricsRepository {
             + "array_agg(latency_sketch) FILTER (WHERE latency_sketch IS NOT NULL), sum(cached_prompt_tokens), "
             + "sum(cache_write_tokens), sum(reasoning_tokens), sum(streamed_requests), sum(generation_ms_sum), "
             + "array_agg(ttft_sketch) FILTER (WHERE ttft_sketch IS NOT NULL)";
+    /** The same without the sketches (percentiles=false): most of a rollup's bytes and time. */
+    private static final String SUMS_WITHOUT_SKETCHES = SUMS
+            .replace("array_agg(latency_sketch) FILTER (WHERE latency_sketch IS NOT NULL)", "NULL::bytea[]")
+            .replace("array_agg(ttft_sketch) FILTER (WHERE ttft_sketch IS NOT NULL)", "NULL::bytea[]");
 
     @Inject
     AgroalDataSource dataSource;
@@ -96,7 +100,8 @@ public class MetricsRepository {
         // which the JDBC driver sets from the JVM's, and hours would start at :30 under Asia/Kolkata.
         StringBuilder sql = new StringBuilder("SELECT " + (q.granularity().isWholeRange() ? "?::timestamptz"
                 : "date_bin(?::interval, window_start, TIMESTAMPTZ '1970-01-01 00:00:00+00')") + " AS bucket"
-                + dimensions + ", " + SUMS + " FROM " + source(q) + " WHERE tenant_id = ?");
+                + dimensions + ", " + (q.percentiles() ? SUMS : SUMS_WITHOUT_SKETCHES) + " FROM " + source(q)
+                + " WHERE tenant_id = ?");
         List<Object> args = new ArrayList<>(List.of(q.granularity().isWholeRange()
                 ? OffsetDateTime.ofInstant(q.from(), ZoneOffset.UTC) : q.granularity().size().toSeconds() + " seconds",
                 q.tenantId()));

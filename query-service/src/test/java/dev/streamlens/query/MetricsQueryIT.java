@@ -172,6 +172,26 @@ class MetricsQueryIT {
     }
 
     @Test
+    void withoutPercentilesARollupHasTheSameSumsAndNoPercentiles() {
+        Map<String, String> range = Map.of("tenant_id", "acme", "granularity", "1h", "group_by", "route,model",
+                "from", "2025-11-19T22:00:00Z", "to", "2025-11-20T03:00:00Z");
+        List<Map<String, Object>> full = given().queryParams(range).get("/v1/metrics").jsonPath().getList("metrics");
+        List<Map<String, Object>> counts = given().queryParams(range).queryParam("percentiles", "false")
+                .get("/v1/metrics").then().statusCode(200).extract().jsonPath().getList("metrics");
+        assertThat(counts).hasSameSizeAs(full).isNotEmpty();
+        for (int i = 0; i < full.size(); i++) {
+            for (String sum : List.of("window_start", "route", "model", "requests", "errors", "timeouts",
+                    "total_prompt_tokens", "estimated_cost_usd", "avg_latency_ms")) {
+                assertThat(counts.get(i).get(sum)).as(sum).isEqualTo(full.get(i).get(sum));
+            }
+            assertThat(full.get(i).get("p95_latency_ms")).isNotNull();
+            assertThat(counts.get(i).get("p95_latency_ms")).isNull();
+        }
+        given().queryParams(range).queryParam("percentiles", "maybe").get("/v1/metrics").then().statusCode(400)
+                .body("errors[0].field", equalTo("percentiles"));
+    }
+
+    @Test
     void aRollupThatHitsItsRowLimitSaysSoAndWhereToContinueNeverCuttingABucket() {
         String from = FIRST.toString();
         String to = FIRST.plusSeconds(60L * MINUTES).toString();

@@ -89,6 +89,6 @@ class MetricsQueryParserTest {
 
     private static MetricsQueryRequest request(String tenantId, String route, String model, String limit, String from,
                                                String to, String granularity, String groupBy) {
-        return new MetricsQueryRequest(tenantId, route, model, limit, from, to, granularity, groupBy);
+        return new MetricsQueryRequest(tenantId, route, model, limit, from, to, granularity, groupBy, null);
     }
 }
