@@ -25,6 +25,6 @@ HTTP_PORT=$http_port STREAMLENS_JDBC_URL="$jdbc" java -Xmx1g -jar query-service/
 query=$!
 for _ in $(seq 1 120); do curl -fs "http://127.0.0.1:$http_port/health" >/dev/null 2>&1 && break; sleep 1; done
 java -cp "$cp" dev.streamlens.bench.DashboardBenchmarkData "$jdbc" bench
-for range in 30d 24h; do
+for range in ${RANGES:-30d 24h}; do
   java -cp "$cp" dev.streamlens.bench.DashboardLoadBenchmark "http://127.0.0.1:$http_port" bench "$range" "$runs"
 done

@@ -31,6 +31,7 @@ import java.util.TreeSet;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
+import org.openqa.selenium.Keys;
 import org.openqa.selenium.logging.LogEntry;
 import org.openqa.selenium.support.ui.Select;
 
@@ -164,9 +165,23 @@ class DashboardBrowserIT {
                 assertThat(browser.driver.findElement(By.cssSelector("[data-range='15m']")).getAttribute("aria-pressed"))
                         .isEqualTo("true");
                 browser.screenshot("4-globex-15-minutes");
-
-                // A shared address opens the same view.
                 String shared = browser.driver.getCurrentUrl();
+
+                // The keyboard alone: Enter on a range button (native buttons, focusable in order).
+                browser.driver.findElement(By.cssSelector("[data-range='1h']")).sendKeys(Keys.ENTER);
+                browser.await("the 1 h range by keyboard", PAGE_TIMEOUT, b -> b.driver.getCurrentUrl(),
+                        url -> url.contains("range=1h"));
+                assertTotals(awaitTotals(browser, globex.requests()), globex);
+
+                // A range without calls says so, and what to do.
+                browser.open(queryUrl + "/?tenant=globex&range=custom&from=2020-01-01T00:00&to=2020-01-01T06:00");
+                String empty = browser.await("the empty state", PAGE_TIMEOUT, b -> b.driver.findElement(By.id("empty")).getText(),
+                        text -> !text.isBlank());
+                assertThat(empty).startsWith("No calls for globex in this range").contains("try a longer range");
+                assertThat(browser.driver.findElement(By.id("content")).isDisplayed()).isFalse();
+                browser.screenshot("4b-empty-range");
+
+                // The address of a view, opened again (as someone it was sent to would), shows that view.
                 browser.open(shared);
                 assertTotals(awaitTotals(browser, globex.requests()), globex);
 

@@ -111,10 +111,10 @@
     const run = ++rendering;
     clearTimeout(timer);
     try {
-      // The tenant picker's list is read once, alongside the figures when the address names a tenant.
-      const tenantList = tenantsShown ? null : api("/v1/tenants");
+      // The tenant picker's list is read once: first when the address names no tenant, else after
+      // the figures (a browser opens six connections to a host; a seventh call would wait).
       if (!view.tenant) {
-        fillTenants((await tenantList).tenants);
+        fillTenants((await api("/v1/tenants")).tenants);
         tenantsShown = true;
         if (!view.tenant) {
           showEmpty("No tenant has results yet. Rows appear about a minute after the first events reach " +
@@ -128,20 +128,15 @@
       if (view.route) filters.route = view.route;
       if (view.model) filters.model = view.model;
       // Charts of counts skip the sketches (percentiles=false); totals and the table merge them over the range.
-      const [progress, byModel, overall, totals, table, sparks, tenants] = await Promise.all([
+      const [progress, byModel, overall, totals, table, sparks] = await Promise.all([
         api("/v1/progress"),
         rollup(Object.assign({}, base, filters, {granularity: range.granularity, group_by: "model", percentiles: "false"})),
         rollup(Object.assign({}, base, filters, {granularity: range.granularity, group_by: "none"})),
         rollup(Object.assign({}, base, filters, {granularity: "all", group_by: "none"})),
         rollup(Object.assign({}, base, {granularity: "all", group_by: "route,model"})),
         rollup(Object.assign({}, base, filters, {granularity: range.spark, group_by: "route,model", percentiles: "false"})),
-        tenantsShown ? null : tenantList,
       ]);
       if (run !== rendering) return; // a newer view was asked for meanwhile
-      if (tenants) {
-        fillTenants(tenants.tenants);
-        tenantsShown = true;
-      }
       hide("#key-prompt"); hide("#problem");
       $("#forget-key").hidden = !sessionStorage.getItem(KEY_STORAGE);
       fillFilters(table);
@@ -158,6 +153,10 @@
         if (performance.getEntriesByName("streamlens-figures-shown").length === 0) {
           performance.mark("streamlens-figures-shown"); // read by the page-load benchmark
         }
+      }
+      if (!tenantsShown) {
+        fillTenants((await api("/v1/tenants")).tenants);
+        tenantsShown = true;
       }
     } catch (e) {
       if (run !== rendering) return;
