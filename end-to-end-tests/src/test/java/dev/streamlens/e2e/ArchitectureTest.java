@@ -116,6 +116,10 @@ class ArchitectureTest {
                         "dev.streamlens.job.pricing..", "dev.streamlens.job.io.."));
         check(noClasses().that().resideInAPackage("dev.streamlens.job.window..")
                 .should().dependOnClassesThat().resideInAnyPackage("dev.streamlens.job.join..", "dev.streamlens.job.io.."));
+        // Alerts read the window rows the pipeline emits (MetricsRow), never the steps that made them.
+        check(noClasses().that().resideInAPackage("dev.streamlens.job.alerts..")
+                .should().dependOnClassesThat().resideInAnyPackage("dev.streamlens.job.join..",
+                        "dev.streamlens.job.window..", "dev.streamlens.job.io..", "dev.streamlens.job.pricing.."));
         // Sources and sinks take the narrow settings they need (JdbcTarget, KafkaSinks.Target), not JobSettings;
         // nothing below the job's root package sees the root (StreamLensJob, MetricsPipeline, JobSettings).
         check(noClasses().that().resideInAnyPackage("dev.streamlens.job.(*)..")

@@ -1,5 +1,8 @@
 package dev.streamlens.e2e;
 
+import static dev.streamlens.e2e.StackProcess.JOIN_TIMEOUT_MS;
+import static dev.streamlens.e2e.StackProcess.SHORT_TIMES;
+import static dev.streamlens.e2e.StackProcess.WINDOW_MS;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
@@ -44,11 +47,6 @@ import org.openqa.selenium.support.ui.Select;
  */
 class DashboardBrowserIT {
 
-    private static final long WINDOW_MS = 10_000;
-    private static final long JOIN_TIMEOUT_MS = 20_000;
-    private static final Map<String, String> SHORT_TIMES = Map.of("STREAMLENS_WINDOW", "10s",
-            "STREAMLENS_JOIN_TIMEOUT", "20s", "STREAMLENS_OUT_OF_ORDERNESS", "2s", "STREAMLENS_IDLE_TIMEOUT", "3s",
-            "STREAMLENS_ALLOWED_LATENESS", "20s", "STREAMLENS_CHECKPOINT_INTERVAL", "2s");
     private static final Duration PAGE_TIMEOUT = Duration.ofSeconds(30);
     private static final Path SCREENSHOTS = Path.of("target", "dashboard-screenshots");
 

@@ -1,5 +1,8 @@
 package dev.streamlens.e2e;
 
+import static dev.streamlens.e2e.StackProcess.JOIN_TIMEOUT_MS;
+import static dev.streamlens.e2e.StackProcess.SHORT_TIMES;
+import static dev.streamlens.e2e.StackProcess.WINDOW_MS;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -38,11 +41,6 @@ import org.junit.jupiter.api.Test;
  */
 class PipelineEndToEndIT {
 
-    private static final long WINDOW_MS = 10_000;
-    private static final long JOIN_TIMEOUT_MS = 20_000;
-    private static final Map<String, String> SHORT_TIMES = Map.of("STREAMLENS_WINDOW", "10s",
-            "STREAMLENS_JOIN_TIMEOUT", "20s", "STREAMLENS_OUT_OF_ORDERNESS", "2s", "STREAMLENS_IDLE_TIMEOUT", "3s",
-            "STREAMLENS_ALLOWED_LATENESS", "20s", "STREAMLENS_CHECKPOINT_INTERVAL", "2s");
     /** Delivery delays stay under the out-of-orderness; slow calls stay under the join timeout. */
     private static final long MAX_DELIVERY_DELAY_MS = 1500;
     /** Requests of the first part are spread over this; afterwards only their slow responses arrive. */

@@ -24,6 +24,13 @@ final class StackProcess implements AutoCloseable {
 
     static final Path ROOT = Path.of("").toAbsolutePath().getParent();
 
+    /** Timings that close windows within seconds: the end-to-end tests' stacks run with them. */
+    static final long WINDOW_MS = 10_000;
+    static final long JOIN_TIMEOUT_MS = 20_000;
+    static final Map<String, String> SHORT_TIMES = Map.of("STREAMLENS_WINDOW", "10s",
+            "STREAMLENS_JOIN_TIMEOUT", "20s", "STREAMLENS_OUT_OF_ORDERNESS", "2s", "STREAMLENS_IDLE_TIMEOUT", "3s",
+            "STREAMLENS_ALLOWED_LATENESS", "20s", "STREAMLENS_CHECKPOINT_INTERVAL", "2s");
+
     private final Process process;
     private final List<String> output = Collections.synchronizedList(new ArrayList<>());
 

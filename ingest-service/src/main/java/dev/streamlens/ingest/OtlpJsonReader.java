@@ -47,17 +47,13 @@ final class OtlpJsonReader {
                 throw new IllegalArgumentException("the body must be a JSON object");
             }
             ExportTraceServiceRequest.Builder export = ExportTraceServiceRequest.newBuilder();
-            while (parser.nextToken() == JsonToken.FIELD_NAME) {
-                String field = parser.currentName();
-                JsonToken value = parser.nextToken();
-                if (isField(field, "resourceSpans", "resource_spans") && value == JsonToken.START_ARRAY) {
-                    while (nextElement(parser, "resourceSpans")) {
-                        export.addResourceSpans(resourceSpans(parser));
-                    }
+            eachField(parser, (field, value) -> {
+                if (isField(field, "resourceSpans", "resource_spans")) {
+                    eachElement(parser, "resourceSpans", value, () -> export.addResourceSpans(resourceSpans(parser)));
                 } else {
-                    skip(parser, field, value, "resourceSpans");
+                    parser.skipChildren();
                 }
-            }
+            });
             if (parser.nextToken() != null) {
                 throw new IllegalArgumentException("unexpected content after the export object");
             }
@@ -67,62 +63,45 @@ final class OtlpJsonReader {
 
     private static ResourceSpans resourceSpans(JsonParser parser) throws IOException {
         ResourceSpans.Builder resourceSpans = ResourceSpans.newBuilder();
-        while (parser.nextToken() == JsonToken.FIELD_NAME) {
-            String field = parser.currentName();
-            JsonToken value = parser.nextToken();
+        eachField(parser, (field, value) -> {
             if (field.equals("resource") && value == JsonToken.START_OBJECT) {
                 resourceSpans.setResource(resource(parser));
-            } else if (isField(field, "scopeSpans", "scope_spans") && value == JsonToken.START_ARRAY) {
-                while (nextElement(parser, "scopeSpans")) {
-                    resourceSpans.addScopeSpans(scopeSpans(parser));
-                }
+            } else if (isField(field, "scopeSpans", "scope_spans")) {
+                eachElement(parser, "scopeSpans", value, () -> resourceSpans.addScopeSpans(scopeSpans(parser)));
             } else {
-                skip(parser, field, value, field.equals("resource") ? "resource" : "scopeSpans");
+                refuseIfKept(parser, field, value, "resource");
             }
-        }
+        });
         return resourceSpans.build();
     }
 
     private static Resource resource(JsonParser parser) throws IOException {
         Resource.Builder resource = Resource.newBuilder();
-        while (parser.nextToken() == JsonToken.FIELD_NAME) {
-            String field = parser.currentName();
-            JsonToken value = parser.nextToken();
-            if (field.equals("attributes") && value == JsonToken.START_ARRAY) {
-                while (nextElement(parser, "resource.attributes")) {
-                    resource.addAttributes(keyValue(parser));
-                }
+        eachField(parser, (field, value) -> {
+            if (field.equals("attributes")) {
+                eachElement(parser, "resource.attributes", value, () -> resource.addAttributes(keyValue(parser)));
             } else {
-                skip(parser, field, value, "attributes");
+                parser.skipChildren();
             }
-        }
+        });
         return resource.build();
     }
 
     private static ScopeSpans scopeSpans(JsonParser parser) throws IOException {
         ScopeSpans.Builder scopeSpans = ScopeSpans.newBuilder();
-        while (parser.nextToken() == JsonToken.FIELD_NAME) {
-            String field = parser.currentName();
-            JsonToken value = parser.nextToken();
-            if (field.equals("spans") && value == JsonToken.START_ARRAY) {
-                while (nextElement(parser, "spans")) {
-                    scopeSpans.addSpans(span(parser));
-                }
+        eachField(parser, (field, value) -> {
+            if (field.equals("spans")) {
+                eachElement(parser, "spans", value, () -> scopeSpans.addSpans(span(parser)));
             } else {
-                skip(parser, field, value, "spans");
+                parser.skipChildren();
             }
-        }
+        });
         return scopeSpans.build();
     }
 
     private static Span span(JsonParser parser) throws IOException {
         Span.Builder span = Span.newBuilder();
-        while (parser.nextToken() == JsonToken.FIELD_NAME) {
-            String field = parser.currentName();
-            JsonToken value = parser.nextToken();
-            if (value == JsonToken.VALUE_NULL) {
-                continue;
-            }
+        eachField(parser, (field, value) -> {
             switch (field) {
                 case "traceId", "trace_id" -> span.setTraceId(hexId(parser, "traceId"));
                 case "spanId", "span_id" -> span.setSpanId(hexId(parser, "spanId"));
@@ -133,47 +112,33 @@ final class OtlpJsonReader {
                         span.setStartTimeUnixNano(unsignedLong(parser, "startTimeUnixNano"));
                 case "endTimeUnixNano", "end_time_unix_nano" ->
                         span.setEndTimeUnixNano(unsignedLong(parser, "endTimeUnixNano"));
-                case "attributes" -> {
-                    expect(parser, JsonToken.START_ARRAY, "attributes", "an array");
-                    while (nextElement(parser, "attributes")) {
-                        span.addAttributes(keyValue(parser));
-                    }
-                }
+                case "attributes" -> eachElement(parser, "attributes", value, () -> span.addAttributes(keyValue(parser)));
                 case "status" -> {
                     expect(parser, JsonToken.START_OBJECT, "status", "an object");
                     span.setStatus(status(parser));
                 }
                 default -> parser.skipChildren();
             }
-        }
+        });
         return span.build();
     }
 
     private static Status status(JsonParser parser) throws IOException {
         Status.Builder status = Status.newBuilder();
-        while (parser.nextToken() == JsonToken.FIELD_NAME) {
-            String field = parser.currentName();
-            JsonToken value = parser.nextToken();
-            if (value == JsonToken.VALUE_NULL) {
-                continue;
-            }
+        eachField(parser, (field, value) -> {
             switch (field) {
-                case "code" -> status.setCodeValue(enumValue(parser, "status.code", name -> Status.StatusCode.valueOf(name).getNumber()));
+                case "code" -> status.setCodeValue(enumValue(parser, "status.code",
+                        name -> Status.StatusCode.valueOf(name).getNumber()));
                 case "message" -> status.setMessage(text(parser, "status.message"));
                 default -> parser.skipChildren();
             }
-        }
+        });
         return status.build();
     }
 
     private static KeyValue keyValue(JsonParser parser) throws IOException {
         KeyValue.Builder keyValue = KeyValue.newBuilder();
-        while (parser.nextToken() == JsonToken.FIELD_NAME) {
-            String field = parser.currentName();
-            JsonToken value = parser.nextToken();
-            if (value == JsonToken.VALUE_NULL) {
-                continue;
-            }
+        eachField(parser, (field, value) -> {
             switch (field) {
                 case "key" -> keyValue.setKey(text(parser, "attribute key"));
                 case "value" -> {
@@ -182,18 +147,13 @@ final class OtlpJsonReader {
                 }
                 default -> parser.skipChildren();
             }
-        }
+        });
         return keyValue.build();
     }
 
     private static AnyValue anyValue(JsonParser parser) throws IOException {
         AnyValue.Builder any = AnyValue.newBuilder();
-        while (parser.nextToken() == JsonToken.FIELD_NAME) {
-            String field = parser.currentName();
-            JsonToken value = parser.nextToken();
-            if (value == JsonToken.VALUE_NULL) {
-                continue;
-            }
+        eachField(parser, (field, value) -> {
             switch (field) {
                 case "stringValue", "string_value" -> any.setStringValue(text(parser, "stringValue"));
                 case "boolValue", "bool_value" -> {
@@ -215,40 +175,64 @@ final class OtlpJsonReader {
                 }
                 default -> parser.skipChildren();
             }
-        }
+        });
         return any.build();
     }
 
     private static ArrayValue arrayValue(JsonParser parser) throws IOException {
         ArrayValue.Builder array = ArrayValue.newBuilder();
-        while (parser.nextToken() == JsonToken.FIELD_NAME) {
-            String field = parser.currentName();
-            JsonToken value = parser.nextToken();
-            if (field.equals("values") && value == JsonToken.START_ARRAY) {
-                while (nextElement(parser, "arrayValue.values")) {
-                    array.addValues(anyValue(parser));
-                }
+        eachField(parser, (field, value) -> {
+            if (field.equals("values")) {
+                eachElement(parser, "arrayValue.values", value, () -> array.addValues(anyValue(parser)));
             } else {
-                skip(parser, field, value, "values");
+                parser.skipChildren();
             }
-        }
+        });
         return array.build();
     }
 
     private static KeyValueList kvlistValue(JsonParser parser) throws IOException {
         KeyValueList.Builder list = KeyValueList.newBuilder();
+        eachField(parser, (field, value) -> {
+            if (field.equals("values")) {
+                eachElement(parser, "kvlistValue.values", value, () -> list.addValues(keyValue(parser)));
+            } else {
+                parser.skipChildren();
+            }
+        });
+        return list.build();
+    }
+
+    /** Reads one field of an object; the parser stands on its value. */
+    private interface FieldReader {
+        void read(String field, JsonToken value) throws IOException;
+    }
+
+    /** Reads one element of an array of objects; the parser stands on its start. */
+    private interface ElementReader {
+        void read() throws IOException;
+    }
+
+    /** Every field of the object the parser is in, up to its end; a null value is the field's default. */
+    private static void eachField(JsonParser parser, FieldReader reader) throws IOException {
         while (parser.nextToken() == JsonToken.FIELD_NAME) {
             String field = parser.currentName();
             JsonToken value = parser.nextToken();
-            if (field.equals("values") && value == JsonToken.START_ARRAY) {
-                while (nextElement(parser, "kvlistValue.values")) {
-                    list.addValues(keyValue(parser));
-                }
-            } else {
-                skip(parser, field, value, "values");
+            if (value != JsonToken.VALUE_NULL) {
+                reader.read(field, value);
             }
         }
-        return list.build();
+    }
+
+    /** Every object of the array a field holds; any other value of a kept field is refused, naming it. */
+    private static void eachElement(JsonParser parser, String field, JsonToken value, ElementReader reader)
+            throws IOException {
+        if (value != JsonToken.START_ARRAY) {
+            throw new IllegalArgumentException(field + " has the wrong type: " + describe(value));
+        }
+        while (nextElement(parser, field)) {
+            reader.read();
+        }
     }
 
     private static boolean isField(String field, String camelCase, String protoName) {
@@ -267,12 +251,9 @@ final class OtlpJsonReader {
         return true;
     }
 
-    /**
-     * Skips a field this reader does not keep, or refuses a kept one of the wrong JSON type (naming
-     * it). Null is a field's default value; unknown fields are ignored, as OTLP asks.
-     */
-    private static void skip(JsonParser parser, String field, JsonToken value, String kept) throws IOException {
-        if (field.equals(kept) && value != JsonToken.VALUE_NULL) {
+    /** Skips a field this reader does not keep; a kept one (an object here) of another type is refused. */
+    private static void refuseIfKept(JsonParser parser, String field, JsonToken value, String kept) throws IOException {
+        if (field.equals(kept)) {
             throw new IllegalArgumentException(field + " has the wrong type: " + describe(value));
         }
         parser.skipChildren();
