@@ -17,8 +17,14 @@ public final class Topics {
     /** Events later than the allowed lateness of their window. */
     public static final String LATE_EVENTS = "llm.late-events";
 
+    /** Alert rules (docs/ALERTS.md), keyed by rule_id, compacted: the newest value of each rule, null deletes it. */
+    public static final String ALERT_RULES = "llm.alert-rules";
+    /** Alert transitions (firing, resolved), keyed by alert_id, written transactionally. */
+    public static final String ALERTS = "llm.alerts";
+
     /** Every topic the pipeline needs, in creation order. */
-    public static final List<String> ALL = List.of(REQUESTS, RESPONSES, METRICS, DEAD_LETTER, LATE_EVENTS);
+    public static final List<String> ALL = List.of(REQUESTS, RESPONSES, METRICS, DEAD_LETTER, LATE_EVENTS, ALERT_RULES,
+            ALERTS);
 
     /**
      * Topic settings beyond the defaults. The event topics take the broker's append time as record
@@ -28,6 +34,9 @@ public final class Topics {
     public static Map<String, String> config(String topic) {
         if (REQUESTS.equals(topic) || RESPONSES.equals(topic)) {
             return Map.of("message.timestamp.type", "LogAppendTime");
+        }
+        if (ALERT_RULES.equals(topic)) {
+            return Map.of("cleanup.policy", "compact"); // the rules themselves, kept for as long as they exist
         }
         return Map.of();
     }

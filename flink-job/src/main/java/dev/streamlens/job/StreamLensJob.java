@@ -1,5 +1,7 @@
 package dev.streamlens.job;
 
+import dev.streamlens.job.alerts.AlertRuleChange;
+import dev.streamlens.job.alerts.AlertStep;
 import dev.streamlens.job.events.TelemetryEvent;
 import dev.streamlens.job.io.KafkaSinks;
 import dev.streamlens.job.io.KafkaSources;
@@ -81,6 +83,14 @@ public final class StreamLensJob {
         out.rows().sinkTo(KafkaSinks.metrics(kafka)).uid("sink-metrics-topic").name("llm.metrics");
         out.deadLetters().sinkTo(KafkaSinks.deadLetters(kafka)).uid("sink-dead-letter").name("llm.dead-letter");
         out.lateEvents().sinkTo(KafkaSinks.lateEvents(kafka)).uid("sink-late-events").name("llm.late-events");
+
+        DataStream<AlertRuleChange> rules = env.fromSource(KafkaSources.alertRules(settings.kafkaBrokers,
+                        settings.consumerGroup), AlertStep.rulesTime(), Topics.ALERT_RULES)
+                .setParallelism(Math.min(env.getParallelism(),
+                        KafkaSources.partitionCount(settings.kafkaBrokers, Topics.ALERT_RULES)))
+                .uid("source-alert-rules");
+        AlertStep.build(out.rows(), rules, settings.window)
+                .sinkTo(KafkaSinks.alerts(kafka)).uid("sink-alerts").name("llm.alerts");
     }
 
     /**

@@ -2,6 +2,7 @@ package dev.streamlens.job.io;
 
 import dev.streamlens.job.events.DeadLetter;
 import dev.streamlens.job.events.LateEvent;
+import dev.streamlens.model.AlertTransition;
 import dev.streamlens.model.EventJson;
 import dev.streamlens.model.MetricsRow;
 import dev.streamlens.model.Topics;
@@ -73,6 +74,13 @@ public final class KafkaSinks {
             return new ProducerRecord<>(Topics.LATE_EVENTS, late.call.requestId.getBytes(StandardCharsets.UTF_8),
                     json.toString().getBytes(StandardCharsets.UTF_8));
         });
+    }
+
+    /** Alert transitions on llm.alerts, keyed by alert_id (one alert's transitions stay in order). */
+    public static KafkaSink<AlertTransition> alerts(Target settings) {
+        return transactional(settings, "alerts", (KafkaRecordSerializationSchema<AlertTransition>) (alert, ctx, ts) ->
+                new ProducerRecord<>(Topics.ALERTS, alert.alertId().getBytes(StandardCharsets.UTF_8),
+                        EventJson.toBytes(alert)));
     }
 
     private static <T> KafkaSink<T> transactional(Target settings, String name,

@@ -1,6 +1,8 @@
 package dev.streamlens.job.io;
 
+import dev.streamlens.job.alerts.AlertRuleChange;
 import dev.streamlens.job.events.TelemetryEvent;
+import dev.streamlens.model.Topics;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
@@ -33,6 +35,22 @@ public final class KafkaSources {
                 .setStartingOffsets(OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST))
                 .setDeserializer(new TelemetryDeserializer())
                 .setProperty("commit.offsets.on.checkpoint", "true")
+                .setProperty("partition.discovery.interval.ms", "60000")
+                .build();
+    }
+
+    /**
+     * The alert rules, always from the beginning of the compacted topic (every rule that exists);
+     * after a restore the checkpointed offsets win, and the rules come back with the broadcast state.
+     */
+    public static KafkaSource<AlertRuleChange> alertRules(String brokers, String consumerGroup) {
+        return KafkaSource.<AlertRuleChange>builder()
+                .setBootstrapServers(brokers)
+                .setTopics(Topics.ALERT_RULES)
+                .setGroupId(consumerGroup)
+                .setClientIdPrefix(consumerGroup + "-" + Topics.ALERT_RULES)
+                .setStartingOffsets(OffsetsInitializer.earliest())
+                .setDeserializer(new AlertRuleDeserializer())
                 .setProperty("partition.discovery.interval.ms", "60000")
                 .build();
     }

@@ -1,0 +1,44 @@
+package dev.streamlens.job.alerts;
+
+import dev.streamlens.model.AlertTransition;
+import dev.streamlens.model.MetricsRow;
+import java.time.Duration;
+import org.apache.flink.api.common.eventtime.Watermark;
+import org.apache.flink.api.common.eventtime.WatermarkGenerator;
+import org.apache.flink.api.common.eventtime.WatermarkOutput;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.streaming.api.datastream.DataStream;
+
+/** Adds the alert rules' evaluation to the pipeline: window rows in, alert transitions out (docs/ALERTS.md). */
+public final class AlertStep {
+
+    private AlertStep() {
+    }
+
+    /**
+     * Rules carry no event time. Their stream's watermark is the end of time from the start, so the
+     * evaluator's watermark is the window rows' alone: a rules topic that is quiet (the usual case)
+     * must not hold every alert back.
+     */
+    public static WatermarkStrategy<AlertRuleChange> rulesTime() {
+        return WatermarkStrategy.forGenerator(context -> new WatermarkGenerator<AlertRuleChange>() {
+            @Override
+            public void onEvent(AlertRuleChange change, long timestamp, WatermarkOutput output) {
+                output.emitWatermark(new Watermark(Long.MAX_VALUE));
+            }
+
+            @Override
+            public void onPeriodicEmit(WatermarkOutput output) {
+                output.emitWatermark(new Watermark(Long.MAX_VALUE));
+            }
+        });
+    }
+
+    public static DataStream<AlertTransition> build(DataStream<MetricsRow> rows, DataStream<AlertRuleChange> rules,
+                                                    Duration window) {
+        return rows.keyBy(MetricsRow::tenantId)
+                .connect(rules.broadcast(AlertEvaluator.RULES))
+                .process(new AlertEvaluator(window.toMillis()))
+                .uid("alert-rules-evaluation").name("alert rules");
+    }
+}
