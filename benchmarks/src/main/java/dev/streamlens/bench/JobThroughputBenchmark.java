@@ -2,6 +2,9 @@ package dev.streamlens.bench;
 
 import dev.streamlens.job.JobConfiguration;
 import dev.streamlens.job.MetricsPipeline;
+import dev.streamlens.job.alerts.AlertRuleChange;
+import dev.streamlens.job.alerts.AlertStep;
+import dev.streamlens.model.AlertRule;
 import dev.streamlens.job.events.EventDecoder;
 import dev.streamlens.job.events.TelemetryEvent;
 import dev.streamlens.job.pricing.PriceTable;
@@ -122,6 +125,49 @@ public class JobThroughputBenchmark {
         out.deadLetters().sinkTo(new DiscardingSink<>());
         out.lateEvents().sinkTo(new DiscardingSink<>());
         env.execute("pipeline");
+    }
+
+    /**
+     * The pipeline with the alert rules' evaluation behind it: 100 rules for each of the 10 tenants
+     * (every kind, error rate and latency among them, 5 to 60 minutes), so each closing window is
+     * evaluated against all of its tenant's rules.
+     */
+    @Benchmark
+    @OperationsPerInvocation(EVENTS)
+    public void pipelineWithAlerts() throws Exception {
+        StreamExecutionEnvironment env = environment();
+        MetricsPipeline.Outputs out = MetricsPipeline.build(
+                withEventTime(parsed(env, Topics.REQUESTS)), withEventTime(parsed(env, Topics.RESPONSES)),
+                new MetricsPipeline.Timing(Duration.ofMinutes(1), Duration.ofMinutes(5), Duration.ofMinutes(1)),
+                PriceTable.bundled());
+        out.rows().sinkTo(new DiscardingSink<>());
+        out.deadLetters().sinkTo(new DiscardingSink<>());
+        out.lateEvents().sinkTo(new DiscardingSink<>());
+        DataStream<AlertRuleChange> rules = env.fromData(AlertRuleChange.class, rules(10, 100).toArray(AlertRuleChange[]::new))
+                .assignTimestampsAndWatermarks(AlertStep.rulesTime());
+        AlertStep.build(out.rows(), rules, Duration.ofMinutes(1)).sinkTo(new DiscardingSink<>());
+        env.execute("pipeline with alerts");
+    }
+
+    static List<AlertRuleChange> rules(int tenants, int perTenant) {
+        String[] kinds = {"error_rate", "latency", "timeouts", "spend", "traffic_stopped", "unpriced_model"};
+        List<AlertRuleChange> rules = new java.util.ArrayList<>();
+        for (int t = 0; t < tenants; t++) {
+            for (int r = 0; r < perTenant; r++) {
+                String kind = kinds[r % kinds.length];
+                Double threshold = switch (kind) {
+                    case "error_rate" -> 5.0;
+                    case "latency" -> 2500.0;
+                    case "spend" -> 50.0;
+                    case "unpriced_model" -> null;
+                    default -> 10.0;
+                };
+                String id = "tenant-" + t + "-rule-" + r;
+                rules.add(new AlertRuleChange(id, new AlertRule(id, "tenant-" + t, r % 3 == 0 ? "route-" + (r % 5) : null,
+                        null, kind, threshold, null, 5 + (r % 12) * 5, null, 60L, 60L, null, null, null, 1L)));
+            }
+        }
+        return rules;
     }
 
     private StreamExecutionEnvironment environment() {

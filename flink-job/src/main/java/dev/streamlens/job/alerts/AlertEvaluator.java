@@ -108,7 +108,9 @@ public class AlertEvaluator extends KeyedBroadcastProcessFunction<String, Metric
                 windows.remove(w.key());
             }
         }
-        if (keepTicking) {
+        // The end of input (a bounded run, or a drain) brings the final watermark: a timer set now
+        // would fire at once, and set the next, for ever.
+        if (keepTicking && ctx.timerService().currentWatermark() < Long.MAX_VALUE) {
             ctx.timerService().registerEventTimeTimer(at + windowMs - 1);
         }
     }

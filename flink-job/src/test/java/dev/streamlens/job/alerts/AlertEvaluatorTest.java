@@ -166,6 +166,17 @@ class AlertEvaluatorTest {
     }
 
     @Test
+    @org.junit.jupiter.api.Timeout(30) // without the guard this never returns
+    void theEndOfInputStopsTheTimersThatAbsenceKeepsRunning() throws Exception {
+        rule(new AlertRule("quiet", "acme", null, null, "traffic_stopped", 10.0, null, 3, null, 0L, 0L, null, null, null, 1L));
+        rule(new AlertRule("errors", "acme", null, null, "error_rate", 10.0, null, 1, 1L, 0L, 600L, null, null, null, 1L));
+        minute(0, row("chat", "gpt-4o", 0, 20, 10, 0)); // fires errors; both rules now keep timers running
+        harness.watermark(Long.MAX_VALUE);             // returns: no timer chain towards the end of time
+        assertThat(harness.numEventTimeTimers()).isZero();
+        assertThat(output()).extracting(AlertTransition::alertId).contains("errors");
+    }
+
+    @Test
     void anUnpricedModelIsOneAlertPerModel() throws Exception {
         rule(new AlertRule("prices", "acme", null, null, "unpriced_model", null, null, 5, null, 0L, 0L, null, null, null, 1L));
         minute(0, row("chat", "gpt-4o", 0, 10, 0, 0), unpriced(row("chat", "in-house", 0, 3, 0, 0)),
