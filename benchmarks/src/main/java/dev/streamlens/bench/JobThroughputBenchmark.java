@@ -4,10 +4,10 @@ import dev.streamlens.job.JobConfiguration;
 import dev.streamlens.job.MetricsPipeline;
 import dev.streamlens.job.alerts.AlertRuleChange;
 import dev.streamlens.job.alerts.AlertStep;
-import dev.streamlens.model.AlertRule;
 import dev.streamlens.job.events.EventDecoder;
 import dev.streamlens.job.events.TelemetryEvent;
 import dev.streamlens.job.pricing.PriceTable;
+import dev.streamlens.model.AlertRule;
 import dev.streamlens.model.Topics;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -117,6 +117,12 @@ public class JobThroughputBenchmark {
     @OperationsPerInvocation(EVENTS)
     public void pipeline() throws Exception {
         StreamExecutionEnvironment env = environment();
+        pipelineInto(env);
+        env.execute("pipeline");
+    }
+
+    /** The job's pipeline on the synthetic events, its outputs discarded; returns them. */
+    private static MetricsPipeline.Outputs pipelineInto(StreamExecutionEnvironment env) {
         MetricsPipeline.Outputs out = MetricsPipeline.build(
                 withEventTime(parsed(env, Topics.REQUESTS)), withEventTime(parsed(env, Topics.RESPONSES)),
                 new MetricsPipeline.Timing(Duration.ofMinutes(1), Duration.ofMinutes(5), Duration.ofMinutes(1)),
@@ -124,7 +130,7 @@ public class JobThroughputBenchmark {
         out.rows().sinkTo(new DiscardingSink<>());
         out.deadLetters().sinkTo(new DiscardingSink<>());
         out.lateEvents().sinkTo(new DiscardingSink<>());
-        env.execute("pipeline");
+        return out;
     }
 
     /**
@@ -136,13 +142,7 @@ public class JobThroughputBenchmark {
     @OperationsPerInvocation(EVENTS)
     public void pipelineWithAlerts() throws Exception {
         StreamExecutionEnvironment env = environment();
-        MetricsPipeline.Outputs out = MetricsPipeline.build(
-                withEventTime(parsed(env, Topics.REQUESTS)), withEventTime(parsed(env, Topics.RESPONSES)),
-                new MetricsPipeline.Timing(Duration.ofMinutes(1), Duration.ofMinutes(5), Duration.ofMinutes(1)),
-                PriceTable.bundled());
-        out.rows().sinkTo(new DiscardingSink<>());
-        out.deadLetters().sinkTo(new DiscardingSink<>());
-        out.lateEvents().sinkTo(new DiscardingSink<>());
+        MetricsPipeline.Outputs out = pipelineInto(env);
         DataStream<AlertRuleChange> rules = env.fromData(AlertRuleChange.class, rules(10, 100).toArray(AlertRuleChange[]::new))
                 .assignTimestampsAndWatermarks(AlertStep.rulesTime());
         AlertStep.build(out.rows(), rules, Duration.ofMinutes(1)).sinkTo(new DiscardingSink<>());
