@@ -26,7 +26,13 @@ final class QueryApi {
             .enable(com.fasterxml.jackson.databind.DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
 
     private final String queryUrl;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    /**
+     * HTTP/1.1, as a browser speaks to a plain-HTTP service: the JDK client's default tries an h2c
+     * upgrade and shares one HTTP/2 connection between the test's threads, which the server's idle
+     * timeout can close under a request in flight (seen once in CI as "EOF reached while reading").
+     */
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(2)).build();
 
     QueryApi(String queryUrl) {
         this.queryUrl = queryUrl;
@@ -34,8 +40,7 @@ final class QueryApi {
 
     /** The JSON answer of a GET on the query API (a path with its query string); anything but 200 throws. */
     JsonNode get(String pathAndQuery) throws IOException, InterruptedException {
-        HttpResponse<String> answer = http.send(HttpRequest.newBuilder(URI.create(queryUrl + pathAndQuery))
-                .timeout(Duration.ofSeconds(10)).GET().build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> answer = send(queryUrl + pathAndQuery);
         if (answer.statusCode() != 200) {
             throw new IOException("GET " + pathAndQuery + " answered " + answer.statusCode() + ": " + answer.body());
         }
@@ -48,8 +53,7 @@ final class QueryApi {
         for (String tenant : tenants) {
             String uri = queryUrl + "/v1/metrics?limit=1000&tenant_id=" + URLEncoder.encode(tenant, StandardCharsets.UTF_8)
                     + "&from=" + from + "&to=" + Instant.now().plus(Duration.ofMinutes(2));
-            HttpResponse<String> answer = http.send(HttpRequest.newBuilder(URI.create(uri)).timeout(Duration.ofSeconds(10))
-                    .GET().build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> answer = send(uri);
             if (answer.statusCode() != 200) {
                 throw new IOException("GET " + uri + " answered " + answer.statusCode() + ": " + answer.body());
             }
@@ -57,6 +61,16 @@ final class QueryApi {
             metrics.forEach(rows::add);
         }
         return rows;
+    }
+
+    /** A GET, sent once more if the connection broke before an answer (a GET can be repeated). */
+    private HttpResponse<String> send(String uri) throws IOException, InterruptedException {
+        HttpRequest request = HttpRequest.newBuilder(URI.create(uri)).timeout(Duration.ofSeconds(10)).GET().build();
+        try {
+            return http.send(request, HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            return http.send(request, HttpResponse.BodyHandlers.ofString());
+        }
     }
 
     /** The same rows keyed like the independent expectation. */
