@@ -205,7 +205,12 @@ class OtlpTracesIT {
         SdkTracerProvider provider = SdkTracerProvider.builder()
                 .setResource(Resource.create(Attributes.of(AttributeKey.stringKey("tenant.id"), tenant)))
                 .addSpanProcessor(SimpleSpanProcessor.create(OtlpHttpSpanExporter.builder()
-                        .setEndpoint(traces.toString()).setRetryPolicy(RetryPolicy.getDefault()).build()))
+                        // The default policy (5 attempts, backoff 1 s growing 1.5x, jittered) can run out before
+                        // a broker restarted on a busy 2-core machine answers (CI saw it once); an app expecting
+                        // outages waits longer between its attempts (the SDK allows at most 5).
+                        .setEndpoint(traces.toString()).setRetryPolicy(RetryPolicy.builder().setMaxAttempts(5)
+                                .setInitialBackoff(java.time.Duration.ofSeconds(3)).setBackoffMultiplier(2)
+                                .setMaxBackoff(java.time.Duration.ofSeconds(8)).build()).build()))
                 .build();
         KafkaTestResource.broker().stop();
         try {
