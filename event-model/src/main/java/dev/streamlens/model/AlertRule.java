@@ -104,6 +104,12 @@ public record AlertRule(
         return (resolveAfterSeconds != null ? resolveAfterSeconds : 0) * 1000;
     }
 
+    /** The same rule under the id, tenant and version the service stores it with. */
+    public AlertRule withIdentity(String id, String tenant, long newVersion) {
+        return new AlertRule(id, tenant, route, model, kind, threshold, percentile, windowMinutes, minRequests, forSeconds,
+                resolveAfterSeconds, webhookUrl, webhookFormat, enabled, newVersion);
+    }
+
     /** Whether a series (route, model) is in the rule's scope. */
     public boolean covers(String seriesRoute, String seriesModel) {
         return (route == null || route.equals(seriesRoute)) && (model == null || model.equals(seriesModel));

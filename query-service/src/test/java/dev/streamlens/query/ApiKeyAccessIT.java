@@ -60,4 +60,27 @@ class ApiKeyAccessIT {
         given().get("/v1/progress").then().statusCode(401);
         given().header("Authorization", "Bearer " + ApiKeyProfile.GLOBEX_KEY).get("/v1/progress").then().statusCode(200);
     }
+
+    @Test
+    void aKeyManagesItsOwnTenantsAlertRulesOnly() {
+        String acme = "Bearer " + ApiKeyProfile.ACME_KEY;
+        String globex = "Bearer " + ApiKeyProfile.GLOBEX_KEY;
+        given().header("Authorization", acme).contentType("application/json")
+                .body("{\"rule_id\":\"acme-timeouts\",\"kind\":\"timeouts\",\"threshold\":3}")
+                .post("/v1/alert-rules").then().statusCode(201).body("tenant_id", equalTo("acme"));
+        given().header("Authorization", acme).contentType("application/json")
+                .body("{\"tenant_id\":\"globex\",\"kind\":\"timeouts\",\"threshold\":3}")
+                .post("/v1/alert-rules").then().statusCode(403).body("errors[0].field", equalTo("tenant_id"));
+        given().header("Authorization", globex).get("/v1/alert-rules/acme-timeouts").then().statusCode(404);
+        given().header("Authorization", globex).delete("/v1/alert-rules/acme-timeouts").then().statusCode(404);
+        given().header("Authorization", globex).contentType("application/json")
+                .body("{\"kind\":\"timeouts\",\"threshold\":5}").put("/v1/alert-rules/acme-timeouts").then().statusCode(409);
+        given().header("Authorization", globex).get("/v1/alert-rules").then().statusCode(200).body("count", equalTo(0));
+        given().header("Authorization", acme).get("/v1/alert-rules").then().statusCode(200)
+                .body("rules.rule_id", equalTo(java.util.List.of("acme-timeouts")));
+        given().header("Authorization", globex).queryParam("tenant_id", "acme").get("/v1/alerts").then().statusCode(403);
+        given().get("/v1/alert-rules").then().statusCode(401);
+        given().header("Authorization", acme).get("/v1/alert-rules/acme-timeouts").then().statusCode(200)
+                .body("threshold", equalTo(3.0f));
+    }
 }

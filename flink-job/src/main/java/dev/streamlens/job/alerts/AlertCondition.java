@@ -14,7 +14,7 @@ final class AlertCondition {
     }
 
     /**
-     * @param previous the range just before {@code current} (traffic_stopped: was there traffic?)
+     * @param previous the range just before {@code current}: traffic_stopped only (was there traffic?), else null
      * @param active   the alert is pending or firing: traffic_stopped then holds while traffic stays away
      */
     static Check evaluate(AlertRule rule, RangeFigures current, RangeFigures previous, boolean active) {

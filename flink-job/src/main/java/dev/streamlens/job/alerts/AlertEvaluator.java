@@ -5,6 +5,7 @@ import dev.streamlens.model.AlertTransition;
 import dev.streamlens.model.MetricsRow;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -49,6 +50,12 @@ public class AlertEvaluator extends KeyedBroadcastProcessFunction<String, Metric
     private transient ValueState<Long> lastEvaluated;
     private transient Counter fired;
     private transient Counter resolved;
+    /**
+     * The broadcast rules grouped by tenant, so a window row finds its tenant's rules without a scan
+     * of every rule. Derived, never checkpointed: rebuilt from the broadcast state after a restore
+     * and after every rule change (each parallel instance sees every change).
+     */
+    private transient Map<String, List<AlertRule>> rulesByTenant;
 
     /** @param windowMs the job's window size: rules are evaluated at every window's end */
     public AlertEvaluator(long windowMs) {
@@ -127,7 +134,9 @@ public class AlertEvaluator extends KeyedBroadcastProcessFunction<String, Metric
             alert = new AlertInstance();
         }
         RangeFigures current = RangeFigures.of(kept, rule, at - range, at, model);
-        RangeFigures previous = RangeFigures.of(kept, rule, at - 2 * range, at - range, model);
+        // Only absence compares with the range before; every other kind would walk the rows twice for nothing.
+        RangeFigures previous = rule.kindOf() == AlertRule.Kind.TRAFFIC_STOPPED
+                ? RangeFigures.of(kept, rule, at - 2 * range, at - range, model) : null;
         AlertCondition.Check check = AlertCondition.evaluate(rule, current, previous, alert.status != AlertInstance.Status.OK);
         switch (alert.status) {
             case OK -> {
@@ -231,16 +240,18 @@ public class AlertEvaluator extends KeyedBroadcastProcessFunction<String, Metric
         } else {
             rules.put(change.ruleId, after);
         }
+        rulesByTenant = null;
     }
 
-    private static List<AlertRule> rulesOf(String tenant, ReadOnlyBroadcastState<String, AlertRule> all) throws Exception {
-        List<AlertRule> rules = new ArrayList<>();
-        for (Map.Entry<String, AlertRule> entry : all.immutableEntries()) {
-            if (entry.getValue().tenantId().equals(tenant)) {
-                rules.add(entry.getValue());
+    private List<AlertRule> rulesOf(String tenant, ReadOnlyBroadcastState<String, AlertRule> all) throws Exception {
+        if (rulesByTenant == null) {
+            Map<String, List<AlertRule>> grouped = new HashMap<>();
+            for (Map.Entry<String, AlertRule> entry : all.immutableEntries()) {
+                grouped.computeIfAbsent(entry.getValue().tenantId(), t -> new ArrayList<>()).add(entry.getValue());
             }
+            rulesByTenant = grouped;
         }
-        return rules;
+        return rulesByTenant.getOrDefault(tenant, List.of());
     }
 
     private static AlertTransition transition(AlertRule rule, String alertId, String model, AlertInstance alert,
