@@ -80,6 +80,10 @@ class ComposeFileIT {
             assertThat(services.path(name).path("healthcheck").path("test").toString()).contains("/health");
         }
         assertThat(services.at("/ingest-service/environment/KAFKA_BROKERS").asText()).isEqualTo("kafka:9092");
+        assertThat(services.at("/query-service/environment/KAFKA_BROKERS").asText()).as("alerts in and rules out")
+                .isEqualTo("kafka:9092");
+        assertThat(services.at("/query-service/depends_on/kafka-topics/condition").asText())
+                .isEqualTo("service_completed_successfully");
         JsonNode postgres = services.path("postgres").path("environment");
         assertThat(services.at("/query-service/environment/STREAMLENS_JDBC_URL").asText())
                 .isEqualTo("jdbc:postgresql://postgres:5432/" + postgres.path("POSTGRES_DB").asText());

@@ -94,6 +94,9 @@ class DashboardBrowserIT {
         Instant since = Instant.now().minus(Duration.ofMinutes(5));
 
         try (StackProcess stack = StackProcess.up(settings)) {
+            // A budget rule acme's traffic crosses at once: its alert fires and stays firing (a 60 min range).
+            assertThat(query.call("POST", "/v1/alert-rules", "{\"rule_id\":\"acme-budget\",\"tenant_id\":\"acme\","
+                    + "\"kind\":\"spend\",\"threshold\":0.000001}").status()).isEqualTo(201);
             PacedSender sender = new PacedSender("http://127.0.0.1:" + settings.get("STREAMLENS_INGEST_PORT"));
             long start = System.currentTimeMillis() + 1000;
             Workload workload = Workload.generate(15, 300, start, 15_000, JOIN_TIMEOUT_MS, 1500, 3_000, 10_000);
@@ -107,6 +110,7 @@ class DashboardBrowserIT {
             long lastWindowEnd = expected.rows.keySet().stream().mapToLong(ExpectedMetrics.Key::windowStart).max()
                     .orElseThrow() + WINDOW_MS;
             awaitFinal(query, lastWindowEnd);
+            awaitFiring(query, "acme");
 
             // A range of whole minutes around the traffic, as someone would pick it.
             long from = Math.floorDiv(start - 60_000, 60_000) * 60_000;
@@ -128,6 +132,7 @@ class DashboardBrowserIT {
                 assertTable(browser, query, expected, inRange.and(k -> k.tenant().equals("acme")), "acme", from, to);
                 assertFreshness(browser, query);
                 assertThat(charts(browser)).containsKeys("volume", "latency", "tokens-in", "tokens-out", "cost");
+                assertFiringAlertShown(browser, query);
                 browser.screenshot("1-acme-custom-range");
                 browser.resize(1280, 1900);
                 browser.screenshot("0-acme-whole-page"); // the README's picture
@@ -151,6 +156,7 @@ class DashboardBrowserIT {
                 Totals globex = Totals.of(expected, inRange.and(k -> k.tenant().equals("globex")));
                 assertTotals(awaitTotals(browser, globex.requests()), globex);
                 assertThat(browser.driver.getCurrentUrl()).contains("tenant=globex").doesNotContain("model=");
+                assertThat(browser.driver.findElement(By.id("alerts")).isDisplayed()).as("globex has no alerts").isFalse();
                 assertTable(browser, query, expected, inRange.and(k -> k.tenant().equals("globex")), "globex", from, to);
                 browser.screenshot("3-globex");
 
@@ -209,7 +215,8 @@ class DashboardBrowserIT {
         builder.environment().keySet().removeIf(name -> name.startsWith("STREAMLENS_"));
         builder.environment().putAll(Map.of("HTTP_PORT", Integer.toString(port), "STREAMLENS_AUTH", "api-key",
                 "STREAMLENS_API_KEYS_FILE", keys.toString(), "STREAMLENS_JDBC_URL",
-                "jdbc:postgresql://127.0.0.1:" + settings.get("STREAMLENS_POSTGRES_PORT") + "/postgres"));
+                "jdbc:postgresql://127.0.0.1:" + settings.get("STREAMLENS_POSTGRES_PORT") + "/postgres",
+                "STREAMLENS_ALERTS_KAFKA", "false")); // a reader only: the stack's own service stores the alerts
         Process keyed = builder.start();
         try {
             String url = "http://127.0.0.1:" + port;
@@ -313,6 +320,18 @@ class DashboardBrowserIT {
     }
 
     /** "Windows closed up to" is the job's progress, read between two reads of the API. */
+    /** acme's budget alert: listed as firing, and marked once on the charts where it fired. */
+    private static void assertFiringAlertShown(HeadlessChromium browser, QueryApi query) throws Exception {
+        JsonNode firing = query.get("/v1/alerts?tenant_id=acme&state=firing").get("alerts");
+        assertThat(firing).as("acme's budget alert fired").hasSize(1);
+        String listed = browser.await("the firing alert listed", PAGE_TIMEOUT,
+                b -> b.driver.findElement(By.id("alerts-firing")).getText(), text -> text.contains("acme-budget"));
+        assertThat(listed).contains("spend").contains("firing since");
+        assertThat(browser.driver.findElement(By.id("alerts")).isDisplayed()).isTrue();
+        browser.await("the alert marked on the charts", PAGE_TIMEOUT,
+                b -> b.<String>script("return document.getElementById('chart-cost').dataset.alertMarks"), "1"::equals);
+    }
+
     private static void assertFreshness(HeadlessChromium browser, QueryApi query) throws Exception {
         Instant before = Instant.parse(query.get("/v1/progress").get("windows_closed_until").asText());
         browser.driver.navigate().refresh();
@@ -360,6 +379,14 @@ class DashboardBrowserIT {
             Thread.sleep(500);
         }
         throw new AssertionError("the windows of the traffic did not become final: " + query.get("/v1/progress"));
+    }
+
+    private static void awaitFiring(QueryApi query, String tenant) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (query.get("/v1/alerts?state=firing&tenant_id=" + tenant).get("count").asInt() == 0) {
+            assertThat(System.nanoTime()).as("an alert of %s fires within 60 s", tenant).isLessThan(deadline);
+            Thread.sleep(500);
+        }
     }
 
     private static void awaitHealthy(String url) throws Exception {

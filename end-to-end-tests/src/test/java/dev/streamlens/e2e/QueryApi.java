@@ -63,6 +63,20 @@ final class QueryApi {
         return rows;
     }
 
+    /** An answer: its status and JSON body (null when empty). */
+    record Answer(int status, JsonNode body) {
+    }
+
+    /** A write (POST, PUT, DELETE) with an optional JSON body; sent once, whatever the answer. */
+    Answer call(String method, String path, String json) throws IOException, InterruptedException {
+        HttpRequest request = HttpRequest.newBuilder(URI.create(queryUrl + path)).timeout(Duration.ofSeconds(10))
+                .header("Content-Type", "application/json")
+                .method(method, json == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json))
+                .build();
+        HttpResponse<String> answer = http.send(request, HttpResponse.BodyHandlers.ofString());
+        return new Answer(answer.statusCode(), answer.body().isEmpty() ? null : JSON.readTree(answer.body()));
+    }
+
     /** A GET, sent once more if the connection broke before an answer (a GET can be repeated). */
     private HttpResponse<String> send(String uri) throws IOException, InterruptedException {
         HttpRequest request = HttpRequest.newBuilder(URI.create(uri)).timeout(Duration.ofSeconds(10)).GET().build();

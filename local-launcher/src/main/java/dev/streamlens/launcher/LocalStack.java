@@ -81,7 +81,7 @@ final class LocalStack {
         step("ingest-service", () -> service("ingest-service", settings.ingestPort(),
                 Map.of("KAFKA_BROKERS", settings.kafkaBrokers())));
         step("query-service", () -> service("query-service", settings.queryPort(),
-                Map.of("STREAMLENS_JDBC_URL", settings.jdbcUrl())));
+                Map.of("STREAMLENS_JDBC_URL", settings.jdbcUrl(), "KAFKA_BROKERS", settings.kafkaBrokers())));
     }
 
     /** Stops everything in reverse order; the job resumes from its last checkpoint next time. */

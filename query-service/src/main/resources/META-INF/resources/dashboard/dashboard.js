@@ -1,4 +1,4 @@
-// The StreamLens dashboard: reads the query API (GET /v1/tenants, /v1/progress, /v1/metrics) and
+// The StreamLens dashboard: reads the query API (GET /v1/tenants, /v1/progress, /v1/metrics, /v1/alerts) and
 // draws it with uPlot. No build step: plain JavaScript served by query-service (README, "Dashboard").
 // The view (tenant, range, filters) lives in the address so it can be shared; the API key never does.
 (function () {
@@ -20,6 +20,8 @@
   let charts = {};
   let rendering = 0;
   let tenantsShown = false;
+  // Alert transitions in the range, drawn on every chart: {at: seconds, state: "firing"|"resolved"}.
+  let alertMarks = [];
 
   // ---- the view in the address --------------------------------------------------------------
 
@@ -154,6 +156,8 @@
           performance.mark("streamlens-figures-shown"); // read by the page-load benchmark
         }
       }
+      // Alerts after the figures, so they never hold the charts back; a failure here leaves the figures shown.
+      await showAlerts(base, range, run);
       if (!tenantsShown) {
         fillTenants((await api("/v1/tenants")).tenants);
         tenantsShown = true;
@@ -199,6 +203,70 @@
     const empty = $("#empty");
     empty.textContent = text;
     show("#empty");
+  }
+
+  // ---- alerts --------------------------------------------------------------------------------
+
+  async function showAlerts(base, range, run) {
+    let firing, history;
+    try {
+      [firing, history] = await Promise.all([
+        api("/v1/alerts", {tenant_id: view.tenant, state: "firing"}),
+        api("/v1/alerts", {tenant_id: view.tenant, from: base.from, to: base.to, limit: 1000}),
+      ]);
+    } catch (e) {
+      return; // alerts are an addition to the figures, never a reason to hide them
+    }
+    if (run !== rendering) return;
+    const list = $("#alerts-firing");
+    list.textContent = "";
+    for (const a of firing.alerts) {
+      const li = document.createElement("li");
+      const scope = [a.route && "route " + a.route, a.model && "model " + a.model].filter(Boolean).join(", ");
+      const figure = a.value == null ? "" : ": " + formatAlertValue(a.kind, a.value) +
+        (a.threshold == null ? "" : " (threshold " + formatAlertValue(a.kind, a.threshold) + ")");
+      li.textContent = a.rule_id + " — " + a.kind.replace("_", " ") + (scope ? " on " + scope : "") + figure +
+        ", firing since " + dayHhmm(Date.parse(a.fired_at)) + " UTC" +
+        (a.delivery && a.delivery.status !== "none" ? "; webhook " + a.delivery.status : "");
+      li.dataset.alertId = a.alert_id;
+      list.appendChild(li);
+    }
+    $("#alerts").hidden = firing.alerts.length === 0;
+    const from = range.from / 1000;
+    const to = range.to / 1000;
+    alertMarks = history.alerts.map((a) => ({
+      at: (a.state === "firing" ? Date.parse(a.fired_at) : Date.parse(a.window_end)) / 1000, state: a.state,
+    })).filter((m) => m.at >= from && m.at <= to);
+    for (const name of Object.keys(charts)) {
+      charts[name].redraw(false);
+      document.getElementById("chart-" + name).dataset.alertMarks = String(alertMarks.length);
+    }
+  }
+
+  function formatAlertValue(kind, v) {
+    if (kind === "error_rate") return Number(v).toFixed(1) + " %";
+    if (kind === "latency") return ms(v) + " ms";
+    if (kind === "spend") return usd(v);
+    return count(v);
+  }
+
+  /** Vertical lines where alerts fired (vermillion) and resolved (green), over every chart. */
+  function markAlerts() {
+    return {hooks: {draw: [(u) => {
+      for (const m of alertMarks) {
+        const x = u.valToPos(m.at, "x", true);
+        if (x < u.bbox.left || x > u.bbox.left + u.bbox.width) continue;
+        u.ctx.save();
+        u.ctx.strokeStyle = m.state === "firing" ? "#D55E00" : "#009E73";
+        u.ctx.lineWidth = 2 * (window.devicePixelRatio || 1);
+        u.ctx.setLineDash(m.state === "firing" ? [] : [4, 3]);
+        u.ctx.beginPath();
+        u.ctx.moveTo(x, u.bbox.top);
+        u.ctx.lineTo(x, u.bbox.top + u.bbox.height);
+        u.ctx.stroke();
+        u.ctx.restore();
+      }
+    }]}};
   }
 
   // ---- freshness -----------------------------------------------------------------------------
@@ -350,7 +418,7 @@
   function chart(name, xs, lines, openFrom, range, extra) {
     const container = document.getElementById("chart-" + name);
     const options = Object.assign({
-      width: chartWidth(container), height: 220, plugins: [shadeOpen(openFrom)],
+      width: chartWidth(container), height: 220, plugins: [shadeOpen(openFrom), markAlerts()],
       scales: {x: {time: true}},
       tzDate: (ts) => uPlot.tzDate(new Date(ts * 1000), "Etc/UTC"), // every time on the page is UTC
       axes: [{values: timeLabels}, {size: 56, values: (u, splits) => splits.map(compact)}],
