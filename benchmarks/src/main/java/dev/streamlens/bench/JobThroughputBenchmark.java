@@ -55,7 +55,9 @@ import org.openjdk.jmh.annotations.Warmup;
  *   <li>{@code keyedPairing}: the same plus keyBy(request_id) and a ValueState pairing — the
  *       ceiling of any keyed job on this state backend;</li>
  *   <li>{@code pipeline}: the real {@link MetricsPipeline} (validate, join, windows with
- *       sketches, price table) into discarding sinks.</li>
+ *       sketches, price table) into discarding sinks;</li>
+ *   <li>{@code sqlPeer}, {@code sqlPeerWithoutPercentile}: the peer, what Flink SQL computes of
+ *       the same rows ({@link SqlPeer}), with and without its exact p95.</li>
  * </ul>
  * Checkpoints are off, as in the baselines of STACK-NOTES.md.
  */
@@ -121,6 +123,27 @@ public class JobThroughputBenchmark {
         env.execute("pipeline");
     }
 
+    /** The peer: what Flink SQL computes of the same rows (interval join, TUMBLE), mini-batch on, exact p95. */
+    @Benchmark
+    @OperationsPerInvocation(EVENTS)
+    public void sqlPeer() throws Exception {
+        runSqlPeer(true);
+    }
+
+    /** The same SQL without the percentile: counts, errors, tokens and cost only. */
+    @Benchmark
+    @OperationsPerInvocation(EVENTS)
+    public void sqlPeerWithoutPercentile() throws Exception {
+        runSqlPeer(false);
+    }
+
+    private void runSqlPeer(boolean withPercentile) throws Exception {
+        StreamExecutionEnvironment env = environment();
+        SqlPeer.build(env, withEventTime(parsed(env, Topics.REQUESTS)), withEventTime(parsed(env, Topics.RESPONSES)),
+                withPercentile).rows().sinkTo(new DiscardingSink<>());
+        env.execute("sql peer");
+    }
+
     /** The job's pipeline on the synthetic events, its outputs discarded; returns them. */
     private static MetricsPipeline.Outputs pipelineInto(StreamExecutionEnvironment env) {
         MetricsPipeline.Outputs out = MetricsPipeline.build(
@@ -178,13 +201,18 @@ public class JobThroughputBenchmark {
     }
 
     private static DataStream<TelemetryEvent> parsed(StreamExecutionEnvironment env, String topic) {
+        return parsed(env, topic, PAIRS);
+    }
+
+    /** The first {@code pairs} synthetic events of a topic, parsed as the job parses them. */
+    static DataStream<TelemetryEvent> parsed(StreamExecutionEnvironment env, String topic, long pairs) {
         var generator = Topics.REQUESTS.equals(topic) ? SyntheticEvents.requests() : SyntheticEvents.responses();
-        return env.fromSource(new DataGeneratorSource<>(generator, PAIRS, org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO),
+        return env.fromSource(new DataGeneratorSource<>(generator, pairs, org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO),
                         WatermarkStrategy.noWatermarks(), topic)
                 .map(new Parse(topic));
     }
 
-    private static DataStream<TelemetryEvent> withEventTime(DataStream<TelemetryEvent> events) {
+    static DataStream<TelemetryEvent> withEventTime(DataStream<TelemetryEvent> events) {
         return events.assignTimestampsAndWatermarks(WatermarkStrategy
                 .<TelemetryEvent>forBoundedOutOfOrderness(Duration.ofSeconds(5))
                 .withTimestampAssigner((e, ts) -> e.timestamp));

@@ -6,7 +6,8 @@ import dev.streamlens.job.events.LateEvent;
 import dev.streamlens.job.events.TelemetryEvent;
 import dev.streamlens.job.join.RequestResponseJoin;
 import dev.streamlens.job.window.CallAggregate;
-import dev.streamlens.job.window.CallTimeStamper;
+import dev.streamlens.job.window.CallBatch;
+import dev.streamlens.job.window.CallPreAggregator;
 import dev.streamlens.job.window.CallWindows;
 import dev.streamlens.job.pricing.PriceTable;
 import dev.streamlens.job.window.SeriesKey;
@@ -52,7 +53,9 @@ public final class MetricsPipeline {
     }
 
     static final OutputTag<DeadLetter> REJECTED = new OutputTag<>("rejected") { };
-    static final OutputTag<JoinedCall> TOO_LATE = new OutputTag<>("too-late-for-window") { };
+    static final OutputTag<CallBatch> TOO_LATE = new OutputTag<>("too-late-for-window") { };
+    /** Open batches the pre-aggregation holds at most (series × windows between two watermarks). */
+    static final int MAX_OPEN_BATCHES = 10_000;
 
     private MetricsPipeline() {
     }
@@ -87,9 +90,9 @@ public final class MetricsPipeline {
                 .uid("join-requests-responses").name("join requests and responses");
 
         SingleOutputStreamOperator<MetricsRow> rows = calls
-                .transform("stamp calls with the time they count at", TypeInformation.of(JoinedCall.class),
-                        new CallTimeStamper())
-                .uid("stamp-call-time")
+                .transform("pre-aggregate calls per series and window", TypeInformation.of(CallBatch.class),
+                        new CallPreAggregator(timing.window().toMillis(), MAX_OPEN_BATCHES))
+                .uid("pre-aggregate-calls")
                 .keyBy(new SeriesKey())
                 .window(CallWindows.of(timing.window()))
                 .allowedLateness(timing.allowedLateness())
@@ -99,6 +102,7 @@ public final class MetricsPipeline {
                 .uid("window-metrics").name("aggregate windows");
 
         DataStream<LateEvent> late = rows.getSideOutput(TOO_LATE)
+                .flatMap(new LateCalls()).uid("late-calls").name("late calls")
                 .map(new Labelled("window closed beyond the allowed lateness"))
                 .uid("late-for-window").name("late for their window")
                 .union(calls.getSideOutput(RequestResponseJoin.LATE_RESPONSES)
@@ -139,6 +143,22 @@ public final class MetricsPipeline {
             } else {
                 out.collect(event);
             }
+        }
+    }
+
+    /**
+     * The calls of a batch too late for its window. A batch normally holds one such call (the
+     * pre-aggregation sends calls for fired windows alone, and its batches before the watermark
+     * that could make them late); a batch of several is late only when its input was idle while
+     * others moved the window stage's watermark on, and then goes to the late output as one record
+     * naming how many calls it held.
+     */
+    static final class LateCalls implements org.apache.flink.api.common.functions.FlatMapFunction<CallBatch, JoinedCall> {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public void flatMap(CallBatch batch, Collector<JoinedCall> out) {
+            out.collect(batch.single != null ? batch.single : batch.summary());
         }
     }
 

@@ -5,15 +5,15 @@ import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
-import java.util.concurrent.Future;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.producer.Callback;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -63,49 +63,58 @@ public class EventPublisher {
      * @return for each event, whether Kafka acknowledged it
      */
     public boolean[] publish(List<ValidatedEvent> events) {
+        return publishAsync(events).join();
+    }
+
+    /**
+     * Writes events; the answer completes once Kafka acknowledged or refused every one, or after
+     * {@link #maxWait()} — on the producer's I/O thread, so no caller's thread waits meanwhile.
+     *
+     * @return for each event, whether Kafka acknowledged it (an event still unanswered at the
+     *         deadline counts as not written: the client is told to send it again)
+     */
+    public CompletableFuture<boolean[]> publishAsync(List<ValidatedEvent> events) {
         long started = System.nanoTime();
-        List<Future<RecordMetadata>> sends = new ArrayList<>(events.size());
-        for (ValidatedEvent event : events) {
-            try {
-                sends.add(send(event.type().topic(), event.key(), event.value()));
-            } catch (RuntimeException e) {
-                sends.add(null); // e.g. no metadata within the send timeout
-            }
-        }
-        boolean[] written = awaitAcknowledgements(sends, started + maxWait().toNanos());
-        metrics.produceLatency(System.nanoTime() - started);
-        for (int i = 0; i < written.length; i++) {
-            if (written[i]) {
-                metrics.accepted(events.get(i).type(), 1);
-            } else {
-                metrics.rejected("kafka_unavailable", 1);
-            }
-        }
-        return written;
-    }
-
-    private static boolean[] awaitAcknowledgements(List<Future<RecordMetadata>> sends, long deadline) {
-        boolean[] written = new boolean[sends.size()];
-        for (int i = 0; i < sends.size(); i++) {
-            Future<RecordMetadata> send = sends.get(i);
-            try {
-                if (send != null) {
-                    send.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-                    written[i] = true;
+        boolean[] written = new boolean[events.size()];
+        CompletableFuture<Void> answered = new CompletableFuture<>();
+        AtomicInteger unanswered = new AtomicInteger(events.size());
+        for (int i = 0; i < events.size(); i++) {
+            int index = i;
+            ValidatedEvent event = events.get(i);
+            Callback outcome = (metadata, error) -> {
+                if (error == null) {
+                    synchronized (written) {
+                        written[index] = true;
+                    }
                 }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                break;
-            } catch (Exception e) {
-                written[i] = false;
+                if (unanswered.decrementAndGet() == 0) {
+                    answered.complete(null);
+                }
+            };
+            try {
+                producer.send(new ProducerRecord<>(event.type().topic(), event.key(), event.value()), outcome);
+            } catch (RuntimeException e) {
+                outcome.onCompletion(null, e); // e.g. no metadata within the send timeout
             }
         }
-        return written;
-    }
-
-    /** Sends one record; the future completes when the broker acknowledged it, or fails. */
-    private Future<RecordMetadata> send(String topic, String key, byte[] value) {
-        return producer.send(new ProducerRecord<>(topic, key, value));
+        if (events.isEmpty()) {
+            answered.complete(null);
+        }
+        return answered.completeOnTimeout(null, maxWait().toNanos(), TimeUnit.NANOSECONDS).thenApply(ignored -> {
+            boolean[] outcome;
+            synchronized (written) {
+                outcome = written.clone(); // an acknowledgement after the deadline changes no answer given
+            }
+            metrics.produceLatency(System.nanoTime() - started);
+            for (int i = 0; i < outcome.length; i++) {
+                if (outcome[i]) {
+                    metrics.accepted(events.get(i).type(), 1);
+                } else {
+                    metrics.rejected("kafka_unavailable", 1);
+                }
+            }
+            return outcome;
+        });
     }
 
     /** How long to wait on a send's future: the producer itself gives up a little earlier. */

@@ -1,6 +1,7 @@
 package dev.streamlens.ingest;
 
 import dev.streamlens.access.CallerTenant;
+import io.smallrye.common.annotation.Blocking;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
@@ -11,12 +12,16 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 
 /**
  * The Go prototype's two calls (README.md#sending-events-ingest-service-port-8080): one event per
- * request, answered 202 once Kafka holds it. Runs on a worker thread, since it waits for the
- * broker's acknowledgement.
+ * request, answered 202 once Kafka holds it. The call is read, checked and handed to the producer
+ * on a worker thread (a send can block while the producer has no metadata or a full buffer, which
+ * must never stall the event loop); the wait for the broker's acknowledgement holds no thread:
+ * the answer completes from the producer's callback.
  */
 @Path("/v1/llm")
 @Produces(MediaType.APPLICATION_JSON)
@@ -43,35 +48,36 @@ public class EventResource {
     @POST
     @Path("/request")
     @Operation(summary = "Record the start of an LLM call")
-    public Response request(@HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType, byte[] body) {
+    @Blocking
+    public CompletionStage<Response> request(@HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType, byte[] body) {
         return ingest(EventType.REQUEST, contentType, body);
     }
 
     @POST
     @Path("/response")
     @Operation(summary = "Record the end of an LLM call")
-    public Response response(@HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType, byte[] body) {
+    @Blocking
+    public CompletionStage<Response> response(@HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType, byte[] body) {
         return ingest(EventType.RESPONSE, contentType, body);
     }
 
-    private Response ingest(EventType type, String contentType, byte[] body) {
+    private CompletionStage<Response> ingest(EventType type, String contentType, byte[] body) {
         Optional<Response> unreadable = refuseUnreadable(contentType, body);
         if (unreadable.isPresent()) {
-            return unreadable.get();
+            return CompletableFuture.completedFuture(unreadable.get());
         }
         IntakeVerdict verdict = intake.check(type, body, caller.get());
         if (!verdict.isValid()) {
-            return IngestAnswers.rejected(verdict.forbidden() ? Response.Status.FORBIDDEN : Response.Status.BAD_REQUEST,
-                    verdict.errors());
+            return CompletableFuture.completedFuture(IngestAnswers.rejected(
+                    verdict.forbidden() ? Response.Status.FORBIDDEN : Response.Status.BAD_REQUEST, verdict.errors()));
         }
         RateLimitDecision admission = limits.admit(List.of(verdict.event()));
         if (!admission.admitted()) {
-            return IngestAnswers.rateLimited(admission);
+            return CompletableFuture.completedFuture(IngestAnswers.rateLimited(admission));
         }
-        boolean written = publisher.publish(List.of(verdict.event()))[0];
-        return written ? IngestAnswers.accepted()
+        return publisher.publishAsync(List.of(verdict.event())).thenApply(written -> written[0] ? IngestAnswers.accepted()
                 : IngestAnswers.unavailable(settings.retryAfterSeconds(), "Kafka did not acknowledge the event within "
-                        + settings.sendTimeout().toSeconds() + " s; it may not be stored, send it again");
+                        + settings.sendTimeout().toSeconds() + " s; it may not be stored, send it again"));
     }
 
     /** A body that is not JSON, empty or too large for one event, refused before it is read. */

@@ -1,10 +1,12 @@
 package dev.streamlens.job.window;
 
-import dev.streamlens.job.events.JoinedCall;
 import org.apache.flink.api.common.functions.AggregateFunction;
 
-/** Incremental aggregation of a window: each call updates counters and the latency sketch. */
-public final class CallAggregate implements AggregateFunction<JoinedCall, WindowAccumulator, WindowAccumulator> {
+/**
+ * Incremental aggregation of a window: each batch of calls ({@link CallPreAggregator}) adds its
+ * totals, each call passed on alone its counts and latency.
+ */
+public final class CallAggregate implements AggregateFunction<CallBatch, WindowAccumulator, WindowAccumulator> {
 
     private static final long serialVersionUID = 1L;
 
@@ -14,8 +16,8 @@ public final class CallAggregate implements AggregateFunction<JoinedCall, Window
     }
 
     @Override
-    public WindowAccumulator add(JoinedCall call, WindowAccumulator acc) {
-        acc.add(call);
+    public WindowAccumulator add(CallBatch batch, WindowAccumulator acc) {
+        batch.addTo(acc);
         return acc;
     }
 

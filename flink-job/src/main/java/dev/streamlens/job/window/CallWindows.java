@@ -17,7 +17,7 @@ import org.apache.flink.streaming.api.windowing.windows.TimeWindow;
  * response's timestamp, or a timeout's deadline — rather than by the record timestamp, which
  * for a pair joined on its request's arrival would be the request's time.
  */
-public final class CallWindows extends WindowAssigner<JoinedCall, TimeWindow> {
+public final class CallWindows extends WindowAssigner<CallBatch, TimeWindow> {
 
     private static final long serialVersionUID = 1L;
 
@@ -32,15 +32,15 @@ public final class CallWindows extends WindowAssigner<JoinedCall, TimeWindow> {
     }
 
     @Override
-    public Collection<TimeWindow> assignWindows(JoinedCall call, long timestamp, WindowAssignerContext context) {
-        long start = WindowMath.windowStart(call.eventTime, sizeMs);
+    public Collection<TimeWindow> assignWindows(CallBatch calls, long timestamp, WindowAssignerContext context) {
+        long start = WindowMath.windowStart(calls.eventTime, sizeMs);
         return List.of(new TimeWindow(start, start + sizeMs));
     }
 
     @Override
-    public Trigger<JoinedCall, TimeWindow> getDefaultTrigger() {
+    public Trigger<CallBatch, TimeWindow> getDefaultTrigger() {
         @SuppressWarnings({"unchecked", "rawtypes"})
-        Trigger<JoinedCall, TimeWindow> trigger = (Trigger) EventTimeTrigger.create();
+        Trigger<CallBatch, TimeWindow> trigger = (Trigger) EventTimeTrigger.create();
         return trigger;
     }
 

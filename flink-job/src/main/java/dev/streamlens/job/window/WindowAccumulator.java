@@ -11,6 +11,7 @@ import java.math.BigDecimal;
  * latencies — so a window's state stays bounded (a few KiB at most) whatever its traffic.
  * Serialized by {@link WindowAccumulatorSerializer}.
  */
+@org.apache.flink.api.common.typeinfo.TypeInfo(WindowAccumulatorTypeInfo.Factory.class)
 public final class WindowAccumulator {
 
     long requests;

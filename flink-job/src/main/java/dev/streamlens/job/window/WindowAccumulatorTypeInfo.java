@@ -11,6 +11,15 @@ public final class WindowAccumulatorTypeInfo extends TypeInformation<WindowAccum
 
     public static final WindowAccumulatorTypeInfo INSTANCE = new WindowAccumulatorTypeInfo();
 
+    /** Makes every use of the class (a field of {@link CallBatch}, too) take this type information. */
+    public static final class Factory extends org.apache.flink.api.common.typeinfo.TypeInfoFactory<WindowAccumulator> {
+        @Override
+        public TypeInformation<WindowAccumulator> createTypeInfo(java.lang.reflect.Type type,
+                                                                 java.util.Map<String, TypeInformation<?>> parameters) {
+            return INSTANCE;
+        }
+    }
+
     @Override
     public boolean isBasicType() {
         return false;

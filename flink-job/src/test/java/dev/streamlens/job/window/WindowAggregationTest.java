@@ -35,21 +35,21 @@ class WindowAggregationTest {
     private static final long W0 = Instant.parse("2025-11-20T10:00:00Z").toEpochMilli();
     private static final long MINUTE = 60_000;
     private static final long LATENESS = 60_000;
-    private static final OutputTag<JoinedCall> LATE = new OutputTag<>("late") { };
+    private static final OutputTag<CallBatch> LATE = new OutputTag<>("late") { };
     private static final PriceTable PRICES = PriceTable.parse(
             "{\"models\": {\"gpt-4o\": {\"input_per_million\": 2.5, \"output_per_million\": 10.0}}}".getBytes(), "test");
 
-    private KeyedOneInputStreamOperatorTestHarness<Tuple3<String, String, String>, JoinedCall, MetricsRow> harness;
+    private KeyedOneInputStreamOperatorTestHarness<Tuple3<String, String, String>, CallBatch, MetricsRow> harness;
 
     @BeforeEach
     void open() throws Exception {
         TypeInformation<Tuple3<String, String, String>> keyType = TypeInformation.of(new TypeHint<>() { });
-        WindowOperatorBuilder<JoinedCall, Tuple3<String, String, String>, TimeWindow> builder =
+        WindowOperatorBuilder<CallBatch, Tuple3<String, String, String>, TimeWindow> builder =
                 new WindowOperatorBuilder<>(CallWindows.of(Duration.ofMillis(MINUTE)), EventTimeTrigger.create(),
-                        new ExecutionConfig(), TypeInformation.of(JoinedCall.class), new SeriesKey(), keyType);
+                        new ExecutionConfig(), TypeInformation.of(CallBatch.class), new SeriesKey(), keyType);
         builder.allowedLateness(Duration.ofMillis(LATENESS));
         builder.sideOutputLateData(LATE);
-        OneInputStreamOperator<JoinedCall, MetricsRow> operator =
+        OneInputStreamOperator<CallBatch, MetricsRow> operator =
                 builder.aggregate(new CallAggregate(), new WindowRowEmitter(PRICES), WindowAccumulatorTypeInfo.INSTANCE);
         harness = new KeyedOneInputStreamOperatorTestHarness<>(operator, new SeriesKey(), keyType);
         harness.open();
@@ -128,7 +128,7 @@ class WindowAggregationTest {
         assertThat(rows.get(1).requests()).isEqualTo(2);
         assertThat(rows.get(1).errors()).isEqualTo(1);
         assertThat(rows.get(1).avgLatencyMs()).isEqualTo(200.0);
-        assertThat(harness.getSideOutput(LATE)).extracting(r -> r.getValue().latencyMs).containsExactly(500.0);
+        assertThat(harness.getSideOutput(LATE)).extracting(r -> r.getValue().single.latencyMs).containsExactly(500.0);
         assertThat(harness.numKeyedStateEntries()).as("window state purged after its lateness").isZero();
     }
 
@@ -143,22 +143,23 @@ class WindowAggregationTest {
                 TelemetryEvent.response("r", responseTs, 10, 1, false, null));
         harness.processWatermark(new Watermark(W0 + MINUTE - 1 + LATENESS + 500));
 
-        harness.processElement(new StreamRecord<>(pair, requestTs));
+        harness.processElement(new StreamRecord<>(CallBatch.of(pair), requestTs));
         assertThat(harness.extractOutputValues()).isEmpty();
         assertThat(harness.getSideOutput(LATE)).as("Flink drops it without a trace").isNull();
 
-        var stamper = new org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness<JoinedCall, JoinedCall>(
-                new CallTimeStamper());
-        stamper.open();
-        stamper.processElement(new StreamRecord<>(pair, requestTs));
-        StreamRecord<JoinedCall> stamped = new StreamRecord<>(stamper.extractOutputValues().get(0),
-                stamper.extractOutputStreamRecords().get(0).getTimestamp());
-        stamper.close();
+        var preAggregator = new org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness<JoinedCall, CallBatch>(
+                new CallPreAggregator(MINUTE, 100));
+        preAggregator.open();
+        preAggregator.processWatermark(new Watermark(W0 + MINUTE - 1 + LATENESS + 500));
+        preAggregator.processElement(new StreamRecord<>(pair, requestTs));
+        StreamRecord<CallBatch> stamped = new StreamRecord<>(preAggregator.extractOutputValues().get(0),
+                preAggregator.extractOutputStreamRecords().get(0).getTimestamp());
+        preAggregator.close();
         assertThat(stamped.getTimestamp()).isEqualTo(responseTs);
 
         harness.processElement(stamped);
         assertThat(harness.extractOutputValues()).isEmpty();
-        assertThat(harness.getSideOutput(LATE)).extracting(r -> r.getValue().requestId).containsExactly("r");
+        assertThat(harness.getSideOutput(LATE)).extracting(r -> r.getValue().single.requestId).containsExactly("r");
     }
 
     @Test
@@ -191,7 +192,7 @@ class WindowAggregationTest {
     }
 
     private void add(JoinedCall call) throws Exception {
-        harness.processElement(new StreamRecord<>(call, call.eventTime));
+        harness.processElement(new StreamRecord<>(CallBatch.of(call), call.eventTime));
     }
 
     private static JoinedCall call(String model, long responseTs, double latency, long prompt, long completion,
