@@ -4,7 +4,6 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.streamlens.model.AlertRule;
 import dev.streamlens.model.AlertTransition;
 import dev.streamlens.model.EventJson;
 import io.agroal.api.AgroalDataSource;
@@ -20,7 +19,6 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 
 /**
  * The {@code alerts} table (sql/V6): every transition once, by idempotency key, with its webhook
@@ -39,23 +37,23 @@ public class AlertRepository {
     @Inject
     AgroalDataSource dataSource;
 
-    @Inject
-    AlertRuleRepository rules;
-
     /**
-     * Stores transitions, each with the webhook of its rule (also of a deleted rule, whose deletion
-     * resolves its alerts); returns how many were new.
+     * Stores transitions in one transaction, each with the webhook of its rule (also of a deleted
+     * rule, whose deletion resolves its alerts), found by the same statement; returns how many were new.
      */
     public int store(List<AlertTransition> transitions) throws SQLException {
-        int added = 0;
         try (Connection c = dataSource.getConnection();
              PreparedStatement ps = c.prepareStatement("INSERT INTO alerts (idempotency_key, alert_id, rule_id, tenant_id, "
                      + "state, episode, fired_at, window_start, window_end, transition, webhook_url, webhook_format, "
-                     + "delivery_status, next_attempt_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?, ?, now()) "
+                     + "delivery_status, next_attempt_at) SELECT t.*, r.rule->>'webhook_url', "
+                     + "CASE WHEN r.rule->>'webhook_url' IS NULL THEN NULL ELSE coalesce(r.rule->>'webhook_format', 'json') END, "
+                     + "CASE WHEN r.rule->>'webhook_url' IS NULL THEN 'none' ELSE 'pending' END, now() "
+                     + "FROM (SELECT ?::text, ?::text, ?::text, ?::text, ?::text, ?::bigint, ?::timestamptz, ?::timestamptz, "
+                     + "?::timestamptz, ?::jsonb) t (key, alert_id, rule_id, tenant_id, state, episode, fired_at, "
+                     + "window_start, window_end, transition) LEFT JOIN alert_rules r ON r.rule_id = t.rule_id "
                      + "ON CONFLICT (idempotency_key) DO NOTHING")) {
+            c.setAutoCommit(false);
             for (AlertTransition t : transitions) {
-                Optional<AlertRule> rule = rules.find(t.ruleId()).map(StoredRule::rule);
-                String url = rule.map(AlertRule::webhookUrl).orElse(null);
                 ps.setString(1, t.idempotencyKey());
                 ps.setString(2, t.alertId());
                 ps.setString(3, t.ruleId());
@@ -66,13 +64,15 @@ public class AlertRepository {
                 ps.setTimestamp(8, Timestamp.from(t.windowStart()));
                 ps.setTimestamp(9, Timestamp.from(t.windowEnd()));
                 ps.setString(10, json(t));
-                ps.setString(11, url);
-                ps.setString(12, url == null ? null : rule.map(AlertRule::webhookFormat).orElse("json"));
-                ps.setString(13, url == null ? "none" : "pending");
-                added += ps.executeUpdate();
+                ps.addBatch();
             }
+            int added = 0;
+            for (int rows : ps.executeBatch()) {
+                added += Math.max(rows, 0);
+            }
+            c.commit();
+            return added;
         }
-        return added;
     }
 
     /**
