@@ -1,5 +1,6 @@
 package dev.streamlens.ingest;
 
+import io.smallrye.mutiny.infrastructure.Infrastructure;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -8,8 +9,11 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.producer.Callback;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -23,6 +27,11 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  * idempotent producer, so a broker-side retry never duplicates a record. A send fails on its own
  * within the configured timeout (delivery.timeout.ms), and the producer keeps working once the
  * broker is back; no restart is needed.
+ *
+ * <p>{@code KafkaProducer.send} blocks only while it has no metadata for the topic or its buffer is
+ * full. {@link #publishWithoutBlocking} therefore sends on the caller's thread (the event loop) only
+ * when neither can happen — the topic was acknowledged recently and little is in flight — and
+ * hands the send to a worker thread otherwise (first call, after a failure, under a backlog).
  */
 @ApplicationScoped
 public class EventPublisher {
@@ -36,7 +45,19 @@ public class EventPublisher {
     @ConfigProperty(name = "kafka.bootstrap.servers")
     String bootstrapServers;
 
+    /** Producer buffer (buffer.memory); the event loop sends only while far below it. */
+    static final long BUFFER_BYTES = 32L * 1024 * 1024;
+
+    /** Metadata of a topic unused this long may be dropped by the producer (metadata.max.idle.ms is 5 min). */
+    private static final long RECENT_ACK_NANOS = TimeUnit.SECONDS.toNanos(60);
+
     private KafkaProducer<String, byte[]> producer;
+
+    /** Per topic, when the broker last acknowledged a record (System.nanoTime), 0 after a failure. */
+    private final ConcurrentHashMap<String, Long> lastAcknowledged = new ConcurrentHashMap<>();
+
+    /** Bytes handed to the producer and not yet answered. */
+    private final AtomicLong bytesInFlight = new AtomicLong();
 
     @PostConstruct
     void start() {
@@ -54,6 +75,7 @@ public class EventPublisher {
         props.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, Long.toString(Math.max(1000, timeout - linger - 1)));
         props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, Long.toString(Math.max(1000, timeout)));
         props.put(ProducerConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, "1000");
+        props.put(ProducerConfig.BUFFER_MEMORY_CONFIG, Long.toString(BUFFER_BYTES));
         producer = new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer());
     }
 
@@ -64,6 +86,32 @@ public class EventPublisher {
      */
     public boolean[] publish(List<ValidatedEvent> events) {
         return publishAsync(events).join();
+    }
+
+    /**
+     * Like {@link #publishAsync}, but never blocks the calling thread: when a send could block
+     * (see the class comment) it is made from a worker thread.
+     */
+    public CompletionStage<boolean[]> publishWithoutBlocking(List<ValidatedEvent> events) {
+        if (sendCannotBlock(events)) {
+            return publishAsync(events);
+        }
+        return CompletableFuture.supplyAsync(() -> publishAsync(events), Infrastructure.getDefaultWorkerPool())
+                .thenCompose(answer -> answer);
+    }
+
+    private boolean sendCannotBlock(List<ValidatedEvent> events) {
+        if (bytesInFlight.get() > BUFFER_BYTES / 4) {
+            return false;
+        }
+        long now = System.nanoTime();
+        for (ValidatedEvent event : events) {
+            Long acknowledged = lastAcknowledged.get(event.type().topic());
+            if (acknowledged == null || acknowledged == 0 || now - acknowledged > RECENT_ACK_NANOS) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**
@@ -81,18 +129,25 @@ public class EventPublisher {
         for (int i = 0; i < events.size(); i++) {
             int index = i;
             ValidatedEvent event = events.get(i);
+            String topic = event.type().topic();
+            long size = event.value().length;
+            bytesInFlight.addAndGet(size);
             Callback outcome = (metadata, error) -> {
+                bytesInFlight.addAndGet(-size);
                 if (error == null) {
                     synchronized (written) {
                         written[index] = true;
                     }
+                    lastAcknowledged.put(topic, System.nanoTime());
+                } else {
+                    lastAcknowledged.put(topic, 0L);
                 }
                 if (unanswered.decrementAndGet() == 0) {
                     answered.complete(null);
                 }
             };
             try {
-                producer.send(new ProducerRecord<>(event.type().topic(), event.key(), event.value()), outcome);
+                producer.send(new ProducerRecord<>(topic, event.key(), event.value()), outcome);
             } catch (RuntimeException e) {
                 outcome.onCompletion(null, e); // e.g. no metadata within the send timeout
             }

@@ -1,7 +1,6 @@
 package dev.streamlens.ingest;
 
 import dev.streamlens.access.CallerTenant;
-import io.smallrye.common.annotation.Blocking;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
@@ -19,9 +18,9 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 /**
  * The Go prototype's two calls (README.md#sending-events-ingest-service-port-8080): one event per
  * request, answered 202 once Kafka holds it. The call is read, checked and handed to the producer
- * on a worker thread (a send can block while the producer has no metadata or a full buffer, which
- * must never stall the event loop); the wait for the broker's acknowledgement holds no thread:
- * the answer completes from the producer's callback.
+ * on the event loop (a small body; the publisher moves a send that could block to a worker
+ * thread), and the wait for the broker's acknowledgement holds no thread: the answer completes
+ * from the producer's callback.
  */
 @Path("/v1/llm")
 @Produces(MediaType.APPLICATION_JSON)
@@ -48,7 +47,6 @@ public class EventResource {
     @POST
     @Path("/request")
     @Operation(summary = "Record the start of an LLM call")
-    @Blocking
     public CompletionStage<Response> request(@HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType, byte[] body) {
         return ingest(EventType.REQUEST, contentType, body);
     }
@@ -56,7 +54,6 @@ public class EventResource {
     @POST
     @Path("/response")
     @Operation(summary = "Record the end of an LLM call")
-    @Blocking
     public CompletionStage<Response> response(@HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType, byte[] body) {
         return ingest(EventType.RESPONSE, contentType, body);
     }
@@ -75,7 +72,7 @@ public class EventResource {
         if (!admission.admitted()) {
             return CompletableFuture.completedFuture(IngestAnswers.rateLimited(admission));
         }
-        return publisher.publishAsync(List.of(verdict.event())).thenApply(written -> written[0] ? IngestAnswers.accepted()
+        return publisher.publishWithoutBlocking(List.of(verdict.event())).thenApply(written -> written[0] ? IngestAnswers.accepted()
                 : IngestAnswers.unavailable(settings.retryAfterSeconds(), "Kafka did not acknowledge the event within "
                         + settings.sendTimeout().toSeconds() + " s; it may not be stored, send it again"));
     }
