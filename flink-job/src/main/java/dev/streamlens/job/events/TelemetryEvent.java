@@ -1,11 +1,15 @@
 package dev.streamlens.job.events;
 
+import org.apache.flink.api.common.typeinfo.TypeInfo;
+
 /**
- * A request or response event as the job carries it: the fields the metrics need, flat, as a
- * Flink POJO (fast serialization, no Kryo). Records that failed validation travel as
- * {@link Kind#REJECTED} with their original bytes until they are split off to the dead letter;
- * {@link Kind#CLOCK_TICK}s (see {@code ClockTicks}) only move the watermark and are dropped there too.
+ * A request or response event as the job carries it: the fields the metrics need, flat, written
+ * by {@link TelemetryEventSerializer} (only the fields an event carries; never Kryo). Records that
+ * failed validation travel as {@link Kind#REJECTED} with their original bytes until they are split
+ * off to the dead letter; {@link Kind#CLOCK_TICK}s (see {@code ClockTicks}) only move the
+ * watermark and are dropped there too.
  */
+@TypeInfo(TelemetryEventTypeInfo.Factory.class)
 public class TelemetryEvent {
 
     public enum Kind { REQUEST, RESPONSE, REJECTED, CLOCK_TICK }
