@@ -62,7 +62,7 @@ public class EventPublisher {
     @PostConstruct
     void start() {
         long timeout = settings.sendTimeout().toMillis();
-        long linger = 2;
+        long linger = settings.producerLinger().toMillis();
         Properties props = new Properties();
         props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         props.put(ProducerConfig.CLIENT_ID_CONFIG, "streamlens-ingest");
