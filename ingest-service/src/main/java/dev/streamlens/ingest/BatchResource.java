@@ -70,7 +70,7 @@ public class BatchResource {
         return IngestAnswers.batch(checked.outcome(written), settings.retryAfterSeconds());
     }
 
-    /** A batch without a valid event never touches Kafka (nor starts its producer). */
+    /** A batch without a valid event never touches Kafka. */
     private boolean[] publish(List<ValidatedEvent> events) {
         return events.isEmpty() ? new boolean[0] : publisher.publish(events);
     }

@@ -1,6 +1,7 @@
 package dev.streamlens.ingest;
 
 import io.smallrye.mutiny.infrastructure.Infrastructure;
+import io.quarkus.runtime.Startup;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -34,6 +35,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  * hands the send to a worker thread otherwise (first call, after a failure, under a backlog).
  */
 @ApplicationScoped
+@Startup // the producer is built at start, never on the event loop by a first call
 public class EventPublisher {
 
     @Inject
@@ -48,8 +50,12 @@ public class EventPublisher {
     /** Producer buffer (buffer.memory); the event loop sends only while far below it. */
     static final long BUFFER_BYTES = 32L * 1024 * 1024;
 
-    /** Metadata of a topic unused this long may be dropped by the producer (metadata.max.idle.ms is 5 min). */
+    /** The producer drops the metadata of a topic unused this long (metadata.max.idle.ms, set below). */
+    private static final long METADATA_MAX_IDLE_MS = TimeUnit.MINUTES.toMillis(5);
+    /** A topic acknowledged this recently still has its metadata: well inside the idle time above. */
     private static final long RECENT_ACK_NANOS = TimeUnit.SECONDS.toNanos(60);
+    /** What a record takes in the producer's buffer beyond its key and value (headers, batch framing), generously. */
+    private static final long RECORD_OVERHEAD_BYTES = 128;
 
     private KafkaProducer<String, byte[]> producer;
 
@@ -63,6 +69,11 @@ public class EventPublisher {
     void start() {
         long timeout = settings.sendTimeout().toMillis();
         long linger = settings.producerLinger().toMillis();
+        if (linger < 0 || linger > timeout - 1000) {
+            // Kafka needs delivery.timeout.ms >= linger.ms + request.timeout.ms (at least 1 s).
+            throw new IllegalStateException("streamlens.ingest.producer-linger must lie between 0 and the send timeout less 1 s ("
+                    + (timeout - 1000) + " ms), not " + linger + " ms");
+        }
         Properties props = new Properties();
         props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         props.put(ProducerConfig.CLIENT_ID_CONFIG, "streamlens-ingest");
@@ -76,6 +87,7 @@ public class EventPublisher {
         props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, Long.toString(Math.max(1000, timeout)));
         props.put(ProducerConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, "1000");
         props.put(ProducerConfig.BUFFER_MEMORY_CONFIG, Long.toString(BUFFER_BYTES));
+        props.put(ProducerConfig.METADATA_MAX_IDLE_CONFIG, Long.toString(METADATA_MAX_IDLE_MS));
         producer = new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer());
     }
 
@@ -130,7 +142,7 @@ public class EventPublisher {
             int index = i;
             ValidatedEvent event = events.get(i);
             String topic = event.type().topic();
-            long size = event.value().length;
+            long size = event.value().length + (event.key() == null ? 0 : event.key().length() * 3L) + RECORD_OVERHEAD_BYTES;
             bytesInFlight.addAndGet(size);
             Callback outcome = (metadata, error) -> {
                 bytesInFlight.addAndGet(-size);

@@ -28,7 +28,9 @@ public final class TelemetryEventSerializer extends TypeSerializerSingleton<Tele
 
     public static final TelemetryEventSerializer INSTANCE = new TelemetryEventSerializer();
 
-    private static final TelemetryEvent.Kind[] KINDS = TelemetryEvent.Kind.values();
+    /** The stored code of each kind, by code: never reorder, only append (state holds these numbers). */
+    private static final TelemetryEvent.Kind[] KINDS = {
+        TelemetryEvent.Kind.REQUEST, TelemetryEvent.Kind.RESPONSE, TelemetryEvent.Kind.REJECTED, TelemetryEvent.Kind.CLOCK_TICK};
 
     // One bit per field that may be left out.
     private static final int REQUEST_ID = 1;
@@ -105,7 +107,7 @@ public final class TelemetryEventSerializer extends TypeSerializerSingleton<Tele
                 | (e.key != null ? KEY : 0) | (e.raw != null ? RAW : 0) | (e.reason != null ? REASON : 0);
         out.writeInt(present);
         if ((present & KIND) != 0) {
-            out.writeByte(e.kind.ordinal());
+            out.writeByte(codeOf(e.kind));
         }
         out.writeLong(e.timestamp);
         writeString(present, REQUEST_ID, e.requestId, out);
@@ -168,6 +170,15 @@ public final class TelemetryEventSerializer extends TypeSerializerSingleton<Tele
     @Override
     public void copy(DataInputView in, DataOutputView out) throws IOException {
         serialize(deserialize(in), out);
+    }
+
+    private static int codeOf(TelemetryEvent.Kind kind) {
+        for (int code = 0; code < KINDS.length; code++) {
+            if (KINDS[code] == kind) {
+                return code;
+            }
+        }
+        throw new IllegalArgumentException("no stored code for kind " + kind);
     }
 
     private static void writeString(int present, int bit, String value, DataOutputView out) throws IOException {

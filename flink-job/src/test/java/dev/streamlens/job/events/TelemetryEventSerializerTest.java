@@ -4,7 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import dev.streamlens.job.join.PairState;
+import org.apache.flink.api.common.serialization.SerializerConfigImpl;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.java.typeutils.ObjectArrayTypeInfo;
+import org.apache.flink.api.java.typeutils.PojoTypeInfo;
 import org.apache.flink.core.memory.DataInputDeserializer;
 import org.apache.flink.core.memory.DataOutputSerializer;
 import org.junit.jupiter.api.Test;
@@ -50,17 +54,60 @@ class TelemetryEventSerializerTest {
         }
     }
 
+    /** The format is pinned: state and savepoints hold these bytes, so a change needs a new snapshot version. */
     @Test
-    void aRequestTakesFewerBytesThanItsFieldsWouldAll() throws Exception {
+    void aRequestIsWrittenAsThePinnedFormatSays() throws Exception {
         DataOutputSerializer out = new DataOutputSerializer(64);
         serializer.serialize(TelemetryEvent.request("r1", 1_700_000_000_000L, "acme", "chat", "gpt-4", 100), out);
-        // mask 4 + kind 1 + timestamp 8 + four short strings (1-byte length each) + prompt tokens 8
-        assertThat(out.length()).isEqualTo(4 + 1 + 8 + (1 + 2) + (1 + 4) + (1 + 4) + (1 + 5) + 8);
+        String expected = "0001001f"            // fields present: kind, request_id, tenant, route, model, prompt tokens
+                + "00"                          // kind code 0: REQUEST
+                + "0000018bcfe56800"            // timestamp 1700000000000
+                + "037231"                      // "r1": length + 1, then one byte per ASCII char (Flink's StringValue)
+                + "0561636d65" + "0563686174" + "066770742d34"   // "acme", "chat", "gpt-4"
+                + "0000000000000064";           // prompt tokens 100
+        assertThat(java.util.HexFormat.of().formatHex(out.getCopyOfBuffer())).isEqualTo(expected);
+
+        DataOutputSerializer response = new DataOutputSerializer(64);
+        serializer.serialize(TelemetryEvent.response("r1", 0, Double.NaN, 0, true, null), response);
+        assertThat(java.util.HexFormat.of().formatHex(response.getCopyOfBuffer()))
+                .as("kind code 1, request_id and the failed flag only")
+                .isEqualTo("00010081" + "01" + "0000000000000000" + "037231");
+    }
+
+    @Test
+    void honoursFlinksSerializerContract() throws Exception {
+        TelemetryEvent event = TelemetryEvent.request("r1", 5, "acme", "chat", "gpt-4", 7);
+        DataOutputSerializer out = new DataOutputSerializer(64);
+        serializer.serialize(event, out);
+        // copy(in, out): the same bytes.
+        DataOutputSerializer copied = new DataOutputSerializer(64);
+        serializer.copy(new DataInputDeserializer(out.getCopyOfBuffer()), copied);
+        assertThat(copied.getCopyOfBuffer()).isEqualTo(out.getCopyOfBuffer());
+        // deserialize with a reuse object reads the same event.
+        TelemetryEvent reused = serializer.deserialize(new TelemetryEvent(), new DataInputDeserializer(out.getCopyOfBuffer()));
+        assertThat(reused).usingRecursiveComparison().ignoringFields("writtenAt").isEqualTo(event);
+        // A stateless singleton: duplicate() and Java serialization give the same instance.
+        assertThat(serializer.duplicate()).isSameAs(serializer);
+        assertThat(org.apache.flink.util.InstantiationUtil.clone(serializer)).isEqualTo(serializer);
+        // Its snapshot written and read back says "as is" to itself, "after migration" to the POJO serializer's.
+        var snapshot = serializer.snapshotConfiguration();
+        DataOutputSerializer snapshotBytes = new DataOutputSerializer(64);
+        org.apache.flink.api.common.typeutils.TypeSerializerSnapshot.writeVersionedSnapshot(snapshotBytes, snapshot);
+        org.apache.flink.api.common.typeutils.TypeSerializerSnapshot<TelemetryEvent> read =
+                org.apache.flink.api.common.typeutils.TypeSerializerSnapshot.readVersionedSnapshot(
+                        new DataInputDeserializer(snapshotBytes.getCopyOfBuffer()), getClass().getClassLoader());
+        assertThat(read.restoreSerializer()).isSameAs(serializer);
+        assertThat(serializer.snapshotConfiguration().resolveSchemaCompatibility(read).isCompatibleAsIs()).isTrue();
     }
 
     @Test
     void flinkUsesItWhereverTheClassAppears() {
-        assertThat(TypeInformation.of(TelemetryEvent.class).createSerializer(new org.apache.flink.api.common.serialization.SerializerConfigImpl()))
-                .isSameAs(serializer);
+        assertThat(TypeInformation.of(TelemetryEvent.class)).isEqualTo(TelemetryEventTypeInfo.INSTANCE);
+        assertThat(TelemetryEventTypeInfo.INSTANCE.createSerializer(new SerializerConfigImpl())).isSameAs(serializer);
+        // Inside the join's state, too: the waiting request and the responses waiting for theirs.
+        var pair = (PojoTypeInfo<PairState>) TypeInformation.of(PairState.class);
+        assertThat(pair.getTypeAt(pair.getFieldIndex("request"))).isEqualTo(TelemetryEventTypeInfo.INSTANCE);
+        assertThat(pair.getTypeAt(pair.getFieldIndex("pendingResponses")))
+                .isEqualTo(ObjectArrayTypeInfo.getInfoFor(TelemetryEvent[].class, TelemetryEventTypeInfo.INSTANCE));
     }
 }
