@@ -18,7 +18,10 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.AlterConfigOp;
+import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.errors.TopicExistsException;
 
@@ -149,12 +152,27 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         return logFile;
     }
 
+    private static void applyConfig(Admin admin, String topic, Map<String, String> config)
+            throws InterruptedException, java.util.concurrent.TimeoutException {
+        List<AlterConfigOp> ops = config.entrySet().stream()
+                .map(e -> new AlterConfigOp(new ConfigEntry(e.getKey(), e.getValue()), AlterConfigOp.OpType.SET)).toList();
+        try {
+            admin.incrementalAlterConfigs(Map.of(new ConfigResource(ConfigResource.Type.TOPIC, topic), ops))
+                    .all().get(30, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("could not apply the settings of topic " + topic, e.getCause());
+        }
+    }
+
     /** The broker process' id, while it runs. */
     public synchronized long pid() {
         return process == null ? -1 : process.pid();
     }
 
-    /** Creates topics that do not exist yet; existing ones are left as they are. */
+    /**
+     * Creates topics that do not exist yet; an existing one keeps its partitions and gets the
+     * settings of {@link Topics#config} (a broker of an older version takes the retention it now has).
+     */
     public void createTopics(Collection<String> names, int partitionCount) {
         Properties props = new Properties();
         props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
@@ -169,6 +187,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
                     if (!(e.getCause() instanceof TopicExistsException)) {
                         throw new IllegalStateException("could not create topic " + name, e.getCause());
                     }
+                    applyConfig(admin, name, config);
                 }
             }
             awaitMetadata(admin, names);

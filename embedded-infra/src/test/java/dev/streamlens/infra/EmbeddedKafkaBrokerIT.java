@@ -14,6 +14,8 @@ import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AlterConfigOp;
+import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -21,6 +23,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
@@ -128,6 +131,36 @@ class EmbeddedKafkaBrokerIT {
             }
             return values;
         }
+    }
+
+    @Test
+    void everyTopicCarriesItsSettingsAndAnOlderTopicIsBroughtInLine() throws Exception {
+        try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.builder()
+                .dataDirectory(dataDirectory("kafka-configs")).partitions(1).build().start()) {
+            Properties props = new Properties();
+            props.put("bootstrap.servers", broker.bootstrapServers());
+            try (Admin admin = Admin.create(props)) {
+                for (String topic : Topics.ALL) {
+                    assertThat(settingsOf(admin, topic)).as(topic).containsAllEntriesOf(Topics.config(topic));
+                }
+                assertThat(Topics.config(Topics.REQUESTS)).as("retention is explicit").containsKey("retention.ms");
+                // A topic as an older version left it: its retention changed; starting again restores it.
+                ConfigResource requests = new ConfigResource(ConfigResource.Type.TOPIC, Topics.REQUESTS);
+                admin.incrementalAlterConfigs(Map.of(requests, List.of(new AlterConfigOp(
+                        new ConfigEntry("retention.ms", "3600000"), AlterConfigOp.OpType.SET)))).all().get(30, TimeUnit.SECONDS);
+                assertThat(settingsOf(admin, Topics.REQUESTS)).containsEntry("retention.ms", "3600000");
+                broker.createTopics(Topics.ALL, 1);
+                assertThat(settingsOf(admin, Topics.REQUESTS)).containsAllEntriesOf(Topics.config(Topics.REQUESTS));
+            }
+        }
+    }
+
+    private static Map<String, String> settingsOf(Admin admin, String topic) throws Exception {
+        ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
+        Map<String, String> settings = new java.util.HashMap<>();
+        admin.describeConfigs(List.of(resource)).all().get(30, TimeUnit.SECONDS).get(resource).entries()
+                .forEach(entry -> settings.put(entry.name(), entry.value()));
+        return settings;
     }
 
     private static Map<String, Integer> partitionsOf(EmbeddedKafkaBroker broker) throws Exception {

@@ -114,10 +114,20 @@ class ComposeFileIT {
         assertThat(kafka.path("KAFKA_TRANSACTION_STATE_LOG_REPLICATION_FACTOR").asText()).isEqualTo("1");
         assertThat(kafka.path("KAFKA_TRANSACTION_STATE_LOG_MIN_ISR").asText()).isEqualTo("1");
         assertThat(kafka.path("KAFKA_TRANSACTION_MAX_TIMEOUT_MS").asLong()).isGreaterThanOrEqualTo(900_000);
-        String topics = services.path("kafka-topics").path("command").toString();
-        Topics.ALL.forEach(topic -> assertThat(topics).contains(topic));
-        assertThat(topics).as("the event topics keep the broker's append time")
-                .contains("for topic in llm.requests llm.responses;").contains("--config message.timestamp.type=LogAppendTime");
+        String topics = services.path("kafka-topics").path("command").get(0).asText();
+        for (String topic : Topics.ALL) {
+            // "create <topic> --config k=v --config k=v;" with exactly the settings the embedded broker uses.
+            Matcher line = Pattern.compile("create " + Pattern.quote(topic)
+                    + "((?: --config \\S+)*)(?:;|$)").matcher(topics);
+            assertThat(line.find()).as("topic %s is created", topic).isTrue();
+            Map<String, String> configs = new java.util.HashMap<>();
+            for (String setting : line.group(1).split(" --config ")) {
+                if (!setting.isBlank()) {
+                    configs.put(setting.substring(0, setting.indexOf('=')).trim(), setting.substring(setting.indexOf('=') + 1).trim());
+                }
+            }
+            assertThat(configs).as("settings of %s", topic).isEqualTo(Topics.config(topic));
+        }
     }
 
     @Test

@@ -26,19 +26,32 @@ public final class Topics {
     public static final List<String> ALL = List.of(REQUESTS, RESPONSES, METRICS, DEAD_LETTER, LATE_EVENTS, ALERT_RULES,
             ALERTS);
 
+    /** How long each topic keeps its records; the reasons are in docs/RETENTION.md#kafka-topics. */
+    public static final long EVENTS_RETENTION_MS = java.time.Duration.ofDays(7).toMillis();
+    public static final long INSPECTION_RETENTION_MS = java.time.Duration.ofDays(30).toMillis();
+
     /**
-     * Topic settings beyond the defaults. The event topics take the broker's append time as record
-     * timestamp: the job reads "when was this written" from it, to keep one client's fast clock
-     * from moving time for everyone, and no producer's clock can fake it.
+     * Topic settings beyond the broker's defaults, retention always explicit (docker-compose.yml
+     * creates the same; ComposeFileIT compares). The event topics take the broker's append time as
+     * record timestamp: the job reads "when was this written" from it, to keep one client's fast
+     * clock from moving time for everyone, and no producer's clock can fake it.
      */
     public static Map<String, String> config(String topic) {
-        if (REQUESTS.equals(topic) || RESPONSES.equals(topic)) {
-            return Map.of("message.timestamp.type", "LogAppendTime");
-        }
-        if (ALERT_RULES.equals(topic)) {
-            return Map.of("cleanup.policy", "compact"); // the rules themselves, kept for as long as they exist
-        }
-        return Map.of();
+        String events = Long.toString(EVENTS_RETENTION_MS);
+        String inspection = Long.toString(INSPECTION_RETENTION_MS);
+        return switch (topic) {
+            // The job restores from these (and a recompute reads them): the longest outage to survive.
+            case REQUESTS, RESPONSES -> Map.of("message.timestamp.type", "LogAppendTime", "retention.ms", events);
+            // Every revision of every window; PostgreSQL holds the truth. Not compacted: the key is the
+            // series, so compaction would keep only each series' newest window.
+            case METRICS, ALERTS -> Map.of("retention.ms", events);
+            // Records a person looks at: the rejected and the late.
+            case DEAD_LETTER, LATE_EVENTS -> Map.of("retention.ms", inspection);
+            // The rules themselves, kept as long as they exist; a deletion's tombstone as long as a job
+            // restoring from an older checkpoint may still need to read it.
+            case ALERT_RULES -> Map.of("cleanup.policy", "compact", "delete.retention.ms", events);
+            default -> Map.of();
+        };
     }
 
     private Topics() {
