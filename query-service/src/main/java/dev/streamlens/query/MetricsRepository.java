@@ -77,11 +77,36 @@ public class MetricsRepository {
         return new Page(whole, true, q.granularity().isWholeRange() ? q.to() : oldest.plus(q.granularity().size()));
     }
 
+    /**
+     * How far back the latest rows are looked for first, then further: a bound lets PostgreSQL read
+     * only the newest day partitions instead of opening every partition of the table (docs/RETENTION.md).
+     */
+    private static final List<Duration> LATEST_ROWS_SEARCH = List.of(Duration.ofDays(1), Duration.ofDays(36));
+
     private List<MetricsAnswerRow> storedMinuteRows(MetricsQuery q, Optional<Freshness> freshness) throws SQLException {
+        if (q.from() == null) {
+            // The newest rows: if at least `limit` rows lie after a bound, they are the newest of all,
+            // since every older row sorts after them.
+            for (Duration back : LATEST_ROWS_SEARCH) {
+                List<MetricsAnswerRow> rows = storedMinuteRows(q, Instant.now().minus(back), freshness);
+                if (rows.size() == q.limit()) {
+                    return rows;
+                }
+            }
+        }
+        return storedMinuteRows(q, null, freshness);
+    }
+
+    private List<MetricsAnswerRow> storedMinuteRows(MetricsQuery q, Instant notBefore, Optional<Freshness> freshness)
+            throws SQLException {
         StringBuilder sql = new StringBuilder("SELECT " + MetricsRowJdbc.COLUMNS + " FROM " + MetricsRowJdbc.MINUTES
                 + " WHERE tenant_id = ?");
         List<Object> args = new ArrayList<>(List.of(q.tenantId()));
         filters(q, sql, args);
+        if (notBefore != null) {
+            sql.append(" AND window_start >= ?");
+            args.add(OffsetDateTime.ofInstant(notBefore, ZoneOffset.UTC));
+        }
         sql.append(" ORDER BY window_start DESC, route, model LIMIT ?");
         args.add(q.limit());
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = prepare(c, sql.toString(), args);

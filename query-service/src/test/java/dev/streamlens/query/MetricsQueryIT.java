@@ -68,6 +68,29 @@ class MetricsQueryIT {
         assertThat(rows).allSatisfy(r -> assertThat(r.get("tenant_id")).isEqualTo("acme"));
     }
 
+    /** The latest rows are looked for in the last day first, then further back: the answer never changes. */
+    @Test
+    void theSeedCallFindsTheNewestRowsWhereverTheyLie() throws Exception {
+        Instant now = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MINUTES);
+        List<MetricsFixture.Minute> recent = MetricsFixture.generate(3, "spread", new String[] {"chat"},
+                new String[] {"gpt-4o"}, now.minus(Duration.ofHours(2)), 3);          // within the last day
+        List<MetricsFixture.Minute> weeksAgo = MetricsFixture.generate(4, "spread", new String[] {"chat"},
+                new String[] {"gpt-4o"}, now.minus(Duration.ofDays(10)), 2);          // within 36 days
+        List<MetricsFixture.Minute> longAgo = MetricsFixture.generate(5, "spread", new String[] {"chat"},
+                new String[] {"gpt-4o"}, now.minus(Duration.ofDays(100)), 2);         // further back
+        for (List<MetricsFixture.Minute> minutes : List.of(recent, weeksAgo, longAgo)) {
+            MetricsFixture.write(PostgresTestResource.dataSource(), minutes);
+        }
+        List<String> newestFirst = java.util.stream.Stream.of(recent, weeksAgo, longAgo).flatMap(List::stream)
+                .map(m -> m.start().toString()).sorted(java.util.Comparator.reverseOrder()).toList();
+        for (int limit : new int[] {2, 3, 4, 6, 10}) {
+            List<String> starts = given().queryParam("tenant_id", "spread").queryParam("limit", limit).when().get("/v1/metrics")
+                    .then().statusCode(200).extract().jsonPath().getList("metrics.window_start", String.class);
+            assertThat(starts).as("limit %d", limit)
+                    .containsExactlyElementsOf(newestFirst.subList(0, Math.min(limit, newestFirst.size())));
+        }
+    }
+
     @Test
     void filtersAndLimitNarrowTheSeedCall() {
         JsonPath body = given().queryParam("tenant_id", "acme").queryParam("route", "chat").queryParam("model", "gpt-4o")
