@@ -55,6 +55,9 @@ class QueryTimeZoneIT {
         builder.environment().put("TZ", "Asia/Kolkata");
         builder.environment().put("HTTP_PORT", Integer.toString(port));
         builder.environment().put("STREAMLENS_JDBC_URL", postgres.jdbcUrl());
+        // The rows are of a fixed day in 2025: retention would expire the minute rows at start.
+        builder.environment().put("STREAMLENS_RETENTION_MINUTES", "0");
+        builder.environment().put("STREAMLENS_RETENTION_HOURLY", "0");
         service = builder.start();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (!FreePorts.isListening(port) && service.isAlive() && System.nanoTime() < deadline) {
