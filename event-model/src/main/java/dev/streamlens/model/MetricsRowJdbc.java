@@ -82,9 +82,20 @@ public final class MetricsRowJdbc {
      * revision counting the recomputations (the bound revision is used for a new row only).
      */
     public static String replaceHour() {
-        return "INSERT INTO " + HOURS + " (" + COLUMNS + ", updated_at) " + VALUES.replace(")", ", now())")
+        return replace(HOURS);
+    }
+
+    /**
+     * An unconditional replacement of a window's full values, whichever run wrote it before, with
+     * the stored revision plus one (the bound revision is used for a new row only): an hour
+     * recomputed from its minutes, and a recompute's minute rows (docs/RETENTION.md#recompute).
+     * The row takes the bound job run, so the live job's guarded upsert leaves it alone afterwards.
+     */
+    public static String replace(String table) {
+        String t = checked(table);
+        return "INSERT INTO " + t + " (" + COLUMNS + ", updated_at) " + VALUES.replace(")", ", now())")
                 + " ON CONFLICT (tenant_id, route, model, window_start) DO UPDATE SET " + SET_VALUES
-                + ", revision = " + HOURS + ".revision + 1";
+                + ", revision = " + t + ".revision + 1";
     }
 
     /** Binds a row to the parameters of {@link #insert}, {@link #upsert} or {@link #replaceHour}. */

@@ -24,7 +24,9 @@ public final class JobConfiguration {
         Configuration conf = new Configuration();
         stateBackend(conf, settings.stateBackend);
         conf.set(CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");
-        conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, settings.checkpointDir);
+        // A recompute keeps its checkpoints apart: the live job's restore must never pick one of them.
+        conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, settings.isRecompute()
+                ? settings.checkpointDir.replaceAll("/+$", "") + "-recompute" : settings.checkpointDir);
         conf.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, settings.checkpointInterval);
         conf.set(CheckpointingOptions.CHECKPOINTING_CONSISTENCY_MODE, CheckpointingMode.EXACTLY_ONCE);
         // Kept when the job is cancelled, so the next start resumes from it.
@@ -34,7 +36,7 @@ public final class JobConfiguration {
         conf.set(RestartStrategyOptions.RESTART_STRATEGY, "exponential-delay");
         conf.set(RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_INITIAL_BACKOFF, java.time.Duration.ofSeconds(1));
         conf.set(RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_MAX_BACKOFF, java.time.Duration.ofSeconds(30));
-        if (settings.resumeFromLatestCheckpoint) {
+        if (settings.resumeFromLatestCheckpoint && !settings.isRecompute()) {
             Optional<String> latest = LatestCheckpoint.find(settings.checkpointDir);
             latest.ifPresentOrElse(path -> {
                 LOG.info("resuming from retained checkpoint {}", path);

@@ -3,6 +3,7 @@ package dev.streamlens.job;
 import dev.streamlens.model.Durations;
 import java.io.Serializable;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Locale;
 import java.util.Map;
 import picocli.CommandLine;
@@ -92,6 +93,15 @@ public class JobSettings implements Serializable {
     @Option(names = "--job-name", defaultValue = "StreamLens metrics", description = "(default: ${DEFAULT-VALUE})")
     public String jobName;
 
+    @Option(names = "--recompute-from", description = "recompute mode: instead of the live job, a bounded run over the "
+            + "raw topics that rewrites the windows starting at or after this instant (RFC 3339, on a window boundary) "
+            + "with a new revision, e.g. after a price-table change (docs/RETENTION.md#recompute); needs --recompute-to")
+    public Instant recomputeFrom;
+
+    @Option(names = "--recompute-to", description = "recompute mode: the windows starting before this instant; at most "
+            + "the live job's final_until (windows it can still revise are refused)")
+    public Instant recomputeTo;
+
     /**
      * Reads arguments over the environment's STREAMLENS_* variables over the defaults, and checks
      * the result ({@link #validate}).
@@ -142,6 +152,25 @@ public class JobSettings implements Serializable {
         if (kafkaTransactionTimeout.compareTo(checkpointInterval) <= 0) {
             throw new IllegalArgumentException("--kafka-transaction-timeout must exceed --checkpoint-interval");
         }
+        if ((recomputeFrom == null) != (recomputeTo == null)) {
+            throw new IllegalArgumentException("--recompute-from and --recompute-to go together");
+        }
+        if (isRecompute()) {
+            if (!recomputeFrom.isBefore(recomputeTo)) {
+                throw new IllegalArgumentException("--recompute-from must be before --recompute-to");
+            }
+            for (Instant bound : new Instant[] {recomputeFrom, recomputeTo}) {
+                if (bound.toEpochMilli() % window.toMillis() != 0) {
+                    throw new IllegalArgumentException("--recompute-from and --recompute-to must be window boundaries ("
+                            + Durations.format(window) + "), not " + bound);
+                }
+            }
+        }
+    }
+
+    /** Whether this run recomputes a past range instead of running live. */
+    public boolean isRecompute() {
+        return recomputeFrom != null;
     }
 
     private static void requireNotNegative(String name, Duration value) {
@@ -165,6 +194,7 @@ public class JobSettings implements Serializable {
                 + " allowed-lateness=" + Durations.format(allowedLateness)
                 + " checkpoint-interval=" + Durations.format(checkpointInterval)
                 + " checkpoint-dir=" + checkpointDir + " state-backend=" + stateBackend
-                + " pricing-file=" + (pricingFile == null ? "(bundled)" : pricingFile);
+                + " pricing-file=" + (pricingFile == null ? "(bundled)" : pricingFile)
+                + (isRecompute() ? " recompute=[" + recomputeFrom + ", " + recomputeTo + ")" : "");
     }
 }

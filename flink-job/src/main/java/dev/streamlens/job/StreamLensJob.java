@@ -15,6 +15,7 @@ import dev.streamlens.model.Topics;
 import java.util.List;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -59,17 +60,27 @@ public final class StreamLensJob {
             env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
         }
         build(env, settings);
-        env.execute(settings.jobName);
+        env.execute(settings.isRecompute() && settings.jobName.equals("StreamLens metrics")
+                ? "StreamLens recompute " + settings.recomputeFrom + " to " + settings.recomputeTo : settings.jobName);
     }
 
-    /** Adds the whole job (sources, clock ticks, pipeline, sinks) to an environment. */
+    /**
+     * Adds the whole job (sources, clock ticks, pipeline, sinks) to an environment, or with
+     * {@code --recompute-from} the recompute of a past range ({@link RecomputeJob}).
+     */
     public static void build(StreamExecutionEnvironment env, JobSettings settings) {
+        if (settings.isRecompute()) {
+            RecomputeJob.build(env, settings);
+            return;
+        }
         if (settings.parallelism > 0) {
             env.setParallelism(settings.parallelism);
         }
         WatermarkStrategy<TelemetryEvent> eventTime = EventTimeStrategy.of(settings.outOfOrderness);
-        DataStream<TelemetryEvent> requests = source(env, settings, Topics.REQUESTS, eventTime);
-        DataStream<TelemetryEvent> responses = source(env, settings, Topics.RESPONSES, eventTime);
+        DataStream<TelemetryEvent> requests = source(env, settings, Topics.REQUESTS,
+                KafkaSources.events(settings.kafkaBrokers, settings.consumerGroup, Topics.REQUESTS), eventTime);
+        DataStream<TelemetryEvent> responses = source(env, settings, Topics.RESPONSES,
+                KafkaSources.events(settings.kafkaBrokers, settings.consumerGroup, Topics.RESPONSES), eventTime);
         ClockTicks.addTo(env, settings.kafkaBrokers, List.of(Topics.REQUESTS, Topics.RESPONSES), settings.idleTimeout);
 
         MetricsPipeline.Outputs out = MetricsPipeline.build(requests, responses, MetricsPipeline.Timing.of(settings),
@@ -97,10 +108,11 @@ public final class StreamLensJob {
      * A topic's source, never wider than the topic: a subtask without a partition would hold every
      * watermark back for good.
      */
-    private static DataStream<TelemetryEvent> source(StreamExecutionEnvironment env, JobSettings settings,
-                                                     String topic, WatermarkStrategy<TelemetryEvent> eventTime) {
+    static DataStream<TelemetryEvent> source(StreamExecutionEnvironment env, JobSettings settings, String topic,
+                                             KafkaSource<TelemetryEvent> reader,
+                                             WatermarkStrategy<TelemetryEvent> eventTime) {
         int partitions = KafkaSources.partitionCount(settings.kafkaBrokers, topic);
-        return env.fromSource(KafkaSources.events(settings.kafkaBrokers, settings.consumerGroup, topic), eventTime, topic)
+        return env.fromSource(reader, eventTime, topic)
                 .setParallelism(Math.min(env.getParallelism(), partitions))
                 .uid("source-" + topic.substring(topic.indexOf('.') + 1));
     }

@@ -63,6 +63,24 @@ class JobSettingsTest {
     }
 
     @Test
+    void aRecomputeRangeIsTwoWindowBoundariesInOrder() {
+        JobSettings s = parse("--recompute-from", "2026-11-01T10:00:00Z", "--recompute-to", "2026-11-01T12:00:00Z");
+        s.validate();
+        assertThat(s.isRecompute()).isTrue();
+        assertThat(s.recomputeTo).isEqualTo(java.time.Instant.parse("2026-11-01T12:00:00Z"));
+        assertThat(parse().isRecompute()).isFalse();
+        assertThatThrownBy(() -> parse("--recompute-from", "2026-11-01T10:00:00Z").validate())
+                .hasMessageContaining("--recompute-from and --recompute-to go together");
+        assertThatThrownBy(() -> parse("--recompute-from", "2026-11-01T12:00:00Z", "--recompute-to", "2026-11-01T10:00:00Z").validate())
+                .hasMessageContaining("must be before");
+        assertThatThrownBy(() -> parse("--recompute-from", "2026-11-01T10:00:30Z", "--recompute-to", "2026-11-01T12:00:00Z").validate())
+                .hasMessageContaining("window boundaries");
+        assertThat(JobSettings.parse(java.util.Map.of("STREAMLENS_RECOMPUTE_FROM", "2026-11-01T10:00:00Z",
+                "STREAMLENS_RECOMPUTE_TO", "2026-11-01T10:05:00Z")).recomputeFrom)
+                .isEqualTo(java.time.Instant.parse("2026-11-01T10:00:00Z"));
+    }
+
+    @Test
     void usageListsEverySetting() {
         StringWriter text = new StringWriter();
         new CommandLine(new JobSettings()).usage(new PrintWriter(text));

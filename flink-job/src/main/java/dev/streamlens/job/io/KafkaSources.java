@@ -3,6 +3,8 @@ package dev.streamlens.job.io;
 import dev.streamlens.job.alerts.AlertRuleChange;
 import dev.streamlens.job.events.TelemetryEvent;
 import dev.streamlens.model.Topics;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
@@ -12,10 +14,12 @@ import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.consumer.OffsetResetStrategy;
+import org.apache.kafka.common.TopicPartition;
 
-/** The job's inputs: one Kafka source per event topic. */
+/** The job's inputs: one Kafka source per event topic, and the alert rules. */
 public final class KafkaSources {
 
     private KafkaSources() {
@@ -37,6 +41,67 @@ public final class KafkaSources {
                 .setProperty("commit.offsets.on.checkpoint", "true")
                 .setProperty("partition.discovery.interval.ms", "60000")
                 .build();
+    }
+
+    /**
+     * Reads the records a topic received between two Kafka timestamps (its ingest time) and ends:
+     * the input of a recompute. A group of its own that commits nothing, so the live job's offsets
+     * and lag are untouched. An end past the newest record stops at the offsets found at start.
+     */
+    public static KafkaSource<TelemetryEvent> eventsBetween(String brokers, String consumerGroup, String topic,
+                                                            long fromMillis, long untilMillis) {
+        return KafkaSource.<TelemetryEvent>builder()
+                .setBootstrapServers(brokers)
+                .setTopics(topic)
+                .setGroupId(consumerGroup)
+                .setClientIdPrefix(consumerGroup + "-" + topic)
+                .setStartingOffsets(OffsetsInitializer.timestamp(fromMillis))
+                .setBounded(OffsetsInitializer.timestamp(untilMillis))
+                .setDeserializer(new TelemetryDeserializer())
+                .setProperty("commit.offsets.on.checkpoint", "false")
+                .build();
+    }
+
+    /**
+     * The partitions of a topic that may have lost records received at or after {@code fromMillis}:
+     * records were deleted from their start (retention), and no record before that instant is left
+     * to show the deleted ones were older. A recompute over them would replace whole windows with
+     * part of their calls.
+     */
+    public static List<String> partitionsTruncatedAfter(String brokers, String topic, long fromMillis) {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, brokers,
+                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "30000"))) {
+            TopicDescription description = admin.describeTopics(List.of(topic)).allTopicNames()
+                    .get(30, TimeUnit.SECONDS).get(topic);
+            Map<TopicPartition, OffsetSpec> earliest = new HashMap<>();
+            Map<TopicPartition, OffsetSpec> atTime = new HashMap<>();
+            Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+            description.partitions().forEach(p -> {
+                TopicPartition tp = new TopicPartition(topic, p.partition());
+                earliest.put(tp, OffsetSpec.earliest());
+                atTime.put(tp, OffsetSpec.forTimestamp(fromMillis));
+                latest.put(tp, OffsetSpec.latest());
+            });
+            var first = admin.listOffsets(earliest).all().get(30, TimeUnit.SECONDS);
+            var fromOffset = admin.listOffsets(atTime).all().get(30, TimeUnit.SECONDS);
+            var end = admin.listOffsets(latest).all().get(30, TimeUnit.SECONDS);
+            List<String> truncated = new ArrayList<>();
+            for (TopicPartition tp : earliest.keySet()) {
+                long start = first.get(tp).offset();
+                long at = fromOffset.get(tp).offset(); // -1: every record is older
+                boolean olderRecordKept = at == -1 ? start < end.get(tp).offset() : at > start;
+                if (start > 0 && !olderRecordKept) {
+                    truncated.add(tp.toString());
+                }
+            }
+            return truncated;
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("cannot read the offsets of topic " + topic + " from Kafka at " + brokers
+                    + ": " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while reading the offsets of " + topic, e);
+        }
     }
 
     /**

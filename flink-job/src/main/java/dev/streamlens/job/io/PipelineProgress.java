@@ -3,8 +3,11 @@ package dev.streamlens.job.io;
 import java.io.Serializable;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
 
 /**
  * How far the job's results are complete, in {@code pipeline_progress} (sql/V5): the newest
@@ -28,6 +31,26 @@ public final class PipelineProgress {
             + "window_ms = excluded.window_ms, allowed_lateness_ms = excluded.allowed_lateness_ms, updated_at = now()";
 
     private PipelineProgress() {
+    }
+
+    /**
+     * The end of the newest window that can no longer change ({@code final_until} of the query
+     * API), or empty when the job has committed no progress yet.
+     */
+    public static Optional<Instant> finalUntil(Connection c) throws SQLException {
+        try (PreparedStatement select = c.prepareStatement("SELECT watermark_ms, window_ms, allowed_lateness_ms "
+                + "FROM pipeline_progress WHERE pipeline = 'streamlens'");
+             ResultSet rs = select.executeQuery()) {
+            if (!rs.next()) {
+                return Optional.empty();
+            }
+            long watermark = rs.getLong(1);
+            long window = rs.getLong(2);
+            if (watermark == Long.MAX_VALUE) {
+                return Optional.of(Instant.ofEpochMilli(Long.MAX_VALUE));
+            }
+            return Optional.of(Instant.ofEpochMilli(Math.floorDiv(watermark + 1 - rs.getLong(3), window) * window));
+        }
     }
 
     static void write(Connection c, long watermark, Timing timing) throws SQLException {

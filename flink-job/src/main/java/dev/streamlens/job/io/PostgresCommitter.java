@@ -23,7 +23,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Writes the rows of a completed checkpoint in one PostgreSQL transaction: the minute rows by
- * guarded upsert ({@link MetricsRowJdbc#upsert}), then every hour they touch recomputed from the
+ * guarded upsert ({@link MetricsRowJdbc#upsert}; a recompute replaces them, {@link Mode}), then every hour they touch recomputed from the
  * hour's minute rows as the table now holds them. Hours are derived from the table, never from
  * job state, so they always equal the sum of their minutes — after a restore, a replay in another
  * order, or a start without state alike.
@@ -31,6 +31,17 @@ import org.slf4j.LoggerFactory;
  * <p>A failed write is retried (with back-off) by Flink; rows stay in the checkpoint until written.
  */
 public final class PostgresCommitter implements Committer<RowBatch> {
+
+    /** How minute rows meet the rows already in the table. */
+    public enum Mode {
+        /** The live job: guarded upsert ({@link MetricsRowJdbc#upsert}), progress recorded. */
+        LIVE,
+        /**
+         * A recompute of a past range: every row replaces the stored one, whichever run wrote it,
+         * with the next revision ({@link MetricsRowJdbc#replace}); the live job's progress is left alone.
+         */
+        RECOMPUTE
+    }
 
     private static final Logger LOG = LoggerFactory.getLogger(PostgresCommitter.class);
     private static final long HOUR_MS = Duration.ofHours(1).toMillis();
@@ -41,13 +52,19 @@ public final class PostgresCommitter implements Committer<RowBatch> {
 
     private final JdbcTarget target;
     private final PipelineProgress.Timing timing;
+    private final Mode mode;
     private final Counter rowsWritten;
     private final Counter hoursWritten;
     private Connection connection;
 
     public PostgresCommitter(JdbcTarget target, PipelineProgress.Timing timing, MetricGroup metrics) {
+        this(target, timing, Mode.LIVE, metrics);
+    }
+
+    public PostgresCommitter(JdbcTarget target, PipelineProgress.Timing timing, Mode mode, MetricGroup metrics) {
         this.target = target;
         this.timing = timing;
+        this.mode = mode;
         this.rowsWritten = metrics.counter("streamlens_postgres_rows_written");
         this.hoursWritten = metrics.counter("streamlens_postgres_hours_written");
     }
@@ -87,10 +104,12 @@ public final class PostgresCommitter implements Committer<RowBatch> {
     public int write(List<MetricsRow> rows, long watermark) throws SQLException {
         Connection c = connection();
         try {
-            if (watermark != Long.MIN_VALUE) {
+            if (watermark != Long.MIN_VALUE && mode == Mode.LIVE) {
                 PipelineProgress.write(c, watermark, timing);
             }
-            try (PreparedStatement upsert = c.prepareStatement(MetricsRowJdbc.upsert(MetricsRowJdbc.MINUTES))) {
+            String minuteWrite = mode == Mode.LIVE ? MetricsRowJdbc.upsert(MetricsRowJdbc.MINUTES)
+                    : MetricsRowJdbc.replace(MetricsRowJdbc.MINUTES);
+            try (PreparedStatement upsert = c.prepareStatement(minuteWrite)) {
                 for (MetricsRow row : rows) {
                     MetricsRowJdbc.bind(upsert, row);
                     upsert.addBatch();

@@ -36,11 +36,17 @@ public final class PostgresMetricsSink implements Sink<MetricsRow>, SupportsComm
 
     private final JdbcTarget target;
     private final PipelineProgress.Timing timing;
+    private final PostgresCommitter.Mode mode;
 
     /** @param timing the window size and allowed lateness written with the progress, for readers to judge finality */
     public PostgresMetricsSink(JdbcTarget target, PipelineProgress.Timing timing) {
+        this(target, timing, PostgresCommitter.Mode.LIVE);
+    }
+
+    public PostgresMetricsSink(JdbcTarget target, PipelineProgress.Timing timing, PostgresCommitter.Mode mode) {
         this.target = target;
         this.timing = timing;
+        this.mode = mode;
     }
 
     @Override
@@ -53,7 +59,7 @@ public final class PostgresMetricsSink implements Sink<MetricsRow>, SupportsComm
 
     @Override
     public Committer<RowBatch> createCommitter(CommitterInitContext context) {
-        return new PostgresCommitter(target, timing, context.metricGroup());
+        return new PostgresCommitter(target, timing, mode, context.metricGroup());
     }
 
     @Override
