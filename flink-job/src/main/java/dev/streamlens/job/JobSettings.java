@@ -93,6 +93,11 @@ public class JobSettings implements Serializable {
     @Option(names = "--job-name", defaultValue = "StreamLens metrics", description = "(default: ${DEFAULT-VALUE})")
     public String jobName;
 
+    @Option(names = "--export-dir", description = "also write the minute rows as Parquet files under this directory "
+            + "(file:///… or s3://… with Flink's S3 plugin), by date and tenant, exactly once, a file per checkpoint; "
+            + "off when unset (docs/RETENTION.md#export)")
+    public String exportDir;
+
     @Option(names = "--recompute-from", description = "recompute mode: instead of the live job, a bounded run over the "
             + "raw topics that rewrites the windows starting at or after this instant (RFC 3339, on a window boundary) "
             + "with a new revision, e.g. after a price-table change (docs/RETENTION.md#recompute); needs --recompute-to")
@@ -195,6 +200,7 @@ public class JobSettings implements Serializable {
                 + " checkpoint-interval=" + Durations.format(checkpointInterval)
                 + " checkpoint-dir=" + checkpointDir + " state-backend=" + stateBackend
                 + " pricing-file=" + (pricingFile == null ? "(bundled)" : pricingFile)
+                + (exportDir == null ? "" : " export-dir=" + exportDir)
                 + (isRecompute() ? " recompute=[" + recomputeFrom + ", " + recomputeTo + ")" : "");
     }
 }

@@ -6,6 +6,7 @@ import dev.streamlens.job.events.TelemetryEvent;
 import dev.streamlens.job.io.KafkaSinks;
 import dev.streamlens.job.io.KafkaSources;
 import dev.streamlens.job.io.JdbcTarget;
+import dev.streamlens.job.io.ParquetExport;
 import dev.streamlens.job.io.PipelineProgress;
 import dev.streamlens.job.io.PostgresMetricsSink;
 import dev.streamlens.job.time.ClockTicks;
@@ -92,6 +93,10 @@ public final class StreamLensJob {
                         settings.jdbcPassword), new PipelineProgress.Timing(settings.window, settings.allowedLateness)))
                 .uid("sink-postgres-on-checkpoint").name("llm_metrics and llm_metrics_hourly");
         out.rows().sinkTo(KafkaSinks.metrics(kafka)).uid("sink-metrics-topic").name("llm.metrics");
+        if (settings.exportDir != null) {
+            out.rows().sinkTo(ParquetExport.sink(settings.exportDir)).uid("sink-parquet-export")
+                    .name("Parquet export");
+        }
         out.deadLetters().sinkTo(KafkaSinks.deadLetters(kafka)).uid("sink-dead-letter").name("llm.dead-letter");
         out.lateEvents().sinkTo(KafkaSinks.lateEvents(kafka)).uid("sink-late-events").name("llm.late-events");
 
