@@ -23,9 +23,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
 /**
- * A real Flink session cluster: a JobManager and a TaskManager, each its own JVM started with
- * Flink's own entrypoints from the Maven Central jars (no distribution), driven over the REST API
- * the way an operator drives a remote cluster: upload a jar, run it, stop it with a savepoint.
+ * A real Flink session cluster: a JobManager and TaskManagers of two slots each, every one its
+ * own JVM started with Flink's own entrypoints from the Maven Central jars (no distribution),
+ * driven over the REST API the way an operator drives a remote cluster: upload a jar, run it,
+ * stop it with a savepoint; and a TaskManager can be killed.
  */
 final class FlinkSessionCluster implements AutoCloseable {
 
@@ -39,6 +40,7 @@ final class FlinkSessionCluster implements AutoCloseable {
     private final Path dir;
     private final int restPort;
     private final List<Process> processes = new ArrayList<>();
+    private final List<Process> taskManagers = new ArrayList<>();
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     private FlinkSessionCluster(Path dir, int restPort) {
@@ -46,8 +48,13 @@ final class FlinkSessionCluster implements AutoCloseable {
         this.restPort = restPort;
     }
 
-    /** Starts both processes and waits until the TaskManager has registered its slots. */
+    /** Starts a JobManager and one TaskManager and waits until the TaskManager has registered its slots. */
     static FlinkSessionCluster start(Path dir, String classpath) throws Exception {
+        return start(dir, classpath, 1);
+    }
+
+    /** Starts a JobManager and {@code taskManagers} TaskManagers, and waits until all their slots are registered. */
+    static FlinkSessionCluster start(Path dir, String classpath, int taskManagers) throws Exception {
         FlinkSessionCluster cluster = new FlinkSessionCluster(dir, FreePorts.pick());
         Path conf = Files.createDirectories(dir.resolve("conf"));
         Files.createDirectories(dir.resolve("tmp"));
@@ -77,6 +84,11 @@ final class FlinkSessionCluster implements AutoCloseable {
                 "io.tmp.dirs: " + dir.resolve("tmp"),
                 "web.upload.dir: " + dir.resolve("uploads"),
                 "execution.checkpointing.savepoint-dir: " + dir.resolve("savepoints").toUri(),
+                // Spread a job's slots over the TaskManagers, so that losing one always hits the job.
+                "taskmanager.load-balance.mode: SLOTS",
+                // A killed TaskManager is noticed in seconds, not after the default 50 s.
+                "heartbeat.interval: 1000",
+                "heartbeat.timeout: 5000",
                 ""));
         try (InputStream log = FlinkSessionCluster.class.getResourceAsStream("/streamlens/job-log4j2.properties")) {
             Files.write(conf.resolve("log4j2.properties"), log.readAllBytes());
@@ -84,11 +96,11 @@ final class FlinkSessionCluster implements AutoCloseable {
         try {
             cluster.launch("jobmanager", classpath, List.of("-Xmx512m"),
                     "org.apache.flink.runtime.entrypoint.StandaloneSessionClusterEntrypoint");
-            // heap = framework 128m + task 384m; direct = framework off-heap 128m + network 64m
-            cluster.launch("taskmanager", classpath, List.of("-Xmx512m", "-Xms512m", "-XX:MaxDirectMemorySize=192m",
-                    "-XX:MaxMetaspaceSize=256m"), "org.apache.flink.runtime.taskexecutor.TaskManagerRunner");
-            cluster.await("TaskManager registered", Duration.ofMinutes(2),
-                    () -> cluster.get("/overview").path("slots-total").asInt() >= 2);
+            for (int i = 0; i < taskManagers; i++) {
+                cluster.launchTaskManager(classpath, taskManagers == 1 ? "taskmanager" : "taskmanager-" + i);
+            }
+            cluster.await("TaskManagers registered", Duration.ofMinutes(2),
+                    () -> cluster.get("/overview").path("slots-total").asInt() >= 2 * taskManagers);
             return cluster;
         } catch (Exception | Error e) {
             cluster.close(); // the caller never gets the cluster to close: leave no JVM behind
@@ -113,7 +125,12 @@ final class FlinkSessionCluster implements AutoCloseable {
 
     /** Runs an uploaded jar (POST /jars/{id}/run), from a savepoint when one is given; returns the job id. */
     String run(String jarId, List<String> args, String savepoint) throws Exception {
-        ObjectNode request = JSON.createObjectNode().put("parallelism", 2);
+        return run(jarId, args, savepoint, 2);
+    }
+
+    /** As {@link #run(String, List, String)}, at the given parallelism. */
+    String run(String jarId, List<String> args, String savepoint, int parallelism) throws Exception {
+        ObjectNode request = JSON.createObjectNode().put("parallelism", parallelism);
         args.forEach(request.putArray("programArgsList")::add);
         if (savepoint != null) {
             request.put("savepointPath", savepoint);
@@ -122,6 +139,44 @@ final class FlinkSessionCluster implements AutoCloseable {
                 .POST(HttpRequest.BodyPublishers.ofString(request.toString()))).path("jobid").asText();
         await("job " + jobId + " running", Duration.ofMinutes(2), () -> "RUNNING".equals(state(jobId)));
         return jobId;
+    }
+
+    /** Starts one more TaskManager (a replacement) and waits until it has registered. */
+    void addTaskManager(String classpath) throws Exception {
+        java.util.Set<String> before = taskManagerIds();
+        launchTaskManager(classpath, "taskmanager-" + taskManagers.size());
+        await("the new TaskManager registered", Duration.ofMinutes(2),
+                () -> !before.containsAll(taskManagerIds()));
+    }
+
+    private java.util.Set<String> taskManagerIds() throws Exception {
+        java.util.Set<String> ids = new java.util.HashSet<>();
+        get("/taskmanagers").path("taskmanagers").forEach(tm -> ids.add(tm.path("id").asText()));
+        return ids;
+    }
+
+    private void launchTaskManager(String classpath, String name) throws IOException {
+        // heap = framework 128m + task 384m; direct = framework off-heap 128m + network 64m
+        taskManagers.add(launch(name, classpath, List.of("-Xmx512m", "-Xms512m", "-XX:MaxDirectMemorySize=192m",
+                "-XX:MaxMetaspaceSize=256m"), "org.apache.flink.runtime.taskexecutor.TaskManagerRunner"));
+    }
+
+    /** Kills a TaskManager the way a lost machine goes: at once, without a goodbye (SIGKILL). */
+    void killTaskManager(int index) throws InterruptedException {
+        Process taskManager = taskManagers.get(index);
+        processes.remove(taskManager);
+        taskManager.destroyForcibly();
+        taskManager.waitFor(30, TimeUnit.SECONDS);
+    }
+
+    /** How many failures a job has recorded (its exception history: each one cost a failover). */
+    int failures(String jobId) throws Exception {
+        return get("/jobs/" + jobId + "/exceptions").path("exceptionHistory").path("entries").size();
+    }
+
+    /** The parallelism of each of a job's vertices, by name. */
+    JsonNode vertices(String jobId) throws Exception {
+        return get("/jobs/" + jobId).path("vertices");
     }
 
     String state(String jobId) throws Exception {
@@ -167,14 +222,16 @@ final class FlinkSessionCluster implements AutoCloseable {
         }
     }
 
-    private void launch(String name, String classpath, List<String> jvm, String mainClass) throws IOException {
+    private Process launch(String name, String classpath, List<String> jvm, String mainClass) throws IOException {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
         command.addAll(jvm);
         command.addAll(JAVA17_OPENS);
         command.addAll(List.of("-Dlog4j.configurationFile=" + dir.resolve("conf/log4j2.properties").toUri(),
                 "-cp", classpath, mainClass, "--configDir", dir.resolve("conf").toString()));
-        processes.add(new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(dir.resolve(name + ".log").toFile()).start());
+        Process process = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(dir.resolve(name + ".log").toFile()).start();
+        processes.add(process);
+        return process;
     }
 
     private JsonNode get(String path) throws Exception {

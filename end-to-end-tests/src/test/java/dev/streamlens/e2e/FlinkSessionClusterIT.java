@@ -20,14 +20,21 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
@@ -35,10 +42,11 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The shaded job jar on a real Flink session cluster (deploy/flink/README.md, "A session
- * cluster"): uploaded and run over the REST API against Kafka and PostgreSQL, stopped with a
- * savepoint, more events written while it is stopped, resubmitted from the savepoint — and every
- * row of llm_metrics, llm_metrics_hourly and llm.metrics equals the expectation computed from all
- * events, each orphan dead-lettered exactly once, no (window, revision) written twice.
+ * cluster") of two TaskManagers: uploaded and run over the REST API against Kafka and PostgreSQL.
+ * Rescaled through savepoints (parallelism 2 → 4 → 1, events written while it is stopped, calls
+ * cut in half by each stop): every row of llm_metrics,
+ * llm_metrics_hourly and llm.metrics equals the expectation computed from all events, each orphan
+ * dead-lettered exactly once, no (window, revision) written twice.
  */
 class FlinkSessionClusterIT {
 
@@ -47,110 +55,131 @@ class FlinkSessionClusterIT {
     @RegisterExtension
     static final PostgresExtension POSTGRES = new PostgresExtension();
 
-    private static final long WINDOW_MS = 10_000;
-    private static final long JOIN_TIMEOUT_MS = 20_000;
+    private static final String CONSUMER_GROUP = "streamlens-metrics-job";
+    private static final long JOIN_TIMEOUT_MS = SessionClusterJob.JOIN_TIMEOUT_MS;
 
     @Test
-    void theJobJarRunsOnASessionClusterAndResumesFromASavepointWithoutLossOrDuplicates() throws Exception {
-        Path dir = TestDirectories.fresh("flink-cluster");
-        Path jobJar = StackProcess.ROOT.resolve("flink-job/target/flink-job-0.1.0-SNAPSHOT-job.jar");
-        List<String> args = List.of("--kafka-brokers", KAFKA.bootstrapServers(), "--jdbc-url", POSTGRES.jdbcUrl(),
-                "--jdbc-user", "postgres", "--jdbc-password", "postgres",
-                "--checkpoint-dir", dir.resolve("checkpoints").toUri().toString(), "--checkpoint-interval", "2s",
-                "--window", "10s", "--join-timeout", "20s", "--out-of-orderness", "2s", "--idle-timeout", "3s",
-                "--allowed-lateness", "5s", "--parallelism", "2");
+    void rescalesFromSavepointsTwoToFourToOneWithoutLossOrDuplicates() throws Exception {
+        Path dir = TestDirectories.fresh("flink-rescale");
+        SessionClusterJob streamlens = new SessionClusterJob(KAFKA.bootstrapServers(), POSTGRES.jdbcUrl(),
+                POSTGRES.dataSource());
+        List<String> args = streamlens.arguments(dir);
         // The first part happened 40 minutes ago (the watermark follows the events, then the clock
-        // once they stop). The second is stamped from now on: a restored job starts without a
-        // watermark, so anything older than where the first run's watermark got to would reopen
+        // once they stop). Later parts are stamped from now on: a restored job starts without a
+        // watermark, so anything older than where the previous run's watermark got to would reopen
         // windows and hours that run had already closed and forgotten — as late data would.
         long start = Instant.now().minus(40, ChronoUnit.MINUTES).truncatedTo(ChronoUnit.MINUTES).toEpochMilli();
         Workload first = Workload.generate(21, 600, start, Duration.ofSeconds(60).toMillis(), JOIN_TIMEOUT_MS, 1500,
                 3_000, 15_000);
+        SessionClusterJob.Written written = new SessionClusterJob.Written();
 
-        try (FlinkSessionCluster cluster = FlinkSessionCluster.start(dir, clusterClasspath())) {
-            String jar = cluster.upload(jobJar);
-            produce(first.deliveries);
-            String job = cluster.run(jar, args, null);
-            ExpectedMetrics expectedFirst = ExpectedMetrics.of(first, prices(), WINDOW_MS, JOIN_TIMEOUT_MS);
-            await("llm_metrics after the first part",
-                    () -> MetricsComparison.differences(expectedFirst, PipelineOutputs.table(POSTGRES.dataSource())));
+        try (FlinkSessionCluster cluster = FlinkSessionCluster.start(dir, SessionClusterJob.clusterClasspath(), 2)) {
+            String jar = cluster.upload(SessionClusterJob.jar());
+            streamlens.produce(first.deliveries);
+            written.add(first);
+            String job = cluster.run(jar, args, null, 2);
+            streamlens.awaitMinuteRows(written.expected());
 
-            String savepoint = cluster.stopWithSavepoint(job);
-            assertThat(savepoint).startsWith("file:");
-            Workload second = Workload.generate(22, 600, System.currentTimeMillis(), Duration.ofSeconds(15).toMillis(),
-                    JOIN_TIMEOUT_MS, 1500, 3_000, 15_000);
-            produce(second.deliveries); // written while no job runs: read from the savepoint's offsets
-            String resumed = cluster.run(jar, args, savepoint);
-            assertThat(resumed).isNotEqualTo(job);
+            int seed = 30;
+            for (int parallelism : new int[] {4, 1}) {
+                // Calls cut by the stop: their first halves are in the savepoint's state.
+                Straddlers cut = Straddlers.of("cut-" + parallelism, System.currentTimeMillis() + 5_000, 30);
+                streamlens.produce(cut.beforeStop);
+                awaitReadAndCheckpointed();
+                String savepoint = cluster.stopWithSavepoint(job);
+                assertThat(savepoint).startsWith("file:");
 
-            List<Workload.Request> requests = new ArrayList<>(first.requests);
-            requests.addAll(second.requests);
-            List<Workload.Response> responses = new ArrayList<>(first.responses);
-            responses.addAll(second.responses);
-            ExpectedMetrics expected = ExpectedMetrics.of(Workload.of(requests, responses), prices(), WINDOW_MS,
-                    JOIN_TIMEOUT_MS);
-            await("llm_metrics", () -> MetricsComparison.differences(expected, PipelineOutputs.table(POSTGRES.dataSource())));
-            await("llm_metrics_hourly", () -> MetricsComparison.differences(expected.hourly(),
-                    PipelineOutputs.table(POSTGRES.dataSource(), "llm_metrics_hourly")));
-            await("llm.metrics", () -> MetricsComparison.differences(expected,
-                    PipelineOutputs.latestRevisions(PipelineOutputs.metricsRecords(KAFKA.bootstrapServers()))));
-            Set<String> windowRevisions = new HashSet<>();
-            for (JsonNode r : PipelineOutputs.metricsRecords(KAFKA.bootstrapServers())) {
-                assertThat(windowRevisions.add(r.get("tenant_id").asText() + "|" + r.get("route").asText() + "|"
-                        + r.get("model").asText() + "|" + r.get("window_start").asText() + "#" + r.get("revision")))
-                        .as("(window, revision) written twice: %s", r).isTrue();
+                Workload meanwhile = Workload.generate(seed++, 400, System.currentTimeMillis() + 10_000,
+                        Duration.ofSeconds(15).toMillis(), JOIN_TIMEOUT_MS, 1500, 3_000, 15_000);
+                streamlens.produce(cut.whileDown);
+                streamlens.produce(meanwhile.deliveries); // written while no job runs: read from the savepoint's offsets
+                written.add(cut.requests, cut.responses);
+                written.add(meanwhile);
+
+                String resumed = cluster.run(jar, args, savepoint, parallelism);
+                assertThat(resumed).isNotEqualTo(job);
+                job = resumed;
+                assertThat(cluster.vertices(job)).anySatisfy(vertex -> {
+                    assertThat(vertex.path("name").asText()).contains("aggregate windows");
+                    assertThat(vertex.path("parallelism").asInt()).isEqualTo(parallelism);
+                });
+                streamlens.awaitMinuteRows(written.expected());
             }
-            // An orphan is dead-lettered once its request can no longer come (its deadline, later than
-            // its window's row): wait for them, then none may be there twice.
-            await("dead letters", () -> {
-                int written = PipelineOutputs.committed(KAFKA.bootstrapServers(), Topics.DEAD_LETTER).size();
-                return written >= expected.orphans ? List.of() : List.of(written + " of " + expected.orphans);
-            });
-            assertThat(PipelineOutputs.committed(KAFKA.bootstrapServers(), Topics.DEAD_LETTER))
-                    .as("each orphan dead-lettered once across the savepoint").hasSize((int) expected.orphans);
+            streamlens.awaitEveryOutput(written.expected());
         }
     }
 
     /**
-     * What a Flink distribution holds — Flink with its web UI, RocksDB and log4j, from the local
-     * launcher's classpath — and nothing of the job: not its jar (it is uploaded), not the
-     * connectors, Kafka client, JDBC driver or libraries the shaded jar must bring itself.
+     * Calls a stop cuts in two: the first half of each is read before the savepoint, the rest is
+     * written while the job is down and read after the rescale. A third are requests waiting for their
+     * response, a third responses waiting for their request, a third complete calls whose client
+     * retries both events after the rescale (duplicates, to be counted once). Stamped a few seconds
+     * ahead, so that no part of them is older than the stopped job's watermark.
      */
-    private static String clusterClasspath() throws Exception {
-        List<String> jobOnly = List.of("flink-connector-kafka", "/org/apache/kafka/",
-                "/org/postgresql/", "/com/datadoghq/", "/info/picocli/", "/com/fasterxml/jackson/", "/io/zonky/",
-                "/org/flywaydb/", "/dev/streamlens/");
-        try (InputStream in = FlinkSessionClusterIT.class.getResourceAsStream("/streamlens/job.classpath")) {
-            return Arrays.stream(new String(in.readAllBytes(), StandardCharsets.UTF_8).trim().split(java.io.File.pathSeparator))
-                    .filter(entry -> jobOnly.stream().noneMatch(entry::contains))
-                    .filter(entry -> !entry.startsWith(StackProcess.ROOT.toString()))
-                    .collect(Collectors.joining(java.io.File.pathSeparator));
+    private static final class Straddlers {
+        final List<Workload.Request> requests = new ArrayList<>();
+        final List<Workload.Response> responses = new ArrayList<>();
+        final List<Workload.Delivery> beforeStop = new ArrayList<>();
+        final List<Workload.Delivery> whileDown = new ArrayList<>();
+
+        static Straddlers of(String name, long at, int count) {
+            Straddlers s = new Straddlers();
+            for (int i = 0; i < count; i++) {
+                Workload.Request request = new Workload.Request(name + "-" + i, Workload.TENANTS[i % 3],
+                        Workload.ROUTES[(i / 3) % 3], Workload.MODELS[i % 4], at + i * 10L, 100 + i);
+                Workload.Response response = new Workload.Response(request.id(), request.ts() + 2_000, 2_000.0, 50 + i,
+                        null);
+                s.requests.add(request);
+                s.responses.add(response);
+                Workload.Delivery req = new Workload.Delivery(Topics.REQUESTS, request.id(),
+                        Workload.requestJson(request), 0);
+                Workload.Delivery resp = new Workload.Delivery(Topics.RESPONSES, request.id(),
+                        Workload.responseJson(response), 0);
+                switch (i % 3) {
+                    case 0 -> {
+                        s.beforeStop.add(req);
+                        s.whileDown.add(resp);
+                    }
+                    case 1 -> {
+                        s.beforeStop.add(resp);
+                        s.whileDown.add(req);
+                    }
+                    default -> {
+                        s.beforeStop.addAll(List.of(req, resp));
+                        s.whileDown.addAll(List.of(req, resp));
+                    }
+                }
+            }
+            return s;
         }
     }
 
-    private static byte[] prices() throws Exception {
-        try (InputStream in = FlinkSessionClusterIT.class.getResourceAsStream("/pricing/default-prices.json")) {
-            return in.readAllBytes();
+    /**
+     * Waits until the job has committed offsets (at a completed checkpoint) past every record the
+     * event topics hold now: whatever was produced before is in the job's state, not only in Kafka.
+     */
+    private static void awaitReadAndCheckpointed() throws Exception {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA.bootstrapServers()))) {
+            Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+            for (String topic : List.of(Topics.REQUESTS, Topics.RESPONSES)) {
+                admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions()
+                        .forEach(p -> latest.put(new TopicPartition(topic, p.partition()), OffsetSpec.latest()));
+            }
+            Map<TopicPartition, Long> end = new HashMap<>();
+            admin.listOffsets(latest).all().get().forEach((tp, info) -> end.put(tp, info.offset()));
+            SessionClusterJob.await("offsets committed past the records before the stop", () -> {
+                try {
+                    Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(CONSUMER_GROUP)
+                            .partitionsToOffsetAndMetadata().get();
+                    return end.entrySet().stream()
+                            .filter(e -> e.getValue() > 0)
+                            .filter(e -> committed.get(e.getKey()) == null || committed.get(e.getKey()).offset() < e.getValue())
+                            .map(e -> e.getKey() + " committed " + committed.get(e.getKey()) + " < " + e.getValue())
+                            .toList();
+                } catch (Exception e) {
+                    return List.of(e.toString());
+                }
+            });
         }
-    }
-
-    private static void produce(List<Workload.Delivery> deliveries) {
-        Properties props = new Properties();
-        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA.bootstrapServers());
-        props.put(ProducerConfig.ACKS_CONFIG, "all");
-        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer())) {
-            deliveries.forEach(d -> producer.send(new ProducerRecord<>(d.topic(), d.key(), d.value())));
-            producer.flush();
-        }
-    }
-
-    private static void await(String what, Supplier<List<String>> differences) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
-        List<String> last = differences.get();
-        while (!last.isEmpty() && System.nanoTime() < deadline) {
-            Thread.sleep(1000);
-            last = differences.get();
-        }
-        assertThat(last).as(what + " against the expectation").isEmpty();
     }
 }

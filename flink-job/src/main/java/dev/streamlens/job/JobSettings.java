@@ -73,6 +73,10 @@ public class JobSettings implements Serializable {
     @Option(names = "--parallelism", defaultValue = "-1", description = "job parallelism (default: the cluster's)")
     public int parallelism;
 
+    @Option(names = "--max-parallelism", defaultValue = "128", description = "the most subtasks the keyed state can ever "
+            + "be split over (key groups); fixed by the first start, a restore refuses another value (default: ${DEFAULT-VALUE})")
+    public int maxParallelism;
+
     @Option(names = "--consumer-group", defaultValue = "streamlens-metrics-job", description = "Kafka consumer group, for offset monitoring (default: ${DEFAULT-VALUE})")
     public String consumerGroup;
 
@@ -151,6 +155,10 @@ public class JobSettings implements Serializable {
         requireNotNegative("--allowed-lateness", allowedLateness);
         requirePositive("--join-timeout", joinTimeout);
         requirePositive("--checkpoint-interval", checkpointInterval);
+        if (maxParallelism < 1 || maxParallelism > 32_768 || (parallelism > maxParallelism)) {
+            throw new IllegalArgumentException("--max-parallelism must lie between --parallelism and 32768, not "
+                    + maxParallelism);
+        }
         if (!stateBackend.equals("rocksdb") && !stateBackend.equals("hashmap")) {
             throw new IllegalArgumentException("--state-backend must be rocksdb or hashmap, not " + stateBackend);
         }

@@ -46,9 +46,7 @@ public final class RecomputeJob {
 
     /** Adds the recompute of {@code [--recompute-from, --recompute-to)} to an environment. */
     public static void build(StreamExecutionEnvironment env, JobSettings settings) {
-        if (settings.parallelism > 0) {
-            env.setParallelism(settings.parallelism);
-        }
+        StreamLensJob.parallelism(env, settings);
         JdbcTarget postgres = new JdbcTarget(settings.jdbcUrl, settings.jdbcUser, settings.jdbcPassword);
         requireFinal(postgres, settings.recomputeTo);
         // A call counts in the window of its response (or its timeout deadline): its request came up to a join

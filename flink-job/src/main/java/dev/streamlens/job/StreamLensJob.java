@@ -74,9 +74,7 @@ public final class StreamLensJob {
             RecomputeJob.build(env, settings);
             return;
         }
-        if (settings.parallelism > 0) {
-            env.setParallelism(settings.parallelism);
-        }
+        parallelism(env, settings);
         WatermarkStrategy<TelemetryEvent> eventTime = EventTimeStrategy.of(settings.outOfOrderness);
         DataStream<TelemetryEvent> requests = source(env, settings, Topics.REQUESTS,
                 KafkaSources.events(settings.kafkaBrokers, settings.consumerGroup, Topics.REQUESTS), eventTime);
@@ -107,6 +105,19 @@ public final class StreamLensJob {
                 .uid("source-alert-rules");
         AlertStep.build(out.rows(), rules, settings.window)
                 .sinkTo(KafkaSinks.alerts(kafka)).uid("sink-alerts").name("llm.alerts");
+    }
+
+    /**
+     * The job's parallelism, and its max parallelism: 128 key groups, what Flink derives itself for
+     * up to 85 subtasks, so state written before the setting existed restores unchanged; it lets the
+     * job grow to 128 subtasks (docs/CAPACITY.md: far beyond what 1M calls/s needs), splits evenly at
+     * 2, 4, 8, 16, 32 and 64, and keeps RocksDB's key-group prefix at one byte.
+     */
+    static void parallelism(StreamExecutionEnvironment env, JobSettings settings) {
+        if (settings.parallelism > 0) {
+            env.setParallelism(settings.parallelism);
+        }
+        env.setMaxParallelism(settings.maxParallelism);
     }
 
     /**

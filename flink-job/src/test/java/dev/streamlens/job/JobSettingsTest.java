@@ -19,6 +19,7 @@ class JobSettingsTest {
         assertThat(s.window).isEqualTo(Duration.ofMinutes(1));
         assertThat(s.joinTimeout).isEqualTo(Duration.ofMinutes(5));
         assertThat(s.outOfOrderness).isEqualTo(Duration.ofSeconds(5));
+        assertThat(s.maxParallelism).isEqualTo(128);
         assertThat(s.idleTimeout).isEqualTo(Duration.ofSeconds(10));
         assertThat(s.allowedLateness).isEqualTo(Duration.ofMinutes(1));
         assertThat(s.checkpointInterval).isEqualTo(Duration.ofSeconds(10));
@@ -50,6 +51,8 @@ class JobSettingsTest {
         assertThatThrownBy(() -> parse("--checkpoint-interval", "20m").validate())
                 .hasMessageContaining("--kafka-transaction-timeout");
         assertThatThrownBy(() -> parse("--out-of-orderness", "-1s").validate()).hasMessageContaining("--out-of-orderness");
+        assertThatThrownBy(() -> parse("--parallelism", "200").validate()).hasMessageContaining("--max-parallelism");
+        assertThatThrownBy(() -> parse("--max-parallelism", "0").validate()).hasMessageContaining("--max-parallelism");
     }
 
     @Test
