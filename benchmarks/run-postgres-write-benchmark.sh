@@ -1,17 +1,16 @@
 #!/usr/bin/env bash
 # What writing window rows costs PostgreSQL: the previous at-least-once upserts against this round's
 # checkpoint committer (minute rows + hours recomputed from them), same rows, same run.
-# Usage: benchmarks/run-postgres-write-benchmark.sh [series] [rounds]
+# Usage: benchmarks/run-postgres-write-benchmark.sh [series, default 1000] [rounds, default 3]
 set -euo pipefail
 cd "$(dirname "$0")/.."
-./mvnw -q -B -pl embedded-infra,benchmarks -am install -DskipTests
-./mvnw -q -B -pl embedded-infra dependency:build-classpath -Dmdep.includeScope=compile -Dmdep.outputFile=target/standalone.classpath
-work=$(mktemp -d /tmp/sl-pg-write-bench.XXXX)
+source benchmarks/lib.sh
+build embedded-infra,benchmarks
 pg_port=25433
-java -cp "embedded-infra/target/classes:$(cat embedded-infra/target/standalone.classpath)" dev.streamlens.infra.StandaloneInfra \
-  --data-dir "$work" --kafka-port 0 --postgres-port $pg_port > "$work/infra.log" 2>&1 &
-infra=$!
-trap 'kill $infra 2>/dev/null || true; wait $infra 2>/dev/null || true; rm -rf "$work"' EXIT
-for _ in $(seq 1 120); do grep -q ready "$work/infra.log" && break; sleep 1; done
-java -cp "benchmarks/target/classes:$(cat benchmarks/target/benchmark.classpath)" dev.streamlens.bench.PostgresWriteBenchmark \
-  "jdbc:postgresql://127.0.0.1:$pg_port/postgres" "$@"
+start_infra 0 $pg_port
+java -cp "$bench_cp" dev.streamlens.bench.PostgresWriteBenchmark "jdbc:postgresql://127.0.0.1:$pg_port/postgres" "$@" \
+  | tee "$work/postgres-write.txt"
+# The last round (the warmest): "round N: upsert 20,092 rows/s | upsert + hour row per minute 7,179 rows/s | committer 4,454 rows/s ..."
+last=$(grep '^round' "$work/postgres-write.txt" | tail -1 | tr -d ,)
+record postgres-write "plain upserts" "$(echo "$last" | awk '{ print $4 }')" rows/s
+record postgres-write "checkpoint committer" "$(echo "$last" | sed -E 's/.*committer ([0-9]+) rows.*/\1/')" rows/s "plain upserts"

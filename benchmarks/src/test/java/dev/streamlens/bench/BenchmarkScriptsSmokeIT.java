@@ -1,0 +1,71 @@
+package dev.streamlens.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@code benchmarks/run-all.sh --smoke} on what this build packaged: every script of the run and
+ * every JMH benchmark it calls still works, and the result file holds each figure, with its
+ * same-run baseline and ratio. Sizes are tiny (seconds per benchmark): the figures mean nothing,
+ * that they are produced does.
+ */
+class BenchmarkScriptsSmokeIT {
+
+    private static final Path ROOT = Path.of("").toAbsolutePath().getParent();
+
+    @Test
+    void everyBenchmarkOfTheRunProducesItsFigures() throws Exception {
+        Path results = Path.of("target/smoke-results").toAbsolutePath();
+        Path log = Files.createDirectories(Path.of("target")).resolve("smoke-run.log").toAbsolutePath();
+        ProcessBuilder run = new ProcessBuilder("bash", "benchmarks/run-all.sh", "--smoke").directory(ROOT.toFile())
+                .redirectErrorStream(true).redirectOutput(log.toFile());
+        run.environment().put("SL_BENCH_SKIP_BUILD", "1"); // this build has just packaged every module
+        run.environment().put("SL_RESULTS_DIR", results.toString());
+        Process process = run.start();
+        boolean finished = process.waitFor(15, TimeUnit.MINUTES);
+        if (!finished) {
+            process.toHandle().descendants().forEach(ProcessHandle::destroyForcibly);
+            process.destroyForcibly();
+        }
+        assertThat(finished).as("run-all.sh --smoke finished; output in %s", log).isTrue();
+        assertThat(process.exitValue()).as("exit code of run-all.sh --smoke; output:\n%s", tail(log)).isZero();
+
+        JsonNode result;
+        try (Stream<Path> files = Files.list(results)) {
+            Path newest = files.filter(p -> p.toString().endsWith(".json")).max(Path::compareTo).orElseThrow();
+            result = new ObjectMapper().readTree(newest.toFile());
+        }
+        assertThat(result.path("commit").asText()).isNotBlank();
+        assertThat(result.path("machine").path("cores").asInt()).isPositive();
+        List<String> figures = new ArrayList<>();
+        result.path("figures").forEach(f -> {
+            figures.add(f.path("benchmark").asText() + " | " + f.path("figure").asText());
+            assertThat(f.path("value").asDouble()).as("%s", f).isPositive();
+            if (f.has("baseline")) {
+                assertThat(f.path("ratio").asDouble()).as("%s", f)
+                        .isEqualTo(Math.round(f.path("value").asDouble() / f.path("baseline_value").asDouble() * 1000)
+                                / 1000.0);
+            }
+        });
+        assertThat(figures).contains("job | keyedPairing, hashmap", "job | pipeline, hashmap",
+                "ingest | /health", "ingest | single events, no keys", "ingest | batched events, keys and rate limits",
+                "otlp | JSON batch", "otlp | OTLP protobuf", "otlp | OTLP/JSON",
+                "query | seed call, day", "query | 1h rollup over 7 days, day",
+                "query | cost per model per day over 30 days, day",
+                "postgres-write | plain upserts", "postgres-write | checkpoint committer");
+    }
+
+    private static String tail(Path log) throws Exception {
+        List<String> lines = Files.readAllLines(log);
+        return String.join("\n", lines.subList(Math.max(0, lines.size() - 60), lines.size()));
+    }
+}
