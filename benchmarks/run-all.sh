@@ -4,7 +4,8 @@
 # goes to benchmarks/results/<UTC time>-<commit>.json (machine, commit, figures, ratios), and a
 # table compares it with the previous result kept there.
 # Usage: benchmarks/run-all.sh [duration per measured call, default 20s]
-#        benchmarks/run-all.sh --smoke   (tiny sizes, seconds per benchmark: do the scripts still work?)
+#        benchmarks/run-all.sh --smoke   (tiny sizes, seconds per benchmark: do the scripts still work?
+#                                         the query script also with a tiny YEAR=1)
 # Environment: SL_RESULTS_DIR (default benchmarks/results), SL_BENCH_SKIP_BUILD=1 (already built).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -25,8 +26,9 @@ if [ $smoke = 1 ]; then
   JOB_PLAN="hashmap:keyedPairing|pipeline" benchmarks/run-job-benchmark.sh -f 1 -wi 0 -i 1 -r 1s
   benchmarks/run-ingest-benchmark.sh 1s
   benchmarks/run-otlp-benchmark.sh 1s
-  SERIES=10 benchmarks/run-query-benchmark.sh 1s
+  SERIES=10 YEAR=1 YEAR_SERIES=2 YEAR_DAYS=40 benchmarks/run-query-benchmark.sh 1s
   benchmarks/run-postgres-write-benchmark.sh 10 1
+
 else
   benchmarks/run-job-benchmark.sh
   benchmarks/run-ingest-benchmark.sh "$duration"

@@ -4,7 +4,7 @@
 # With YEAR=1 it then loads a year beside it (100 series × 365 days: 52.6 million minute rows,
 # 876,000 hourly rows in day and month partitions; ~40 GB of disk and ~30 minutes to load on 2
 # cores) and measures the same calls again: do they keep their speed as the tables grow?
-# Usage: [CONNECTIONS=8] [YEAR=1] [SERIES=1000] benchmarks/run-query-benchmark.sh [duration, default 30s]
+# Usage: [CONNECTIONS=8] [YEAR=1] [SERIES=1000] [YEAR_SERIES=100 YEAR_DAYS=365] benchmarks/run-query-benchmark.sh [duration, default 30s]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source benchmarks/lib.sh
@@ -50,7 +50,7 @@ echo "== loading a day: $series series × 1 day"
 java -cp "$bench_cp" dev.streamlens.bench.QueryBenchmarkData "$jdbc" "$day" "$series" 1
 measure day
 if [ "${YEAR:-0}" = 1 ]; then
-  echo "== loading a year: 100 series × 365 days"
-  java -cp "$bench_cp" dev.streamlens.bench.QueryBenchmarkData "$jdbc" "$day" 100 365
+  echo "== loading a year: ${YEAR_SERIES:-100} series × ${YEAR_DAYS:-365} days"
+  java -cp "$bench_cp" dev.streamlens.bench.QueryBenchmarkData "$jdbc" "$day" "${YEAR_SERIES:-100}" "${YEAR_DAYS:-365}"
   measure "day and year"
 fi

@@ -13,8 +13,9 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
- * {@code benchmarks/run-all.sh --smoke} on what this build packaged: every script of the run and
- * every JMH benchmark it calls still works, and the result file holds each figure, with its
+ * {@code benchmarks/run-all.sh --smoke} on what this build packaged: every script of the run (the
+ * query one also with its year) and every JMH benchmark it calls still works, and the result file
+ * holds each figure, with its
  * same-run baseline and ratio. Sizes are tiny (seconds per benchmark): the figures mean nothing,
  * that they are produced does.
  */
@@ -60,7 +61,8 @@ class BenchmarkScriptsSmokeIT {
                 "ingest | /health", "ingest | single events, no keys", "ingest | batched events, keys and rate limits",
                 "otlp | JSON batch", "otlp | OTLP protobuf", "otlp | OTLP/JSON",
                 "query | seed call, day", "query | 1h rollup over 7 days, day",
-                "query | cost per model per day over 30 days, day",
+                "query | cost per model per day over 30 days, day", "query | seed call, day and year",
+
                 "postgres-write | plain upserts", "postgres-write | checkpoint committer");
     }
 
