@@ -94,7 +94,7 @@ public class JobSettings implements Serializable {
             + "services run with API keys, which record the tenant on every response; a response without one is then an orphan)")
     public boolean tenantScopedRequestIds;
 
-    @Option(names = "--job-name", defaultValue = "StreamLens metrics", description = "(default: ${DEFAULT-VALUE})")
+    @Option(names = "--job-name", description = "(default: StreamLens metrics; a recompute: StreamLens recompute <from> to <to>)")
     public String jobName;
 
     @Option(names = "--export-dir", description = "also write the minute rows as Parquet files under this directory "
@@ -184,6 +184,14 @@ public class JobSettings implements Serializable {
     /** Whether this run recomputes a past range instead of running live. */
     public boolean isRecompute() {
         return recomputeFrom != null;
+    }
+
+    /** The name the job runs under: {@code --job-name}, else one that says whether it is live or which range it recomputes. */
+    public String jobName() {
+        if (jobName != null) {
+            return jobName;
+        }
+        return isRecompute() ? "StreamLens recompute " + recomputeFrom + " to " + recomputeTo : "StreamLens metrics";
     }
 
     private static void requireNotNegative(String name, Duration value) {

@@ -61,8 +61,7 @@ public final class StreamLensJob {
             env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
         }
         build(env, settings);
-        env.execute(settings.isRecompute() && settings.jobName.equals("StreamLens metrics")
-                ? "StreamLens recompute " + settings.recomputeFrom + " to " + settings.recomputeTo : settings.jobName);
+        env.execute(settings.jobName());
     }
 
     /**

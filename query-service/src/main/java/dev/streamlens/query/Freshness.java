@@ -2,6 +2,7 @@ package dev.streamlens.query;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.streamlens.model.Completeness;
 import java.time.Instant;
 
 /**
@@ -21,21 +22,18 @@ public record Freshness(@JsonIgnore long watermarkMs, @JsonIgnore long windowMs,
     /** The end of the newest window that has fired: every window ending at or before it has a row (if it had calls). */
     @JsonProperty("windows_closed_until")
     public Instant windowsClosedUntil() {
-        long closed = watermarkMs == Long.MAX_VALUE ? watermarkMs : watermarkMs + 1;
-        return Instant.ofEpochMilli(Math.floorDiv(closed, windowMs) * windowMs);
+        return Completeness.windowsClosedUntil(watermarkMs, windowMs);
     }
 
     /** Windows ending at or before this instant are final: no late event can revise them any more. */
     @JsonProperty("final_until")
     public Instant finalUntil() {
-        long end = watermarkMs == Long.MAX_VALUE ? watermarkMs : watermarkMs + 1 - allowedLatenessMs;
-        return Instant.ofEpochMilli(Math.floorDiv(end, windowMs) * windowMs);
+        return Completeness.finalUntil(watermarkMs, windowMs, allowedLatenessMs);
     }
 
     /** Whether a window (or rollup bucket) ending at this instant can no longer change. */
     public boolean isFinal(Instant windowEnd) {
-        // written so that the end-of-input watermark (Long.MAX_VALUE) cannot overflow
-        return windowEnd.toEpochMilli() + allowedLatenessMs - 1 <= watermarkMs;
+        return Completeness.isFinal(windowEnd, watermarkMs, allowedLatenessMs);
     }
 
     @JsonProperty("window_seconds")

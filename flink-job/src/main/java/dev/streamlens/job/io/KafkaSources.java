@@ -69,8 +69,7 @@ public final class KafkaSources {
      * part of their calls.
      */
     public static List<String> partitionsTruncatedAfter(String brokers, String topic, long fromMillis) {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, brokers,
-                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "30000"))) {
+        return withAdmin(brokers, "the offsets of topic " + topic, admin -> {
             TopicDescription description = admin.describeTopics(List.of(topic)).allTopicNames()
                     .get(30, TimeUnit.SECONDS).get(topic);
             Map<TopicPartition, OffsetSpec> earliest = new HashMap<>();
@@ -95,13 +94,7 @@ public final class KafkaSources {
                 }
             }
             return truncated;
-        } catch (ExecutionException | TimeoutException e) {
-            throw new IllegalStateException("cannot read the offsets of topic " + topic + " from Kafka at " + brokers
-                    + ": " + e.getMessage(), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while reading the offsets of " + topic, e);
-        }
+        });
     }
 
     /**
@@ -125,17 +118,26 @@ public final class KafkaSources {
      * watermark back (nothing ever moves it), so a source never runs wider than its topic.
      */
     public static int partitionCount(String brokers, String topic) {
+        return withAdmin(brokers, "the partitions of topic " + topic + " (does the topic exist?)", admin ->
+                admin.describeTopics(List.of(topic)).allTopicNames().get(30, TimeUnit.SECONDS).get(topic)
+                        .partitions().size());
+    }
+
+    /** What Kafka's admin client answers a question with, waiting up to 30 s for each reply. */
+    private interface AdminQuestion<T> {
+        T ask(Admin admin) throws ExecutionException, TimeoutException, InterruptedException;
+    }
+
+    /** Asks the brokers one question; a broker that cannot answer becomes an exception naming {@code what}. */
+    private static <T> T withAdmin(String brokers, String what, AdminQuestion<T> question) {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, brokers,
                 AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "30000"))) {
-            TopicDescription description = admin.describeTopics(List.of(topic)).allTopicNames()
-                    .get(30, TimeUnit.SECONDS).get(topic);
-            return description.partitions().size();
+            return question.ask(admin);
         } catch (ExecutionException | TimeoutException e) {
-            throw new IllegalStateException("cannot read the partitions of topic " + topic + " from Kafka at " + brokers
-                    + " (does the topic exist?): " + e.getMessage(), e);
+            throw new IllegalStateException("cannot read " + what + " from Kafka at " + brokers + ": " + e.getMessage(), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while reading the partitions of " + topic, e);
+            throw new IllegalStateException("interrupted while reading " + what, e);
         }
     }
 }

@@ -1,5 +1,6 @@
 package dev.streamlens.job.io;
 
+import dev.streamlens.model.Completeness;
 import java.io.Serializable;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -44,12 +45,7 @@ public final class PipelineProgress {
             if (!rs.next()) {
                 return Optional.empty();
             }
-            long watermark = rs.getLong(1);
-            long window = rs.getLong(2);
-            if (watermark == Long.MAX_VALUE) {
-                return Optional.of(Instant.ofEpochMilli(Long.MAX_VALUE));
-            }
-            return Optional.of(Instant.ofEpochMilli(Math.floorDiv(watermark + 1 - rs.getLong(3), window) * window));
+            return Optional.of(Completeness.finalUntil(rs.getLong(1), rs.getLong(2), rs.getLong(3)));
         }
     }
 

@@ -64,7 +64,7 @@ final class JobRun {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
         env.configure(conf);
         StreamLensJob.build(env, settings);
-        return env.executeAsync(settings.jobName);
+        return env.executeAsync(settings.jobName());
     }
 
     static KafkaProducer<String, byte[]> producer(String kafka) {
