@@ -1,11 +1,15 @@
 #!/usr/bin/env bash
-# Every benchmark that needs no extra input, in one run: the job (JMH), ingest, OTLP, query and the
-# PostgreSQL write path. Each figure is recorded with its baseline from the same run; the result
-# goes to benchmarks/results/<UTC time>-<commit>.json (machine, commit, figures, ratios), and a
-# table compares it with the previous result kept there.
+# Every benchmark that needs no extra input, in one run: the job (JMH), ingest, OTLP, query, the
+# PostgreSQL write path, the dashboard in headless Chromium and freshness on `./streamlens up`. Each
+# figure is recorded with its baseline from the same run; the result goes to
+# benchmarks/results/<UTC time>-<commit>.json (machine, commit, figures, ratios), and a table
+# compares it with the previous result kept there.
 # Usage: benchmarks/run-all.sh [duration per measured call, default 20s]
-#        benchmarks/run-all.sh --smoke   (tiny sizes, seconds per benchmark: do the scripts still work?
-#                                         the query script also with a tiny YEAR=1)
+#        benchmarks/run-all.sh --smoke   (tiny sizes, seconds per benchmark: does every script still work?
+#                                         the query script also with a tiny YEAR=1, and the two ABBA
+#                                         comparisons, which the full run leaves to whoever compares)
+# Needs wrk, and chromium with chromium-driver for the dashboard (the full run skips it, saying so,
+# without them; the smoke run fails).
 # Environment: SL_RESULTS_DIR (default benchmarks/results), SL_BENCH_SKIP_BUILD=1 (already built).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -14,7 +18,7 @@ if [ "${1:-}" = --smoke ]; then smoke=1; shift; fi
 duration="${1:-20s}"
 results_dir="${SL_RESULTS_DIR:-benchmarks/results}"
 if [ "${SL_BENCH_SKIP_BUILD:-0}" != 1 ]; then
-  ./mvnw -q -B -pl embedded-infra,ingest-service,query-service,benchmarks -am package -DskipTests
+  ./mvnw -q -B package -DskipTests   # every module: freshness runs the whole stack
 fi
 export SL_BENCH_SKIP_BUILD=1
 SL_RESULTS_FILE=$(mktemp /tmp/sl-results.XXXX)
@@ -28,6 +32,11 @@ if [ $smoke = 1 ]; then
   benchmarks/run-otlp-benchmark.sh 1s
   SERIES=10 YEAR=1 YEAR_SERIES=2 YEAR_DAYS=40 benchmarks/run-query-benchmark.sh 1s
   benchmarks/run-postgres-write-benchmark.sh 10 1
+  RANGES=24h DAYS=2 benchmarks/run-dashboard-benchmark.sh 1
+  benchmarks/run-freshness-benchmark.sh 30 200
+  benchmarks/run-ingest-keys-abba.sh 1
+  app=ingest-service/target/quarkus-app
+  benchmarks/run-ingest-before-after.sh $app $app 1   # the same build on both sides
 
 else
   benchmarks/run-job-benchmark.sh
@@ -35,6 +44,12 @@ else
   benchmarks/run-otlp-benchmark.sh "$duration"
   benchmarks/run-query-benchmark.sh "$duration"
   benchmarks/run-postgres-write-benchmark.sh
+  if command -v chromedriver >/dev/null; then
+    benchmarks/run-dashboard-benchmark.sh
+  else
+    echo "dashboard benchmark skipped: apt-get install chromium chromium-driver" >&2
+  fi
+  benchmarks/run-freshness-benchmark.sh
 fi
 
 commit=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)

@@ -20,12 +20,22 @@ start_build() {  # $1: the quarkus-app directory, $2: its settings
   sl_service=$!
   for _ in $(seq 1 120); do curl -fs "$url/health" >/dev/null 2>&1 && break; sleep 1; done
 }
+declare -A single=([A]=0 [B]=0) batch=([A]=0 [B]=0)
+sum() { awk -v a="$1" -v b="$2" 'BEGIN { print a + b }'; }
 for build in A B B A; do
   if [ $build = A ]; then start_build "$app_a" "${ENV_A:-}"; else start_build "$app_b" "${ENV_B:-}"; fi
   wrk -t2 -c64 -d"$(warmup 8s)" -s benchmarks/ingest/single-request.lua "$url" >/dev/null
   wrk_run -t2 -c64 -d"${seconds}s" "$url/health" > /dev/null; health=$WRK_RATE
   wrk_run -t2 -c64 -d"${seconds}s" -s benchmarks/ingest/single-request.lua "$url" > /dev/null
   echo "$build: /health $health req/s; single events $WRK_RATE/s (p99 $WRK_P99_MS ms)"
+  single[$build]=$(sum "${single[$build]}" "$WRK_RATE")
   wrk_run -t2 -c8 -d"${seconds}s" -s benchmarks/ingest/batch.lua "$url" > /dev/null
   echo "$build: batch calls of 500 events $WRK_RATE/s (p99 $WRK_P99_MS ms)"
+  batch[$build]=$(sum "${batch[$build]}" "$WRK_RATE")
 done
+# Each build's two runs averaged: the drift of the machine over the four runs cancels out.
+half() { awk -v t="$1" 'BEGIN { printf "%.1f", t / 2 }'; }
+record ingest-before-after "single events, A" "$(half "${single[A]}")" events/s
+record ingest-before-after "single events, B" "$(half "${single[B]}")" events/s "single events, A"
+record ingest-before-after "batch calls of 500 events, A" "$(half "${batch[A]}")" calls/s
+record ingest-before-after "batch calls of 500 events, B" "$(half "${batch[B]}")" calls/s "batch calls of 500 events, A"

@@ -16,9 +16,10 @@ import java.util.Random;
 import org.apache.flink.metrics.groups.UnregisteredMetricsGroup;
 
 /**
- * Thirty days of one tenant with 20 series (5 routes × 4 models), one minute row per series and
- * minute up to now, written as the job writes them ({@link PostgresCommitter}: minute rows, hours
- * derived from them) a day per transaction, and the job's progress. Arguments: {@code <jdbc-url> <tenant>}.
+ * Thirty days (or the days given) of one tenant with 20 series (5 routes × 4 models), one minute row
+ * per series and minute up to now, written as the job writes them ({@link PostgresCommitter}: minute
+ * rows, hours derived from them) a day per transaction, and the job's progress. Arguments:
+ * {@code <jdbc-url> <tenant> [days, default 30]}.
  */
 public final class DashboardBenchmarkData {
 
@@ -31,6 +32,7 @@ public final class DashboardBenchmarkData {
     public static void main(String[] args) throws Exception {
         String url = args[0];
         String tenant = args[1];
+        int days = args.length > 2 ? Integer.parseInt(args[2]) : 30;
         Random random = new Random(15);
         // 64 minutes' worth of calls, reused: what matters here is the number of rows and sketches.
         List<CallTotals> variants = new ArrayList<>();
@@ -47,7 +49,7 @@ public final class DashboardBenchmarkData {
                     new BigDecimal(calls).movePointLeft(3), 0, latencies, 0, 0, 0, 0, 0, LatencySketch.create()));
         }
         Instant end = Instant.now().truncatedTo(ChronoUnit.MINUTES);
-        Instant start = end.minus(Duration.ofDays(30));
+        Instant start = end.minus(Duration.ofDays(days));
         long rows = 0;
         try (PostgresCommitter committer = new PostgresCommitter(new JdbcTarget(url, "postgres", "postgres"),
                 new PipelineProgress.Timing(Duration.ofMinutes(1), Duration.ofMinutes(1)), new UnregisteredMetricsGroup())) {
@@ -66,6 +68,6 @@ public final class DashboardBenchmarkData {
                 rows += batch.size();
             }
         }
-        System.out.printf("%,d minute rows of 20 series over 30 days for tenant %s%n", rows, tenant);
+        System.out.printf("%,d minute rows of 20 series over %d days for tenant %s%n", rows, days, tenant);
     }
 }

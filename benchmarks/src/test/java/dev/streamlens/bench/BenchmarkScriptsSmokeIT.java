@@ -13,11 +13,11 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
- * {@code benchmarks/run-all.sh --smoke} on what this build packaged: every script of the run (the
- * query one also with its year) and every JMH benchmark it calls still works, and the result file
- * holds each figure, with its
- * same-run baseline and ratio. Sizes are tiny (seconds per benchmark): the figures mean nothing,
- * that they are produced does.
+ * {@code benchmarks/run-all.sh --smoke} on what this build packaged: every benchmark script (the
+ * query one also with its year, the dashboard in headless Chromium, freshness on
+ * {@code ./streamlens up}, the two ABBA comparisons) and every JMH benchmark they call still work,
+ * and the result file holds each figure, with its same-run baseline and ratio. Sizes are tiny
+ * (seconds per benchmark): the figures mean nothing, that they are produced does.
  */
 class BenchmarkScriptsSmokeIT {
 
@@ -32,7 +32,7 @@ class BenchmarkScriptsSmokeIT {
         run.environment().put("SL_BENCH_SKIP_BUILD", "1"); // this build has just packaged every module
         run.environment().put("SL_RESULTS_DIR", results.toString());
         Process process = run.start();
-        boolean finished = process.waitFor(15, TimeUnit.MINUTES);
+        boolean finished = process.waitFor(20, TimeUnit.MINUTES);
         if (!finished) {
             process.toHandle().descendants().forEach(ProcessHandle::destroyForcibly);
             process.destroyForcibly();
@@ -62,8 +62,14 @@ class BenchmarkScriptsSmokeIT {
                 "otlp | JSON batch", "otlp | OTLP protobuf", "otlp | OTLP/JSON",
                 "query | seed call, day", "query | 1h rollup over 7 days, day",
                 "query | cost per model per day over 30 days, day", "query | seed call, day and year",
-
-                "postgres-write | plain upserts", "postgres-write | checkpoint committer");
+                "postgres-write | plain upserts", "postgres-write | checkpoint committer",
+                "dashboard | 24h view, API calls alone", "dashboard | 24h view, figures shown",
+                "freshness | median delay at 200 events/s",
+                "freshness | last window's delay after traffic stopped, 200 events/s",
+                "ingest-keys-abba | single events, keys off", "ingest-keys-abba | single events, keys on",
+                "ingest-before-after | single events, A", "ingest-before-after | single events, B",
+                "ingest-before-after | batch calls of 500 events, A",
+                "ingest-before-after | batch calls of 500 events, B");
     }
 
     private static String tail(Path log) throws Exception {
