@@ -10,6 +10,7 @@ import dev.streamlens.job.window.CallBatch;
 import dev.streamlens.job.window.CallPreAggregator;
 import dev.streamlens.job.window.CallWindows;
 import dev.streamlens.job.pricing.PriceTable;
+import dev.streamlens.job.time.RestoredWatermark;
 import dev.streamlens.job.window.SeriesKey;
 import dev.streamlens.job.window.WindowAccumulatorTypeInfo;
 import dev.streamlens.job.window.WindowRowEmitter;
@@ -77,10 +78,10 @@ public final class MetricsPipeline {
     public static Outputs build(DataStream<TelemetryEvent> requests, DataStream<TelemetryEvent> responses,
                                 Timing timing, PriceTable prices, boolean tenantScopedIds) {
         // As wide as its source, so that it chains to it.
-        SingleOutputStreamOperator<TelemetryEvent> validRequests = requests
+        SingleOutputStreamOperator<TelemetryEvent> validRequests = resumedAtCheckpointWatermark(requests, "requests")
                 .process(new SplitRejected()).setParallelism(requests.getParallelism())
                 .uid("split-rejected-requests").name("validate requests");
-        SingleOutputStreamOperator<TelemetryEvent> validResponses = responses
+        SingleOutputStreamOperator<TelemetryEvent> validResponses = resumedAtCheckpointWatermark(responses, "responses")
                 .process(new SplitRejected()).setParallelism(responses.getParallelism())
                 .uid("split-rejected-responses").name("validate responses");
 
@@ -89,10 +90,12 @@ public final class MetricsPipeline {
                 .process(new RequestResponseJoin(timing.joinTimeout(), timing.allowedLateness(), timing.window()))
                 .uid("join-requests-responses").name("join requests and responses");
 
-        SingleOutputStreamOperator<MetricsRow> rows = calls
+        SingleOutputStreamOperator<CallBatch> batches = calls
                 .transform("pre-aggregate calls per series and window", TypeInformation.of(CallBatch.class),
-                        new CallPreAggregator(timing.window().toMillis(), MAX_OPEN_BATCHES))
-                .uid("pre-aggregate-calls")
+                        new CallPreAggregator(timing.window().toMillis(), timing.allowedLateness().toMillis(),
+                                MAX_OPEN_BATCHES))
+                .uid("pre-aggregate-calls");
+        SingleOutputStreamOperator<MetricsRow> rows = batches
                 .keyBy(new SeriesKey())
                 .window(CallWindows.of(timing.window()))
                 .allowedLateness(timing.allowedLateness())
@@ -102,6 +105,7 @@ public final class MetricsPipeline {
                 .uid("window-metrics").name("aggregate windows");
 
         DataStream<LateEvent> late = rows.getSideOutput(TOO_LATE)
+                .union(batches.getSideOutput(CallPreAggregator.CLOSED_BEFORE_RESTORE))
                 .flatMap(new LateCalls()).uid("late-calls").name("late calls")
                 .map(new Labelled("window closed beyond the allowed lateness"))
                 .uid("late-for-window").name("late for their window")
@@ -117,6 +121,13 @@ public final class MetricsPipeline {
                 .uid("count-dead-letters").name("count dead letters");
 
         return new Outputs(rows, deadLetters, late);
+    }
+
+    /** The source's events, starting after a restore at the watermark its checkpoint held ({@link RestoredWatermark}). */
+    private static DataStream<TelemetryEvent> resumedAtCheckpointWatermark(DataStream<TelemetryEvent> source, String what) {
+        return source.transform("resume " + what + " at the checkpoint's watermark", source.getType(),
+                        new RestoredWatermark<TelemetryEvent>())
+                .setParallelism(source.getParallelism()).uid("restored-watermark-" + what);
     }
 
     /**

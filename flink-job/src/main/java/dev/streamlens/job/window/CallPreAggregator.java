@@ -1,14 +1,18 @@
 package dev.streamlens.job.window;
 
 import dev.streamlens.job.events.JoinedCall;
+import dev.streamlens.job.time.CheckpointedWatermark;
 import dev.streamlens.job.time.WindowMath;
 import java.util.HashMap;
 import java.util.Map;
+import org.apache.flink.runtime.state.StateInitializationContext;
+import org.apache.flink.runtime.state.StateSnapshotContext;
 import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
 import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
 import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.watermarkstatus.WatermarkStatus;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.util.OutputTag;
 
 /**
  * Pre-aggregates joined calls per series and window before the window stage (a mini-batch, as
@@ -25,41 +29,65 @@ import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
  * Since batches leave before the watermark that follows them, a batch is never late at the window
  * stage: lateness, revisions and exactly-once stay what they were. Each record's timestamp is the
  * call's own time ({@link JoinedCall#eventTime}), as {@code CallTimeStamper} did before.
+ *
+ * <p>After a restore, a call for a window already closed beyond its allowed lateness at the
+ * restored checkpoint's watermark goes to {@link #CLOSED_BEFORE_RESTORE}, not to the window stage:
+ * that stage starts without a watermark and would open the window again with nothing but this
+ * call in it, a row that would replace the full one. Its only state is that watermark
+ * ({@link CheckpointedWatermark}); nothing else is held across a checkpoint.
  */
 public final class CallPreAggregator extends AbstractStreamOperator<CallBatch>
         implements OneInputStreamOperator<JoinedCall, CallBatch> {
 
     private static final long serialVersionUID = 1L;
 
+    /** Calls for windows closed for good at the watermark of the checkpoint this run was restored from. */
+    public static final OutputTag<CallBatch> CLOSED_BEFORE_RESTORE = new OutputTag<>("closed-before-restore") { };
+
     private final long windowMs;
+    private final long allowedLatenessMs;
     private final int maxOpenBatches;
     private transient Map<BatchKey, CallBatch> open;
     private transient long watermark;
+    private transient CheckpointedWatermark checkpointed;
 
     /** Which batch a call joins: its series and window. */
     private record BatchKey(String tenantId, String route, String model, long windowStart) {
     }
 
     /**
-     * @param windowMs       the window size (a batch never spans two windows)
-     * @param maxOpenBatches batches held at most before all are sent on (bounds the memory held)
+     * @param windowMs          the window size (a batch never spans two windows)
+     * @param allowedLatenessMs the window stage's allowed lateness (which windows are closed for good)
+     * @param maxOpenBatches    batches held at most before all are sent on (bounds the memory held)
      */
-    public CallPreAggregator(long windowMs, int maxOpenBatches) {
+    public CallPreAggregator(long windowMs, long allowedLatenessMs, int maxOpenBatches) {
         this.windowMs = windowMs;
+        this.allowedLatenessMs = allowedLatenessMs;
         this.maxOpenBatches = maxOpenBatches;
+    }
+
+    @Override
+    public void initializeState(StateInitializationContext context) throws Exception {
+        super.initializeState(context);
+        checkpointed = CheckpointedWatermark.register(context);
     }
 
     @Override
     public void open() throws Exception {
         super.open();
         open = new HashMap<>();
-        watermark = Long.MIN_VALUE;
+        watermark = checkpointed.restored();
     }
 
     @Override
     public void processElement(StreamRecord<JoinedCall> element) {
         JoinedCall call = element.getValue();
         long windowStart = WindowMath.windowStart(call.eventTime, windowMs);
+        if (windowStart + windowMs - 1 + allowedLatenessMs <= checkpointed.restored()) {
+            // the window stage's own test for a window closed for good, against the restored watermark
+            output.collect(CLOSED_BEFORE_RESTORE, new StreamRecord<>(CallBatch.of(call), call.eventTime));
+            return;
+        }
         if (windowStart + windowMs - 1 <= watermark) {
             output.collect(new StreamRecord<>(CallBatch.of(call), call.eventTime));
             return;
@@ -95,7 +123,13 @@ public final class CallPreAggregator extends AbstractStreamOperator<CallBatch>
     @Override
     public void prepareSnapshotPreBarrier(long checkpointId) throws Exception {
         super.prepareSnapshotPreBarrier(checkpointId);
-        sendAll(); // nothing held across a checkpoint: no state to snapshot
+        sendAll(); // no batch is held across a checkpoint
+    }
+
+    @Override
+    public void snapshotState(StateSnapshotContext context) throws Exception {
+        super.snapshotState(context);
+        checkpointed.keep(watermark);
     }
 
     @Override

@@ -18,7 +18,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /**
  * What the job writes stays right whatever reaches it and however it is restarted (rules 7
  * and 8): records whose timestamps it cannot represent, a replay after a crash that reads the
- * topics in another order than the crashed run did, and a start without state. The real job runs
+ * topics in another order than the crashed run did, a call too late for its window written while
+ * the job is down, and a start without state. The real job runs
  * in a process of its own against live traffic; the outputs are compared with the expectation
  * computed independently from what was written to Kafka.
  */
@@ -144,6 +145,45 @@ class OutputsUnderAdversityIT {
             Map<ExpectedMetrics.Key, PipelineOutputs.Actual> now = PipelineOutputs.table(stack.postgres());
             written.forEach((key, row) -> assertThat(now.get(key)).as("row of %s", key).isEqualTo(row));
             assertThat(late.requests).hasSize(1);
+        }
+    }
+
+    @Test
+    void aCallTooLateWrittenWhileTheJobIsDownIsStillLateAfterTheRestore() throws Exception {
+        Workload before;
+        try (JobProcess first = job()) {
+            before = LiveTraffic.workload(401, 300, Duration.ofSeconds(6));
+            stack.traffic().play(before).get(1, TimeUnit.MINUTES);
+            TimeUnit.MILLISECONDS.sleep(LiveTraffic.settleTime().toMillis());
+            JobRun.awaitNoDifferences("llm_metrics of the first run", () -> MetricsComparison.differences(
+                    LiveTraffic.expected(before), PipelineOutputs.table(stack.postgres())), Duration.ofSeconds(30));
+            // Checkpoints (every second) taken once every window was past its lateness: the state
+            // the next run restores has closed them all.
+            TimeUnit.SECONDS.sleep(3);
+            first.kill();
+        }
+        Map<ExpectedMetrics.Key, PipelineOutputs.Actual> written = PipelineOutputs.table(stack.postgres());
+
+        // Written while the job is down: a call for the first window the first run wrote, long past
+        // its lateness (and so is the window of its deadline, where it would count as a timeout).
+        // The restored job reads it before any newer record, so only the watermark its checkpoint
+        // held can tell that it is late.
+        ExpectedMetrics.Key oldest = written.keySet().stream()
+                .min(java.util.Comparator.comparingLong(ExpectedMetrics.Key::windowStart)).orElseThrow();
+        Workload late = call("too-late-while-down", oldest, oldest.windowStart() + 50, 50);
+        stack.traffic().sendRequest(late.requests.get(0));
+        stack.traffic().sendResponse(late.responses.get(0));
+
+        try (JobProcess second = job()) {      // restores the first run's last checkpoint
+            Workload after = LiveTraffic.workload(402, 200, Duration.ofSeconds(4));
+            stack.traffic().play(after).get(1, TimeUnit.MINUTES);
+            PipelineAssertions.assertMetricsMatch(LiveTraffic.expected(before, after), stack.kafka(), stack.postgres());
+            Map<ExpectedMetrics.Key, PipelineOutputs.Actual> now = PipelineOutputs.table(stack.postgres());
+            written.forEach((key, row) -> assertThat(now.get(key)).as("row of %s", key).isEqualTo(row));
+            JobRun.awaitNoDifferences("the late call on " + Topics.LATE_EVENTS, () ->
+                    PipelineOutputs.committed(stack.kafka(), Topics.LATE_EVENTS).stream()
+                            .anyMatch(r -> new String(r.key()).equals("too-late-while-down"))
+                            ? List.of() : List.of("not there"), Duration.ofSeconds(30));
         }
     }
 

@@ -6,6 +6,7 @@ import dev.streamlens.job.events.JoinedCall;
 import dev.streamlens.job.events.TelemetryEvent;
 import java.time.Instant;
 import java.util.List;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.runtime.watermarkstatus.WatermarkStatus;
@@ -28,7 +29,7 @@ class CallPreAggregatorTest {
 
     @BeforeEach
     void open() throws Exception {
-        harness = new OneInputStreamOperatorTestHarness<>(new CallPreAggregator(MINUTE, 3));
+        harness = new OneInputStreamOperatorTestHarness<>(new CallPreAggregator(MINUTE, 0, 3));
         harness.open();
     }
 
@@ -99,6 +100,51 @@ class CallPreAggregatorTest {
             add(call("r" + i, "tenant-" + i, "gpt-4o", W0 + 1_000, 1, false));
         }
         assertThat(harness.extractOutputValues()).as("the fourth series sent the three open batches on").hasSize(3);
+    }
+
+    @Test
+    void afterARestoreACallForAWindowClosedForGoodAtTheCheckpointsWatermarkGoesToTheLateOutput() throws Exception {
+        long lateness = 30_000;
+        long checkpointWatermark = W0 + 3 * MINUTE + 10_000;
+        OperatorSubtaskState checkpoint;
+        try (var first = new OneInputStreamOperatorTestHarness<JoinedCall, CallBatch>(
+                new CallPreAggregator(MINUTE, lateness, 3))) {
+            first.open();
+            first.processWatermark(new Watermark(checkpointWatermark));
+            checkpoint = first.snapshot(1, 1);
+        }
+        try (var restored = new OneInputStreamOperatorTestHarness<JoinedCall, CallBatch>(
+                new CallPreAggregator(MINUTE, lateness, 3))) {
+            restored.initializeState(checkpoint);
+            restored.open();
+            // No watermark has reached this run yet (the window stage has none either).
+            // Window [W0+1m, W0+2m) was closed for good at W0+2m-1+30s, before the checkpoint's watermark:
+            restored.processElement(new StreamRecord<>(call("closed", "acme", "gpt-4o", W0 + MINUTE + 5_000, 10, false)));
+            // Window [W0+2m, W0+3m) had fired but could still be revised (until W0+3m-1+30s): on its own, at once.
+            restored.processElement(new StreamRecord<>(call("revision", "acme", "gpt-4o", W0 + 2 * MINUTE + 5_000, 10, false)));
+            // A window still open: batched as always.
+            restored.processElement(new StreamRecord<>(call("open", "acme", "gpt-4o", W0 + 3 * MINUTE + 5_000, 10, false)));
+
+            assertThat(restored.getSideOutput(CallPreAggregator.CLOSED_BEFORE_RESTORE))
+                    .extracting(r -> r.getValue().single.requestId).containsExactly("closed");
+            assertThat(restored.extractOutputValues()).extracting(b -> b.single.requestId).containsExactly("revision");
+        }
+    }
+
+    @Test
+    void withoutACheckpointedWatermarkEveryCallGoesToTheWindowStage() throws Exception {
+        // A start without state, and a restore of a checkpoint taken before the watermark was kept.
+        for (OperatorSubtaskState state : new OperatorSubtaskState[] {null, OperatorSubtaskState.builder().build()}) {
+            try (var started = new OneInputStreamOperatorTestHarness<JoinedCall, CallBatch>(
+                    new CallPreAggregator(MINUTE, 30_000, 3))) {
+                started.initializeState(state);
+                started.open();
+                started.processElement(new StreamRecord<>(call("old", "acme", "gpt-4o", W0 - 10 * MINUTE, 10, false)));
+                started.processWatermark(new Watermark(W0));
+                assertThat(started.getSideOutput(CallPreAggregator.CLOSED_BEFORE_RESTORE)).as("from %s", state).isNull();
+                assertThat(started.extractOutputValues()).as("from %s", state).hasSize(1);
+            }
+        }
     }
 
     private void add(JoinedCall call) throws Exception {

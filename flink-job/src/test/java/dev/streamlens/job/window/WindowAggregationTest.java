@@ -148,7 +148,7 @@ class WindowAggregationTest {
         assertThat(harness.getSideOutput(LATE)).as("Flink drops it without a trace").isNull();
 
         var preAggregator = new org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness<JoinedCall, CallBatch>(
-                new CallPreAggregator(MINUTE, 100));
+                new CallPreAggregator(MINUTE, 0, 100));
         preAggregator.open();
         preAggregator.processWatermark(new Watermark(W0 + MINUTE - 1 + LATENESS + 500));
         preAggregator.processElement(new StreamRecord<>(pair, requestTs));
