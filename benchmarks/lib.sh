@@ -3,6 +3,7 @@
 #                                   SL_BENCH_SKIP_BUILD=1 skips it (run-all.sh and the smoke test build once)
 #   start_infra KAFKA_PORT PG_PORT  the embedded Kafka broker and/or PostgreSQL (0: without it), ready
 #   start_service MODULE PORT [KEY=VALUE ...]   a service's quarkus-app (replacing one started before), healthy
+#   start_app APP_DIR PORT [KEY=VALUE ...]       the same for any quarkus-app directory (another build)
 #   wrk_run ARGS...                 wrk with --latency; prints its output, sets WRK_RATE, WRK_P50_MS, WRK_P99_MS
 #   record BENCH FIGURE VALUE UNIT [BASELINE_FIGURE]   a figure for $SL_RESULTS_FILE (run-all.sh), and a line
 #   warmup DEFAULT                  the warm-up duration: $SL_WARMUP, else DEFAULT
@@ -43,14 +44,20 @@ start_infra() {
 }
 
 start_service() {
-  local module=$1 port=$2
+  local module=$1
+  shift
+  start_app "$module/target/quarkus-app" "$@"
+}
+
+start_app() {
+  local app=$1 port=$2 log="$work/app-$2.log"
   shift 2
   if [ -n "$sl_service" ]; then kill "$sl_service"; wait "$sl_service" 2>/dev/null || true; fi
-  env "$@" HTTP_PORT="$port" java -Xmx1g -jar "$module/target/quarkus-app/quarkus-run.jar" > "$work/$module.log" 2>&1 &
+  env "$@" HTTP_PORT="$port" java -Xmx1g -jar "$app/quarkus-run.jar" > "$log" 2>&1 &
   sl_service=$!
   for _ in $(seq 1 120); do curl -fs "http://127.0.0.1:$port/health" >/dev/null 2>&1 && return 0; sleep 1; done
-  tail -30 "$work/$module.log" >&2
-  echo "$module did not become healthy" >&2
+  tail -30 "$log" >&2
+  echo "$app did not become healthy" >&2
   exit 1
 }
 

@@ -27,7 +27,7 @@ trap 'rm -f "$SL_RESULTS_FILE"' EXIT
 
 if [ $smoke = 1 ]; then
   export SL_WARMUP=1s
-  JOB_PLAN="hashmap:keyedPairing|pipeline" benchmarks/run-job-benchmark.sh -f 1 -wi 0 -i 1 -r 1s
+  JOB_PLAN="hashmap:keyedPairing|pipeline|pipelineWithAlerts" benchmarks/run-job-benchmark.sh -f 1 -wi 0 -i 1 -r 1s
   benchmarks/run-ingest-benchmark.sh 1s
   benchmarks/run-otlp-benchmark.sh 1s
   SERIES=10 YEAR=1 YEAR_SERIES=2 YEAR_DAYS=40 benchmarks/run-query-benchmark.sh 1s

@@ -13,12 +13,8 @@ build embedded-infra
 kafka_port=29094; http_port=18084; url="http://127.0.0.1:$http_port"
 start_infra $kafka_port 0
 start_build() {  # $1: the quarkus-app directory, $2: its settings
-  if [ -n "$sl_service" ]; then kill "$sl_service"; wait "$sl_service" 2>/dev/null || true; fi
   # shellcheck disable=SC2086 # word splitting of the KEY=VALUE list is intended
-  env $2 HTTP_PORT=$http_port KAFKA_BROKERS=127.0.0.1:$kafka_port STREAMLENS_INGEST_RATE_LIMIT_EVENTS_PER_SECOND=0 \
-    java -Xmx1g -jar "$1/quarkus-run.jar" > "$work/ingest.log" 2>&1 &
-  sl_service=$!
-  for _ in $(seq 1 120); do curl -fs "$url/health" >/dev/null 2>&1 && break; sleep 1; done
+  start_app "$1" $http_port KAFKA_BROKERS=127.0.0.1:$kafka_port STREAMLENS_INGEST_RATE_LIMIT_EVENTS_PER_SECOND=0 $2
 }
 declare -A single=([A]=0 [B]=0) batch=([A]=0 [B]=0)
 sum() { awk -v a="$1" -v b="$2" 'BEGIN { print a + b }'; }

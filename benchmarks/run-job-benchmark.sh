@@ -2,7 +2,8 @@
 # Throughput of the Flink job (JMH) beside its keyed ceiling, and the size of its state; see
 # docs/BENCHMARKS.md. Each iteration is one bounded job over 2 million generated events.
 # Usage: [JOB_PLAN="backend:benchmarks ..."] benchmarks/run-job-benchmark.sh [JMH options]
-#   default plan: keyedPairing and pipeline on RocksDB; keyedPairing, pipeline and the Flink SQL peer
+#   default plan: keyedPairing, pipeline and pipelineWithAlerts (1,000 alert rules) on RocksDB; keyedPairing,
+#   pipeline and the Flink SQL peer
 #   (without PERCENTILE) on the heap. JMH options e.g. -wi 0 -i 1 for a quick look.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -23,6 +24,6 @@ jmh() {  # $1: benchmarks (regex), $2: state backend, then JMH options
     record job "$name, $backend" "$(printf '%.0f' "$score")" events/s "$baseline"
   done < "$work/jmh-$backend.csv"
 }
-for step in ${JOB_PLAN:-rocksdb:keyedPairing|pipeline hashmap:keyedPairing|pipeline|sqlPeerWithoutPercentile}; do
+for step in ${JOB_PLAN:-rocksdb:keyedPairing|pipeline|pipelineWithAlerts hashmap:keyedPairing|pipeline|sqlPeerWithoutPercentile}; do
   jmh "${step#*:}" "${step%%:*}" "$@"
 done

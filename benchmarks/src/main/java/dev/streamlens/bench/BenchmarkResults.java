@@ -104,10 +104,12 @@ public final class BenchmarkResults {
         now.path("figures").forEach(f -> {
             if (f.has("ratio")) {
                 JsonNode b = old.get(f.path("benchmark").asText() + " | " + f.path("figure").asText());
+                // a ratio against another baseline is another figure: nothing to compare with
+                boolean sameBaseline = b != null && b.path("baseline").asText().equals(f.path("baseline").asText());
                 out.append("| ").append(f.path("benchmark").asText()).append(": ").append(f.path("figure").asText())
                         .append(" ÷ ").append(f.path("baseline").asText()).append(" | ")
                         .append(String.format(Locale.ROOT, "%.2f", f.path("ratio").asDouble())).append(" | ")
-                        .append(b != null && b.has("ratio") ? String.format(Locale.ROOT, "%.2f", b.path("ratio").asDouble())
+                        .append(sameBaseline && b.has("ratio") ? String.format(Locale.ROOT, "%.2f", b.path("ratio").asDouble())
                                 : "—").append(" |\n");
             }
         });

@@ -58,6 +58,7 @@ class BenchmarkScriptsSmokeIT {
             }
         });
         assertThat(figures).contains("job | keyedPairing, hashmap", "job | pipeline, hashmap",
+                "job | pipelineWithAlerts, hashmap",
                 "ingest | /health", "ingest | single events, no keys", "ingest | batched events, keys and rate limits",
                 "otlp | JSON batch", "otlp | OTLP protobuf", "otlp | OTLP/JSON",
                 "query | seed call, day", "query | 1h rollup over 7 days, day",
