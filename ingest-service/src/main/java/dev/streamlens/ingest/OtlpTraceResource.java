@@ -85,15 +85,23 @@ public class OtlpTraceResource {
     private record CheckedSpans(List<ValidatedEvent> events, List<String> invalid, String forbidden) {
     }
 
-    /** A span counts only when both its events are valid; every invalid span is reported. */
+    /**
+     * A span counts only when both its events are valid; every invalid span is reported, naming the
+     * span attribute a refused token count came from. A span without valid ids has no events.
+     */
     private CheckedSpans check(List<GenAiSpans.SpanCall> calls, Optional<String> tenant) {
         List<ValidatedEvent> events = new ArrayList<>();
         List<String> invalid = new ArrayList<>();
         for (GenAiSpans.SpanCall call : calls) {
+            if (call.isRefused()) {
+                metrics.rejected(call.refusal().field(), 2); // neither of its two events is written
+                invalid.add("span " + call.span() + ": " + call.refusal().field() + " " + call.refusal().reason());
+                continue;
+            }
             IntakeVerdict request = intake.check(EventType.REQUEST, call.request(), tenant);
             IntakeVerdict response = intake.check(EventType.RESPONSE, call.response(), tenant);
             if (request.forbidden() || response.forbidden()) {
-                return new CheckedSpans(List.of(), List.of(), "span " + call.request().path("request_id").asText()
+                return new CheckedSpans(List.of(), List.of(), "span " + call.span()
                         + " names another tenant than the API key's; nothing was written");
             }
             if (request.isValid() && response.isValid()) {
@@ -102,8 +110,10 @@ public class OtlpTraceResource {
             } else {
                 List<FieldError> errors = new ArrayList<>(request.errors());
                 errors.addAll(response.errors());
-                invalid.add("span " + call.request().path("request_id").asText() + ": " + errors.get(0).field() + " "
-                        + errors.get(0).reason());
+                FieldError first = errors.get(0);
+                String attribute = call.attributeOf().get(first.field());
+                invalid.add("span " + call.span() + ": " + first.field()
+                        + (attribute == null ? "" : " (attribute " + attribute + ")") + " " + first.reason());
             }
         }
         return new CheckedSpans(events, invalid, null);

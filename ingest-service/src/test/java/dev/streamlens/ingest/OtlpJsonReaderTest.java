@@ -3,6 +3,9 @@ package dev.streamlens.ingest;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.google.protobuf.ByteString;
+import dev.streamlens.model.EventParser;
+import dev.streamlens.model.FieldError;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.trace.Span;
@@ -11,7 +14,10 @@ import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.exporter.internal.otlp.traces.TraceRequestMarshaler;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
+import io.opentelemetry.proto.common.v1.AnyValue;
+import io.opentelemetry.proto.common.v1.KeyValue;
 import io.opentelemetry.proto.trace.v1.ResourceSpans;
+import io.opentelemetry.proto.trace.v1.ScopeSpans;
 import io.opentelemetry.sdk.common.CompletableResultCode;
 import io.opentelemetry.sdk.resources.Resource;
 import io.opentelemetry.sdk.trace.SdkTracerProvider;
@@ -23,7 +29,9 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HexFormat;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
@@ -115,6 +123,93 @@ class OtlpJsonReaderTest {
         assertRefused(spanWith("\"attributes\":[{\"key\":\"a\",\"value\":{\"boolValue\":\"yes\"}}]"),
                 "boolValue must be true or false");
         assertRefused("{\"resourceSpans\":[]} {}", "unexpected content after the export object");
+    }
+
+    /**
+     * Invalid ids and token counts the JSON API refuses, in OTLP/JSON: read as the same protobuf
+     * spans (a missing and an empty id alike), and refused alike by the mapping and the JSON API's rule.
+     */
+    @Test
+    void invalidIdsAndTokenCountsReadAsTheirProtobufAndAreRefusedTheSameWay() throws IOException {
+        String trace = "5b8efff798038103d269b633813fc60c";
+        String span = """
+                {"name": "chat", %s "startTimeUnixNano": "1700000000000000000", "endTimeUnixNano": "1700000001000000000",
+                 "attributes": [{"key": "gen_ai.operation.name", "value": {"stringValue": "chat"}},
+                                {"key": "gen_ai.request.model", "value": {"stringValue": "gpt-4o"}}%s]}""";
+        String body = "{\"resourceSpans\": [{\"scopeSpans\": [{\"spans\": [" + String.join(",",
+                span.formatted("\"spanId\": \"1111111111111111\",", ""),
+                span.formatted("\"traceId\": \"\", \"spanId\": \"2222222222222222\",", ""),
+                span.formatted("\"traceId\": \"" + "0".repeat(32) + "\", \"spanId\": \"3333333333333333\",", ""),
+                span.formatted("\"traceId\": \"" + trace + "\", \"spanId\": \"0000000000000000\",", ""),
+                span.formatted("\"traceId\": \"" + trace + "\", \"spanId\": \"5555555555555555\",",
+                        tokens("gen_ai.usage.input_tokens", "{\"doubleValue\": 12.5}")),
+                span.formatted("\"traceId\": \"" + trace + "\", \"spanId\": \"6666666666666666\",",
+                        tokens("gen_ai.usage.output_tokens", "{\"stringValue\": \"12.5\"}")),
+                span.formatted("\"traceId\": \"" + trace + "\", \"spanId\": \"7777777777777777\",",
+                        tokens("gen_ai.usage.input_tokens", "{\"stringValue\": \"1234567890123456789\"}")),
+                span.formatted("\"traceId\": \"" + trace + "\", \"spanId\": \"8888888888888888\",",
+                        tokens("gen_ai.usage.input_tokens", "{\"intValue\": \"1234567890123456789\"}")),
+                span.formatted("\"traceId\": \"" + trace + "\", \"spanId\": \"9999999999999999\",",
+                        tokens("gen_ai.usage.input_tokens", "{\"doubleValue\": \"12.0\"}"))) + "]}]}]}";
+        ExportTraceServiceRequest protobuf = ExportTraceServiceRequest.newBuilder().addResourceSpans(ResourceSpans
+                .newBuilder().addScopeSpans(ScopeSpans.newBuilder()
+                        .addSpans(protoSpan("", "1111111111111111", null))
+                        .addSpans(protoSpan("", "2222222222222222", null))
+                        .addSpans(protoSpan("0".repeat(32), "3333333333333333", null))
+                        .addSpans(protoSpan(trace, "0000000000000000", null))
+                        .addSpans(protoSpan(trace, "5555555555555555", KeyValue.newBuilder().setKey("gen_ai.usage.input_tokens")
+                                .setValue(AnyValue.newBuilder().setDoubleValue(12.5)).build()))
+                        .addSpans(protoSpan(trace, "6666666666666666", KeyValue.newBuilder().setKey("gen_ai.usage.output_tokens")
+                                .setValue(AnyValue.newBuilder().setStringValue("12.5")).build()))
+                        .addSpans(protoSpan(trace, "7777777777777777", KeyValue.newBuilder().setKey("gen_ai.usage.input_tokens")
+                                .setValue(AnyValue.newBuilder().setStringValue("1234567890123456789")).build()))
+                        .addSpans(protoSpan(trace, "8888888888888888", KeyValue.newBuilder().setKey("gen_ai.usage.input_tokens")
+                                .setValue(AnyValue.newBuilder().setIntValue(1_234_567_890_123_456_789L)).build()))
+                        .addSpans(protoSpan(trace, "9999999999999999", KeyValue.newBuilder().setKey("gen_ai.usage.input_tokens")
+                                .setValue(AnyValue.newBuilder().setDoubleValue(12.0)).build()))))
+                .build();
+
+        ExportTraceServiceRequest fromJson = OtlpJsonReader.read(body.getBytes(StandardCharsets.UTF_8));
+        assertThat(fromJson).isEqualTo(protobuf);
+        assertThat(ExportTraceServiceRequest.parseFrom(protobuf.toByteArray())).isEqualTo(fromJson);
+
+        List<GenAiSpans.SpanCall> calls = GenAiSpans.of(fromJson, new GenAiSpans.Rules("tenant.id", "default",
+                "streamlens.route"), Optional.empty()).calls();
+        assertThat(calls.subList(0, 4)).extracting(GenAiSpans.SpanCall::refusal).containsExactly(
+                new FieldError("trace_id", "is required (16 bytes, not all zeros)"),
+                new FieldError("trace_id", "is required (16 bytes, not all zeros)"),
+                new FieldError("trace_id", "must not be all zeros (an invalid id in OTLP)"),
+                new FieldError("span_id", "must not be all zeros (an invalid id in OTLP)"));
+        EventParser jsonApi = new EventParser();
+        assertThat(jsonApi.parseRequest(calls.get(4).request()).errors())
+                .containsExactly(new FieldError("prompt_tokens", "must be an integer >= 0"));
+        assertThat(jsonApi.parseResponse(calls.get(5).response()).errors())
+                .containsExactly(new FieldError("completion_tokens", "must be an integer >= 0"));
+        assertThat(calls.get(5).attributeOf()).containsEntry("completion_tokens", "gen_ai.usage.output_tokens");
+        assertThat(jsonApi.parseRequest(calls.get(6).request()).errors())
+                .containsExactly(new FieldError("prompt_tokens", "must be at most 100000000"));
+        assertThat(jsonApi.parseRequest(calls.get(7).request()).errors())
+                .containsExactly(new FieldError("prompt_tokens", "must be at most 100000000"));
+        assertThat(jsonApi.parseRequest(calls.get(8).request()).event().promptTokens()).isEqualTo(12L);
+    }
+
+    private static String tokens(String key, String value) {
+        return ", {\"key\": \"" + key + "\", \"value\": " + value + "}";
+    }
+
+    private static io.opentelemetry.proto.trace.v1.Span protoSpan(String traceHex, String spanHex, KeyValue tokens) {
+        var span = io.opentelemetry.proto.trace.v1.Span.newBuilder().setName("chat")
+                .setTraceId(ByteString.copyFrom(HexFormat.of().parseHex(traceHex)))
+                .setSpanId(ByteString.copyFrom(HexFormat.of().parseHex(spanHex)))
+                .setStartTimeUnixNano(1_700_000_000_000_000_000L).setEndTimeUnixNano(1_700_000_001_000_000_000L)
+                .addAttributes(KeyValue.newBuilder().setKey("gen_ai.operation.name")
+                        .setValue(AnyValue.newBuilder().setStringValue("chat")))
+                .addAttributes(KeyValue.newBuilder().setKey("gen_ai.request.model")
+                        .setValue(AnyValue.newBuilder().setStringValue("gpt-4o")));
+        if (tokens != null) {
+            span.addAttributes(tokens);
+        }
+        return span.build();
     }
 
     @Test

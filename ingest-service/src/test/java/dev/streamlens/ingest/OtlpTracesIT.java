@@ -7,6 +7,7 @@ import static org.hamcrest.Matchers.equalTo;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.google.protobuf.ByteString;
 import dev.streamlens.model.Topics;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
@@ -15,6 +16,12 @@ import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.exporter.otlp.http.trace.OtlpHttpSpanExporter;
+import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
+import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceResponse;
+import io.opentelemetry.proto.common.v1.AnyValue;
+import io.opentelemetry.proto.common.v1.KeyValue;
+import io.opentelemetry.proto.trace.v1.ResourceSpans;
+import io.opentelemetry.proto.trace.v1.ScopeSpans;
 import io.opentelemetry.sdk.common.CompletableResultCode;
 import io.opentelemetry.sdk.common.export.RetryPolicy;
 import io.opentelemetry.sdk.resources.Resource;
@@ -28,6 +35,7 @@ import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -190,6 +198,102 @@ class OtlpTracesIT {
                 .body("partialSuccess.errorMessage", containsString(traceId + "-1111111111111111: model"));
         assertThat(events(Topics.REQUESTS)).containsKey(traceId + "-2222222222222222")
                 .doesNotContainKey(traceId + "-1111111111111111");
+    }
+
+    /**
+     * Spans without valid ids, or with token counts the JSON API refuses, are listed in
+     * partial_success by name; the export's good spans are written. Before, such a span was written
+     * as request_id "-" (or all zeros) and every later one was dropped by the job as its duplicate,
+     * and a fractional or 19-digit count was written as no count.
+     */
+    @Test
+    void spansWithInvalidIdsOrTokenCountsAreRejectedByNameAndTheGoodOnesAreWritten() throws Exception {
+        String trace = UUID.randomUUID().toString().replace("-", "");
+        String zeros = "0".repeat(32);
+        String tenant = "otlp-invalid-" + UUID.randomUUID();
+        long start = Instant.now().minusSeconds(10).toEpochMilli() * 1_000_000L;
+        String span = """
+                {%s "name": "chat", "startTimeUnixNano": "%d", "endTimeUnixNano": "%d",
+                 "attributes": [{"key": "gen_ai.operation.name", "value": {"stringValue": "chat"}},
+                                {"key": "gen_ai.request.model", "value": {"stringValue": "%s"}}]}""";
+        String export = "{\"resourceSpans\": [{\"resource\": {\"attributes\": [{\"key\": \"tenant.id\", "
+                + "\"value\": {\"stringValue\": \"" + tenant + "\"}}]}, \"scopeSpans\": [{\"spans\": [%s]}]}]}";
+
+        // OTLP/JSON: one good span, one without a trace id, one with a trace id of zeros, one with a span id of zeros.
+        given().contentType("application/json").body(export.formatted(String.join(",",
+                        span.formatted("\"traceId\": \"" + trace + "\", \"spanId\": \"1111111111111111\",", start,
+                                start + 1_000_000L, "gpt-4o"),
+                        span.formatted("\"spanId\": \"2222222222222222\",", start, start + 1_000_000L, "gpt-4o"),
+                        span.formatted("\"traceId\": \"" + zeros + "\", \"spanId\": \"3333333333333333\",", start,
+                                start + 1_000_000L, "gpt-4o"),
+                        span.formatted("\"traceId\": \"" + trace + "\", \"spanId\": \"0000000000000000\",", start,
+                                start + 1_000_000L, "gpt-4o"))))
+                .when().post("/v1/traces")
+                .then().statusCode(200).body("partialSuccess.rejectedSpans", equalTo("3"))
+                .body("partialSuccess.errorMessage", equalTo("3 GenAI spans were invalid ("
+                        + "span none-2222222222222222 \"chat\": trace_id is required (16 bytes, not all zeros); "
+                        + "span " + zeros + "-3333333333333333 \"chat\": trace_id must not be all zeros (an invalid id in OTLP); "
+                        + "span " + trace + "-0000000000000000 \"chat\": span_id must not be all zeros (an invalid id in OTLP))"));
+
+        // Protobuf: one good span (12.0 is 12, as in the JSON API), and token counts the JSON API refuses.
+        ExportTraceServiceRequest protobuf = ExportTraceServiceRequest.newBuilder().addResourceSpans(ResourceSpans.newBuilder()
+                .setResource(io.opentelemetry.proto.resource.v1.Resource.newBuilder()
+                        .addAttributes(attribute("tenant.id", AnyValue.newBuilder().setStringValue(tenant))))
+                .addScopeSpans(ScopeSpans.newBuilder()
+                        .addSpans(chatSpan(trace, "bbbbbbbbbbbbbbbb", start,
+                                attribute("gen_ai.usage.input_tokens", AnyValue.newBuilder().setIntValue(12)),
+                                attribute("gen_ai.usage.output_tokens", AnyValue.newBuilder().setDoubleValue(12.0))))
+                        .addSpans(chatSpan(trace, "cccccccccccccccc", start,
+                                attribute("gen_ai.usage.input_tokens", AnyValue.newBuilder().setDoubleValue(12.5))))
+                        .addSpans(chatSpan(trace, "dddddddddddddddd", start,
+                                attribute("gen_ai.usage.output_tokens", AnyValue.newBuilder().setStringValue("12.5"))))
+                        .addSpans(chatSpan(trace, "eeeeeeeeeeeeeeee", start, attribute("gen_ai.usage.input_tokens",
+                                AnyValue.newBuilder().setStringValue("1234567890123456789"))))))
+                .build();
+        byte[] answer = given().contentType("application/x-protobuf").body(protobuf.toByteArray())
+                .when().post("/v1/traces")
+                .then().statusCode(200).contentType(containsString("application/x-protobuf")).extract().asByteArray();
+        ExportTraceServiceResponse partial = ExportTraceServiceResponse.parseFrom(answer);
+        assertThat(partial.getPartialSuccess().getRejectedSpans()).isEqualTo(3);
+        assertThat(partial.getPartialSuccess().getErrorMessage()).isEqualTo("3 GenAI spans were invalid ("
+                + "span " + trace + "-cccccccccccccccc: prompt_tokens (attribute gen_ai.usage.input_tokens) must be an integer >= 0; "
+                + "span " + trace + "-dddddddddddddddd: completion_tokens (attribute gen_ai.usage.output_tokens) must be an integer >= 0; "
+                + "span " + trace + "-eeeeeeeeeeeeeeee: prompt_tokens (attribute gen_ai.usage.input_tokens) must be at most 100000000)");
+
+        // The same all-zero trace id again, another call: refused again, not a 200 the job would drop as a duplicate.
+        given().contentType("application/json").body(export.formatted(span.formatted(
+                        "\"traceId\": \"" + zeros + "\", \"spanId\": \"3333333333333333\",", start + 5_000_000L,
+                        start + 9_000_000L, "gpt-4o-mini")))
+                .when().post("/v1/traces")
+                .then().statusCode(200).body("partialSuccess.rejectedSpans", equalTo("1"))
+                .body("partialSuccess.errorMessage", containsString(
+                        zeros + "-3333333333333333 \"chat\": trace_id must not be all zeros"));
+
+        List<TopicReader.Entry> requests = TopicReader.readAll(Topics.REQUESTS);
+        assertThat(requests.stream().filter(e -> e.value().contains(tenant)).map(TopicReader.Entry::key))
+                .containsExactlyInAnyOrder(trace + "-1111111111111111", trace + "-bbbbbbbbbbbbbbbb");
+        Map<String, JsonNode> responses = events(Topics.RESPONSES);
+        assertThat(events(Topics.REQUESTS).get(trace + "-bbbbbbbbbbbbbbbb").get("prompt_tokens").asLong()).isEqualTo(12);
+        assertThat(responses.get(trace + "-bbbbbbbbbbbbbbbb").get("completion_tokens").isIntegralNumber()).isTrue();
+        assertThat(responses.get(trace + "-bbbbbbbbbbbbbbbb").get("completion_tokens").asLong()).isEqualTo(12);
+        assertThat(responses).containsKey(trace + "-1111111111111111")
+                .doesNotContainKeys("-2222222222222222", zeros + "-3333333333333333", trace + "-0000000000000000",
+                        trace + "-cccccccccccccccc", trace + "-dddddddddddddddd", trace + "-eeeeeeeeeeeeeeee");
+    }
+
+    private static io.opentelemetry.proto.trace.v1.Span chatSpan(String traceHex, String spanHex, long start,
+                                                                 KeyValue... tokens) {
+        return io.opentelemetry.proto.trace.v1.Span.newBuilder()
+                .setTraceId(ByteString.copyFrom(HexFormat.of().parseHex(traceHex)))
+                .setSpanId(ByteString.copyFrom(HexFormat.of().parseHex(spanHex))).setName("chat")
+                .setStartTimeUnixNano(start).setEndTimeUnixNano(start + 2_000_000L)
+                .addAttributes(attribute("gen_ai.operation.name", AnyValue.newBuilder().setStringValue("chat")))
+                .addAttributes(attribute("gen_ai.request.model", AnyValue.newBuilder().setStringValue("gpt-4o")))
+                .addAllAttributes(List.of(tokens)).build();
+    }
+
+    private static KeyValue attribute(String key, AnyValue.Builder value) {
+        return KeyValue.newBuilder().setKey(key).setValue(value).build();
     }
 
     @Test
