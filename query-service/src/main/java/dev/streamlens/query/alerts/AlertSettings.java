@@ -23,7 +23,23 @@ public interface AlertSettings {
     @WithDefault("1s")
     Duration workInterval();
 
+    Store store();
+
     Webhook webhook();
+
+    interface Store {
+
+        /**
+         * Wait before the alerts store's consumer is made again after an unexpected failure; doubled
+         * after each further failure, up to max-restart-backoff, and back to this after it polled
+         * normally that long.
+         */
+        @WithDefault("1s")
+        Duration restartBackoff();
+
+        @WithDefault("30s")
+        Duration maxRestartBackoff();
+    }
 
     interface Webhook {
 

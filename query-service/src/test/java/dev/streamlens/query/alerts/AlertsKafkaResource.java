@@ -7,7 +7,8 @@ import java.util.Map;
 
 /**
  * A real Kafka broker (KRaft, child JVM) with the alert topics, and the service's alert work on:
- * fast rounds and short backoffs so retries show within a test.
+ * fast rounds and short backoffs so retries show within a test; the alerts store's consumer waits
+ * 2 s before it is made again after a failure, long enough to see readiness down (AlertsStoreRestartIT).
  */
 public class AlertsKafkaResource implements QuarkusTestResourceLifecycleManager {
 
@@ -21,7 +22,8 @@ public class AlertsKafkaResource implements QuarkusTestResourceLifecycleManager 
                 "streamlens.alerts.work-interval", "200ms",
                 "streamlens.alerts.webhook.initial-backoff", "100ms",
                 "streamlens.alerts.webhook.max-backoff", "400ms",
-                "streamlens.alerts.webhook.timeout", "2s");
+                "streamlens.alerts.webhook.timeout", "2s",
+                "streamlens.alerts.store.restart-backoff", "2s");
     }
 
     @Override

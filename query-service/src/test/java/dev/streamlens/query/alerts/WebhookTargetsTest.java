@@ -60,6 +60,11 @@ class WebhookTargetsTest {
             }
 
             @Override
+            public Store store() {
+                return null; // not read by WebhookTargets
+            }
+
+            @Override
             public Webhook webhook() {
                 return new Webhook() {
                     @Override
