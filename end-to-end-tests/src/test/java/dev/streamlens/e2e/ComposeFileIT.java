@@ -26,8 +26,9 @@ import org.junit.jupiter.api.Test;
 /**
  * docker-compose.yml checked without a Docker engine: it parses; every image is pinned; the
  * settings given to each service are names the service reads, and the ones it needs are there
- * (API keys on); the job's arguments are options of the job's usage text; the schema the job
- * writes into comes from the sql/ migrations; and, when the Debian docker-compose is installed,
+ * (API keys on); the job's arguments are options of the job's usage text; the job submitter reads
+ * the cluster's checkpoint volume, to resume from it; the schema the job writes into comes from the
+ * sql/ migrations; and, when the Debian docker-compose is installed,
  * `docker-compose config` accepts it.
  */
 class ComposeFileIT {
@@ -128,6 +129,47 @@ class ComposeFileIT {
             }
             assertThat(configs).as("settings of %s", topic).isEqualTo(Topics.config(topic));
         }
+    }
+
+    /**
+     * The job's main runs in the submitter (`flink run`), so --resume-from-latest-checkpoint finds a
+     * checkpoint there only if the submitter sees the cluster's checkpoint volume at the cluster's path;
+     * the script adds the flag (SubmitJobScriptIT runs it), so the command must not.
+     */
+    @Test
+    void theSubmitterResumesFromTheClustersCheckpointVolume() throws Exception {
+        List<String> command = new ArrayList<>();
+        services.path("job-submitter").path("command").forEach(arg -> command.add(arg.asText()));
+        String checkpointDir = command.get(command.indexOf("--checkpoint-dir") + 1);
+        assertThat(checkpointDir).startsWith("file:///");
+        String checkpointPath = checkpointDir.substring("file://".length());
+        for (String flink : List.of("jobmanager", "taskmanager")) {
+            assertThat(services.at("/" + flink + "/environment/FLINK_PROPERTIES").asText())
+                    .as("%s checkpoints where the job looks", flink)
+                    .contains("execution.checkpointing.dir: " + checkpointDir + "\n");
+        }
+        List<String> mounts = new ArrayList<>();
+        services.path("job-submitter").path("volumes").forEach(volume -> mounts.add(volume.asText()));
+        String mount = mounts.stream().filter(m -> checkpointPath.startsWith(m.split(":")[1] + "/")).findFirst()
+                .orElseThrow(() -> new AssertionError("no volume of job-submitter holds " + checkpointPath + ": " + mounts));
+        String[] parts = mount.split(":");
+        assertThat(parts).as("read-only: the submitter only reads it").hasSize(3).endsWith("ro");
+        assertThat(read().path("volumes").has(parts[0])).as("%s is a named volume", parts[0]).isTrue();
+        for (String flink : List.of("jobmanager", "taskmanager")) {
+            assertThat(services.path(flink).path("volumes").toString()).as("%s mounts the same volume at the same path", flink)
+                    .contains("\"" + parts[0] + ":" + parts[1] + "\"");
+        }
+        assertThat(command).as("the script adds it unless it restores a savepoint (the job's choice would override -s)")
+                .doesNotContain("--resume-from-latest-checkpoint");
+        String script = Files.readString(ROOT.resolve("flink-job/submit-job.sh"));
+        assertThat(script).contains("\"${job_args[@]}\" --resume-from-latest-checkpoint");
+        assertThat(JobUsage.options()).contains("--resume-from-latest-checkpoint");
+        // The image holds the script where the entrypoint runs it; a failed submission is tried again.
+        String entrypoint = services.at("/job-submitter/entrypoint/0").asText();
+        assertThat(Files.readString(ROOT.resolve(services.at("/job-submitter/build/context").asText()).resolve("Dockerfile")))
+                .containsPattern("(?m)^COPY submit-job\\.sh " + Pattern.quote(entrypoint) + "$");
+        assertThat(services.at("/job-submitter/restart").asText()).isEqualTo("on-failure");
+        assertThat(services.at("/job-submitter/environment/STREAMLENS_SAVEPOINT").asText()).isEqualTo("${STREAMLENS_SAVEPOINT:-}");
     }
 
     @Test
