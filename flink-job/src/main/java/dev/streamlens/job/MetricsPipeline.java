@@ -10,6 +10,7 @@ import dev.streamlens.job.window.CallBatch;
 import dev.streamlens.job.window.CallPreAggregator;
 import dev.streamlens.job.window.CallWindows;
 import dev.streamlens.job.pricing.PriceTable;
+import dev.streamlens.job.time.CommittedWatermark;
 import dev.streamlens.job.time.RestoredWatermark;
 import dev.streamlens.job.window.SeriesKey;
 import dev.streamlens.job.window.WindowAccumulatorTypeInfo;
@@ -55,6 +56,11 @@ public final class MetricsPipeline {
 
     static final OutputTag<DeadLetter> REJECTED = new OutputTag<>("rejected") { };
     static final OutputTag<CallBatch> TOO_LATE = new OutputTag<>("too-late-for-window") { };
+    /**
+     * Why a call did not count: its window was closed — beyond the allowed lateness, or before this
+     * run of the job began (restored, resumed after a drained stop, started without state).
+     */
+    static final String WINDOW_CLOSED = "window closed beyond the allowed lateness";
     /** Open batches the pre-aggregation holds at most (series × windows between two watermarks). */
     static final int MAX_OPEN_BATCHES = 10_000;
 
@@ -77,11 +83,21 @@ public final class MetricsPipeline {
      */
     public static Outputs build(DataStream<TelemetryEvent> requests, DataStream<TelemetryEvent> responses,
                                 Timing timing, PriceTable prices, boolean tenantScopedIds) {
+        return build(requests, responses, timing, prices, tenantScopedIds, CommittedWatermark.NONE);
+    }
+
+    /**
+     * @param committed where a start without state finds the watermark earlier runs of the job
+     *                  committed: the windows they wrote stay closed to it (a recompute passes
+     *                  {@link CommittedWatermark#NONE}: it computes past windows on purpose)
+     */
+    public static Outputs build(DataStream<TelemetryEvent> requests, DataStream<TelemetryEvent> responses,
+                                Timing timing, PriceTable prices, boolean tenantScopedIds, CommittedWatermark committed) {
         // As wide as its source, so that it chains to it.
-        SingleOutputStreamOperator<TelemetryEvent> validRequests = resumedAtCheckpointWatermark(requests, "requests")
+        SingleOutputStreamOperator<TelemetryEvent> validRequests = resumedAtCheckpointWatermark(requests, "requests", committed)
                 .process(new SplitRejected()).setParallelism(requests.getParallelism())
                 .uid("split-rejected-requests").name("validate requests");
-        SingleOutputStreamOperator<TelemetryEvent> validResponses = resumedAtCheckpointWatermark(responses, "responses")
+        SingleOutputStreamOperator<TelemetryEvent> validResponses = resumedAtCheckpointWatermark(responses, "responses", committed)
                 .process(new SplitRejected()).setParallelism(responses.getParallelism())
                 .uid("split-rejected-responses").name("validate responses");
 
@@ -93,7 +109,7 @@ public final class MetricsPipeline {
         SingleOutputStreamOperator<CallBatch> batches = calls
                 .transform("pre-aggregate calls per series and window", TypeInformation.of(CallBatch.class),
                         new CallPreAggregator(timing.window().toMillis(), timing.allowedLateness().toMillis(),
-                                MAX_OPEN_BATCHES))
+                                MAX_OPEN_BATCHES, committed))
                 .uid("pre-aggregate-calls");
         SingleOutputStreamOperator<MetricsRow> rows = batches
                 .keyBy(new SeriesKey())
@@ -107,7 +123,7 @@ public final class MetricsPipeline {
         DataStream<LateEvent> late = rows.getSideOutput(TOO_LATE)
                 .union(batches.getSideOutput(CallPreAggregator.CLOSED_BEFORE_RESTORE))
                 .flatMap(new LateCalls()).uid("late-calls").name("late calls")
-                .map(new Labelled("window closed beyond the allowed lateness"))
+                .map(new Labelled(WINDOW_CLOSED))
                 .uid("late-for-window").name("late for their window")
                 .union(calls.getSideOutput(RequestResponseJoin.LATE_RESPONSES)
                         .map(new Labelled("response arrived after its request had timed out"))
@@ -124,9 +140,10 @@ public final class MetricsPipeline {
     }
 
     /** The source's events, starting after a restore at the watermark its checkpoint held ({@link RestoredWatermark}). */
-    private static DataStream<TelemetryEvent> resumedAtCheckpointWatermark(DataStream<TelemetryEvent> source, String what) {
+    private static DataStream<TelemetryEvent> resumedAtCheckpointWatermark(DataStream<TelemetryEvent> source, String what,
+                                                                         CommittedWatermark committed) {
         return source.transform("resume " + what + " at the checkpoint's watermark", source.getType(),
-                        new RestoredWatermark<TelemetryEvent>())
+                        new RestoredWatermark<TelemetryEvent>(committed))
                 .setParallelism(source.getParallelism()).uid("restored-watermark-" + what);
     }
 

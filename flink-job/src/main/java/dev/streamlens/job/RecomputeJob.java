@@ -47,6 +47,7 @@ public final class RecomputeJob {
     /** Adds the recompute of {@code [--recompute-from, --recompute-to)} to an environment. */
     public static void build(StreamExecutionEnvironment env, JobSettings settings) {
         StreamLensJob.parallelism(env, settings);
+        StreamLensJob.alignedCheckpointsOnly(env);
         JdbcTarget postgres = new JdbcTarget(settings.jdbcUrl, settings.jdbcUser, settings.jdbcPassword);
         requireFinal(postgres, settings.recomputeTo);
         // A call counts in the window of its response (or its timeout deadline): its request came up to a join
@@ -75,11 +76,11 @@ public final class RecomputeJob {
         // Dead letters and late events were reported by the live job; here they end in the pipeline.
         MetricsPipeline.Outputs out = MetricsPipeline.build(requests, responses, MetricsPipeline.Timing.of(settings),
                 PriceTable.load(settings.pricingFile), settings.tenantScopedRequestIds);
-        out.rows().filter(new WindowsIn(settings.recomputeFrom.toEpochMilli(), settings.recomputeTo.toEpochMilli()))
-                .uid("recompute-range").name("windows in the recompute range")
-                .sinkTo(new PostgresMetricsSink(postgres,
-                        new PipelineProgress.Timing(settings.window, settings.allowedLateness),
-                        PostgresCommitter.Mode.RECOMPUTE))
+        DataStream<MetricsRow> inRange = out.rows()
+                .filter(new WindowsIn(settings.recomputeFrom.toEpochMilli(), settings.recomputeTo.toEpochMilli()))
+                .uid("recompute-range").name("windows in the recompute range");
+        PostgresMetricsSink.addTo(inRange, postgres, new PipelineProgress.Timing(settings.window, settings.allowedLateness),
+                        PostgresCommitter.Mode.RECOMPUTE)
                 .uid("sink-postgres-recompute").name("llm_metrics and llm_metrics_hourly (recompute)");
     }
 

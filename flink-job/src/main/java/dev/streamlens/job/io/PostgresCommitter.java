@@ -15,22 +15,21 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.apache.flink.api.connector.sink2.Committer;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.MetricGroup;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Writes the rows of a completed checkpoint in one PostgreSQL transaction: the minute rows by
  * guarded upsert ({@link MetricsRowJdbc#upsert}; a recompute replaces them, {@link Mode}), then every hour they touch recomputed from the
  * hour's minute rows as the table now holds them. Hours are derived from the table, never from
  * job state, so they always equal the sum of their minutes — after a restore, a replay in another
- * order, or a start without state alike.
+ * order, or a start without state alike. Each hour is locked for the transaction (an advisory
+ * lock, taken in one order), so the live job and a recompute writing minutes of the same hour at
+ * once recompute it one after the other, each from the other's committed minutes.
  *
- * <p>A failed write is retried (with back-off) by Flink; rows stay in the checkpoint until written.
+ * <p>A failed write throws; {@link PostgresMetricsSink} keeps the rows and tries again.
  */
-public final class PostgresCommitter implements Committer<RowBatch> {
+public final class PostgresCommitter implements AutoCloseable {
 
     /** How minute rows meet the rows already in the table. */
     public enum Mode {
@@ -43,53 +42,49 @@ public final class PostgresCommitter implements Committer<RowBatch> {
         RECOMPUTE
     }
 
-    private static final Logger LOG = LoggerFactory.getLogger(PostgresCommitter.class);
     private static final long HOUR_MS = Duration.ofHours(1).toMillis();
-    private static final long MAX_BACKOFF_MS = 10_000;
+    /** Every hour of the batch locked, in one statement and in one order (no two writers wait on each other). */
+    private static final String LOCK_HOURS = "SELECT pg_advisory_xact_lock(k) FROM unnest(?::bigint[]) AS k ORDER BY k";
 
     private record SeriesHour(String tenant, String route, String model, long start) {
+        long lockKey() {
+            return hourLockKey(tenant, route, model, start);
+        }
+    }
+
+    /** A series' hour's advisory lock key: a 64-bit hash (two hours sharing one only wait for each other). */
+    static long hourLockKey(String tenant, String route, String model, long hourStartMs) {
+        long h = 1125899906842597L;
+        for (String part : new String[] {tenant, route, model, Long.toString(hourStartMs)}) {
+            for (int i = 0; i < part.length(); i++) {
+                h = 31 * h + part.charAt(i);
+            }
+            h = 31 * h + 0x1f;
+        }
+        return h;
     }
 
     private final JdbcTarget target;
     private final PipelineProgress.Timing timing;
     private final Mode mode;
+    private final PipelineProgress.Subtask subtask;
     private final Counter rowsWritten;
     private final Counter hoursWritten;
     private Connection connection;
 
     public PostgresCommitter(JdbcTarget target, PipelineProgress.Timing timing, MetricGroup metrics) {
-        this(target, timing, Mode.LIVE, metrics);
+        this(target, timing, Mode.LIVE, PipelineProgress.Subtask.ONLY, metrics);
     }
 
-    public PostgresCommitter(JdbcTarget target, PipelineProgress.Timing timing, Mode mode, MetricGroup metrics) {
+    /** @param subtask the sink subtask committing, whose watermark the progress records */
+    public PostgresCommitter(JdbcTarget target, PipelineProgress.Timing timing, Mode mode,
+                             PipelineProgress.Subtask subtask, MetricGroup metrics) {
         this.target = target;
         this.timing = timing;
         this.mode = mode;
+        this.subtask = subtask;
         this.rowsWritten = metrics.counter("streamlens_postgres_rows_written");
         this.hoursWritten = metrics.counter("streamlens_postgres_hours_written");
-    }
-
-    @Override
-    public void commit(Collection<CommitRequest<RowBatch>> requests) throws InterruptedException {
-        List<MetricsRow> rows = new ArrayList<>();
-        requests.forEach(request -> rows.addAll(request.getCommittable().rows()));
-        long watermark = requests.stream().mapToLong(request -> request.getCommittable().watermark()).max()
-                .orElse(Long.MIN_VALUE);
-        if (rows.isEmpty() && watermark == Long.MIN_VALUE) {
-            return;
-        }
-        try {
-            int hours = write(rows, watermark);
-            rowsWritten.inc(rows.size());
-            hoursWritten.inc(hours);
-        } catch (SQLException e) {
-            closeConnection();
-            int attempt = requests.stream().mapToInt(CommitRequest::getNumberOfRetries).max().orElse(0);
-            LOG.warn("could not write {} rows to {} (attempt {}), will retry: {}", rows.size(), target, attempt + 1,
-                    e.toString());
-            Thread.sleep(Math.min(MAX_BACKOFF_MS, 500L << Math.min(attempt, 10)));
-            requests.forEach(CommitRequest::retryLater);
-        }
     }
 
     /**
@@ -102,10 +97,16 @@ public final class PostgresCommitter implements Committer<RowBatch> {
 
     /** As {@link #write(List)}, and records the watermark (unless {@link Long#MIN_VALUE}) in the same transaction. */
     public int write(List<MetricsRow> rows, long watermark) throws SQLException {
-        Connection c = connection();
+        Connection c;
         try {
-            if (watermark != Long.MIN_VALUE && mode == Mode.LIVE) {
-                PipelineProgress.write(c, watermark, timing);
+            c = connection();
+        } catch (SQLException e) {
+            closeConnection();
+            throw e;
+        }
+        try {
+            if (mode == Mode.LIVE) {
+                PipelineProgress.write(c, watermark, timing, subtask);
             }
             String minuteWrite = mode == Mode.LIVE ? MetricsRowJdbc.upsert(MetricsRowJdbc.MINUTES)
                     : MetricsRowJdbc.replace(MetricsRowJdbc.MINUTES);
@@ -121,6 +122,11 @@ public final class PostgresCommitter implements Committer<RowBatch> {
                 long start = Math.floorDiv(row.windowStart().toEpochMilli(), HOUR_MS) * HOUR_MS;
                 hours.putIfAbsent(new SeriesHour(row.tenantId(), row.route(), row.model(), start), row.jobRun());
             }
+            try (PreparedStatement lock = c.prepareStatement(LOCK_HOURS)) {
+                lock.setArray(1, c.createArrayOf("bigint",
+                        hours.keySet().stream().map(SeriesHour::lockKey).sorted().distinct().toArray()));
+                lock.executeQuery().close();
+            }
             Map<SeriesHour, List<MetricsRow>> minutes = minutesOf(c, hours.keySet());
             try (PreparedStatement replace = c.prepareStatement(MetricsRowJdbc.replaceHour())) {
                 for (Map.Entry<SeriesHour, String> hour : hours.entrySet()) {
@@ -133,13 +139,11 @@ public final class PostgresCommitter implements Committer<RowBatch> {
                 replace.executeBatch();
             }
             c.commit();
+            rowsWritten.inc(rows.size());
+            hoursWritten.inc(hours.size());
             return hours.size();
         } catch (SQLException e) {
-            try {
-                c.rollback();
-            } catch (SQLException ignored) {
-                // the connection is dropped anyway
-            }
+            closeConnection(); // a fresh one next time: this one may be broken
             throw e;
         }
     }

@@ -2,6 +2,7 @@ package dev.streamlens.job.window;
 
 import dev.streamlens.job.events.JoinedCall;
 import dev.streamlens.job.time.CheckpointedWatermark;
+import dev.streamlens.job.time.CommittedWatermark;
 import dev.streamlens.job.time.WindowMath;
 import java.util.HashMap;
 import java.util.Map;
@@ -30,26 +31,45 @@ import org.apache.flink.util.OutputTag;
  * stage: lateness, revisions and exactly-once stay what they were. Each record's timestamp is the
  * call's own time ({@link JoinedCall#eventTime}), as {@code CallTimeStamper} did before.
  *
- * <p>After a restore, a call for a window already closed beyond its allowed lateness at the
- * restored checkpoint's watermark goes to {@link #CLOSED_BEFORE_RESTORE}, not to the window stage:
- * that stage starts without a watermark and would open the window again with nothing but this
- * call in it, a row that would replace the full one. Its only state is that watermark
- * ({@link CheckpointedWatermark}); nothing else is held across a checkpoint.
+ * <p>A call for a window closed before this run began goes to {@link #CLOSED_BEFORE_RESTORE}, not
+ * to the window stage: that stage starts without a watermark and would open the window again
+ * with nothing but this call in it, a row that would replace the full one. Closed are:
+ * <ul>
+ *   <li>after a restore, windows closed beyond their allowed lateness at the restored
+ *       checkpoint's watermark;</li>
+ *   <li>after a drained stop ({@code flink stop --drain}: the end of time fired every window),
+ *       also every window up to the newest call this operator had passed on — their state is
+ *       gone, their rows are final;</li>
+ *   <li>in a start without state, every window that had fired at the watermark earlier runs
+ *       committed ({@link CommittedWatermark}): those runs wrote it, and this one knows only
+ *       part of it.</li>
+ * </ul>
+ * Its only state is those two times ({@link CheckpointedWatermark}); nothing else is held across a
+ * checkpoint.
  */
 public final class CallPreAggregator extends AbstractStreamOperator<CallBatch>
         implements OneInputStreamOperator<JoinedCall, CallBatch> {
 
     private static final long serialVersionUID = 1L;
 
-    /** Calls for windows closed for good at the watermark of the checkpoint this run was restored from. */
+    /** Calls for windows closed before this run began: restored, resumed after a drained stop, or started without state. */
     public static final OutputTag<CallBatch> CLOSED_BEFORE_RESTORE = new OutputTag<>("closed-before-restore") { };
 
     private final long windowMs;
     private final long allowedLatenessMs;
     private final int maxOpenBatches;
+    private final CommittedWatermark committed;
     private transient Map<BatchKey, CallBatch> open;
     private transient long watermark;
+    /** The newest watermark that is a time, not the end of time: what a checkpoint keeps. */
+    private transient long lastTime;
+    /** Windows ending at or before this (+1 ms) are closed to this run. */
+    private transient long closedThrough;
+    /** The last window a drained stop closed, or {@link Long#MIN_VALUE}. */
+    private transient long drainedThrough;
+    private transient long newestCall;
     private transient CheckpointedWatermark checkpointed;
+    private transient CheckpointedWatermark drained;
 
     /** Which batch a call joins: its series and window. */
     private record BatchKey(String tenantId, String route, String model, long windowStart) {
@@ -61,33 +81,51 @@ public final class CallPreAggregator extends AbstractStreamOperator<CallBatch>
      * @param maxOpenBatches    batches held at most before all are sent on (bounds the memory held)
      */
     public CallPreAggregator(long windowMs, long allowedLatenessMs, int maxOpenBatches) {
+        this(windowMs, allowedLatenessMs, maxOpenBatches, CommittedWatermark.NONE);
+    }
+
+    /** @param committed where a start without state finds the watermark earlier runs committed */
+    public CallPreAggregator(long windowMs, long allowedLatenessMs, int maxOpenBatches, CommittedWatermark committed) {
         this.windowMs = windowMs;
         this.allowedLatenessMs = allowedLatenessMs;
         this.maxOpenBatches = maxOpenBatches;
+        this.committed = committed;
     }
 
     @Override
     public void initializeState(StateInitializationContext context) throws Exception {
         super.initializeState(context);
         checkpointed = CheckpointedWatermark.register(context);
+        drained = CheckpointedWatermark.register(context, "windows-closed-by-drain", true);
+        drainedThrough = drained.restored();
+        if (context.isRestored()) {
+            watermark = checkpointed.restored();
+            // the window stage's own test for a window closed for good (end - 1 + lateness <= watermark)
+            long closedForGood = watermark == Long.MIN_VALUE ? Long.MIN_VALUE : watermark - allowedLatenessMs;
+            closedThrough = Math.max(closedForGood, drainedThrough);
+        } else {
+            watermark = committed.read();
+            closedThrough = watermark; // every window that had fired: earlier runs wrote it
+        }
+        lastTime = watermark;
+        newestCall = Long.MIN_VALUE;
     }
 
     @Override
     public void open() throws Exception {
         super.open();
         open = new HashMap<>();
-        watermark = checkpointed.restored();
     }
 
     @Override
     public void processElement(StreamRecord<JoinedCall> element) {
         JoinedCall call = element.getValue();
         long windowStart = WindowMath.windowStart(call.eventTime, windowMs);
-        if (windowStart + windowMs - 1 + allowedLatenessMs <= checkpointed.restored()) {
-            // the window stage's own test for a window closed for good, against the restored watermark
+        if (windowStart + windowMs - 1 <= closedThrough) {
             output.collect(CLOSED_BEFORE_RESTORE, new StreamRecord<>(CallBatch.of(call), call.eventTime));
             return;
         }
+        newestCall = Math.max(newestCall, call.eventTime);
         if (windowStart + windowMs - 1 <= watermark) {
             output.collect(new StreamRecord<>(CallBatch.of(call), call.eventTime));
             return;
@@ -108,6 +146,14 @@ public final class CallPreAggregator extends AbstractStreamOperator<CallBatch>
     public void processWatermark(Watermark mark) throws Exception {
         sendAll();
         watermark = Math.max(watermark, mark.getTimestamp());
+        if (mark.getTimestamp() == CheckpointedWatermark.END_OF_TIME) {
+            // A drained stop: the window stage fires and forgets every window it holds, up to the newest call's.
+            if (newestCall != Long.MIN_VALUE) {
+                drainedThrough = Math.max(drainedThrough, WindowMath.windowStart(newestCall, windowMs) + windowMs - 1);
+            }
+        } else {
+            lastTime = watermark;
+        }
         super.processWatermark(mark);
     }
 
@@ -129,7 +175,8 @@ public final class CallPreAggregator extends AbstractStreamOperator<CallBatch>
     @Override
     public void snapshotState(StateSnapshotContext context) throws Exception {
         super.snapshotState(context);
-        checkpointed.keep(watermark);
+        checkpointed.keep(lastTime);
+        drained.keep(drainedThrough);
     }
 
     @Override

@@ -13,8 +13,19 @@ import java.sql.ResultSet;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import org.apache.flink.api.connector.sink2.Committer;
+import dev.streamlens.infra.EmbeddedPostgresServer;
+import dev.streamlens.infra.FreePorts;
+import dev.streamlens.testing.TestDirectories;
+import java.nio.file.Path;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.apache.flink.metrics.groups.UnregisteredMetricsGroup;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.streaming.api.watermark.Watermark;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -104,19 +115,20 @@ class PostgresMetricsSinkIT {
 
     @Test
     void theWatermarkIsCommittedWithTheRowsAndNeverMovesBack() throws Exception {
+        forgetProgress();
         try (PostgresCommitter committer = committer()) {
             long watermark = HOUR.plusSeconds(120).toEpochMilli() - 1;
-            committer.commit(List.of(new Request(new RowBatch(List.of(minute("progress", HOUR, 1, "run-1", 10)),
-                    watermark))));
+            committer.write(List.of(minute("progress", HOUR, 1, "run-1", 10)), watermark);
             assertThat(progress()).containsExactly(watermark, 60_000L, 90_000L);
             // a batch without rows still moves progress (time passed, no traffic)
-            committer.commit(List.of(new Request(new RowBatch(List.of(), watermark + 60_000))));
+            committer.write(List.of(), watermark + 60_000);
             assertThat(progress()).containsExactly(watermark + 60_000, 60_000L, 90_000L);
-            // two subtasks' batches, one behind: the furthest wins, and an older commit never moves it back
-            committer.commit(List.of(new Request(new RowBatch(List.of(), watermark + 30_000)),
-                    new Request(new RowBatch(List.of(), watermark + 90_000))));
-            committer.commit(List.of(new Request(new RowBatch(List.of(), watermark))));
-            assertThat(progress()).containsExactly(watermark + 90_000, 60_000L, 90_000L);
+            // an older commit (a restore from an older savepoint) never moves it back
+            committer.write(List.of(), watermark);
+            assertThat(progress()).containsExactly(watermark + 60_000, 60_000L, 90_000L);
+            // the end of time a drained stop sends is no progress
+            committer.write(List.of(), Long.MAX_VALUE);
+            assertThat(progress()).containsExactly(watermark + 60_000, 60_000L, 90_000L);
         }
         // a checkpoint written before batches carried a watermark restores as rows only
         RowBatch.Serializer serializer = new RowBatch.Serializer();
@@ -126,6 +138,42 @@ class PostgresMetricsSinkIT {
         RowBatch batch = new RowBatch(List.of(minute("progress", HOUR, 1, "run-1", 10)), 1234L);
         assertThat(serializer.deserialize(serializer.getVersion(), serializer.serialize(batch)))
                 .usingRecursiveComparison().isEqualTo(batch);
+    }
+
+    @Test
+    void withSeveralSinkSubtasksTheProgressIsTheLowestOfThem() throws Exception {
+        forgetProgress();
+        long w = HOUR.plusSeconds(3600).toEpochMilli();
+        try (PostgresCommitter first = committer(new PipelineProgress.Subtask(0, 2));
+             PostgresCommitter second = committer(new PipelineProgress.Subtask(1, 2))) {
+            // The first subtask's rows up to w + 2 min are in; the second has committed nothing yet:
+            // the progress may not promise its windows.
+            first.write(List.of(), w + 120_000);
+            assertThat(progressRows()).as("none until every subtask has committed").isZero();
+            second.write(List.of(), w + 60_000);
+            assertThat(progress()).containsExactly(w + 60_000, 60_000L, 90_000L);
+            second.write(List.of(), w + 180_000);
+            assertThat(progress()).as("the first subtask is now the lowest").containsExactly(w + 120_000, 60_000L, 90_000L);
+        }
+        // Rescaled to one subtask: the old subtasks' rows no longer count.
+        try (PostgresCommitter only = committer(new PipelineProgress.Subtask(0, 1))) {
+            only.write(List.of(), w + 240_000);
+            assertThat(progress()).containsExactly(w + 240_000, 60_000L, 90_000L);
+        }
+    }
+
+    private static void forgetProgress() throws Exception {
+        try (Connection c = POSTGRES.dataSource().getConnection()) {
+            c.createStatement().execute("DELETE FROM pipeline_progress; DELETE FROM pipeline_progress_subtasks");
+        }
+    }
+
+    private static int progressRows() throws Exception {
+        try (Connection c = POSTGRES.dataSource().getConnection();
+             ResultSet rs = c.createStatement().executeQuery("SELECT count(*) FROM pipeline_progress")) {
+            rs.next();
+            return rs.getInt(1);
+        }
     }
 
     private static List<Long> progress() throws Exception {
@@ -141,14 +189,110 @@ class PostgresMetricsSinkIT {
     }
 
     @Test
-    void anUnreachableDatabaseAsksFlinkToRetryLater() throws Exception {
-        PostgresCommitter committer = new PostgresCommitter(
-                new JdbcTarget("jdbc:postgresql://127.0.0.1:1/postgres?connectTimeout=1", "postgres", "postgres"),
-                TIMING, new UnregisteredMetricsGroup());
-        Request request = new Request(new RowBatch(List.of(minute("nowhere", HOUR, 1, "run-1", 1))));
-        committer.commit(List.of(request));
-        assertThat(request.retried).isTrue();
-        committer.close();
+    void theLiveJobAndARecomputeWritingMinutesOfOneHourAtOnceLeaveItTheSumOfBoth() throws Exception {
+        MetricsRow live = minute("race", HOUR.plusSeconds(60), 1, "run-live", 100);
+        MetricsRow recomputed = minute("race", HOUR.plusSeconds(120), 1, "run-recompute", 200, 300);
+        ExecutorService writer = Executors.newSingleThreadExecutor();
+        try (Connection recompute = POSTGRES.dataSource().getConnection()) {
+            // The recompute has written its minute and holds the hour, not yet committed.
+            recompute.setAutoCommit(false);
+            try (PreparedStatement replace = recompute.prepareStatement(MetricsRowJdbc.replace(MetricsRowJdbc.MINUTES))) {
+                MetricsRowJdbc.bind(replace, recomputed);
+                replace.executeUpdate();
+            }
+            try (PreparedStatement lock = recompute.prepareStatement("SELECT pg_advisory_xact_lock(?)")) {
+                lock.setLong(1, PostgresCommitter.hourLockKey("race", "chat", "gpt-4o", HOUR.toEpochMilli()));
+                lock.executeQuery().close();
+            }
+            // Meanwhile the live job commits a minute of the same hour: it waits for the hour.
+            Future<?> liveCommit = writer.submit(() -> {
+                commit(live);
+                return null;
+            });
+            Thread.sleep(1_000);
+            assertThat(liveCommit).as("waits for the hour's lock").isNotDone();
+            recompute.commit();
+            liveCommit.get(30, TimeUnit.SECONDS);
+        } finally {
+            writer.shutdownNow();
+        }
+        // Recomputed after the recompute's minute was committed: both minutes are in the hour.
+        assertThat(rows("llm_metrics_hourly", "race")).singleElement()
+                .satisfies(h -> assertThat(h.requests()).isEqualTo(3));
+    }
+
+    @Test
+    void whilePostgresIsDownRowsWaitInTheCheckpointsWithoutFailingAndAreWrittenOnceItIsBack() throws Exception {
+        Path data = TestDirectories.fresh("postgres-outage");
+        EmbeddedPostgresServer server = EmbeddedPostgresServer.create(data, FreePorts.pick()).start();
+        JdbcTarget target = new JdbcTarget(server.jdbcUrl(), "postgres", "postgres");
+        MetricsRow before = minute("outage", HOUR, 1, "run-1", 10);
+        MetricsRow during = minute("outage", HOUR.plusSeconds(60), 1, "run-1", 20);
+        MetricsRow revised = minute("outage", HOUR.plusSeconds(60), 2, "run-1", 20, 30);
+        MetricsRow later = minute("outage", HOUR.plusSeconds(120), 1, "run-1", 40);
+        OperatorSubtaskState duringOutage;
+        try (var sink = sinkHarness(target)) {
+            sink.open();
+            sink.processElement(new StreamRecord<>(before));
+            sink.processWatermark(new Watermark(HOUR.plusSeconds(60).toEpochMilli() - 1));
+            sink.snapshot(1, 1);
+            sink.notifyOfCompletedCheckpoint(1);
+            assertThat(rows(server, "llm_metrics")).extracting(MetricsRow::requests).containsExactly(1L);
+
+            server.stop();
+            sink.processElement(new StreamRecord<>(during));
+            sink.snapshot(2, 2);
+            sink.notifyOfCompletedCheckpoint(2);          // fails quietly: the rows wait
+            sink.processElement(new StreamRecord<>(revised));
+            sink.processWatermark(new Watermark(HOUR.plusSeconds(120).toEpochMilli() - 1));
+            duringOutage = sink.snapshot(3, 3);
+            sink.notifyOfCompletedCheckpoint(3);
+
+            server.start();
+            sink.processElement(new StreamRecord<>(later));
+            sink.snapshot(4, 4);
+            assertThat(rows(server, "llm_metrics")).as("nothing before a checkpoint completes").hasSize(1);
+            sink.notifyOfCompletedCheckpoint(4);
+            assertThat(rows(server, "llm_metrics")).extracting(MetricsRow::requests).containsExactly(1L, 2L, 1L);
+            assertThat(rows(server, "llm_metrics_hourly")).extracting(MetricsRow::requests).containsExactly(4L);
+            assertThat(watermark(server)).isEqualTo(HOUR.plusSeconds(120).toEpochMilli() - 1);
+        }
+
+        // A job that failed during the outage restores the rows its checkpoint kept and writes them at once.
+        try (Connection c = server.dataSource().getConnection()) {
+            c.createStatement().execute("DELETE FROM llm_metrics WHERE tenant_id = 'outage'");
+        }
+        try (var restored = sinkHarness(target)) {
+            restored.initializeState(duringOutage);
+            restored.open();
+            assertThat(rows(server, "llm_metrics")).extracting(MetricsRow::revision, MetricsRow::requests)
+                    .containsExactly(org.assertj.core.groups.Tuple.tuple(2, 2L));
+        } finally {
+            server.stop();
+        }
+    }
+
+    private static OneInputStreamOperatorTestHarness<MetricsRow, Void> sinkHarness(JdbcTarget target) throws Exception {
+        return new OneInputStreamOperatorTestHarness<>(new PostgresMetricsSink(target, TIMING, PostgresCommitter.Mode.LIVE));
+    }
+
+    private static List<MetricsRow> rows(EmbeddedPostgresServer server, String table) throws Exception {
+        try (Connection c = server.dataSource().getConnection();
+             PreparedStatement ps = c.prepareStatement("SELECT " + MetricsRowJdbc.COLUMNS + " FROM " + table
+                     + " WHERE tenant_id = 'outage' ORDER BY window_start");
+             ResultSet rs = ps.executeQuery()) {
+            List<MetricsRow> rows = new ArrayList<>();
+            while (rs.next()) {
+                rows.add(MetricsRowJdbc.read(rs));
+            }
+            return rows;
+        }
+    }
+
+    private static long watermark(EmbeddedPostgresServer server) throws Exception {
+        try (Connection c = server.dataSource().getConnection()) {
+            return PipelineProgress.watermark(c);
+        }
     }
 
     /** What the committer does for a completed checkpoint holding these rows. */
@@ -159,8 +303,12 @@ class PostgresMetricsSinkIT {
     }
 
     private static PostgresCommitter committer() {
+        return committer(PipelineProgress.Subtask.ONLY);
+    }
+
+    private static PostgresCommitter committer(PipelineProgress.Subtask subtask) {
         return new PostgresCommitter(new JdbcTarget(POSTGRES.jdbcUrl(), "postgres", "postgres"), TIMING,
-                new UnregisteredMetricsGroup());
+                PostgresCommitter.Mode.LIVE, subtask, new UnregisteredMetricsGroup());
     }
 
     private static List<MetricsRow> rows(String table, String tenant) throws Exception {
@@ -190,49 +338,5 @@ class PostgresMetricsSinkIT {
         return new MetricsRow(tenant, "chat", "gpt-4o", start, start.plusSeconds(60), n, 1, 0, sum / n,
                 sketch.quantile(0.5), sketch.quantile(0.95), sketch.quantile(0.99), 10.0, 20.0, 10L * n, 20L * n, sum,
                 new BigDecimal("0.000001").multiply(BigDecimal.valueOf(n)), 0, sketch.encode(), revision, run);
-    }
-
-    /** A commit request as Flink hands it over, recording whether the committer asked to retry it. */
-    private static final class Request implements Committer.CommitRequest<RowBatch> {
-        private final RowBatch batch;
-        boolean retried;
-
-        Request(RowBatch batch) {
-            this.batch = batch;
-        }
-
-        @Override
-        public RowBatch getCommittable() {
-            return batch;
-        }
-
-        @Override
-        public int getNumberOfRetries() {
-            return 0;
-        }
-
-        @Override
-        public void signalFailedWithKnownReason(Throwable t) {
-            throw new AssertionError(t);
-        }
-
-        @Override
-        public void signalFailedWithUnknownReason(Throwable t) {
-            throw new AssertionError(t);
-        }
-
-        @Override
-        public void retryLater() {
-            retried = true;
-        }
-
-        @Override
-        public void updateAndRetryLater(RowBatch committable) {
-            retried = true;
-        }
-
-        @Override
-        public void signalAlreadyCommitted() {
-        }
     }
 }
