@@ -39,7 +39,10 @@ public final class JobConfiguration {
         conf.set(RestartStrategyOptions.RESTART_STRATEGY, "exponential-delay");
         conf.set(RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_INITIAL_BACKOFF, java.time.Duration.ofSeconds(1));
         conf.set(RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_MAX_BACKOFF, java.time.Duration.ofSeconds(30));
-        if (settings.resumeFromLatestCheckpoint && !settings.isRecompute()) {
+        if (settings.fromSavepoint != null && !settings.isRecompute()) {
+            LOG.info("restoring from {}", settings.fromSavepoint);
+            conf.set(StateRecoveryOptions.SAVEPOINT_PATH, settings.fromSavepoint);
+        } else if (settings.resumeFromLatestCheckpoint && !settings.isRecompute()) {
             Optional<String> latest = LatestCheckpoint.find(settings.checkpointDir);
             latest.ifPresentOrElse(path -> {
                 LOG.info("resuming from retained checkpoint {}", path);

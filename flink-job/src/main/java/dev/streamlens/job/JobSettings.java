@@ -64,6 +64,15 @@ public class JobSettings implements Serializable {
     @Option(names = "--resume-from-latest-checkpoint", description = "restore from the newest retained checkpoint under --checkpoint-dir, if any (local file storage)")
     public boolean resumeFromLatestCheckpoint;
 
+    @Option(names = "--partition-discovery-interval", defaultValue = "30s", converter = DurationConverter.class,
+            description = "how soon partitions added to the event topics are read and get clock ticks: until then a new "
+            + "partition holds the watermark back, so windows wait at most about this plus --idle-timeout (default: ${DEFAULT-VALUE})")
+    public Duration partitionDiscoveryInterval;
+
+    @Option(names = "--from-savepoint", description = "restore from this savepoint or retained checkpoint, as `flink run -s` "
+            + "does on a cluster (e.g. after `stop --drain`); wins over --resume-from-latest-checkpoint")
+    public String fromSavepoint;
+
     @Option(names = "--state-backend", defaultValue = "rocksdb", description = "rocksdb or hashmap (default: ${DEFAULT-VALUE})")
     public String stateBackend;
 

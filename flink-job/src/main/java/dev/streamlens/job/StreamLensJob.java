@@ -3,6 +3,7 @@ package dev.streamlens.job;
 import dev.streamlens.job.alerts.AlertRuleChange;
 import dev.streamlens.job.alerts.AlertStep;
 import dev.streamlens.job.events.TelemetryEvent;
+import dev.streamlens.job.io.AlertsStore;
 import dev.streamlens.job.io.KafkaSinks;
 import dev.streamlens.job.io.KafkaSources;
 import dev.streamlens.job.io.JdbcTarget;
@@ -63,6 +64,12 @@ public final class StreamLensJob {
         }
         build(env, settings);
         env.execute(settings.jobName());
+        if (settings.localWebUiPort > 0) {
+            // The job has finished (e.g. stopped with a savepoint): the local mini-cluster leaves
+            // non-daemon threads behind that would keep this process alive for nothing.
+            LOG.info("the job has finished; the local mini-cluster exits");
+            System.exit(0);
+        }
     }
 
     /**
@@ -78,10 +85,13 @@ public final class StreamLensJob {
         alignedCheckpointsOnly(env);
         WatermarkStrategy<TelemetryEvent> eventTime = EventTimeStrategy.of(settings.outOfOrderness);
         DataStream<TelemetryEvent> requests = source(env, settings, Topics.REQUESTS,
-                KafkaSources.events(settings.kafkaBrokers, settings.consumerGroup, Topics.REQUESTS), eventTime);
+                KafkaSources.events(settings.kafkaBrokers, settings.consumerGroup, Topics.REQUESTS,
+                        settings.partitionDiscoveryInterval), eventTime);
         DataStream<TelemetryEvent> responses = source(env, settings, Topics.RESPONSES,
-                KafkaSources.events(settings.kafkaBrokers, settings.consumerGroup, Topics.RESPONSES), eventTime);
-        ClockTicks.addTo(env, settings.kafkaBrokers, List.of(Topics.REQUESTS, Topics.RESPONSES), settings.idleTimeout);
+                KafkaSources.events(settings.kafkaBrokers, settings.consumerGroup, Topics.RESPONSES,
+                        settings.partitionDiscoveryInterval), eventTime);
+        ClockTicks.addTo(env, settings.kafkaBrokers, List.of(Topics.REQUESTS, Topics.RESPONSES), settings.idleTimeout,
+                settings.partitionDiscoveryInterval);
 
         JdbcTarget postgres = new JdbcTarget(settings.jdbcUrl, settings.jdbcUser, settings.jdbcPassword);
         // A start without state resumes at the watermark earlier runs committed (docs/DESIGN.md, "A start without state").
@@ -108,7 +118,7 @@ public final class StreamLensJob {
                 .setParallelism(Math.min(env.getParallelism(),
                         KafkaSources.partitionCount(settings.kafkaBrokers, Topics.ALERT_RULES)))
                 .uid("source-alert-rules");
-        AlertStep.build(out.rows(), rules, settings.window)
+        AlertStep.build(out.rows(), rules, settings.window, AlertsStore.openAlerts(postgres))
                 .sinkTo(KafkaSinks.alerts(kafka)).uid("sink-alerts").name("llm.alerts");
     }
 
@@ -142,6 +152,8 @@ public final class StreamLensJob {
     static DataStream<TelemetryEvent> source(StreamExecutionEnvironment env, JobSettings settings, String topic,
                                              KafkaSource<TelemetryEvent> reader,
                                              WatermarkStrategy<TelemetryEvent> eventTime) {
+        // Watermarks take "when was this written" from the record timestamps: only the broker's clock will do.
+        KafkaSources.requireAppendTime(settings.kafkaBrokers, topic);
         int partitions = KafkaSources.partitionCount(settings.kafkaBrokers, topic);
         return env.fromSource(reader, eventTime, topic)
                 .setParallelism(Math.min(env.getParallelism(), partitions))

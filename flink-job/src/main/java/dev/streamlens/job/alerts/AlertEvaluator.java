@@ -18,6 +18,9 @@ import org.apache.flink.api.common.state.ReadOnlyBroadcastState;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.metrics.Counter;
+import org.apache.flink.runtime.state.FunctionInitializationContext;
+import org.apache.flink.runtime.state.FunctionSnapshotContext;
+import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
 import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction;
 import org.apache.flink.util.Collector;
 
@@ -31,7 +34,8 @@ import org.apache.flink.util.Collector;
  * job's state. Timers keep running while an alert is not OK and while a traffic_stopped rule
  * watches, so absence and resolving need no new rows.
  */
-public class AlertEvaluator extends KeyedBroadcastProcessFunction<String, MetricsRow, AlertRuleChange, AlertTransition> {
+public class AlertEvaluator extends KeyedBroadcastProcessFunction<String, MetricsRow, AlertRuleChange, AlertTransition>
+        implements CheckpointedFunction {
 
     private static final long serialVersionUID = 1L;
 
@@ -45,6 +49,7 @@ public class AlertEvaluator extends KeyedBroadcastProcessFunction<String, Metric
     private static final long MINUTE = 60_000;
 
     private final long windowMs;
+    private final OpenAlerts openAlerts;
     private transient MapState<String, SeriesWindow> windows;
     private transient MapState<String, AlertInstance> instances;
     private transient ValueState<Long> lastEvaluated;
@@ -56,10 +61,33 @@ public class AlertEvaluator extends KeyedBroadcastProcessFunction<String, Metric
      * and after every rule change (each parallel instance sees every change).
      */
     private transient Map<String, List<AlertRule>> rulesByTenant;
+    /** Episodes an earlier run left firing, by tenant, until the tenant's first row takes them up. */
+    private transient Map<String, List<OpenAlerts.Episode>> leftOpen;
 
     /** @param windowMs the job's window size: rules are evaluated at every window's end */
     public AlertEvaluator(long windowMs) {
+        this(windowMs, OpenAlerts.NONE);
+    }
+
+    /** @param openAlerts where a start without state finds the episodes earlier runs left firing */
+    public AlertEvaluator(long windowMs, OpenAlerts openAlerts) {
         this.windowMs = windowMs;
+        this.openAlerts = openAlerts;
+    }
+
+    /**
+     * A restored job has its alerts' episodes in its state. One started without state would start
+     * every alert at OK: a firing episode of the earlier run would never resolve, and a condition
+     * that still holds would fire (and page) a second time. It takes them up from the store instead.
+     */
+    @Override
+    public void initializeState(FunctionInitializationContext context) throws Exception {
+        leftOpen = context.isRestored() ? new HashMap<>() : new HashMap<>(openAlerts.read());
+    }
+
+    @Override
+    public void snapshotState(FunctionSnapshotContext context) {
+        // Nothing beyond the keyed and broadcast state.
     }
 
     @Override
@@ -73,8 +101,13 @@ public class AlertEvaluator extends KeyedBroadcastProcessFunction<String, Metric
 
     @Override
     public void processElement(MetricsRow row, ReadOnlyContext ctx, Collector<AlertTransition> out) throws Exception {
-        if (rulesOf(row.tenantId(), ctx.getBroadcastState(RULES)).isEmpty()) {
+        List<AlertRule> rules = rulesOf(row.tenantId(), ctx.getBroadcastState(RULES));
+        if (rules.isEmpty()) {
             return; // a tenant without rules keeps no state; a new rule sees the windows from its arrival on
+        }
+        List<OpenAlerts.Episode> episodes = leftOpen.remove(row.tenantId());
+        if (episodes != null) {
+            takeUp(episodes, rules);
         }
         SeriesWindow window = SeriesWindow.of(row);
         windows.put(window.key(), window);
@@ -119,6 +152,20 @@ public class AlertEvaluator extends KeyedBroadcastProcessFunction<String, Metric
         // would fire at once, and set the next, for ever.
         if (keepTicking && ctx.timerService().currentWatermark() < Long.MAX_VALUE) {
             ctx.timerService().registerEventTimeTimer(at + windowMs - 1);
+        }
+    }
+
+    /** Firing episodes of an earlier run, for rules that still exist, continue as this run's. */
+    private void takeUp(List<OpenAlerts.Episode> episodes, List<AlertRule> rules) throws Exception {
+        for (OpenAlerts.Episode episode : episodes) {
+            boolean ruleExists = rules.stream().anyMatch(rule -> rule.ruleId().equals(episode.ruleId()));
+            if (ruleExists && !instances.contains(episode.alertId())) {
+                AlertInstance alert = new AlertInstance();
+                alert.status = AlertInstance.Status.FIRING;
+                alert.firedAt = episode.firedAt();
+                alert.episodes = episode.episode();
+                instances.put(episode.alertId(), alert);
+            }
         }
     }
 

@@ -36,9 +36,15 @@ public final class AlertStep {
 
     public static DataStream<AlertTransition> build(DataStream<MetricsRow> rows, DataStream<AlertRuleChange> rules,
                                                     Duration window) {
+        return build(rows, rules, window, OpenAlerts.NONE);
+    }
+
+    /** @param openAlerts where a start without state finds the episodes earlier runs left firing */
+    public static DataStream<AlertTransition> build(DataStream<MetricsRow> rows, DataStream<AlertRuleChange> rules,
+                                                    Duration window, OpenAlerts openAlerts) {
         return rows.keyBy(MetricsRow::tenantId)
                 .connect(rules.broadcast(AlertEvaluator.RULES))
-                .process(new AlertEvaluator(window.toMillis()))
+                .process(new AlertEvaluator(window.toMillis(), openAlerts))
                 .uid("alert-rules-evaluation").name("alert rules");
     }
 }

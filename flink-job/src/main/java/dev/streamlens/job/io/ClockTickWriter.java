@@ -32,15 +32,18 @@ public final class ClockTickWriter implements Sink<Long> {
 
     private final String brokers;
     private final List<String> topics;
+    private final Duration partitionDiscovery;
 
-    public ClockTickWriter(String brokers, List<String> topics) {
+    /** Writes ticks to every partition of {@code topics}, learning of new ones within {@code partitionDiscovery}. */
+    public ClockTickWriter(String brokers, List<String> topics, Duration partitionDiscovery) {
         this.brokers = brokers;
         this.topics = List.copyOf(topics);
+        this.partitionDiscovery = partitionDiscovery;
     }
 
     @Override
     public SinkWriter<Long> createWriter(WriterInitContext context) {
-        return new Writer(brokers, topics, context.metricGroup().counter("streamlens_clock_ticks_failed"));
+        return new Writer(brokers, topics, partitionDiscovery, context.metricGroup().counter("streamlens_clock_ticks_failed"));
     }
 
     private static final class Writer implements SinkWriter<Long> {
@@ -52,7 +55,7 @@ public final class ClockTickWriter implements Sink<Long> {
         private final Counter failed;
         private long lastWarning;
 
-        Writer(String brokers, List<String> topics, Counter failed) {
+        Writer(String brokers, List<String> topics, Duration partitionDiscovery, Counter failed) {
             Properties props = new Properties();
             props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, brokers);
             props.put(ProducerConfig.CLIENT_ID_CONFIG, "streamlens-clock-ticks");
@@ -62,6 +65,10 @@ public final class ClockTickWriter implements Sink<Long> {
             props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, "2000");
             props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "10000");
             props.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, "5000");
+            // A partition the producer does not know gets no tick and holds every watermark back:
+            // refresh the partition list as often as the sources look for new partitions (Kafka's
+            // default is 5 minutes).
+            props.put(ProducerConfig.METADATA_MAX_AGE_CONFIG, Long.toString(partitionDiscovery.toMillis()));
             this.producer = new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer());
             this.topics = topics;
             this.failed = failed;

@@ -3,6 +3,7 @@ package dev.streamlens.job.io;
 import dev.streamlens.job.alerts.AlertRuleChange;
 import dev.streamlens.job.events.TelemetryEvent;
 import dev.streamlens.model.Topics;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -13,14 +14,18 @@ import java.util.concurrent.TimeoutException;
 import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.consumer.OffsetResetStrategy;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.config.ConfigResource;
 
 /** The job's inputs: one Kafka source per event topic, and the alert rules. */
 public final class KafkaSources {
+
+    private static final String TIMESTAMP_TYPE = "message.timestamp.type";
 
     private KafkaSources() {
     }
@@ -30,7 +35,8 @@ public final class KafkaSources {
      * After a restore the checkpointed offsets win; committed offsets only serve monitoring.
      */
     @SuppressWarnings("deprecation") // the connector's API still takes Kafka's OffsetResetStrategy
-    public static KafkaSource<TelemetryEvent> events(String brokers, String consumerGroup, String topic) {
+    public static KafkaSource<TelemetryEvent> events(String brokers, String consumerGroup, String topic,
+                                                     Duration partitionDiscovery) {
         return KafkaSource.<TelemetryEvent>builder()
                 .setBootstrapServers(brokers)
                 .setTopics(topic)
@@ -39,7 +45,7 @@ public final class KafkaSources {
                 .setStartingOffsets(OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST))
                 .setDeserializer(new TelemetryDeserializer())
                 .setProperty("commit.offsets.on.checkpoint", "true")
-                .setProperty("partition.discovery.interval.ms", "60000")
+                .setProperty("partition.discovery.interval.ms", Long.toString(partitionDiscovery.toMillis()))
                 .build();
     }
 
@@ -121,6 +127,28 @@ public final class KafkaSources {
         return withAdmin(brokers, "the partitions of topic " + topic + " (does the topic exist?)", admin ->
                 admin.describeTopics(List.of(topic)).allTopicNames().get(30, TimeUnit.SECONDS).get(topic)
                         .partitions().size());
+    }
+
+    /**
+     * Refuses an event topic whose record timestamps come from its producers. The job's time is
+     * "when was this written" (docs/DESIGN.md, "Skewed clocks"): with {@code CreateTime}, one
+     * client with a fast clock would move the watermark for every tenant while the job reads a
+     * backlog, and the windows it closes early would turn good calls into late events.
+     */
+    public static void requireAppendTime(String brokers, String topic) {
+        String type = withAdmin(brokers, "the configuration of topic " + topic, admin -> {
+            ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
+            ConfigEntry entry = admin.describeConfigs(List.of(resource)).all().get(30, TimeUnit.SECONDS)
+                    .get(resource).get(TIMESTAMP_TYPE);
+            return entry == null ? null : entry.value();
+        });
+        if (!"LogAppendTime".equals(type)) {
+            throw new IllegalStateException("topic " + topic + " has " + TIMESTAMP_TYPE + "=" + type
+                    + ": its record timestamps come from the producers' clocks, and StreamLens takes event time from "
+                    + "when a record was written. Set it on the topic (kafka-configs.sh --bootstrap-server " + brokers
+                    + " --alter --entity-type topics --entity-name " + topic + " --add-config "
+                    + TIMESTAMP_TYPE + "=LogAppendTime) and start the job again");
+        }
     }
 
     /** What Kafka's admin client answers a question with, waiting up to 30 s for each reply. */

@@ -11,6 +11,7 @@ import dev.streamlens.model.MetricsRow;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.streaming.api.operators.co.CoBroadcastWithKeyedOperator;
@@ -45,7 +46,12 @@ class AlertEvaluatorTest {
     /** Not yet opened: a restored one is given its state first. */
     private static KeyedBroadcastOperatorTestHarness<String, MetricsRow, AlertRuleChange, AlertTransition> newHarness()
             throws Exception {
-        return new KeyedBroadcastOperatorTestHarness<>(new CoBroadcastWithKeyedOperator<>(new AlertEvaluator(MINUTE),
+        return newHarness(OpenAlerts.NONE);
+    }
+
+    private static KeyedBroadcastOperatorTestHarness<String, MetricsRow, AlertRuleChange, AlertTransition> newHarness(
+            OpenAlerts store) throws Exception {
+        return new KeyedBroadcastOperatorTestHarness<>(new CoBroadcastWithKeyedOperator<>(new AlertEvaluator(MINUTE, store),
                 List.of(AlertEvaluator.RULES)), MetricsRow::tenantId, Types.STRING, 1, 1, 0);
     }
 
@@ -220,6 +226,47 @@ class AlertEvaluatorTest {
         assertThat(output()).as("rules came back with the state; nothing transitions twice").isEmpty();
         minute(3, row("chat", "gpt-4o", 3, 100, 40, 0));
         assertThat(output()).extracting(AlertTransition::episode).containsExactly(2L);
+    }
+
+    @Test
+    void aStartWithoutStateTakesUpTheEpisodesAnEarlierRunLeftFiring() throws Exception {
+        long firedAt = T0 - 10 * MINUTE;
+        OpenAlerts store = () -> Map.of("acme", List.of(new OpenAlerts.Episode("errors", "errors", firedAt, 3),
+                new OpenAlerts.Episode("gone", "gone", firedAt, 1)));          // its rule no longer exists
+        harness.close();
+        harness = newHarness(store);
+        harness.open();
+        rule(new AlertRule("errors", "acme", null, null, "error_rate", 10.0, null, 1, 1L, 0L, 60L, null, null, null, 1L));
+        minute(0, row("chat", "gpt-4o", 0, 100, 20, 0));   // still holds: the episode goes on, nobody is paged again
+        minute(1, row("chat", "gpt-4o", 1, 100, 20, 0));
+        assertThat(output()).as("no second firing of an open episode").isEmpty();
+        minute(2, row("chat", "gpt-4o", 2, 100, 0, 0));    // clear
+        minute(3, row("chat", "gpt-4o", 3, 100, 0, 0));    // clear for the resolve delay: resolves that episode
+        minute(4, row("chat", "gpt-4o", 4, 100, 0, 0));
+        assertThat(output()).singleElement().satisfies(t -> {
+            assertThat(t.state()).isEqualTo(AlertTransition.RESOLVED);
+            assertThat(t.episode()).isEqualTo(3L);
+            assertThat(t.idempotencyKey()).isEqualTo("errors/" + firedAt + "/resolved");
+        });
+        minute(5, row("chat", "gpt-4o", 5, 100, 50, 0));   // the next episode is the fourth
+        assertThat(output()).extracting(AlertTransition::episode).containsExactly(3L, 4L);
+    }
+
+    @Test
+    void aRestoredJobKeepsItsOwnEpisodesAndNeverAsksTheStore() throws Exception {
+        rule(new AlertRule("errors", "acme", null, null, "error_rate", 10.0, null, 1, 1L, 0L, 0L, null, null, null, 1L));
+        minute(0, row("chat", "gpt-4o", 0, 100, 50, 0)); // fires
+        OperatorSubtaskState snapshot = harness.snapshot(1, T0 + MINUTE);
+        harness.close();
+
+        harness = newHarness(() -> {
+            throw new AssertionError("a restored job read the alerts store");
+        });
+        harness.initializeState(snapshot);
+        harness.open();
+        minute(1, row("chat", "gpt-4o", 1, 100, 0, 0));  // resolves the episode its state holds
+        assertThat(output()).extracting(AlertTransition::state, AlertTransition::episode)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple(AlertTransition.RESOLVED, 1L));
     }
 
     @Test
