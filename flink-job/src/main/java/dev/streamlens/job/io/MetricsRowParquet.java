@@ -4,6 +4,7 @@ import dev.streamlens.model.MetricsRow;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.nio.ByteBuffer;
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.avro.Conversions;
 import org.apache.avro.LogicalTypes;
 import org.apache.avro.Schema;
@@ -23,8 +24,8 @@ import org.apache.parquet.io.api.RecordConsumer;
 /**
  * How a minute row is written to Parquet: the columns of {@code llm_metrics} (names and meaning as
  * there; times as UTC timestamps, the cost as DECIMAL(24,12) like the table's NUMERIC) plus
- * {@code exported_at}, the time the row was written, which says which of several exported rows of
- * a window is the newest ({@code docs/RETENTION.md#export}). Written through parquet-avro with a
+ * {@code exported_at}, the time the row was written (never twice the same in a JVM), which says
+ * which of several exported rows of a window is the newest ({@code docs/RETENTION.md#export}). Written through parquet-avro with a
  * schema made here, so the job's stream stays {@link MetricsRow}.
  */
 public final class MetricsRowParquet {
@@ -58,6 +59,25 @@ public final class MetricsRowParquet {
             .endRecord();
 
     private static final Conversions.DecimalConversion DECIMALS = new Conversions.DecimalConversion();
+
+    /**
+     * The {@code exported_at} stamps: the wall clock, but never the same or an earlier millisecond
+     * twice in this JVM. Revisions of a window come from one subtask within a run and can leave
+     * it within one millisecond (two batches at one watermark, a backlog read after a restore);
+     * with equal stamps a warehouse could not tell which is newest. A burst of n revisions runs at
+     * most n ms ahead of the clock.
+     */
+    static final class ExportClock {
+        private static final AtomicLong LAST = new AtomicLong();
+
+        private ExportClock() {
+        }
+
+        static long next() {
+            long now = System.currentTimeMillis();
+            return LAST.updateAndGet(last -> Math.max(now, last + 1));
+        }
+    }
 
     private MetricsRowParquet() {
     }
@@ -141,7 +161,7 @@ public final class MetricsRowParquet {
 
         @Override
         public void write(MetricsRow row) {
-            avro.write(toRecord(row, System.currentTimeMillis()));
+            avro.write(toRecord(row, ExportClock.next()));
         }
     }
 }
