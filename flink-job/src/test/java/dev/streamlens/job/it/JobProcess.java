@@ -102,6 +102,23 @@ final class JobProcess implements AutoCloseable {
         throw new AssertionError("no checkpoint completed within 60 s; see " + log);
     }
 
+    /**
+     * {@code flink stop --drain}: the sources end, the end-of-time watermark passes through every
+     * operator, and a final savepoint is written under {@code target}. The job then finishes and
+     * this process exits (its retained checkpoints are discarded, as on a cluster). Returns the
+     * savepoint's directory, for {@code --from-savepoint}.
+     */
+    Path stopWithDrain(Path target) throws Exception {
+        post("/jobs/" + jobId + "/stop", "{\"drain\":true,\"targetDirectory\":\"" + target.toUri() + "\"}");
+        if (!process.waitFor(120, TimeUnit.SECONDS)) {
+            throw new AssertionError("the drained job did not finish within 120 s; see " + log);
+        }
+        try (var savepoints = Files.list(target)) {
+            return savepoints.filter(p -> Files.exists(p.resolve("_metadata"))).findFirst()
+                    .orElseThrow(() -> new AssertionError("no savepoint under " + target + "; see " + log));
+        }
+    }
+
     /** Completed checkpoints of this run of the job. */
     long completedCheckpoints() throws Exception {
         return get("/jobs/" + jobId + "/checkpoints").path("counts").path("completed").asLong();

@@ -32,6 +32,10 @@ final class LiveTraffic implements AutoCloseable {
 
     LiveTraffic(String kafka) {
         this.producer = JobRun.producer(kafka);
+        // The first send of a new producer waits for the topics' metadata (seconds on a busy machine):
+        // fetched now, not in the middle of a schedule.
+        producer.partitionsFor(Topics.REQUESTS);
+        producer.partitionsFor(Topics.RESPONSES);
     }
 
     /** The job's options for this timing (checkpoints every second unless {@code extra} says otherwise). */

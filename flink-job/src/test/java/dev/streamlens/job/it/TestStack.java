@@ -49,6 +49,15 @@ final class TestStack implements BeforeEachCallback, AfterEachCallback {
         return postgres.dataSource();
     }
 
+    /** Stops PostgreSQL cleanly, keeping its data; {@link #startPostgres()} brings it back on the same port. */
+    void stopPostgres() {
+        postgres.stop();
+    }
+
+    void startPostgres() {
+        postgres.start();
+    }
+
     LiveTraffic traffic() {
         return traffic;
     }
