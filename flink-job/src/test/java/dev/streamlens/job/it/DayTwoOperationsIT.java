@@ -125,7 +125,9 @@ class DayTwoOperationsIT {
             }
             // The new partitions stay empty but for the job's clock ticks: until the job reads a tick
             // from each, they hold the watermark back (Kafka's producers refresh their partition lists
-            // every 5 minutes by default, its sources every minute).
+            // every 5 minutes by default, its sources every minute). Traffic resumes once even
+            // Kafka's default source discovery would have found them.
+            TimeUnit.SECONDS.sleep(65);
             Workload after = LiveTraffic.workload(702, 300, Duration.ofSeconds(6));
             stack.traffic().play(after).get(1, TimeUnit.MINUTES);
             ExpectedMetrics expected = LiveTraffic.expected(before, after);
