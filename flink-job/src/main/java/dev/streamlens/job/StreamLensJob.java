@@ -152,9 +152,8 @@ public final class StreamLensJob {
     static DataStream<TelemetryEvent> source(StreamExecutionEnvironment env, JobSettings settings, String topic,
                                              KafkaSource<TelemetryEvent> reader,
                                              WatermarkStrategy<TelemetryEvent> eventTime) {
-        // Watermarks take "when was this written" from the record timestamps: only the broker's clock will do.
-        KafkaSources.requireAppendTime(settings.kafkaBrokers, topic);
-        int partitions = KafkaSources.partitionCount(settings.kafkaBrokers, topic);
+        // Also refuses a topic whose record timestamps are not the broker's append time.
+        int partitions = KafkaSources.eventTopicPartitions(settings.kafkaBrokers, topic);
         return env.fromSource(reader, eventTime, topic)
                 .setParallelism(Math.min(env.getParallelism(), partitions))
                 .uid("source-" + topic.substring(topic.indexOf('.') + 1));

@@ -130,25 +130,28 @@ public final class KafkaSources {
     }
 
     /**
-     * Refuses an event topic whose record timestamps come from its producers. The job's time is
-     * "when was this written" (docs/DESIGN.md, "Skewed clocks"): with {@code CreateTime}, one
-     * client with a fast clock would move the watermark for every tenant while the job reads a
+     * How many partitions an event topic has ({@link #partitionCount}), asked together with its
+     * timestamp type: a topic whose record timestamps come from its producers is refused. The job's
+     * time is "when was this written" (docs/DESIGN.md, "Skewed clocks"): with {@code CreateTime},
+     * one client with a fast clock would move the watermark for every tenant while the job reads a
      * backlog, and the windows it closes early would turn good calls into late events.
      */
-    public static void requireAppendTime(String brokers, String topic) {
-        String type = withAdmin(brokers, "the configuration of topic " + topic, admin -> {
+    public static int eventTopicPartitions(String brokers, String topic) {
+        return withAdmin(brokers, "the partitions and configuration of topic " + topic + " (does the topic exist?)", admin -> {
             ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
-            ConfigEntry entry = admin.describeConfigs(List.of(resource)).all().get(30, TimeUnit.SECONDS)
+            ConfigEntry type = admin.describeConfigs(List.of(resource)).all().get(30, TimeUnit.SECONDS)
                     .get(resource).get(TIMESTAMP_TYPE);
-            return entry == null ? null : entry.value();
+            if (type == null || !"LogAppendTime".equals(type.value())) {
+                throw new IllegalStateException("topic " + topic + " has " + TIMESTAMP_TYPE + "="
+                        + (type == null ? null : type.value())
+                        + ": its record timestamps come from the producers' clocks, and StreamLens takes event time from "
+                        + "when a record was written. Set it on the topic (kafka-configs.sh --bootstrap-server " + brokers
+                        + " --alter --entity-type topics --entity-name " + topic + " --add-config "
+                        + TIMESTAMP_TYPE + "=LogAppendTime) and start the job again");
+            }
+            return admin.describeTopics(List.of(topic)).allTopicNames().get(30, TimeUnit.SECONDS).get(topic)
+                    .partitions().size();
         });
-        if (!"LogAppendTime".equals(type)) {
-            throw new IllegalStateException("topic " + topic + " has " + TIMESTAMP_TYPE + "=" + type
-                    + ": its record timestamps come from the producers' clocks, and StreamLens takes event time from "
-                    + "when a record was written. Set it on the topic (kafka-configs.sh --bootstrap-server " + brokers
-                    + " --alter --entity-type topics --entity-name " + topic + " --add-config "
-                    + TIMESTAMP_TYPE + "=LogAppendTime) and start the job again");
-        }
     }
 
     /** What Kafka's admin client answers a question with, waiting up to 30 s for each reply. */
