@@ -10,6 +10,7 @@ import java.io.Serializable;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
@@ -29,6 +30,12 @@ public final class KafkaSinks {
     /** Header naming why a record was dead-lettered, and where it came from. */
     public static final String REASON_HEADER = "streamlens.reason";
     public static final String SOURCE_TOPIC_HEADER = "streamlens.source-topic";
+
+    /**
+     * How long the job's Kafka clients wait for brokers that went away (the sinks' producers, the
+     * sources' partition discovery): as long as a checkpoint may take.
+     */
+    static final Duration OUTAGE_WAIT = CheckpointingOptions.CHECKPOINTING_TIMEOUT.defaultValue();
 
     private KafkaSinks() {
     }
@@ -94,6 +101,12 @@ public final class KafkaSinks {
                 // The client default (1 h) exceeds a default broker's transaction.max.timeout.ms (15 min).
                 .setProperty("transaction.timeout.ms", Long.toString(settings.transactionTimeout().toMillis()))
                 .setProperty("acks", "all")
+                // While the brokers are away, a checkpoint waits for them instead of failing the job:
+                // Flink fails over at once when its synchronous phase throws, which the client's
+                // 60 s (new transactional producer) and 120 s (unsent records) limits would make it do
+                // every minute or two of a Kafka outage. The wait ends at the checkpoint's own timeout.
+                .setProperty("max.block.ms", Long.toString(OUTAGE_WAIT.toMillis()))
+                .setProperty("delivery.timeout.ms", Long.toString(OUTAGE_WAIT.toMillis()))
                 .build();
     }
 }

@@ -46,6 +46,8 @@ public final class KafkaSources {
                 .setDeserializer(new TelemetryDeserializer())
                 .setProperty("commit.offsets.on.checkpoint", "true")
                 .setProperty("partition.discovery.interval.ms", Long.toString(partitionDiscovery.toMillis()))
+                // A discovery that fails fails the whole job: while the brokers are away, wait for them.
+                .setProperty("default.api.timeout.ms", Long.toString(KafkaSinks.OUTAGE_WAIT.toMillis()))
                 .build();
     }
 
@@ -116,6 +118,7 @@ public final class KafkaSources {
                 .setStartingOffsets(OffsetsInitializer.earliest())
                 .setDeserializer(new AlertRuleDeserializer())
                 .setProperty("partition.discovery.interval.ms", "60000")
+                .setProperty("default.api.timeout.ms", Long.toString(KafkaSinks.OUTAGE_WAIT.toMillis()))
                 .build();
     }
 

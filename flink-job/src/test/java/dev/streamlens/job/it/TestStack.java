@@ -58,6 +58,15 @@ final class TestStack implements BeforeEachCallback, AfterEachCallback {
         postgres.start();
     }
 
+    /** Stops the Kafka broker cleanly, keeping its data; {@link #startKafka()} brings it back on the same port. */
+    void stopKafka() {
+        kafka.stop();
+    }
+
+    void startKafka() {
+        kafka.start();
+    }
+
     LiveTraffic traffic() {
         return traffic;
     }
