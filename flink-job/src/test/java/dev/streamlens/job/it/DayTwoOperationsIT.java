@@ -115,7 +115,7 @@ class DayTwoOperationsIT {
             stack.stopKafka();
             // Longer than Kafka's clients wait for a broker by default (60 s for a new transactional
             // producer, which every checkpoint takes): the job used to fail over then.
-            TimeUnit.SECONDS.sleep(90);
+            TimeUnit.SECONDS.sleep(75);
             stack.startKafka();
 
             Workload after = LiveTraffic.workload(802, 300, Duration.ofSeconds(6));
