@@ -4,6 +4,7 @@ import static com.tngtech.archunit.base.DescribedPredicate.not;
 import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAPackage;
 import static com.tngtech.archunit.core.domain.properties.HasName.Predicates.name;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
 import com.tngtech.archunit.base.DescribedPredicate;
 import com.tngtech.archunit.core.domain.JavaClass;
@@ -120,6 +121,13 @@ class ArchitectureTest {
         check(noClasses().that().resideInAPackage("dev.streamlens.job.alerts..")
                 .should().dependOnClassesThat().resideInAnyPackage("dev.streamlens.job.join..",
                         "dev.streamlens.job.window..", "dev.streamlens.job.io..", "dev.streamlens.job.pricing.."));
+        // Event time is built from the events alone: sources, sinks and the steps that use time are built on it.
+        check(noClasses().that().resideInAPackage("dev.streamlens.job.time..")
+                .should().dependOnClassesThat().resideInAnyPackage("dev.streamlens.job.join..",
+                        "dev.streamlens.job.window..", "dev.streamlens.job.io..", "dev.streamlens.job.alerts..",
+                        "dev.streamlens.job.pricing.."));
+        // No two steps use each other, whichever way round.
+        slices().matching("dev.streamlens.job.(*)..").should().beFreeOfCycles().check(classes);
         // Sources and sinks take the narrow settings they need (JdbcTarget, KafkaSinks.Target), not JobSettings;
         // nothing below the job's root package sees the root (StreamLensJob, MetricsPipeline, JobSettings).
         check(noClasses().that().resideInAnyPackage("dev.streamlens.job.(*)..")

@@ -46,8 +46,7 @@ public final class RecomputeJob {
 
     /** Adds the recompute of {@code [--recompute-from, --recompute-to)} to an environment. */
     public static void build(StreamExecutionEnvironment env, JobSettings settings) {
-        StreamLensJob.parallelism(env, settings);
-        StreamLensJob.alignedCheckpointsOnly(env);
+        JobEnvironment.configure(env, settings);
         JdbcTarget postgres = new JdbcTarget(settings.jdbcUrl, settings.jdbcUser, settings.jdbcPassword);
         requireFinal(postgres, settings.recomputeTo);
         // A call counts in the window of its response (or its timeout deadline): its request came up to a join
@@ -68,9 +67,9 @@ public final class RecomputeJob {
 
         WatermarkStrategy<TelemetryEvent> eventTime = EventTimeStrategy.of(settings.outOfOrderness);
         String group = settings.consumerGroup + "-recompute";
-        DataStream<TelemetryEvent> requests = StreamLensJob.source(env, settings, Topics.REQUESTS,
+        DataStream<TelemetryEvent> requests = JobEnvironment.eventSource(env, settings, Topics.REQUESTS,
                 KafkaSources.eventsBetween(settings.kafkaBrokers, group, Topics.REQUESTS, readFrom, readUntil), eventTime);
-        DataStream<TelemetryEvent> responses = StreamLensJob.source(env, settings, Topics.RESPONSES,
+        DataStream<TelemetryEvent> responses = JobEnvironment.eventSource(env, settings, Topics.RESPONSES,
                 KafkaSources.eventsBetween(settings.kafkaBrokers, group, Topics.RESPONSES, readFrom, readUntil), eventTime);
 
         // Dead letters and late events were reported by the live job; here they end in the pipeline.

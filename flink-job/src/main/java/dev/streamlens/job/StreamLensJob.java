@@ -4,6 +4,7 @@ import dev.streamlens.job.alerts.AlertRuleChange;
 import dev.streamlens.job.alerts.AlertStep;
 import dev.streamlens.job.events.TelemetryEvent;
 import dev.streamlens.job.io.AlertsStore;
+import dev.streamlens.job.io.ClockTicks;
 import dev.streamlens.job.io.KafkaSinks;
 import dev.streamlens.job.io.KafkaSources;
 import dev.streamlens.job.io.JdbcTarget;
@@ -11,14 +12,12 @@ import dev.streamlens.job.io.ParquetExport;
 import dev.streamlens.job.io.PipelineProgress;
 import dev.streamlens.job.io.PostgresCommitter;
 import dev.streamlens.job.io.PostgresMetricsSink;
-import dev.streamlens.job.time.ClockTicks;
 import dev.streamlens.job.time.EventTimeStrategy;
 import dev.streamlens.job.pricing.PriceTable;
 import dev.streamlens.model.Topics;
 import java.util.List;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.configuration.Configuration;
-import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -81,13 +80,12 @@ public final class StreamLensJob {
             RecomputeJob.build(env, settings);
             return;
         }
-        parallelism(env, settings);
-        alignedCheckpointsOnly(env);
+        JobEnvironment.configure(env, settings);
         WatermarkStrategy<TelemetryEvent> eventTime = EventTimeStrategy.of(settings.outOfOrderness);
-        DataStream<TelemetryEvent> requests = source(env, settings, Topics.REQUESTS,
+        DataStream<TelemetryEvent> requests = JobEnvironment.eventSource(env, settings, Topics.REQUESTS,
                 KafkaSources.events(settings.kafkaBrokers, settings.consumerGroup, Topics.REQUESTS,
                         settings.partitionDiscoveryInterval), eventTime);
-        DataStream<TelemetryEvent> responses = source(env, settings, Topics.RESPONSES,
+        DataStream<TelemetryEvent> responses = JobEnvironment.eventSource(env, settings, Topics.RESPONSES,
                 KafkaSources.events(settings.kafkaBrokers, settings.consumerGroup, Topics.RESPONSES,
                         settings.partitionDiscoveryInterval), eventTime);
         ClockTicks.addTo(env, settings.kafkaBrokers, List.of(Topics.REQUESTS, Topics.RESPONSES), settings.idleTimeout,
@@ -120,42 +118,5 @@ public final class StreamLensJob {
                 .uid("source-alert-rules");
         AlertStep.build(out.rows(), rules, settings.window, AlertsStore.openAlerts(postgres))
                 .sinkTo(KafkaSinks.alerts(kafka)).uid("sink-alerts").name("llm.alerts");
-    }
-
-    /**
-     * Unaligned checkpoints stay off whatever the cluster's configuration says: a restore resumes
-     * at the checkpoint's watermark, and an unaligned checkpoint also restores records that were in
-     * flight, which that watermark could overtake (docs/DESIGN.md).
-     */
-    static void alignedCheckpointsOnly(StreamExecutionEnvironment env) {
-        env.getCheckpointConfig().enableUnalignedCheckpoints(false);
-        env.getCheckpointConfig().setForceUnalignedCheckpoints(false);
-    }
-
-    /**
-     * The job's parallelism, and its max parallelism: 128 key groups, what Flink derives itself for
-     * up to 85 subtasks, so state written before the setting existed restores unchanged; it lets the
-     * job grow to 128 subtasks (docs/CAPACITY.md: far beyond what 1M calls/s needs), splits evenly at
-     * 2, 4, 8, 16, 32 and 64, and keeps RocksDB's key-group prefix at one byte.
-     */
-    static void parallelism(StreamExecutionEnvironment env, JobSettings settings) {
-        if (settings.parallelism > 0) {
-            env.setParallelism(settings.parallelism);
-        }
-        env.setMaxParallelism(settings.maxParallelism);
-    }
-
-    /**
-     * A topic's source, never wider than the topic: a subtask without a partition would hold every
-     * watermark back for good.
-     */
-    static DataStream<TelemetryEvent> source(StreamExecutionEnvironment env, JobSettings settings, String topic,
-                                             KafkaSource<TelemetryEvent> reader,
-                                             WatermarkStrategy<TelemetryEvent> eventTime) {
-        // Also refuses a topic whose record timestamps are not the broker's append time.
-        int partitions = KafkaSources.eventTopicPartitions(settings.kafkaBrokers, topic);
-        return env.fromSource(reader, eventTime, topic)
-                .setParallelism(Math.min(env.getParallelism(), partitions))
-                .uid("source-" + topic.substring(topic.indexOf('.') + 1));
     }
 }

@@ -23,7 +23,7 @@ class CheckpointModeTest {
         env.configure(cluster);     // as a cluster's configuration reaches the job's environment
         assertThat(env.getCheckpointConfig().isUnalignedCheckpointsEnabled()).as("the cluster's setting").isTrue();
 
-        StreamLensJob.alignedCheckpointsOnly(env);
+        JobEnvironment.alignedCheckpointsOnly(env);
 
         assertThat(env.getCheckpointConfig().isUnalignedCheckpointsEnabled()).isFalse();
         assertThat(env.getCheckpointConfig().isForceUnalignedCheckpoints()).isFalse();

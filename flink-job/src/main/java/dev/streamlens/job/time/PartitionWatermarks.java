@@ -14,7 +14,7 @@ import org.apache.flink.util.function.SerializableSupplier;
  *   <li>an event moves it to {@code min(event time, when the record was written) − out-of-orderness}:
  *       a client whose clock runs ahead cannot move time for the others, because a record cannot
  *       have been written in the future (docs/DESIGN.md#what-the-numbers-mean, rule 7);</li>
- *   <li>a {@link ClockTicks clock tick} moves it to {@code when the tick was written −
+ *   <li>a clock tick ({@code io.ClockTicks}) moves it to {@code when the tick was written −
  *       out-of-orderness}: everything after the tick in the partition was written later, so once
  *       the reader has reached the tick, nothing older is left to read. Ticks are how the last
  *       window closes when traffic stops;</li>

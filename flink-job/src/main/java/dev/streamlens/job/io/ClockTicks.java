@@ -1,6 +1,5 @@
-package dev.streamlens.job.time;
+package dev.streamlens.job.io;
 
-import dev.streamlens.job.io.ClockTickWriter;
 import java.time.Duration;
 import java.util.List;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
@@ -15,7 +14,7 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  * that is still waiting to be read: the job appends a clock tick to every partition of its input
  * topics at a fixed interval. Records after a tick were written after it, so a reader that reaches
  * a tick knows the partition holds nothing older (give or take the out-of-orderness bound) that it
- * has not read; {@link PartitionWatermarks} moves the partition's watermark to the tick's time.
+ * has not read; {@code time.PartitionWatermarks} moves the partition's watermark to the tick's time.
  *
  * <p>Because ticks sit in the log in order with the events, a backlog after a restore, a paused
  * process or a backpressured job reads them in turn: time only moves as far as the data read.
