@@ -1,5 +1,12 @@
 package dev.streamlens.model;
 
+import static dev.streamlens.model.Rollup.Kind.BOOKKEEPING;
+import static dev.streamlens.model.Rollup.Kind.DERIVED;
+import static dev.streamlens.model.Rollup.Kind.KEY;
+import static dev.streamlens.model.Rollup.Kind.SKETCH;
+import static dev.streamlens.model.Rollup.Kind.SPAN;
+import static dev.streamlens.model.Rollup.Kind.SUM;
+
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import java.math.BigDecimal;
@@ -9,6 +16,9 @@ import java.time.Instant;
  * One window of metrics for a (tenant, route, model): a row of {@code llm_metrics} and the value
  * of a record on the {@code llm.metrics} topic. Every revision carries the full values of its
  * window, so a later revision replaces an earlier one.
+ *
+ * <p>This record is the catalogue of metric columns ({@link MetricColumns}): each component's JSON
+ * name is its column's name, and {@link Rollup} says how it combines into coarser spans.
  *
  * @param requests          joined request/response pairs whose response lies in the window
  * @param timeouts          requests without a response whose deadline lies in the window
@@ -32,38 +42,38 @@ import java.time.Instant;
  */
 @JsonInclude(JsonInclude.Include.ALWAYS)
 public record MetricsRow(
-        @JsonProperty("tenant_id") String tenantId,
-        @JsonProperty("route") String route,
-        @JsonProperty("model") String model,
-        @JsonProperty("window_start") Instant windowStart,
-        @JsonProperty("window_end") Instant windowEnd,
-        @JsonProperty("requests") long requests,
-        @JsonProperty("errors") long errors,
-        @JsonProperty("timeouts") long timeouts,
-        @JsonProperty("avg_latency_ms") Double avgLatencyMs,
-        @JsonProperty("p50_latency_ms") Double p50LatencyMs,
-        @JsonProperty("p95_latency_ms") Double p95LatencyMs,
-        @JsonProperty("p99_latency_ms") Double p99LatencyMs,
-        @JsonProperty("avg_prompt_tokens") Double avgPromptTokens,
-        @JsonProperty("avg_completion_tokens") Double avgCompletionTokens,
-        @JsonProperty("total_prompt_tokens") long totalPromptTokens,
-        @JsonProperty("total_completion_tokens") long totalCompletionTokens,
-        @JsonProperty("latency_sum_ms") double latencySumMs,
-        @JsonProperty("estimated_cost_usd") BigDecimal estimatedCostUsd,
-        @JsonProperty("unpriced_requests") long unpricedRequests,
-        @JsonProperty("latency_sketch") byte[] latencySketch,
-        @JsonProperty("revision") int revision,
-        @JsonProperty("job_run") String jobRun,
-        @JsonProperty("cached_prompt_tokens") long cachedPromptTokens,
-        @JsonProperty("cache_write_tokens") long cacheWriteTokens,
-        @JsonProperty("reasoning_tokens") long reasoningTokens,
-        @JsonProperty("streamed_requests") long streamedRequests,
-        @JsonProperty("p50_ttft_ms") Double p50TtftMs,
-        @JsonProperty("p95_ttft_ms") Double p95TtftMs,
-        @JsonProperty("p99_ttft_ms") Double p99TtftMs,
-        @JsonProperty("ttft_sketch") byte[] ttftSketch,
-        @JsonProperty("generation_ms_sum") double generationMsSum,
-        @JsonProperty("output_tokens_per_second") Double outputTokensPerSecond) {
+        @Rollup(KEY) @JsonProperty("tenant_id") String tenantId,
+        @Rollup(KEY) @JsonProperty("route") String route,
+        @Rollup(KEY) @JsonProperty("model") String model,
+        @Rollup(KEY) @JsonProperty("window_start") Instant windowStart,
+        @Rollup(SPAN) @JsonProperty("window_end") Instant windowEnd,
+        @Rollup(SUM) @JsonProperty("requests") long requests,
+        @Rollup(SUM) @JsonProperty("errors") long errors,
+        @Rollup(SUM) @JsonProperty("timeouts") long timeouts,
+        @Rollup(DERIVED) @JsonProperty("avg_latency_ms") Double avgLatencyMs,
+        @Rollup(DERIVED) @JsonProperty("p50_latency_ms") Double p50LatencyMs,
+        @Rollup(DERIVED) @JsonProperty("p95_latency_ms") Double p95LatencyMs,
+        @Rollup(DERIVED) @JsonProperty("p99_latency_ms") Double p99LatencyMs,
+        @Rollup(DERIVED) @JsonProperty("avg_prompt_tokens") Double avgPromptTokens,
+        @Rollup(DERIVED) @JsonProperty("avg_completion_tokens") Double avgCompletionTokens,
+        @Rollup(SUM) @JsonProperty("total_prompt_tokens") long totalPromptTokens,
+        @Rollup(SUM) @JsonProperty("total_completion_tokens") long totalCompletionTokens,
+        @Rollup(SUM) @JsonProperty("latency_sum_ms") double latencySumMs,
+        @Rollup(SUM) @JsonProperty("estimated_cost_usd") BigDecimal estimatedCostUsd,
+        @Rollup(SUM) @JsonProperty("unpriced_requests") long unpricedRequests,
+        @Rollup(SKETCH) @JsonProperty("latency_sketch") byte[] latencySketch,
+        @Rollup(BOOKKEEPING) @JsonProperty("revision") int revision,
+        @Rollup(BOOKKEEPING) @JsonProperty("job_run") String jobRun,
+        @Rollup(SUM) @JsonProperty("cached_prompt_tokens") long cachedPromptTokens,
+        @Rollup(SUM) @JsonProperty("cache_write_tokens") long cacheWriteTokens,
+        @Rollup(SUM) @JsonProperty("reasoning_tokens") long reasoningTokens,
+        @Rollup(SUM) @JsonProperty("streamed_requests") long streamedRequests,
+        @Rollup(DERIVED) @JsonProperty("p50_ttft_ms") Double p50TtftMs,
+        @Rollup(DERIVED) @JsonProperty("p95_ttft_ms") Double p95TtftMs,
+        @Rollup(DERIVED) @JsonProperty("p99_ttft_ms") Double p99TtftMs,
+        @Rollup(SKETCH) @JsonProperty("ttft_sketch") byte[] ttftSketch,
+        @Rollup(SUM) @JsonProperty("generation_ms_sum") double generationMsSum,
+        @Rollup(DERIVED) @JsonProperty("output_tokens_per_second") Double outputTokensPerSecond) {
 
     /** A row without prompt-cache, reasoning and streaming figures (all zero or absent). */
     public MetricsRow(String tenantId, String route, String model, Instant windowStart, Instant windowEnd,

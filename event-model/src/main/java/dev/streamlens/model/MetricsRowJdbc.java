@@ -1,11 +1,16 @@
 package dev.streamlens.model;
 
+import java.lang.reflect.Constructor;
+import java.math.BigDecimal;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Types;
+import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.List;
+import java.util.stream.Collectors;
 
 /**
  * How a {@link MetricsRow} is stored in {@code llm_metrics} and {@code llm_metrics_hourly}: the
@@ -17,29 +22,24 @@ public final class MetricsRowJdbc {
     public static final String MINUTES = "llm_metrics";
     public static final String HOURS = "llm_metrics_hourly";
 
-    /** Every column of a row, in the order {@link #bind} and {@link #read} use. */
-    public static final String COLUMNS = "tenant_id, route, model, window_start, window_end, requests, errors, "
-            + "timeouts, avg_latency_ms, p50_latency_ms, p95_latency_ms, p99_latency_ms, avg_prompt_tokens, "
-            + "avg_completion_tokens, total_prompt_tokens, total_completion_tokens, latency_sum_ms, "
-            + "estimated_cost_usd, unpriced_requests, latency_sketch, revision, job_run, cached_prompt_tokens, "
-            + "cache_write_tokens, reasoning_tokens, streamed_requests, p50_ttft_ms, p95_ttft_ms, p99_ttft_ms, "
-            + "ttft_sketch, generation_ms_sum, output_tokens_per_second";
-    private static final String VALUES = "VALUES (" + "?, ".repeat(31) + "?)";
-    private static final String SET_VALUES = "window_end = EXCLUDED.window_end, requests = EXCLUDED.requests, "
-            + "errors = EXCLUDED.errors, timeouts = EXCLUDED.timeouts, avg_latency_ms = EXCLUDED.avg_latency_ms, "
-            + "p50_latency_ms = EXCLUDED.p50_latency_ms, p95_latency_ms = EXCLUDED.p95_latency_ms, "
-            + "p99_latency_ms = EXCLUDED.p99_latency_ms, avg_prompt_tokens = EXCLUDED.avg_prompt_tokens, "
-            + "avg_completion_tokens = EXCLUDED.avg_completion_tokens, "
-            + "total_prompt_tokens = EXCLUDED.total_prompt_tokens, "
-            + "total_completion_tokens = EXCLUDED.total_completion_tokens, "
-            + "latency_sum_ms = EXCLUDED.latency_sum_ms, estimated_cost_usd = EXCLUDED.estimated_cost_usd, "
-            + "unpriced_requests = EXCLUDED.unpriced_requests, latency_sketch = EXCLUDED.latency_sketch, "
-            + "job_run = EXCLUDED.job_run, cached_prompt_tokens = EXCLUDED.cached_prompt_tokens, "
-            + "cache_write_tokens = EXCLUDED.cache_write_tokens, reasoning_tokens = EXCLUDED.reasoning_tokens, "
-            + "streamed_requests = EXCLUDED.streamed_requests, p50_ttft_ms = EXCLUDED.p50_ttft_ms, "
-            + "p95_ttft_ms = EXCLUDED.p95_ttft_ms, p99_ttft_ms = EXCLUDED.p99_ttft_ms, "
-            + "ttft_sketch = EXCLUDED.ttft_sketch, generation_ms_sum = EXCLUDED.generation_ms_sum, "
-            + "output_tokens_per_second = EXCLUDED.output_tokens_per_second, updated_at = now()";
+    /** Every column of a row ({@link MetricColumns}), in the order of the parameters {@link #bind} sets. */
+    public static final String COLUMNS = MetricColumns.all().stream().map(MetricColumns.Column::name)
+            .collect(Collectors.joining(", "));
+    private static final String VALUES = "VALUES (" + "?, ".repeat(MetricColumns.all().size() - 1) + "?)";
+    /** An upsert's new values: every column but the key's and the revision (each statement has its rule). */
+    private static final String SET_VALUES = MetricColumns.all().stream()
+            .filter(c -> c.rollup() != Rollup.Kind.KEY && !c.name().equals("revision"))
+            .map(c -> c.name() + " = EXCLUDED." + c.name())
+            .collect(Collectors.joining(", ")) + ", updated_at = now()";
+    private static final Constructor<MetricsRow> CANONICAL;
+
+    static {
+        try {
+            CANONICAL = MetricsRow.class.getDeclaredConstructor(MetricColumns.types());
+        } catch (NoSuchMethodException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
 
     private MetricsRowJdbc() {
     }
@@ -100,63 +100,86 @@ public final class MetricsRowJdbc {
 
     /** Binds a row to the parameters of {@link #insert}, {@link #upsert} or {@link #replaceHour}. */
     public static void bind(PreparedStatement ps, MetricsRow row) throws SQLException {
-        ps.setString(1, row.tenantId());
-        ps.setString(2, row.route());
-        ps.setString(3, row.model());
-        ps.setObject(4, OffsetDateTime.ofInstant(row.windowStart(), ZoneOffset.UTC));
-        ps.setObject(5, OffsetDateTime.ofInstant(row.windowEnd(), ZoneOffset.UTC));
-        ps.setLong(6, row.requests());
-        ps.setLong(7, row.errors());
-        ps.setLong(8, row.timeouts());
-        setDouble(ps, 9, row.avgLatencyMs());
-        setDouble(ps, 10, row.p50LatencyMs());
-        setDouble(ps, 11, row.p95LatencyMs());
-        setDouble(ps, 12, row.p99LatencyMs());
-        setDouble(ps, 13, row.avgPromptTokens());
-        setDouble(ps, 14, row.avgCompletionTokens());
-        ps.setLong(15, row.totalPromptTokens());
-        ps.setLong(16, row.totalCompletionTokens());
-        ps.setDouble(17, row.latencySumMs());
-        ps.setBigDecimal(18, row.estimatedCostUsd());
-        ps.setLong(19, row.unpricedRequests());
-        ps.setBytes(20, row.latencySketch());
-        ps.setInt(21, row.revision());
-        ps.setString(22, row.jobRun());
-        ps.setLong(23, row.cachedPromptTokens());
-        ps.setLong(24, row.cacheWriteTokens());
-        ps.setLong(25, row.reasoningTokens());
-        ps.setLong(26, row.streamedRequests());
-        setDouble(ps, 27, row.p50TtftMs());
-        setDouble(ps, 28, row.p95TtftMs());
-        setDouble(ps, 29, row.p99TtftMs());
-        ps.setBytes(30, row.ttftSketch());
-        ps.setDouble(31, row.generationMsSum());
-        setDouble(ps, 32, row.outputTokensPerSecond());
-    }
-
-    /** Reads a row selected with {@link #COLUMNS}. */
-    public static MetricsRow read(ResultSet rs) throws SQLException {
-        return new MetricsRow(rs.getString(1), rs.getString(2), rs.getString(3),
-                rs.getObject(4, OffsetDateTime.class).toInstant(), rs.getObject(5, OffsetDateTime.class).toInstant(),
-                rs.getLong(6), rs.getLong(7), rs.getLong(8), getDouble(rs, 9), getDouble(rs, 10),
-                getDouble(rs, 11), getDouble(rs, 12), getDouble(rs, 13), getDouble(rs, 14), rs.getLong(15),
-                rs.getLong(16), rs.getDouble(17), rs.getBigDecimal(18), rs.getLong(19), rs.getBytes(20),
-                rs.getInt(21), rs.getString(22), rs.getLong(23), rs.getLong(24), rs.getLong(25), rs.getLong(26),
-                getDouble(rs, 27), getDouble(rs, 28), getDouble(rs, 29), rs.getBytes(30), rs.getDouble(31),
-                getDouble(rs, 32));
-    }
-
-    private static void setDouble(PreparedStatement ps, int index, Double value) throws SQLException {
-        if (value == null) {
-            ps.setNull(index, Types.DOUBLE);
-        } else {
-            ps.setDouble(index, value);
+        int index = 1;
+        for (MetricColumns.Column column : MetricColumns.all()) {
+            Object value = column.of(row);
+            if (value instanceof Instant instant) {
+                ps.setObject(index++, OffsetDateTime.ofInstant(instant, ZoneOffset.UTC));
+            } else if (value == null) {
+                ps.setNull(index++, sqlType(column.type()));
+            } else {
+                ps.setObject(index++, value, sqlType(column.type()));
+            }
         }
     }
 
-    private static Double getDouble(ResultSet rs, int index) throws SQLException {
-        double value = rs.getDouble(index);
-        return rs.wasNull() ? null : value;
+    /** Reads a row selected with {@link #COLUMNS} (by column name). */
+    public static MetricsRow read(ResultSet rs) throws SQLException {
+        List<MetricColumns.Column> columns = MetricColumns.all();
+        Object[] values = new Object[columns.size()];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = value(rs, columns.get(i));
+        }
+        try {
+            return CANONICAL.newInstance(values);
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("cannot make a metrics row of the selected columns", e);
+        }
+    }
+
+    private static Object value(ResultSet rs, MetricColumns.Column column) throws SQLException {
+        String name = column.name();
+        Class<?> type = column.type();
+        if (type == Instant.class) {
+            OffsetDateTime time = rs.getObject(name, OffsetDateTime.class);
+            return time == null ? null : time.toInstant();
+        }
+        if (type == long.class) {
+            return rs.getLong(name);
+        }
+        if (type == int.class) {
+            return rs.getInt(name);
+        }
+        if (type == double.class) {
+            return rs.getDouble(name);
+        }
+        if (type == Double.class) {
+            double value = rs.getDouble(name);
+            return rs.wasNull() ? null : value;
+        }
+        if (type == String.class) {
+            return rs.getString(name);
+        }
+        if (type == BigDecimal.class) {
+            return rs.getBigDecimal(name);
+        }
+        if (type == byte[].class) {
+            return rs.getBytes(name);
+        }
+        throw new IllegalStateException("no SQL mapping for " + name + " of type " + type);
+    }
+
+    /** The JDBC type a column's Java type is stored as. */
+    private static int sqlType(Class<?> type) {
+        if (type == long.class) {
+            return Types.BIGINT;
+        }
+        if (type == int.class) {
+            return Types.INTEGER;
+        }
+        if (type == double.class || type == Double.class) {
+            return Types.DOUBLE;
+        }
+        if (type == String.class) {
+            return Types.VARCHAR;
+        }
+        if (type == BigDecimal.class) {
+            return Types.NUMERIC;
+        }
+        if (type == byte[].class) {
+            return Types.BINARY;
+        }
+        throw new IllegalStateException("no SQL mapping for type " + type);
     }
 
     private static String checked(String table) {

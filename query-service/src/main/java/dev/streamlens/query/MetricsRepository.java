@@ -1,6 +1,8 @@
 package dev.streamlens.query;
 
 import dev.streamlens.model.CallTotals;
+import dev.streamlens.model.MetricColumns;
+import dev.streamlens.model.Rollup;
 import dev.streamlens.model.LatencySketch;
 import dev.streamlens.model.MetricsRowJdbc;
 import io.agroal.api.AgroalDataSource;
@@ -18,6 +20,8 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * Reads llm_metrics. The plain call returns the job's rows as they are (columns and reading from
@@ -28,16 +32,17 @@ import java.util.Optional;
 @ApplicationScoped
 public class MetricsRepository {
 
-    /** The additive columns summed and the sketches gathered, in the order of {@link CallTotals}' components. */
-    private static final String SUMS = "sum(requests), sum(errors), sum(timeouts), sum(latency_sum_ms), "
-            + "sum(total_prompt_tokens), sum(total_completion_tokens), sum(estimated_cost_usd), sum(unpriced_requests), "
-            + "array_agg(latency_sketch) FILTER (WHERE latency_sketch IS NOT NULL), sum(cached_prompt_tokens), "
-            + "sum(cache_write_tokens), sum(reasoning_tokens), sum(streamed_requests), sum(generation_ms_sum), "
-            + "array_agg(ttft_sketch) FILTER (WHERE ttft_sketch IS NOT NULL)";
+    /** The additive columns summed and the sketches gathered ({@link MetricColumns}), each under its column's name. */
+    private static final String SUMS = Stream.concat(
+            MetricColumns.rolledUpBy(Rollup.Kind.SUM).stream().map(c -> "sum(" + c.name() + ") AS " + c.name()),
+            MetricColumns.rolledUpBy(Rollup.Kind.SKETCH).stream()
+                    .map(c -> "array_agg(" + c.name() + ") FILTER (WHERE " + c.name() + " IS NOT NULL) AS " + c.name()))
+            .collect(Collectors.joining(", "));
     /** The same without the sketches (percentiles=false): most of a rollup's bytes and time. */
-    private static final String SUMS_WITHOUT_SKETCHES = SUMS
-            .replace("array_agg(latency_sketch) FILTER (WHERE latency_sketch IS NOT NULL)", "NULL::bytea[]")
-            .replace("array_agg(ttft_sketch) FILTER (WHERE ttft_sketch IS NOT NULL)", "NULL::bytea[]");
+    private static final String SUMS_WITHOUT_SKETCHES = Stream.concat(
+            MetricColumns.rolledUpBy(Rollup.Kind.SUM).stream().map(c -> "sum(" + c.name() + ") AS " + c.name()),
+            MetricColumns.rolledUpBy(Rollup.Kind.SKETCH).stream().map(c -> "NULL::bytea[] AS " + c.name()))
+            .collect(Collectors.joining(", "));
 
     @Inject
     AgroalDataSource dataSource;
@@ -140,14 +145,16 @@ public class MetricsRepository {
              ResultSet rs = ps.executeQuery()) {
             List<MetricsAnswerRow> rows = new ArrayList<>();
             while (rs.next()) {
-                int i = 1;
-                Instant bucket = instant(rs, i++);
-                String route = q.byRoute() ? rs.getString(i++) : null;
-                String model = q.byModel() ? rs.getString(i++) : null;
-                CallTotals totals = new CallTotals(rs.getLong(i++), rs.getLong(i++), rs.getLong(i++),
-                        rs.getDouble(i++), rs.getLong(i++), rs.getLong(i++), rs.getBigDecimal(i++), rs.getLong(i++),
-                        merge(rs.getArray(i++)), rs.getLong(i++), rs.getLong(i++), rs.getLong(i++), rs.getLong(i++),
-                        rs.getDouble(i++), merge(rs.getArray(i)));
+                Instant bucket = rs.getObject("bucket", OffsetDateTime.class).toInstant();
+                String route = q.byRoute() ? rs.getString("route") : null;
+                String model = q.byModel() ? rs.getString("model") : null;
+                CallTotals totals = new CallTotals(rs.getLong("requests"), rs.getLong("errors"),
+                        rs.getLong("timeouts"), rs.getDouble("latency_sum_ms"), rs.getLong("total_prompt_tokens"),
+                        rs.getLong("total_completion_tokens"), rs.getBigDecimal("estimated_cost_usd"),
+                        rs.getLong("unpriced_requests"), merge(rs.getArray("latency_sketch")),
+                        rs.getLong("cached_prompt_tokens"), rs.getLong("cache_write_tokens"),
+                        rs.getLong("reasoning_tokens"), rs.getLong("streamed_requests"),
+                        rs.getDouble("generation_ms_sum"), merge(rs.getArray("ttft_sketch")));
                 rows.add(MetricsAnswerRow.ofBucket(q.tenantId(), route, model, bucket, bucket.plusMillis(sizeMs), totals,
                         freshness));
             }
@@ -206,9 +213,5 @@ public class MetricsRepository {
             ps.setObject(i + 1, args.get(i));
         }
         return ps;
-    }
-
-    private static Instant instant(ResultSet rs, int column) throws SQLException {
-        return rs.getObject(column, OffsetDateTime.class).toInstant();
     }
 }

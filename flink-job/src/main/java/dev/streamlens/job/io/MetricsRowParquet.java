@@ -1,9 +1,12 @@
 package dev.streamlens.job.io;
 
+import dev.streamlens.model.MetricColumns;
 import dev.streamlens.model.MetricsRow;
+import dev.streamlens.model.Rollup;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.nio.ByteBuffer;
+import java.time.Instant;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.avro.Conversions;
 import org.apache.avro.LogicalTypes;
@@ -36,27 +39,11 @@ public final class MetricsRowParquet {
     private static final Schema COST = LogicalTypes.decimal(COST_PRECISION, COST_SCALE)
             .addToSchema(Schema.create(Schema.Type.BYTES));
 
-    /** The Avro schema of an exported row (Parquet's schema is derived from it). */
-    public static final Schema SCHEMA = SchemaBuilder.record("llm_metrics").namespace("dev.streamlens.export").fields()
-            .requiredString("tenant_id").requiredString("route").requiredString("model")
-            .name("window_start").type(TIMESTAMP).noDefault()
-            .name("window_end").type(TIMESTAMP).noDefault()
-            .requiredLong("requests").requiredLong("errors").requiredLong("timeouts")
-            .optionalDouble("avg_latency_ms").optionalDouble("p50_latency_ms").optionalDouble("p95_latency_ms")
-            .optionalDouble("p99_latency_ms").optionalDouble("avg_prompt_tokens").optionalDouble("avg_completion_tokens")
-            .requiredLong("total_prompt_tokens").requiredLong("total_completion_tokens")
-            .requiredDouble("latency_sum_ms")
-            .name("estimated_cost_usd").type(COST).noDefault()
-            .requiredLong("unpriced_requests")
-            .optionalBytes("latency_sketch")
-            .requiredInt("revision").optionalString("job_run")
-            .requiredLong("cached_prompt_tokens").requiredLong("cache_write_tokens").requiredLong("reasoning_tokens")
-            .requiredLong("streamed_requests")
-            .optionalDouble("p50_ttft_ms").optionalDouble("p95_ttft_ms").optionalDouble("p99_ttft_ms")
-            .optionalBytes("ttft_sketch")
-            .requiredDouble("generation_ms_sum").optionalDouble("output_tokens_per_second")
-            .name("exported_at").type(TIMESTAMP).noDefault()
-            .endRecord();
+    /**
+     * The Avro schema of an exported row (Parquet's schema is derived from it): every column of
+     * {@link MetricColumns}, in its order, then {@code exported_at}.
+     */
+    public static final Schema SCHEMA = schema();
 
     private static final Conversions.DecimalConversion DECIMALS = new Conversions.DecimalConversion();
 
@@ -90,42 +77,59 @@ public final class MetricsRowParquet {
     /** The row as an Avro record of {@link #SCHEMA}, stamped with the time it is exported. */
     static GenericRecord toRecord(MetricsRow row, long exportedAt) {
         GenericData.Record r = new GenericData.Record(SCHEMA);
-        r.put("tenant_id", row.tenantId());
-        r.put("route", row.route());
-        r.put("model", row.model());
-        r.put("window_start", row.windowStart().toEpochMilli());
-        r.put("window_end", row.windowEnd().toEpochMilli());
-        r.put("requests", row.requests());
-        r.put("errors", row.errors());
-        r.put("timeouts", row.timeouts());
-        r.put("avg_latency_ms", row.avgLatencyMs());
-        r.put("p50_latency_ms", row.p50LatencyMs());
-        r.put("p95_latency_ms", row.p95LatencyMs());
-        r.put("p99_latency_ms", row.p99LatencyMs());
-        r.put("avg_prompt_tokens", row.avgPromptTokens());
-        r.put("avg_completion_tokens", row.avgCompletionTokens());
-        r.put("total_prompt_tokens", row.totalPromptTokens());
-        r.put("total_completion_tokens", row.totalCompletionTokens());
-        r.put("latency_sum_ms", row.latencySumMs());
-        BigDecimal cost = (row.estimatedCostUsd() == null ? BigDecimal.ZERO : row.estimatedCostUsd())
-                .setScale(COST_SCALE, RoundingMode.HALF_EVEN);
-        r.put("estimated_cost_usd", DECIMALS.toBytes(cost, COST, COST.getLogicalType()));
-        r.put("unpriced_requests", row.unpricedRequests());
-        r.put("latency_sketch", row.latencySketch() == null ? null : ByteBuffer.wrap(row.latencySketch()));
-        r.put("revision", row.revision());
-        r.put("job_run", row.jobRun());
-        r.put("cached_prompt_tokens", row.cachedPromptTokens());
-        r.put("cache_write_tokens", row.cacheWriteTokens());
-        r.put("reasoning_tokens", row.reasoningTokens());
-        r.put("streamed_requests", row.streamedRequests());
-        r.put("p50_ttft_ms", row.p50TtftMs());
-        r.put("p95_ttft_ms", row.p95TtftMs());
-        r.put("p99_ttft_ms", row.p99TtftMs());
-        r.put("ttft_sketch", row.ttftSketch() == null ? null : ByteBuffer.wrap(row.ttftSketch()));
-        r.put("generation_ms_sum", row.generationMsSum());
-        r.put("output_tokens_per_second", row.outputTokensPerSecond());
+        for (MetricColumns.Column column : MetricColumns.all()) {
+            r.put(column.name(), avroValue(column.of(row), column.type()));
+        }
         r.put("exported_at", exportedAt);
         return r;
+    }
+
+    private static Object avroValue(Object value, Class<?> type) {
+        if (type == BigDecimal.class) {
+            BigDecimal cost = (value == null ? BigDecimal.ZERO : (BigDecimal) value).setScale(COST_SCALE, RoundingMode.HALF_EVEN);
+            return DECIMALS.toBytes(cost, COST, COST.getLogicalType());
+        }
+        if (value instanceof Instant instant) {
+            return instant.toEpochMilli();
+        }
+        if (value instanceof byte[] bytes) {
+            return ByteBuffer.wrap(bytes);
+        }
+        return value;
+    }
+
+    /**
+     * Each column's Avro type from its Java type: times as UTC timestamps, the cost as
+     * DECIMAL(24,12) like the table's NUMERIC, nullable where the row's value may be null (boxed
+     * numbers, sketches, a string that is not part of the key).
+     */
+    private static Schema schema() {
+        SchemaBuilder.FieldAssembler<Schema> fields = SchemaBuilder.record("llm_metrics")
+                .namespace("dev.streamlens.export").fields();
+        for (MetricColumns.Column column : MetricColumns.all()) {
+            String name = column.name();
+            Class<?> type = column.type();
+            if (type == Instant.class) {
+                fields = fields.name(name).type(TIMESTAMP).noDefault();
+            } else if (type == BigDecimal.class) {
+                fields = fields.name(name).type(COST).noDefault();
+            } else if (type == String.class) {
+                fields = column.rollup() == Rollup.Kind.KEY ? fields.requiredString(name) : fields.optionalString(name);
+            } else if (type == long.class) {
+                fields = fields.requiredLong(name);
+            } else if (type == int.class) {
+                fields = fields.requiredInt(name);
+            } else if (type == double.class) {
+                fields = fields.requiredDouble(name);
+            } else if (type == Double.class) {
+                fields = fields.optionalDouble(name);
+            } else if (type == byte[].class) {
+                fields = fields.optionalBytes(name);
+            } else {
+                throw new IllegalStateException("no Parquet type for " + name + " of type " + type);
+            }
+        }
+        return fields.name("exported_at").type(TIMESTAMP).noDefault().endRecord();
     }
 
     private static final class Builder extends ParquetWriter.Builder<MetricsRow, Builder> {

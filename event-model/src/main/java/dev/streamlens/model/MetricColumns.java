@@ -1,0 +1,67 @@
+package dev.streamlens.model;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.reflect.RecordComponent;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * The columns of a metrics row, read once from {@link MetricsRow} itself: one per component, named
+ * as its JSON property (the same name in {@code llm_metrics}, on {@code llm.metrics} and in the
+ * API), with its Java type and how it rolls up ({@link Rollup}). Storage code derives its column
+ * lists and reads values by these names, never by position, so a new column is a change to
+ * {@link MetricsRow} (and a migration), not to every statement.
+ */
+public final class MetricColumns {
+
+    /** One column: its name, its Java type and how it rolls up. */
+    public record Column(String name, Class<?> type, Rollup.Kind rollup, MethodHandle accessor) {
+
+        /** This column's value in a row (boxed). */
+        public Object of(MetricsRow row) {
+            try {
+                return accessor.invoke(row);
+            } catch (Throwable e) {
+                throw new IllegalStateException("cannot read " + name + " of a metrics row", e);
+            }
+        }
+    }
+
+    private static final List<Column> ALL = Arrays.stream(MetricsRow.class.getRecordComponents())
+            .map(MetricColumns::column).toList();
+
+    private MetricColumns() {
+    }
+
+    /** Every column, in the order of {@link MetricsRow}'s components (its canonical constructor's). */
+    public static List<Column> all() {
+        return ALL;
+    }
+
+    /** The columns that roll up in this way, in the same order. */
+    public static List<Column> rolledUpBy(Rollup.Kind kind) {
+        return ALL.stream().filter(c -> c.rollup() == kind).toList();
+    }
+
+    /** The components' types, for the canonical constructor. */
+    static Class<?>[] types() {
+        return ALL.stream().map(Column::type).toArray(Class<?>[]::new);
+    }
+
+    private static Column column(RecordComponent component) {
+        // Jackson's annotation is not for record components: Java puts it on the accessor.
+        JsonProperty json = component.getAccessor().getAnnotation(JsonProperty.class);
+        Rollup rollup = component.getAnnotation(Rollup.class);
+        if (json == null || rollup == null) {
+            throw new IllegalStateException("MetricsRow." + component.getName() + " needs @JsonProperty and @Rollup");
+        }
+        try {
+            return new Column(json.value(), component.getType(), rollup.value(),
+                    MethodHandles.publicLookup().unreflect(component.getAccessor()));
+        } catch (IllegalAccessException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

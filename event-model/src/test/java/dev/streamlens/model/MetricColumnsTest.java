@@ -1,0 +1,66 @@
+package dev.streamlens.model;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The catalogue of metric columns read from {@link MetricsRow}, and that the rollups follow it. */
+class MetricColumnsTest {
+
+    private static final Instant T0 = Instant.parse("2026-03-02T10:00:00Z");
+
+    @Test
+    void everyComponentOfAMetricsRowIsAColumnNamedAsItsJsonProperty() {
+        assertThat(MetricColumns.all()).hasSize(MetricsRow.class.getRecordComponents().length);
+        assertThat(MetricColumns.all()).extracting(MetricColumns.Column::name)
+                .doesNotHaveDuplicates()
+                .startsWith("tenant_id", "route", "model", "window_start", "window_end")
+                .contains("requests", "latency_sketch", "output_tokens_per_second");
+        assertThat(MetricColumns.rolledUpBy(Rollup.Kind.KEY)).extracting(MetricColumns.Column::name)
+                .containsExactly("tenant_id", "route", "model", "window_start");
+        assertThat(MetricsRowJdbc.COLUMNS.split(", ")).hasSize(MetricColumns.all().size());
+    }
+
+    @Test
+    void summingRowsAddsUpEverySummedColumnAndMergesEverySketch() {
+        MetricsRow a = row(1);
+        MetricsRow b = row(10);
+        MetricsRow total = CallTotals.sum(List.of(a, b)).toRow("acme", "/chat", "m", T0, T0.plusSeconds(3600), 1, null);
+        for (MetricColumns.Column column : MetricColumns.rolledUpBy(Rollup.Kind.SUM)) {
+            Object sum = column.of(total);
+            Object expected;
+            if (sum instanceof Long) {
+                expected = (Long) column.of(a) + (Long) column.of(b);
+            } else if (sum instanceof Double) {
+                expected = (Double) column.of(a) + (Double) column.of(b);
+            } else if (sum instanceof BigDecimal) {
+                expected = ((BigDecimal) column.of(a)).add((BigDecimal) column.of(b));
+            } else {
+                throw new AssertionError(column.name() + " has an unexpected type " + sum.getClass());
+            }
+            assertThat(sum).as(column.name()).isEqualTo(expected);
+        }
+        for (MetricColumns.Column column : MetricColumns.rolledUpBy(Rollup.Kind.SKETCH)) {
+            LatencySketch merged = LatencySketch.decode((byte[]) column.of(total));
+            assertThat(merged.count()).as(column.name()).isEqualTo(
+                    LatencySketch.decode((byte[]) column.of(a)).count() + LatencySketch.decode((byte[]) column.of(b)).count());
+        }
+    }
+
+    /** A row whose every summed value differs from the other row's (scaled by {@code k}). */
+    private static MetricsRow row(int k) {
+        LatencySketch latencies = LatencySketch.create();
+        LatencySketch ttfts = LatencySketch.create();
+        for (int i = 0; i < k; i++) {
+            latencies.add(100.0 * (i + 1));
+            ttfts.add(10.0 * (i + 1));
+        }
+        return new MetricsRow("acme", "/chat", "m", T0, T0.plusSeconds(60), 3L * k, k, 2L * k, null, null, null, null,
+                null, null, 5L * k, 7L * k, 11.5 * k, new BigDecimal("0.013").multiply(BigDecimal.valueOf(k)), 13L * k,
+                latencies.encode(), 1, "run", 17L * k, 19L * k, 23L * k, 29L * k, null, null, null, ttfts.encode(),
+                31.25 * k, null);
+    }
+}
