@@ -15,7 +15,7 @@ public interface IngestSettings {
     /**
      * How long the producer waits to fill a batch (linger.ms). 0 is fastest for calls that wait for
      * their acknowledgement: records still batch while a request to the broker is in flight, and a
-     * client with N connections sends at most N / latency events per second (docs/BENCHMARKS.md:
+     * client with N connections sends at most N / latency events per second (docs/benchmarks-history.md:
      * 0 ms gave 1.2-1.3x the single events/s of 2 ms, 10 ms gave 0.4x; batch calls 0.88x).
      */
     @WithDefault("0ms")

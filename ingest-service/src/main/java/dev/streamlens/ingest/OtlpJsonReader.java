@@ -28,7 +28,7 @@ import java.util.function.ToIntFunction;
  *
  * <p>Why not protobuf's {@code JsonFormat}: it reads ids as base64, so the body had to be parsed,
  * rewritten and printed again first, which made OTLP/JSON a third as fast as protobuf
- * (docs/BENCHMARKS.md, issue 14).
+ * (docs/benchmarks-history.md, issue 14).
  */
 final class OtlpJsonReader {
 
