@@ -3,8 +3,8 @@ package dev.streamlens.ingest;
 import java.util.Locale;
 
 /**
- * Which request bodies the API reads as JSON. The Go prototype decoded JSON whatever the header
- * said, so besides application/json (and +json types) it accepts a missing type, text/plain and
+ * Which request bodies the API reads as JSON. Clients of the API send JSON whatever the header
+ * says, so besides application/json (and +json types) it accepts a missing type, text/plain and
  * curl's default application/x-www-form-urlencoded; anything else is a 415
  * (README.md#sending-events-ingest-service-port-8080).
  */

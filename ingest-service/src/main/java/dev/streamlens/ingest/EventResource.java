@@ -16,7 +16,7 @@ import java.util.concurrent.CompletionStage;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 
 /**
- * The Go prototype's two calls (README.md#sending-events-ingest-service-port-8080): one event per
+ * The two single-event calls (README.md#sending-events-ingest-service-port-8080): one event per
  * request, answered 202 once Kafka holds it. The call is read, checked and handed to the producer
  * on the event loop (a small body; the publisher moves a send that could block to a worker
  * thread), and the wait for the broker's acknowledgement holds no thread: the answer completes

@@ -8,7 +8,7 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.util.Map;
 
-/** The Go prototype's health call (README.md#sending-events-ingest-service-port-8080): healthy when Kafka answers, since it cannot work without it. */
+/** The health call (README.md#sending-events-ingest-service-port-8080): healthy when Kafka answers, since it cannot work without it. */
 @Path("/health")
 @Produces(MediaType.APPLICATION_JSON)
 public class HealthResource {

@@ -19,7 +19,7 @@ public final class IngestAnswers {
     private IngestAnswers() {
     }
 
-    /** 202 {"status": "accepted"}, as the Go prototype answered (README.md). */
+    /** 202 {"status": "accepted"}, the answer clients of the API rely on (README.md). */
     public static Response accepted() {
         return json(Response.Status.ACCEPTED, Map.of("status", "accepted"));
     }

@@ -10,7 +10,7 @@ import jakarta.ws.rs.core.Response;
 import java.sql.Connection;
 import java.util.Map;
 
-/** The Go prototype's health call (README.md#reading-metrics-query-service-port-8081): healthy when PostgreSQL answers. */
+/** The health call (README.md#reading-metrics-query-service-port-8081): healthy when PostgreSQL answers. */
 @Path("/health")
 @Produces(MediaType.APPLICATION_JSON)
 public class HealthResource {

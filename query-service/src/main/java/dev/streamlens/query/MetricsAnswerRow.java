@@ -10,8 +10,8 @@ import java.time.Instant;
 import java.util.Optional;
 
 /**
- * One row of the answer of {@code GET /v1/metrics}: every field of the Go prototype's rows plus
- * StreamLens' own columns, without the raw sketch (README.md#reading-metrics-query-service-port-8081).
+ * One row of the answer of {@code GET /v1/metrics}: the figures of a stored row, without its raw
+ * sketches, the sums behind its averages and its job run (README.md#reading-metrics-query-service-port-8081).
  * In a rollup, {@code route} or {@code model} is absent when the query summed over it, and
  * {@code revision} is absent. {@code final} says whether the window (or bucket) can still change
  * (docs/DESIGN.md#freshness); absent until the job has reported its progress.

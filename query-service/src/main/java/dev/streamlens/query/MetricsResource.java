@@ -16,7 +16,7 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.jboss.logging.Logger;
 
 /**
- * {@code GET /v1/metrics}, answered as the Go prototype did: {@code {"metrics": [rows, newest
+ * {@code GET /v1/metrics}, answered {@code {"metrics": [rows, newest
  * first], "count": N}}. StreamLens adds {@code from}, {@code to}, {@code granularity} and
  * {@code group_by} (docs/DESIGN.md#the-query-service-query-service).
  */

@@ -17,7 +17,7 @@ public final class QueryAnswers {
     }
 
     /**
-     * {@code {"metrics": [rows, newest first], "count": N}}, as the Go prototype answered; a rollup
+     * {@code {"metrics": [rows, newest first], "count": N}}; a rollup
      * also says whether it was cut and where to continue, since buckets are never cut silently.
      */
     public static Response metrics(MetricsRepository.Page page) {

@@ -7,7 +7,7 @@ import io.smallrye.config.WithDefault;
 @ConfigMapping(prefix = "streamlens.query")
 public interface QuerySettings {
 
-    /** Rows returned when the call names no limit (60, as the Go prototype: an hour of minutes). */
+    /** Rows returned when the call names no limit (60: an hour of minutes). */
     @WithDefault("60")
     int defaultLimit();
 
