@@ -17,7 +17,8 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code ./streamlens test} on a machine without the programs the tests drive (headless Chromium,
  * wrk): it installs them where it can, or stops within seconds — before any build — naming the
  * command to run. The script runs with bash over a PATH of stand-ins: {@code id} says who runs it,
- * {@code apt-get} notes what it was asked and refuses (so the script stops before Maven).
+ * {@code apt-get} notes what it was asked, answers {@code update} and refuses {@code install} (so the
+ * script stops before Maven).
  */
 class StreamLensTestCommandTest {
 
@@ -48,8 +49,10 @@ class StreamLensTestCommandTest {
     void rootInstallsWhatIsMissingWithAptGet() throws Exception {
         Path bin = standIns(0, true);
         Result result = run(bin);
-        assertThat(result.exitCode).as("the stand-in apt-get refuses, so the script stops there").isNotZero();
-        assertThat(Files.readAllLines(bin.resolve("apt-get.calls"))).containsExactly("update -qq");
+        assertThat(result.exitCode).as("the stand-in apt-get refuses to install, so the script stops there")
+                .isEqualTo(100);
+        assertThat(Files.readAllLines(bin.resolve("apt-get.calls"))).containsExactly(
+                "update -qq", "install -y -qq chromium chromium-driver wrk (DEBIAN_FRONTEND=noninteractive)");
         assertThat(result.stdout).contains("installing chromium chromium-driver wrk (apt-get)");
     }
 
@@ -57,9 +60,13 @@ class StreamLensTestCommandTest {
     private Path standIns(int uid, boolean withAptGet) throws IOException {
         Path bin = Files.createDirectories(dir.resolve("bin"));
         Files.createSymbolicLink(bin.resolve("dirname"), Path.of("/usr/bin/dirname"));
+        Files.createSymbolicLink(bin.resolve("env"), Path.of("/usr/bin/env"));
         script(bin.resolve("id"), "echo " + uid);
         if (withAptGet) {
-            script(bin.resolve("apt-get"), "echo \"$*\" >> \"$(dirname \"$0\")/apt-get.calls\"; exit 100");
+            script(bin.resolve("apt-get"), String.join("\n",
+                    "calls=\"$(dirname \"$0\")/apt-get.calls\"",
+                    "if [ \"$1\" = update ]; then echo \"$*\" >> \"$calls\"; exit 0; fi",
+                    "echo \"$* (DEBIAN_FRONTEND=${DEBIAN_FRONTEND:-unset})\" >> \"$calls\"; exit 100"));
         }
         return bin;
     }
