@@ -16,8 +16,46 @@ import java.util.List;
  */
 public final class MetricColumns {
 
-    /** One column: its name, its Java type and how it rolls up. */
-    public record Column(String name, Class<?> type, Rollup.Kind rollup, MethodHandle accessor) {
+    /**
+     * What a column holds, told once from its Java type so that each store (JDBC, Parquet) maps
+     * it with one exhaustive switch instead of its own chain of type tests.
+     */
+    public enum ValueType {
+        /** An instant (window bounds): timestamptz, a UTC timestamp in Parquet. */
+        TIME(java.time.Instant.class),
+        /** Text: the key's parts (never null) and the job run (null for old rows). */
+        TEXT(String.class),
+        /** A count or sum of tokens or milliseconds. */
+        LONG(long.class),
+        /** A small count (the revision). */
+        INT(int.class),
+        /** A ratio or average that always has a value. */
+        DOUBLE(double.class),
+        /** A figure that may have no value (a percentile of a window without latencies). */
+        OPTIONAL_DOUBLE(Double.class),
+        /** Money, exact (dollars with 12 decimals). */
+        DECIMAL(java.math.BigDecimal.class),
+        /** An encoded sketch. */
+        BYTES(byte[].class);
+
+        private final Class<?> javaType;
+
+        ValueType(Class<?> javaType) {
+            this.javaType = javaType;
+        }
+
+        static ValueType of(Class<?> javaType, String column) {
+            for (ValueType type : values()) {
+                if (type.javaType == javaType) {
+                    return type;
+                }
+            }
+            throw new IllegalStateException("MetricsRow." + column + " has a type no store maps: " + javaType);
+        }
+    }
+
+    /** One column: its name, its Java type, what it holds and how it rolls up. */
+    public record Column(String name, Class<?> type, ValueType valueType, Rollup.Kind rollup, MethodHandle accessor) {
 
         /** This column's value in a row (boxed). */
         public Object of(MetricsRow row) {
@@ -58,7 +96,8 @@ public final class MetricColumns {
             throw new IllegalStateException("MetricsRow." + component.getName() + " needs @JsonProperty and @Rollup");
         }
         try {
-            return new Column(json.value(), component.getType(), rollup.value(),
+            return new Column(json.value(), component.getType(), ValueType.of(component.getType(), json.value()),
+                    rollup.value(),
                     MethodHandles.publicLookup().unreflect(component.getAccessor()));
         } catch (IllegalAccessException e) {
             throw new IllegalStateException(e);

@@ -1,7 +1,6 @@
 package dev.streamlens.model;
 
 import java.lang.reflect.Constructor;
-import java.math.BigDecimal;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -103,12 +102,12 @@ public final class MetricsRowJdbc {
         int index = 1;
         for (MetricColumns.Column column : MetricColumns.all()) {
             Object value = column.of(row);
-            if (value instanceof Instant instant) {
+            if (value == null) {
+                ps.setNull(index++, sqlType(column.valueType()));
+            } else if (value instanceof Instant instant) {
                 ps.setObject(index++, OffsetDateTime.ofInstant(instant, ZoneOffset.UTC));
-            } else if (value == null) {
-                ps.setNull(index++, sqlType(column.type()));
             } else {
-                ps.setObject(index++, value, sqlType(column.type()));
+                ps.setObject(index++, value, sqlType(column.valueType()));
             }
         }
     }
@@ -129,57 +128,35 @@ public final class MetricsRowJdbc {
 
     private static Object value(ResultSet rs, MetricColumns.Column column) throws SQLException {
         String name = column.name();
-        Class<?> type = column.type();
-        if (type == Instant.class) {
-            OffsetDateTime time = rs.getObject(name, OffsetDateTime.class);
-            return time == null ? null : time.toInstant();
-        }
-        if (type == long.class) {
-            return rs.getLong(name);
-        }
-        if (type == int.class) {
-            return rs.getInt(name);
-        }
-        if (type == double.class) {
-            return rs.getDouble(name);
-        }
-        if (type == Double.class) {
-            double value = rs.getDouble(name);
-            return rs.wasNull() ? null : value;
-        }
-        if (type == String.class) {
-            return rs.getString(name);
-        }
-        if (type == BigDecimal.class) {
-            return rs.getBigDecimal(name);
-        }
-        if (type == byte[].class) {
-            return rs.getBytes(name);
-        }
-        throw new IllegalStateException("no SQL mapping for " + name + " of type " + type);
+        return switch (column.valueType()) {
+            case TIME -> {
+                OffsetDateTime time = rs.getObject(name, OffsetDateTime.class);
+                yield time == null ? null : time.toInstant();
+            }
+            case TEXT -> rs.getString(name);
+            case LONG -> rs.getLong(name);
+            case INT -> rs.getInt(name);
+            case DOUBLE -> rs.getDouble(name);
+            case OPTIONAL_DOUBLE -> {
+                double value = rs.getDouble(name);
+                yield rs.wasNull() ? null : value;
+            }
+            case DECIMAL -> rs.getBigDecimal(name);
+            case BYTES -> rs.getBytes(name);
+        };
     }
 
-    /** The JDBC type a column's Java type is stored as. */
-    private static int sqlType(Class<?> type) {
-        if (type == long.class) {
-            return Types.BIGINT;
-        }
-        if (type == int.class) {
-            return Types.INTEGER;
-        }
-        if (type == double.class || type == Double.class) {
-            return Types.DOUBLE;
-        }
-        if (type == String.class) {
-            return Types.VARCHAR;
-        }
-        if (type == BigDecimal.class) {
-            return Types.NUMERIC;
-        }
-        if (type == byte[].class) {
-            return Types.BINARY;
-        }
-        throw new IllegalStateException("no SQL mapping for type " + type);
+    /** The JDBC type a column is stored as. */
+    private static int sqlType(MetricColumns.ValueType type) {
+        return switch (type) {
+            case TIME -> Types.TIMESTAMP_WITH_TIMEZONE;
+            case TEXT -> Types.VARCHAR;
+            case LONG -> Types.BIGINT;
+            case INT -> Types.INTEGER;
+            case DOUBLE, OPTIONAL_DOUBLE -> Types.DOUBLE;
+            case DECIMAL -> Types.NUMERIC;
+            case BYTES -> Types.BINARY;
+        };
     }
 
     private static String checked(String table) {

@@ -78,24 +78,20 @@ public final class MetricsRowParquet {
     static GenericRecord toRecord(MetricsRow row, long exportedAt) {
         GenericData.Record r = new GenericData.Record(SCHEMA);
         for (MetricColumns.Column column : MetricColumns.all()) {
-            r.put(column.name(), avroValue(column.of(row), column.type()));
+            r.put(column.name(), avroValue(column.of(row), column.valueType()));
         }
         r.put("exported_at", exportedAt);
         return r;
     }
 
-    private static Object avroValue(Object value, Class<?> type) {
-        if (type == BigDecimal.class) {
-            BigDecimal cost = (value == null ? BigDecimal.ZERO : (BigDecimal) value).setScale(COST_SCALE, RoundingMode.HALF_EVEN);
-            return DECIMALS.toBytes(cost, COST, COST.getLogicalType());
-        }
-        if (value instanceof Instant instant) {
-            return instant.toEpochMilli();
-        }
-        if (value instanceof byte[] bytes) {
-            return ByteBuffer.wrap(bytes);
-        }
-        return value;
+    private static Object avroValue(Object value, MetricColumns.ValueType type) {
+        return switch (type) {
+            case DECIMAL -> DECIMALS.toBytes((value == null ? BigDecimal.ZERO : (BigDecimal) value)
+                    .setScale(COST_SCALE, RoundingMode.HALF_EVEN), COST, COST.getLogicalType());
+            case TIME -> value == null ? null : ((Instant) value).toEpochMilli();
+            case BYTES -> value == null ? null : ByteBuffer.wrap((byte[]) value);
+            case TEXT, LONG, INT, DOUBLE, OPTIONAL_DOUBLE -> value;
+        };
     }
 
     /**
@@ -108,26 +104,16 @@ public final class MetricsRowParquet {
                 .namespace("dev.streamlens.export").fields();
         for (MetricColumns.Column column : MetricColumns.all()) {
             String name = column.name();
-            Class<?> type = column.type();
-            if (type == Instant.class) {
-                fields = fields.name(name).type(TIMESTAMP).noDefault();
-            } else if (type == BigDecimal.class) {
-                fields = fields.name(name).type(COST).noDefault();
-            } else if (type == String.class) {
-                fields = column.rollup() == Rollup.Kind.KEY ? fields.requiredString(name) : fields.optionalString(name);
-            } else if (type == long.class) {
-                fields = fields.requiredLong(name);
-            } else if (type == int.class) {
-                fields = fields.requiredInt(name);
-            } else if (type == double.class) {
-                fields = fields.requiredDouble(name);
-            } else if (type == Double.class) {
-                fields = fields.optionalDouble(name);
-            } else if (type == byte[].class) {
-                fields = fields.optionalBytes(name);
-            } else {
-                throw new IllegalStateException("no Parquet type for " + name + " of type " + type);
-            }
+            fields = switch (column.valueType()) {
+                case TIME -> fields.name(name).type(TIMESTAMP).noDefault();
+                case DECIMAL -> fields.name(name).type(COST).noDefault();
+                case TEXT -> column.rollup() == Rollup.Kind.KEY ? fields.requiredString(name) : fields.optionalString(name);
+                case LONG -> fields.requiredLong(name);
+                case INT -> fields.requiredInt(name);
+                case DOUBLE -> fields.requiredDouble(name);
+                case OPTIONAL_DOUBLE -> fields.optionalDouble(name);
+                case BYTES -> fields.optionalBytes(name);
+            };
         }
         return fields.name("exported_at").type(TIMESTAMP).noDefault().endRecord();
     }
