@@ -17,6 +17,14 @@ public final class JobConfiguration {
 
     private static final Logger LOG = LoggerFactory.getLogger(JobConfiguration.class);
 
+    /**
+     * How long a checkpoint may take, pinned here rather than left to the cluster's configuration:
+     * the job's Kafka clients wait this long for brokers that went away ({@link #CHECKPOINT_TIMEOUT}
+     * is handed to the sources and sinks), so a checkpoint waits out an outage instead of failing
+     * the job, and ends when this timeout ends it.
+     */
+    public static final java.time.Duration CHECKPOINT_TIMEOUT = java.time.Duration.ofMinutes(10);
+
     private JobConfiguration() {
     }
 
@@ -28,6 +36,7 @@ public final class JobConfiguration {
         conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, settings.isRecompute()
                 ? settings.checkpointDir.replaceAll("/+$", "") + "-recompute" : settings.checkpointDir);
         conf.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, settings.checkpointInterval);
+        conf.set(CheckpointingOptions.CHECKPOINTING_TIMEOUT, CHECKPOINT_TIMEOUT);
         conf.set(CheckpointingOptions.CHECKPOINTING_CONSISTENCY_MODE, CheckpointingMode.EXACTLY_ONCE);
         // Aligned checkpoints only: a restore resumes at the checkpoint's watermark, which records
         // in flight (kept by an unaligned checkpoint) could be overtaken by (docs/DESIGN.md).

@@ -16,10 +16,23 @@ final class JobEnvironment {
     private JobEnvironment() {
     }
 
-    /** The parallelism ({@link #parallelism}) and the checkpoint mode ({@link #alignedCheckpointsOnly}). */
+    /**
+     * The parallelism ({@link #parallelism}), the checkpoint mode ({@link #alignedCheckpointsOnly})
+     * and the checkpoint timeout ({@link #checkpointTimeout}).
+     */
     static void configure(StreamExecutionEnvironment env, JobSettings settings) {
         parallelism(env, settings);
         alignedCheckpointsOnly(env);
+        checkpointTimeout(env);
+    }
+
+    /**
+     * The checkpoint timeout is {@link JobConfiguration#CHECKPOINT_TIMEOUT} whatever the cluster's
+     * configuration says: the job's Kafka clients wait that long for brokers that went away, and a
+     * shorter timeout would fail checkpoints (and the job, after a few) in the middle of that wait.
+     */
+    static void checkpointTimeout(StreamExecutionEnvironment env) {
+        env.getCheckpointConfig().setCheckpointTimeout(JobConfiguration.CHECKPOINT_TIMEOUT.toMillis());
     }
 
     /**

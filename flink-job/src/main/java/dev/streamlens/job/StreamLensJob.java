@@ -84,10 +84,10 @@ public final class StreamLensJob {
         WatermarkStrategy<TelemetryEvent> eventTime = EventTimeStrategy.of(settings.outOfOrderness);
         DataStream<TelemetryEvent> requests = JobEnvironment.eventSource(env, settings, Topics.REQUESTS,
                 KafkaSources.events(settings.kafkaBrokers, settings.consumerGroup, Topics.REQUESTS,
-                        settings.partitionDiscoveryInterval), eventTime);
+                        settings.partitionDiscoveryInterval, JobConfiguration.CHECKPOINT_TIMEOUT), eventTime);
         DataStream<TelemetryEvent> responses = JobEnvironment.eventSource(env, settings, Topics.RESPONSES,
                 KafkaSources.events(settings.kafkaBrokers, settings.consumerGroup, Topics.RESPONSES,
-                        settings.partitionDiscoveryInterval), eventTime);
+                        settings.partitionDiscoveryInterval, JobConfiguration.CHECKPOINT_TIMEOUT), eventTime);
         ClockTicks.addTo(env, settings.kafkaBrokers, List.of(Topics.REQUESTS, Topics.RESPONSES), settings.idleTimeout,
                 settings.partitionDiscoveryInterval);
 
@@ -98,7 +98,7 @@ public final class StreamLensJob {
                 PipelineProgress.committedWatermark(postgres));
 
         KafkaSinks.Target kafka = new KafkaSinks.Target(settings.kafkaBrokers, settings.transactionalIdPrefix,
-                settings.kafkaTransactionTimeout);
+                settings.kafkaTransactionTimeout, JobConfiguration.CHECKPOINT_TIMEOUT);
         // Its own uid since it stopped being a Sink V2 (whose committer kept its rows under another).
         PostgresMetricsSink.addTo(out.rows(), postgres, new PipelineProgress.Timing(settings.window, settings.allowedLateness),
                         PostgresCommitter.Mode.LIVE)
@@ -112,7 +112,7 @@ public final class StreamLensJob {
         out.lateEvents().sinkTo(KafkaSinks.lateEvents(kafka)).uid("sink-late-events").name("llm.late-events");
 
         DataStream<AlertRuleChange> rules = env.fromSource(KafkaSources.alertRules(settings.kafkaBrokers,
-                        settings.consumerGroup), AlertStep.rulesTime(), Topics.ALERT_RULES)
+                        settings.consumerGroup, JobConfiguration.CHECKPOINT_TIMEOUT), AlertStep.rulesTime(), Topics.ALERT_RULES)
                 .setParallelism(Math.min(env.getParallelism(),
                         KafkaSources.partitionCount(settings.kafkaBrokers, Topics.ALERT_RULES)))
                 .uid("source-alert-rules");

@@ -10,6 +10,7 @@ import org.junit.jupiter.api.Test;
 /**
  * A restore resumes at the checkpoint's watermark, which only aligned checkpoints make safe
  * (docs/DESIGN.md): a cluster configured for unaligned checkpoints must not switch the job's on.
+ * Nor may it shorten the checkpoint timeout the job's Kafka clients wait out an outage by.
  */
 class CheckpointModeTest {
 
@@ -30,10 +31,26 @@ class CheckpointModeTest {
     }
 
     @Test
+    void theJobPinsTheCheckpointTimeoutItsKafkaClientsWaitFor() {
+        Configuration cluster = new Configuration();
+        cluster.set(CheckpointingOptions.CHECKPOINTING_TIMEOUT, java.time.Duration.ofMinutes(1));
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        env.configure(cluster);
+        assertThat(env.getCheckpointConfig().getCheckpointTimeout()).as("the cluster's setting").isEqualTo(60_000);
+
+        JobEnvironment.checkpointTimeout(env);
+
+        assertThat(env.getCheckpointConfig().getCheckpointTimeout())
+                .isEqualTo(JobConfiguration.CHECKPOINT_TIMEOUT.toMillis()).isEqualTo(600_000);
+    }
+
+    @Test
     void theJobsOwnConfigurationTurnsThemOffToo() {
         JobSettings settings = new JobSettings();
         new picocli.CommandLine(settings).parseArgs("--kafka-brokers", "localhost:9092", "--jdbc-url",
                 "jdbc:postgresql://localhost/x");
         assertThat(JobConfiguration.of(settings).get(CheckpointingOptions.ENABLE_UNALIGNED)).isFalse();
+        assertThat(JobConfiguration.of(settings).get(CheckpointingOptions.CHECKPOINTING_TIMEOUT))
+                .isEqualTo(JobConfiguration.CHECKPOINT_TIMEOUT);
     }
 }

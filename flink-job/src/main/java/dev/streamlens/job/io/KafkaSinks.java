@@ -10,7 +10,6 @@ import java.io.Serializable;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
-import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
@@ -22,20 +21,17 @@ import org.apache.kafka.clients.producer.ProducerRecord;
  */
 public final class KafkaSinks {
 
-    /** What the transactional sinks need of the job's settings. */
-    public record Target(String brokers, String transactionalIdPrefix, Duration transactionTimeout)
-            implements Serializable {
+    /**
+     * What the transactional sinks need of the job's settings. {@code outageWait}: how long the
+     * producers wait for brokers that went away, the job's checkpoint timeout.
+     */
+    public record Target(String brokers, String transactionalIdPrefix, Duration transactionTimeout,
+                         Duration outageWait) implements Serializable {
     }
 
     /** Header naming why a record was dead-lettered, and where it came from. */
     public static final String REASON_HEADER = "streamlens.reason";
     public static final String SOURCE_TOPIC_HEADER = "streamlens.source-topic";
-
-    /**
-     * How long the job's Kafka clients wait for brokers that went away (the sinks' producers, the
-     * sources' partition discovery): as long as a checkpoint may take.
-     */
-    static final Duration OUTAGE_WAIT = CheckpointingOptions.CHECKPOINTING_TIMEOUT.defaultValue();
 
     private KafkaSinks() {
     }
@@ -105,8 +101,8 @@ public final class KafkaSinks {
                 // Flink fails over at once when its synchronous phase throws, which the client's
                 // 60 s (new transactional producer) and 120 s (unsent records) limits would make it do
                 // every minute or two of a Kafka outage. The wait ends at the checkpoint's own timeout.
-                .setProperty("max.block.ms", Long.toString(OUTAGE_WAIT.toMillis()))
-                .setProperty("delivery.timeout.ms", Long.toString(OUTAGE_WAIT.toMillis()))
+                .setProperty("max.block.ms", Long.toString(settings.outageWait().toMillis()))
+                .setProperty("delivery.timeout.ms", Long.toString(settings.outageWait().toMillis()))
                 .build();
     }
 }

@@ -36,7 +36,7 @@ public final class KafkaSources {
      */
     @SuppressWarnings("deprecation") // the connector's API still takes Kafka's OffsetResetStrategy
     public static KafkaSource<TelemetryEvent> events(String brokers, String consumerGroup, String topic,
-                                                     Duration partitionDiscovery) {
+                                                     Duration partitionDiscovery, Duration outageWait) {
         return KafkaSource.<TelemetryEvent>builder()
                 .setBootstrapServers(brokers)
                 .setTopics(topic)
@@ -46,8 +46,9 @@ public final class KafkaSources {
                 .setDeserializer(new TelemetryDeserializer())
                 .setProperty("commit.offsets.on.checkpoint", "true")
                 .setProperty("partition.discovery.interval.ms", Long.toString(partitionDiscovery.toMillis()))
-                // A discovery that fails fails the whole job: while the brokers are away, wait for them.
-                .setProperty("default.api.timeout.ms", Long.toString(KafkaSinks.OUTAGE_WAIT.toMillis()))
+                // A discovery that fails fails the whole job: while the brokers are away, wait for
+                // them, as long as a checkpoint may take.
+                .setProperty("default.api.timeout.ms", Long.toString(outageWait.toMillis()))
                 .build();
     }
 
@@ -109,7 +110,7 @@ public final class KafkaSources {
      * The alert rules, always from the beginning of the compacted topic (every rule that exists);
      * after a restore the checkpointed offsets win, and the rules come back with the broadcast state.
      */
-    public static KafkaSource<AlertRuleChange> alertRules(String brokers, String consumerGroup) {
+    public static KafkaSource<AlertRuleChange> alertRules(String brokers, String consumerGroup, Duration outageWait) {
         return KafkaSource.<AlertRuleChange>builder()
                 .setBootstrapServers(brokers)
                 .setTopics(Topics.ALERT_RULES)
@@ -118,7 +119,7 @@ public final class KafkaSources {
                 .setStartingOffsets(OffsetsInitializer.earliest())
                 .setDeserializer(new AlertRuleDeserializer())
                 .setProperty("partition.discovery.interval.ms", "60000")
-                .setProperty("default.api.timeout.ms", Long.toString(KafkaSinks.OUTAGE_WAIT.toMillis()))
+                .setProperty("default.api.timeout.ms", Long.toString(outageWait.toMillis()))
                 .build();
     }
 
