@@ -119,9 +119,9 @@ class OutputsUnderAdversityIT {
         try (JobProcess first = JobProcess.start(stack.work, stack.kafka(), stack.jdbcUrl(), options)) {
             before = LiveTraffic.workload(301, 400, Duration.ofSeconds(8));
             stack.traffic().play(before).get(1, TimeUnit.MINUTES);
-            TimeUnit.MILLISECONDS.sleep(LiveTraffic.settleTime().toMillis());
             JobRun.awaitNoDifferences("llm_metrics of the first run", () -> MetricsComparison.differences(
-                    LiveTraffic.expected(before), PipelineOutputs.table(stack.postgres())), Duration.ofSeconds(30));
+                    LiveTraffic.expected(before), PipelineOutputs.table(stack.postgres())),
+                    LiveTraffic.settleTime().plusSeconds(30));
             first.kill();
         }
         Map<ExpectedMetrics.Key, PipelineOutputs.Actual> written = PipelineOutputs.table(stack.postgres());
@@ -165,9 +165,9 @@ class OutputsUnderAdversityIT {
         try (JobProcess first = job()) {
             before = LiveTraffic.workload(401, 300, Duration.ofSeconds(6));
             stack.traffic().play(before).get(1, TimeUnit.MINUTES);
-            TimeUnit.MILLISECONDS.sleep(LiveTraffic.settleTime().toMillis());
             JobRun.awaitNoDifferences("llm_metrics of the first run", () -> MetricsComparison.differences(
-                    LiveTraffic.expected(before), PipelineOutputs.table(stack.postgres())), Duration.ofSeconds(30));
+                    LiveTraffic.expected(before), PipelineOutputs.table(stack.postgres())),
+                    LiveTraffic.settleTime().plusSeconds(30));
             // Checkpoints (every second) taken once every window was past its lateness: the state
             // the next run restores has closed them all.
             TimeUnit.SECONDS.sleep(3);
