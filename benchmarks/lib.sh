@@ -65,6 +65,17 @@ warmup() {
   echo "${SL_WARMUP:-$1}"
 }
 
+# The runs of an ABBA comparison of sides $1 and $2: A B B A, so the machine's drift cancels out;
+# with SL_ABBA_ONCE=1 (the smoke run, which only shows that the script works) A B.
+abba_order() {
+  if [ "${SL_ABBA_ONCE:-0}" = 1 ]; then echo "$1 $2"; else echo "$1 $2 $2 $1"; fi
+}
+
+# A side's mean over its runs in abba_order: $1 the sum of its figures.
+abba_mean() {
+  awk -v t="$1" -v n="$([ "${SL_ABBA_ONCE:-0}" = 1 ] && echo 1 || echo 2)" 'BEGIN { printf "%.1f", t / n }'
+}
+
 # wrk's latency figures come as 1.23ms / 45.6us / 1.2s: milliseconds.
 sl_ms() {
   awk -v v="$1" 'BEGIN { n = v + 0; if (v ~ /us$/) n /= 1000; else if (v ~ /ms$/) n += 0; else if (v ~ /s$/) n *= 1000; printf "%.3f", n }'

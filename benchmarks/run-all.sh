@@ -7,7 +7,8 @@
 # Usage: benchmarks/run-all.sh [duration per measured call, default 20s]
 #        benchmarks/run-all.sh --smoke   (tiny sizes, seconds per benchmark: does every script still work?
 #                                         the query script also with a tiny YEAR=1, and the two ABBA
-#                                         comparisons, which the full run leaves to whoever compares)
+#                                         comparisons as A B only, which the full run leaves to whoever
+#                                         compares)
 # Needs wrk, and chromium with chromium-driver for the dashboard (the full run skips it, saying so,
 # without them; the smoke run fails).
 # Environment: SL_RESULTS_DIR (default benchmarks/results), SL_BENCH_SKIP_BUILD=1 (already built).
@@ -25,31 +26,38 @@ SL_RESULTS_FILE=$(mktemp /tmp/sl-results.XXXX)
 export SL_RESULTS_FILE
 trap 'rm -f "$SL_RESULTS_FILE"' EXIT
 
+# Runs one benchmark script and says how long it took (the smoke run's time is mostly set-up).
+timed() {
+  local started=$SECONDS
+  "$@"
+  echo "== $(basename "$1") took $((SECONDS - started)) s" >&2
+}
+
 if [ $smoke = 1 ]; then
-  export SL_WARMUP=1s
-  JOB_PLAN="hashmap:keyedPairing|pipeline|pipelineWithAlerts" benchmarks/run-job-benchmark.sh -f 1 -wi 0 -i 1 -r 1s
-  benchmarks/run-ingest-benchmark.sh 1s
-  benchmarks/run-otlp-benchmark.sh 1s
-  SERIES=10 YEAR=1 YEAR_SERIES=2 YEAR_DAYS=40 benchmarks/run-query-benchmark.sh 1s
-  benchmarks/run-postgres-write-benchmark.sh 10 1
-  RANGES=24h DAYS=2 benchmarks/run-dashboard-benchmark.sh 1
-  benchmarks/run-freshness-benchmark.sh 30 200
-  benchmarks/run-ingest-keys-abba.sh 1
+  export SL_WARMUP=1s SL_ABBA_ONCE=1
+  JOB_PLAN="hashmap:keyedPairing|pipeline|pipelineWithAlerts" timed benchmarks/run-job-benchmark.sh -f 1 -wi 0 -i 1 -r 1s
+  timed benchmarks/run-ingest-benchmark.sh 1s
+  timed benchmarks/run-otlp-benchmark.sh 1s
+  SERIES=10 YEAR=1 YEAR_SERIES=2 YEAR_DAYS=40 timed benchmarks/run-query-benchmark.sh 1s
+  timed benchmarks/run-postgres-write-benchmark.sh 10 1
+  RANGES=24h DAYS=2 timed benchmarks/run-dashboard-benchmark.sh 1
+  timed benchmarks/run-freshness-benchmark.sh 20 200
+  timed benchmarks/run-ingest-keys-abba.sh 1
   app=ingest-service/target/quarkus-app
-  benchmarks/run-ingest-before-after.sh $app $app 1   # the same build on both sides
+  timed benchmarks/run-ingest-before-after.sh $app $app 1   # the same build on both sides
 
 else
-  benchmarks/run-job-benchmark.sh
-  benchmarks/run-ingest-benchmark.sh "$duration"
-  benchmarks/run-otlp-benchmark.sh "$duration"
-  benchmarks/run-query-benchmark.sh "$duration"
-  benchmarks/run-postgres-write-benchmark.sh
+  timed benchmarks/run-job-benchmark.sh
+  timed benchmarks/run-ingest-benchmark.sh "$duration"
+  timed benchmarks/run-otlp-benchmark.sh "$duration"
+  timed benchmarks/run-query-benchmark.sh "$duration"
+  timed benchmarks/run-postgres-write-benchmark.sh
   if command -v chromedriver >/dev/null; then
-    benchmarks/run-dashboard-benchmark.sh
+    timed benchmarks/run-dashboard-benchmark.sh
   else
     echo "dashboard benchmark skipped: apt-get install chromium chromium-driver" >&2
   fi
-  benchmarks/run-freshness-benchmark.sh
+  timed benchmarks/run-freshness-benchmark.sh
 fi
 
 commit=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)

@@ -18,7 +18,7 @@ start_build() {  # $1: the quarkus-app directory, $2: its settings
 }
 declare -A single=([A]=0 [B]=0) batch=([A]=0 [B]=0)
 sum() { awk -v a="$1" -v b="$2" 'BEGIN { print a + b }'; }
-for build in A B B A; do
+for build in $(abba_order A B); do
   if [ $build = A ]; then start_build "$app_a" "${ENV_A:-}"; else start_build "$app_b" "${ENV_B:-}"; fi
   wrk -t2 -c64 -d"$(warmup 8s)" -s benchmarks/ingest/single-request.lua "$url" >/dev/null
   wrk_run -t2 -c64 -d"${seconds}s" "$url/health" > /dev/null; health=$WRK_RATE
@@ -30,8 +30,7 @@ for build in A B B A; do
   batch[$build]=$(sum "${batch[$build]}" "$WRK_RATE")
 done
 # Each build's two runs averaged: the drift of the machine over the four runs cancels out.
-half() { awk -v t="$1" 'BEGIN { printf "%.1f", t / 2 }'; }
-record ingest-before-after "single events, A" "$(half "${single[A]}")" events/s
-record ingest-before-after "single events, B" "$(half "${single[B]}")" events/s "single events, A"
-record ingest-before-after "batch calls of 500 events, A" "$(half "${batch[A]}")" calls/s
-record ingest-before-after "batch calls of 500 events, B" "$(half "${batch[B]}")" calls/s "batch calls of 500 events, A"
+record ingest-before-after "single events, A" "$(abba_mean "${single[A]}")" events/s
+record ingest-before-after "single events, B" "$(abba_mean "${single[B]}")" events/s "single events, A"
+record ingest-before-after "batch calls of 500 events, A" "$(abba_mean "${batch[A]}")" calls/s
+record ingest-before-after "batch calls of 500 events, B" "$(abba_mean "${batch[B]}")" calls/s "batch calls of 500 events, A"

@@ -12,7 +12,7 @@ start_infra $kafka_port 0
 key="bench-key-123"; hash=$(printf '%s' "$key" | sha256sum | cut -d' ' -f1)
 printf '{"keys": [{"tenant_id": "acme", "sha256": "%s"}]}' "$hash" > "$work/keys.json"
 declare -A total=([off]=0 [on]=0)
-for mode in off on on off; do
+for mode in $(abba_order off on); do
   if [ $mode = on ]; then
     start_service ingest-service $http_port KAFKA_BROKERS=127.0.0.1:$kafka_port STREAMLENS_AUTH=api-key \
       STREAMLENS_API_KEYS_FILE="$work/keys.json"
@@ -27,6 +27,6 @@ for mode in off on on off; do
   total[$mode]=$(awk -v a="${total[$mode]}" -v b="$WRK_RATE" 'BEGIN { print a + b }')
 done
 # Each side's two runs averaged: the drift of the machine over the four runs cancels out.
-record ingest-keys-abba "single events, keys off" "$(awk -v t="${total[off]}" 'BEGIN { printf "%.0f", t / 2 }')" events/s
-record ingest-keys-abba "single events, keys on" "$(awk -v t="${total[on]}" 'BEGIN { printf "%.0f", t / 2 }')" events/s \
+record ingest-keys-abba "single events, keys off" "$(abba_mean "${total[off]}")" events/s
+record ingest-keys-abba "single events, keys on" "$(abba_mean "${total[on]}")" events/s \
   "single events, keys off"
