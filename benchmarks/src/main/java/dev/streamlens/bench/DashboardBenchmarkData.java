@@ -45,8 +45,11 @@ public final class DashboardBenchmarkData {
                 latencies.add(latency);
                 sum += latency;
             }
-            variants.add(new CallTotals(calls, random.nextInt(3), random.nextInt(2), sum, calls * 400L, calls * 150L,
-                    new BigDecimal(calls).movePointLeft(3), 0, latencies, 0, 0, 0, 0, 0, LatencySketch.create()));
+            variants.add(CallTotals.builder().sum("requests", (long) calls).sum("errors", (long) random.nextInt(3))
+                    .sum("timeouts", (long) random.nextInt(2)).sum("latency_sum_ms", sum)
+                    .sum("total_prompt_tokens", calls * 400L).sum("total_completion_tokens", calls * 150L)
+                    .sum("estimated_cost_usd", new BigDecimal(calls).movePointLeft(3))
+                    .sketch("latency_sketch", latencies).build());
         }
         Instant end = Instant.now().truncatedTo(ChronoUnit.MINUTES);
         Instant start = end.minus(Duration.ofDays(days));

@@ -2,6 +2,7 @@ package dev.streamlens.model;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import java.lang.invoke.MethodHandle;
+import java.lang.reflect.Constructor;
 import java.lang.invoke.MethodHandles;
 import java.lang.reflect.RecordComponent;
 import java.util.Arrays;
@@ -69,6 +70,15 @@ public final class MetricColumns {
 
     private static final List<Column> ALL = Arrays.stream(MetricsRow.class.getRecordComponents())
             .map(MetricColumns::column).toList();
+    private static final Constructor<MetricsRow> CANONICAL;
+
+    static {
+        try {
+            CANONICAL = MetricsRow.class.getDeclaredConstructor(ALL.stream().map(Column::type).toArray(Class<?>[]::new));
+        } catch (NoSuchMethodException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
 
     private MetricColumns() {
     }
@@ -83,9 +93,13 @@ public final class MetricColumns {
         return ALL.stream().filter(c -> c.rollup() == kind).toList();
     }
 
-    /** The components' types, for the canonical constructor. */
-    static Class<?>[] types() {
-        return ALL.stream().map(Column::type).toArray(Class<?>[]::new);
+    /** A row of every column's value, given in the order of {@link #all()}. */
+    public static MetricsRow newRow(Object[] values) {
+        try {
+            return CANONICAL.newInstance(values);
+        } catch (ReflectiveOperationException | IllegalArgumentException e) {
+            throw new IllegalStateException("cannot make a metrics row of these column values", e);
+        }
     }
 
     private static Column column(RecordComponent component) {

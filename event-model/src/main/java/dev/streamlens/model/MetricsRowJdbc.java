@@ -1,6 +1,5 @@
 package dev.streamlens.model;
 
-import java.lang.reflect.Constructor;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -30,15 +29,6 @@ public final class MetricsRowJdbc {
             .filter(c -> c.rollup() != Rollup.Kind.KEY && !c.name().equals("revision"))
             .map(c -> c.name() + " = EXCLUDED." + c.name())
             .collect(Collectors.joining(", ")) + ", updated_at = now()";
-    private static final Constructor<MetricsRow> CANONICAL;
-
-    static {
-        try {
-            CANONICAL = MetricsRow.class.getDeclaredConstructor(MetricColumns.types());
-        } catch (NoSuchMethodException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
 
     private MetricsRowJdbc() {
     }
@@ -119,14 +109,11 @@ public final class MetricsRowJdbc {
         for (int i = 0; i < values.length; i++) {
             values[i] = value(rs, columns.get(i));
         }
-        try {
-            return CANONICAL.newInstance(values);
-        } catch (ReflectiveOperationException e) {
-            throw new IllegalStateException("cannot make a metrics row of the selected columns", e);
-        }
+        return MetricColumns.newRow(values);
     }
 
-    private static Object value(ResultSet rs, MetricColumns.Column column) throws SQLException {
+    /** A column's value in the current row of a result, read by its name as its value type says. */
+    public static Object value(ResultSet rs, MetricColumns.Column column) throws SQLException {
         String name = column.name();
         return switch (column.valueType()) {
             case TIME -> {

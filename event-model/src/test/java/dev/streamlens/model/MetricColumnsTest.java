@@ -1,6 +1,7 @@
 package dev.streamlens.model;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.math.BigDecimal;
 import java.time.Instant;
@@ -48,6 +49,37 @@ class MetricColumnsTest {
             assertThat(merged.count()).as(column.name()).isEqualTo(
                     LatencySketch.decode((byte[]) column.of(a)).count() + LatencySketch.decode((byte[]) column.of(b)).count());
         }
+    }
+
+    @Test
+    void totalsAreSetByColumnNameAndDeriveTheRowsFigures() {
+        LatencySketch latencies = LatencySketch.create();
+        latencies.add(100);
+        latencies.add(400);
+        MetricsRow row = CallTotals.builder().sum("requests", 2L).sum("latency_sum_ms", 500.0)
+                .sum("total_prompt_tokens", 30L).sum("total_completion_tokens", 50L).sum("generation_ms_sum", 250.0)
+                .sketch("latency_sketch", latencies).build()
+                .toRow("acme", "/chat", "m", T0, T0.plusSeconds(60), 3, "run");
+        assertThat(row.requests()).isEqualTo(2);
+        assertThat(row.avgLatencyMs()).isEqualTo(250.0);
+        assertThat(row.avgPromptTokens()).isEqualTo(15.0);
+        assertThat(row.avgCompletionTokens()).isEqualTo(25.0);
+        assertThat(row.outputTokensPerSecond()).isEqualTo(200.0);
+        assertThat(row.p99LatencyMs()).isCloseTo(400.0, org.assertj.core.data.Percentage.withPercentage(1));
+        assertThat(row.p50TtftMs()).as("no streamed calls").isNull();
+        assertThat(row.ttftSketch()).isNull();
+        assertThat(row.estimatedCostUsd()).isEqualByComparingTo("0");
+        assertThat(row.revision()).isEqualTo(3);
+        assertThat(row.jobRun()).isEqualTo("run");
+        assertThat(row.windowEnd()).isEqualTo(T0.plusSeconds(60));
+    }
+
+    @Test
+    void totalsRefuseAnUnknownColumnOrAValueOfTheWrongKind() {
+        assertThatThrownBy(() -> CallTotals.builder().sum("requests", 1)).hasMessageContaining("requests takes a Long");
+        assertThatThrownBy(() -> CallTotals.builder().sum("avg_latency_ms", 1.0)).hasMessageContaining("no such column");
+        assertThatThrownBy(() -> CallTotals.builder().sketch("requests", LatencySketch.create()))
+                .hasMessageContaining("no such column");
     }
 
     /** A row whose every summed value differs from the other row's (scaled by {@code k}). */

@@ -148,15 +148,15 @@ public class MetricsRepository {
                 Instant bucket = rs.getObject("bucket", OffsetDateTime.class).toInstant();
                 String route = q.byRoute() ? rs.getString("route") : null;
                 String model = q.byModel() ? rs.getString("model") : null;
-                CallTotals totals = new CallTotals(rs.getLong("requests"), rs.getLong("errors"),
-                        rs.getLong("timeouts"), rs.getDouble("latency_sum_ms"), rs.getLong("total_prompt_tokens"),
-                        rs.getLong("total_completion_tokens"), rs.getBigDecimal("estimated_cost_usd"),
-                        rs.getLong("unpriced_requests"), merge(rs.getArray("latency_sketch")),
-                        rs.getLong("cached_prompt_tokens"), rs.getLong("cache_write_tokens"),
-                        rs.getLong("reasoning_tokens"), rs.getLong("streamed_requests"),
-                        rs.getDouble("generation_ms_sum"), merge(rs.getArray("ttft_sketch")));
-                rows.add(MetricsAnswerRow.ofBucket(q.tenantId(), route, model, bucket, bucket.plusMillis(sizeMs), totals,
-                        freshness));
+                CallTotals.Builder totals = CallTotals.builder();
+                for (MetricColumns.Column column : CallTotals.summedColumns()) {
+                    totals.sum(column.name(), MetricsRowJdbc.value(rs, column));
+                }
+                for (MetricColumns.Column column : CallTotals.sketchColumns()) {
+                    totals.sketch(column.name(), merge(rs.getArray(column.name())));
+                }
+                rows.add(MetricsAnswerRow.ofBucket(q.tenantId(), route, model, bucket, bucket.plusMillis(sizeMs),
+                        totals.build(), freshness));
             }
             return rows;
         }

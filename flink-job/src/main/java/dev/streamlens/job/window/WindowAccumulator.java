@@ -82,9 +82,16 @@ public final class WindowAccumulator {
         BigDecimal cost = price == null || requests == 0
                 ? BigDecimal.ZERO.setScale(12)
                 : PriceTable.costUsd(price, promptTokens, cachedPromptTokens, cacheWriteTokens, completionTokens);
-        return new CallTotals(requests, errors, timeouts, latencySumMs, promptTokens, completionTokens, cost,
-                price == null ? requests : 0, latencies, cachedPromptTokens, cacheWriteTokens, reasoningTokens,
-                streamedRequests, generationMsSum, ttfts);
+        return CallTotals.builder()
+                .sum("requests", requests).sum("errors", errors).sum("timeouts", timeouts)
+                .sum("latency_sum_ms", latencySumMs)
+                .sum("total_prompt_tokens", promptTokens).sum("total_completion_tokens", completionTokens)
+                .sum("estimated_cost_usd", cost).sum("unpriced_requests", price == null ? requests : 0L)
+                .sum("cached_prompt_tokens", cachedPromptTokens).sum("cache_write_tokens", cacheWriteTokens)
+                .sum("reasoning_tokens", reasoningTokens)
+                .sum("streamed_requests", streamedRequests).sum("generation_ms_sum", generationMsSum)
+                .sketch("latency_sketch", latencies).sketch("ttft_sketch", ttfts)
+                .build();
     }
 
     WindowAccumulator copy() {

@@ -323,17 +323,23 @@ class AlertEvaluatorTest {
         for (int i = 0; i < requests; i++) {
             latencies.add(latencyMs);
         }
-        CallTotals totals = new CallTotals(requests, errors, timeouts, requests * latencyMs, requests * 100, requests * 50,
-                new BigDecimal("0.05"), 0, latencies, 0, 0, 0, 0, 0, LatencySketch.create());
+        CallTotals totals = CallTotals.builder().sum("requests", requests).sum("errors", errors)
+                .sum("timeouts", timeouts).sum("latency_sum_ms", requests * latencyMs)
+                .sum("total_prompt_tokens", requests * 100).sum("total_completion_tokens", requests * 50)
+                .sum("estimated_cost_usd", new BigDecimal("0.05")).sketch("latency_sketch", latencies).build();
         Instant start = Instant.ofEpochMilli(T0 + minute * MINUTE);
         return totals.toRow("acme", route, model, start, start.plusMillis(MINUTE), 1, "run");
     }
 
     private static MetricsRow unpriced(MetricsRow row) {
         CallTotals totals = CallTotals.of(row);
-        CallTotals free = new CallTotals(totals.requests(), totals.errors(), totals.timeouts(), totals.latencySumMs(),
-                totals.promptTokens(), totals.completionTokens(), BigDecimal.ZERO, totals.requests(), totals.latencies(),
-                0, 0, 0, 0, 0, LatencySketch.create());
+        CallTotals free = CallTotals.builder().sum("requests", totals.count("requests"))
+                .sum("errors", totals.count("errors")).sum("timeouts", totals.count("timeouts"))
+                .sum("latency_sum_ms", totals.total("latency_sum_ms").doubleValue())
+                .sum("total_prompt_tokens", totals.count("total_prompt_tokens"))
+                .sum("total_completion_tokens", totals.count("total_completion_tokens"))
+                .sum("unpriced_requests", totals.count("requests"))
+                .sketch("latency_sketch", totals.sketch("latency_sketch")).build();
         return free.toRow(row.tenantId(), row.route(), row.model(), row.windowStart(), row.windowEnd(), 1, "run");
     }
 
