@@ -1,4 +1,4 @@
-package dev.streamlens.bench;
+package dev.streamlens.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -17,11 +17,13 @@ import org.junit.jupiter.api.Test;
  * query one also with its year, the dashboard in headless Chromium, freshness on
  * {@code ./streamlens up}, the two ABBA comparisons) and every JMH benchmark they call still work,
  * and the result file holds each figure, with its same-run baseline and ratio. Sizes are tiny
- * (seconds per benchmark): the figures mean nothing, that they are produced does.
+ * (seconds per benchmark): the figures mean nothing, that they are produced does. It lives among the
+ * end-to-end tests, which run two classes at a time, rather than in {@code benchmarks}, where it
+ * would run alone (the scripts' fixed ports lie below the free ports the other tests pick).
  */
 class BenchmarkScriptsSmokeIT {
 
-    private static final Path ROOT = Path.of("").toAbsolutePath().getParent();
+    private static final Path ROOT = StackProcess.ROOT;
 
     @Test
     void everyBenchmarkOfTheRunProducesItsFigures() throws Exception {
