@@ -37,8 +37,7 @@ public final class BenchmarkResults {
         }
     }
 
-    private BenchmarkResults() {
-    }
+    private BenchmarkResults() {}
 
     public static void main(String[] args) throws IOException {
         List<Figure> figures = read(Path.of(args[0]));
@@ -51,7 +50,9 @@ public final class BenchmarkResults {
         ObjectNode result = toJson(figures, commit, Machine.describe());
         JSON.writeValue(file.toFile(), result);
         System.out.println("written: " + file);
-        System.out.print(comparison(result, previous.isPresent() ? JSON.readTree(previous.get().toFile()) : null,
+        System.out.print(comparison(
+                result,
+                previous.isPresent() ? JSON.readTree(previous.get().toFile()) : null,
                 previous.map(p -> p.getFileName().toString()).orElse(null)));
     }
 
@@ -77,14 +78,19 @@ public final class BenchmarkResults {
         result.set("machine", JSON.valueToTree(machine));
         ArrayNode list = result.putArray("figures");
         for (Figure f : figures) {
-            ObjectNode node = list.addObject().put("benchmark", f.benchmark()).put("figure", f.name())
-                    .put("value", f.value()).put("unit", f.unit());
+            ObjectNode node = list.addObject()
+                    .put("benchmark", f.benchmark())
+                    .put("figure", f.name())
+                    .put("value", f.value())
+                    .put("unit", f.unit());
             Figure baseline = f.baseline().isEmpty() ? null : byKey.get(f.benchmark() + " | " + f.baseline());
             if (!f.baseline().isEmpty() && baseline == null) {
-                throw new IllegalArgumentException("figure " + f.key() + " names a baseline not recorded: " + f.baseline());
+                throw new IllegalArgumentException(
+                        "figure " + f.key() + " names a baseline not recorded: " + f.baseline());
             }
             if (baseline != null) {
-                node.put("baseline", baseline.name()).put("baseline_value", baseline.value())
+                node.put("baseline", baseline.name())
+                        .put("baseline_value", baseline.value())
                         .put("ratio", baseline.value() == 0 ? 0 : round(f.value() / baseline.value()));
             }
         }
@@ -95,33 +101,69 @@ public final class BenchmarkResults {
     static String comparison(JsonNode now, JsonNode before, String beforeName) {
         Map<String, JsonNode> old = new HashMap<>();
         if (before != null) {
-            before.path("figures").forEach(f -> old.put(f.path("benchmark").asText() + " | " + f.path("figure").asText(), f));
+            before.path("figures")
+                    .forEach(f -> old.put(
+                            f.path("benchmark").asText() + " | "
+                                    + f.path("figure").asText(),
+                            f));
         }
         StringBuilder out = new StringBuilder();
-        out.append(before == null ? "\nno earlier result to compare with\n"
-                : "\ncompared with " + beforeName + " (commit " + before.path("commit").asText() + ")\n");
+        out.append(
+                before == null
+                        ? "\nno earlier result to compare with\n"
+                        : "\ncompared with " + beforeName + " (commit "
+                                + before.path("commit").asText() + ")\n");
         out.append("\n| ratio: figure ÷ its baseline in the same run | now | before |\n|---|---|---|\n");
         now.path("figures").forEach(f -> {
             if (f.has("ratio")) {
-                JsonNode b = old.get(f.path("benchmark").asText() + " | " + f.path("figure").asText());
+                JsonNode b = old.get(
+                        f.path("benchmark").asText() + " | " + f.path("figure").asText());
                 // a ratio against another baseline is another figure: nothing to compare with
-                boolean sameBaseline = b != null && b.path("baseline").asText().equals(f.path("baseline").asText());
-                out.append("| ").append(f.path("benchmark").asText()).append(": ").append(f.path("figure").asText())
-                        .append(" ÷ ").append(f.path("baseline").asText()).append(" | ")
-                        .append(String.format(Locale.ROOT, "%.2f", f.path("ratio").asDouble())).append(" | ")
-                        .append(sameBaseline && b.has("ratio") ? String.format(Locale.ROOT, "%.2f", b.path("ratio").asDouble())
-                                : "—").append(" |\n");
+                boolean sameBaseline = b != null
+                        && b.path("baseline").asText().equals(f.path("baseline").asText());
+                out.append("| ")
+                        .append(f.path("benchmark").asText())
+                        .append(": ")
+                        .append(f.path("figure").asText())
+                        .append(" ÷ ")
+                        .append(f.path("baseline").asText())
+                        .append(" | ")
+                        .append(String.format(
+                                Locale.ROOT, "%.2f", f.path("ratio").asDouble()))
+                        .append(" | ")
+                        .append(
+                                sameBaseline && b.has("ratio")
+                                        ? String.format(
+                                                Locale.ROOT,
+                                                "%.2f",
+                                                b.path("ratio").asDouble())
+                                        : "—")
+                        .append(" |\n");
             }
         });
         out.append("\n| benchmark | figure | now | before | now ÷ before |\n|---|---|---|---|---|\n");
         now.path("figures").forEach(f -> {
-            JsonNode b = old.get(f.path("benchmark").asText() + " | " + f.path("figure").asText());
+            JsonNode b = old.get(
+                    f.path("benchmark").asText() + " | " + f.path("figure").asText());
             double value = f.path("value").asDouble();
-            out.append("| ").append(f.path("benchmark").asText()).append(" | ").append(f.path("figure").asText())
-                    .append(" | ").append(format(value)).append(' ').append(f.path("unit").asText()).append(" | ")
-                    .append(b == null ? "—" : format(b.path("value").asDouble())).append(" | ")
-                    .append(b == null || b.path("value").asDouble() == 0 ? "—"
-                            : String.format(Locale.ROOT, "%.2f", value / b.path("value").asDouble()))
+            out.append("| ")
+                    .append(f.path("benchmark").asText())
+                    .append(" | ")
+                    .append(f.path("figure").asText())
+                    .append(" | ")
+                    .append(format(value))
+                    .append(' ')
+                    .append(f.path("unit").asText())
+                    .append(" | ")
+                    .append(b == null ? "—" : format(b.path("value").asDouble()))
+                    .append(" | ")
+                    .append(
+                            b == null || b.path("value").asDouble() == 0
+                                    ? "—"
+                                    : String.format(
+                                            Locale.ROOT,
+                                            "%.2f",
+                                            value / b.path("value").asDouble()))
                     .append(" |\n");
         });
         return out.toString();
@@ -130,12 +172,14 @@ public final class BenchmarkResults {
     /** The newest result file in the directory (names start with their UTC time, so they sort). */
     static Optional<Path> newest(Path dir) throws IOException {
         try (Stream<Path> files = Files.list(dir)) {
-            return files.filter(p -> p.getFileName().toString().endsWith(".json")).max(Path::compareTo);
+            return files.filter(p -> p.getFileName().toString().endsWith(".json"))
+                    .max(Path::compareTo);
         }
     }
 
     private static String format(double value) {
-        return value == Math.rint(value) && Math.abs(value) < 1e15 ? String.format(Locale.ROOT, "%,.0f", value)
+        return value == Math.rint(value) && Math.abs(value) < 1e15
+                ? String.format(Locale.ROOT, "%,.0f", value)
                 : String.format(Locale.ROOT, "%,.2f", value);
     }
 
@@ -145,15 +189,18 @@ public final class BenchmarkResults {
 
     /** What machine the figures come from. */
     static final class Machine {
-        private Machine() {
-        }
+        private Machine() {}
 
         static Map<String, Object> describe() {
             Map<String, Object> machine = new java.util.LinkedHashMap<>();
             machine.put("cores", Runtime.getRuntime().availableProcessors());
-            machine.put("cpu", firstValue(Path.of("/proc/cpuinfo"), "model name").orElse("unknown"));
-            machine.put("memory_gb", firstValue(Path.of("/proc/meminfo"), "MemTotal")
-                    .map(kb -> Math.round(Long.parseLong(kb.replaceAll("[^0-9]", "")) / 1024.0 / 1024.0)).orElse(0L));
+            machine.put(
+                    "cpu", firstValue(Path.of("/proc/cpuinfo"), "model name").orElse("unknown"));
+            machine.put(
+                    "memory_gb",
+                    firstValue(Path.of("/proc/meminfo"), "MemTotal")
+                            .map(kb -> Math.round(Long.parseLong(kb.replaceAll("[^0-9]", "")) / 1024.0 / 1024.0))
+                            .orElse(0L));
             machine.put("java", System.getProperty("java.vm.name") + " " + System.getProperty("java.version"));
             machine.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version"));
             return machine;
@@ -161,7 +208,9 @@ public final class BenchmarkResults {
 
         private static Optional<String> firstValue(Path file, String key) {
             try (Stream<String> lines = Files.lines(file)) {
-                return lines.filter(l -> l.startsWith(key)).findFirst().map(l -> l.substring(l.indexOf(':') + 1).trim());
+                return lines.filter(l -> l.startsWith(key))
+                        .findFirst()
+                        .map(l -> l.substring(l.indexOf(':') + 1).trim());
             } catch (IOException | RuntimeException e) {
                 return Optional.empty();
             }

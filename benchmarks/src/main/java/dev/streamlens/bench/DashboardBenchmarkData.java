@@ -26,8 +26,7 @@ public final class DashboardBenchmarkData {
     private static final String[] ROUTES = {"chat", "search", "summarize", "classify", "extract"};
     private static final String[] MODELS = {"gpt-4o", "gpt-4o-mini", "claude-3-5-sonnet", "in-house-llm"};
 
-    private DashboardBenchmarkData() {
-    }
+    private DashboardBenchmarkData() {}
 
     public static void main(String[] args) throws Exception {
         String url = args[0];
@@ -45,25 +44,33 @@ public final class DashboardBenchmarkData {
                 latencies.add(latency);
                 sum += latency;
             }
-            variants.add(CallTotals.builder().sum("requests", (long) calls).sum("errors", (long) random.nextInt(3))
-                    .sum("timeouts", (long) random.nextInt(2)).sum("latency_sum_ms", sum)
-                    .sum("total_prompt_tokens", calls * 400L).sum("total_completion_tokens", calls * 150L)
+            variants.add(CallTotals.builder()
+                    .sum("requests", (long) calls)
+                    .sum("errors", (long) random.nextInt(3))
+                    .sum("timeouts", (long) random.nextInt(2))
+                    .sum("latency_sum_ms", sum)
+                    .sum("total_prompt_tokens", calls * 400L)
+                    .sum("total_completion_tokens", calls * 150L)
                     .sum("estimated_cost_usd", new BigDecimal(calls).movePointLeft(3))
-                    .sketch("latency_sketch", latencies).build());
+                    .sketch("latency_sketch", latencies)
+                    .build());
         }
         Instant end = Instant.now().truncatedTo(ChronoUnit.MINUTES);
         Instant start = end.minus(Duration.ofDays(days));
         long rows = 0;
-        try (PostgresCommitter committer = new PostgresCommitter(new JdbcTarget(url, "postgres", "postgres"),
-                new PipelineProgress.Timing(Duration.ofMinutes(1), Duration.ofMinutes(1)), new UnregisteredMetricsGroup())) {
+        try (PostgresCommitter committer = new PostgresCommitter(
+                new JdbcTarget(url, "postgres", "postgres"),
+                new PipelineProgress.Timing(Duration.ofMinutes(1), Duration.ofMinutes(1)),
+                new UnregisteredMetricsGroup())) {
             for (Instant day = start; day.isBefore(end); day = day.plus(Duration.ofDays(1))) {
                 List<MetricsRow> batch = new ArrayList<>();
-                for (Instant minute = day; minute.isBefore(end) && minute.isBefore(day.plus(Duration.ofDays(1)));
-                     minute = minute.plusSeconds(60)) {
+                for (Instant minute = day;
+                        minute.isBefore(end) && minute.isBefore(day.plus(Duration.ofDays(1)));
+                        minute = minute.plusSeconds(60)) {
                     for (String route : ROUTES) {
                         for (String model : MODELS) {
-                            batch.add(variants.get(random.nextInt(variants.size())).toRow(tenant, route, model, minute,
-                                    minute.plusSeconds(60), 1, "benchmark"));
+                            batch.add(variants.get(random.nextInt(variants.size()))
+                                    .toRow(tenant, route, model, minute, minute.plusSeconds(60), 1, "benchmark"));
                         }
                     }
                 }

@@ -24,8 +24,7 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  */
 public final class DashboardLoadBenchmark {
 
-    private DashboardLoadBenchmark() {
-    }
+    private DashboardLoadBenchmark() {}
 
     public static void main(String[] args) throws Exception {
         String url = args[0] + "/?tenant=" + args[1] + "&range=" + args[2];
@@ -40,33 +39,46 @@ public final class DashboardLoadBenchmark {
             for (int run = 0; run <= runs; run++) {
                 driver.get("about:blank");
                 driver.get(url);
-                new WebDriverWait(driver, Duration.ofSeconds(60)).until(d -> script(d,
-                        "return performance.getEntriesByName('streamlens-figures-shown').length > 0"));
-                double figures = ((Number) script(driver,
-                        "return performance.getEntriesByName('streamlens-figures-shown')[0].startTime")).doubleValue();
+                new WebDriverWait(driver, Duration.ofSeconds(60))
+                        .until(d -> script(
+                                d, "return performance.getEntriesByName('streamlens-figures-shown').length > 0"));
+                double figures = ((Number) script(
+                                driver, "return performance.getEntriesByName('streamlens-figures-shown')[0].startTime"))
+                        .doubleValue();
                 @SuppressWarnings("unchecked")
-                List<String> calls = (List<String>) script(driver, "return performance.getEntriesByType('resource')"
-                        + ".map(e => e.name).filter(n => n.includes('/v1/metrics') || n.includes('/v1/progress'))");
+                List<String> calls = (List<String>)
+                        script(
+                                driver,
+                                "return performance.getEntriesByType('resource')"
+                                        + ".map(e => e.name).filter(n => n.includes('/v1/metrics') || n.includes('/v1/progress'))");
                 double api = apiCalls(calls);
                 // Where the time went: the page's scripts ran, its API calls started and ended.
                 @SuppressWarnings("unchecked")
-                List<Number> phases = (List<Number>) script(driver, "const n = performance.getEntriesByType('navigation')[0];"
-                        + " const r = performance.getEntriesByType('resource').filter(e => e.name.includes('/v1/'));"
-                        + " return [n.domContentLoadedEventEnd, Math.min(...r.map(e => e.startTime)), Math.max(...r.map(e => e.responseEnd))];");
-                System.out.printf("  page ready %.0f ms, API calls from %.0f to %.0f ms%n", phases.get(0).doubleValue(),
-                        phases.get(1).doubleValue(), phases.get(2).doubleValue());
+                List<Number> phases = (List<Number>)
+                        script(
+                                driver,
+                                "const n = performance.getEntriesByType('navigation')[0];"
+                                        + " const r = performance.getEntriesByType('resource').filter(e => e.name.includes('/v1/'));"
+                                        + " return [n.domContentLoadedEventEnd, Math.min(...r.map(e => e.startTime)), Math.max(...r.map(e => e.responseEnd))];");
+                System.out.printf(
+                        "  page ready %.0f ms, API calls from %.0f to %.0f ms%n",
+                        phases.get(0).doubleValue(),
+                        phases.get(1).doubleValue(),
+                        phases.get(2).doubleValue());
                 if (run > 0) { // the first run warms the service's JIT and PostgreSQL's cache
                     shown.add(figures);
                     apiOnly.add(api);
                 }
-                System.out.printf("run %d: figures shown after %.0f ms; its %d API calls alone %.0f ms%n", run, figures,
-                        calls.size(), api);
+                System.out.printf(
+                        "run %d: figures shown after %.0f ms; its %d API calls alone %.0f ms%n",
+                        run, figures, calls.size(), api);
             }
         } finally {
             driver.quit();
         }
-        System.out.printf("%s: median figures shown %.0f ms, median API calls alone %.0f ms (%.2fx)%n", args[2],
-                median(shown), median(apiOnly), median(shown) / median(apiOnly));
+        System.out.printf(
+                "%s: median figures shown %.0f ms, median API calls alone %.0f ms (%.2fx)%n",
+                args[2], median(shown), median(apiOnly), median(shown) / median(apiOnly));
     }
 
     private static Object script(org.openqa.selenium.WebDriver driver, String js) {
@@ -77,19 +89,30 @@ public final class DashboardLoadBenchmark {
     private static double apiCalls(List<String> urls) {
         HttpClient http = HttpClient.newHttpClient();
         long start = System.nanoTime();
-        List<CompletableFuture<HttpResponse<String>>> answers = urls.stream().map(u -> http.sendAsync(
-                HttpRequest.newBuilder(URI.create(u)).build(), HttpResponse.BodyHandlers.ofString())).toList();
+        List<CompletableFuture<HttpResponse<String>>> answers = urls.stream()
+                .map(u -> http.sendAsync(
+                        HttpRequest.newBuilder(URI.create(u)).build(), HttpResponse.BodyHandlers.ofString()))
+                .toList();
         answers.forEach(CompletableFuture::join);
         return (System.nanoTime() - start) / 1e6;
     }
 
     private static ChromeDriver browser() {
-        ChromeOptions options = new ChromeOptions().setBinary("/usr/bin/chromium")
-                .addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
+        ChromeOptions options = new ChromeOptions()
+                .setBinary("/usr/bin/chromium")
+                .addArguments(
+                        "--headless=new",
+                        "--no-sandbox",
+                        "--disable-dev-shm-usage",
+                        "--disable-gpu",
                         "--window-size=1280,800");
         options.setCapability("goog:loggingPrefs", Map.of("browser", "SEVERE"));
-        return new ChromeDriver(new ChromeDriverService.Builder()
-                .usingDriverExecutable(new java.io.File("/usr/bin/chromedriver")).usingAnyFreePort().build(), options);
+        return new ChromeDriver(
+                new ChromeDriverService.Builder()
+                        .usingDriverExecutable(new java.io.File("/usr/bin/chromedriver"))
+                        .usingAnyFreePort()
+                        .build(),
+                options);
     }
 
     private static double median(List<Double> values) {

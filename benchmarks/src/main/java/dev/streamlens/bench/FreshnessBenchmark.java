@@ -27,11 +27,12 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class FreshnessBenchmark {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(2)).build();
+    private static final HttpClient HTTP = HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(2))
+            .build();
 
-    private FreshnessBenchmark() {
-    }
+    private FreshnessBenchmark() {}
 
     public static void main(String[] args) throws Exception {
         String ingest = args[0];
@@ -60,15 +61,29 @@ public final class FreshnessBenchmark {
             StringBuilder body = new StringBuilder(pairsPerTick * 260);
             Instant now = Instant.now();
             for (int p = 0; p < pairsPerTick; p++, id++) {
-                body.append("{\"type\":\"request\",\"request_id\":\"").append(tenant).append('-').append(id)
-                        .append("\",\"tenant_id\":\"").append(tenant).append("\",\"route\":\"chat\",\"model\":\"gpt-4o\","
-                                + "\"timestamp\":\"").append(now).append("\",\"prompt_tokens\":100}\n");
-                body.append("{\"type\":\"response\",\"request_id\":\"").append(tenant).append('-').append(id)
-                        .append("\",\"timestamp\":\"").append(now).append("\",\"latency_ms\":250,\"completion_tokens\":20}\n");
+                body.append("{\"type\":\"request\",\"request_id\":\"")
+                        .append(tenant)
+                        .append('-')
+                        .append(id)
+                        .append("\",\"tenant_id\":\"")
+                        .append(tenant)
+                        .append("\",\"route\":\"chat\",\"model\":\"gpt-4o\"," + "\"timestamp\":\"")
+                        .append(now)
+                        .append("\",\"prompt_tokens\":100}\n");
+                body.append("{\"type\":\"response\",\"request_id\":\"")
+                        .append(tenant)
+                        .append('-')
+                        .append(id)
+                        .append("\",\"timestamp\":\"")
+                        .append(now)
+                        .append("\",\"latency_ms\":250,\"completion_tokens\":20}\n");
             }
-            HttpResponse<String> answer = HTTP.send(HttpRequest.newBuilder(URI.create(ingest + "/v1/llm/events"))
-                    .header("Content-Type", "application/x-ndjson").POST(HttpRequest.BodyPublishers.ofString(body.toString()))
-                    .build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> answer = HTTP.send(
+                    HttpRequest.newBuilder(URI.create(ingest + "/v1/llm/events"))
+                            .header("Content-Type", "application/x-ndjson")
+                            .POST(HttpRequest.BodyPublishers.ofString(body.toString()))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
             if (answer.statusCode() / 100 != 2) {
                 throw new IllegalStateException("ingest answered " + answer.statusCode() + ": " + answer.body());
             }
@@ -97,23 +112,28 @@ public final class FreshnessBenchmark {
         });
         underLoad.sort(null);
         Long last = firstSeen.get(lastWindowEnd - windowMs);
-        System.out.printf("freshness %d events/s (%.0f sent/s): windows under load %d, delay window end -> query API "
+        System.out.printf(
+                "freshness %d events/s (%.0f sent/s): windows under load %d, delay window end -> query API "
                         + "median %d ms, max %d ms; last window after traffic stopped: %s%n",
-                eventsPerSecond, sent.get() * 1000.0 / (stopped - start), underLoad.size(),
+                eventsPerSecond,
+                sent.get() * 1000.0 / (stopped - start),
+                underLoad.size(),
                 underLoad.isEmpty() ? -1 : underLoad.get(underLoad.size() / 2),
                 underLoad.isEmpty() ? -1 : underLoad.get(underLoad.size() - 1),
                 last == null ? "not seen within 60 s" : (last - lastWindowEnd) + " ms");
     }
 
     private static void poll(String query, String tenant, long from, Map<Long, Long> firstSeen) {
-        String uri = query + "/v1/metrics?limit=1000&tenant_id=" + tenant + "&from=" + Instant.ofEpochMilli(from - 120_000);
+        String uri =
+                query + "/v1/metrics?limit=1000&tenant_id=" + tenant + "&from=" + Instant.ofEpochMilli(from - 120_000);
         while (!Thread.currentThread().isInterrupted()) {
             try {
-                HttpResponse<String> answer = HTTP.send(HttpRequest.newBuilder(URI.create(uri)).GET().build(),
-                        HttpResponse.BodyHandlers.ofString());
+                HttpResponse<String> answer = HTTP.send(
+                        HttpRequest.newBuilder(URI.create(uri)).GET().build(), HttpResponse.BodyHandlers.ofString());
                 long now = System.currentTimeMillis();
                 for (JsonNode row : JSON.readTree(answer.body()).path("metrics")) {
-                    firstSeen.putIfAbsent(Instant.parse(row.get("window_start").asText()).toEpochMilli(), now);
+                    firstSeen.putIfAbsent(
+                            Instant.parse(row.get("window_start").asText()).toEpochMilli(), now);
                 }
                 Thread.sleep(200);
             } catch (InterruptedException e) {

@@ -64,14 +64,20 @@ import org.openjdk.jmh.annotations.Warmup;
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
-@Fork(value = 1, jvmArgsAppend = {"-Xmx6g", "--add-opens=java.base/java.util=ALL-UNNAMED",
-        "--add-opens=java.base/java.lang=ALL-UNNAMED"})
+@Fork(
+        value = 1,
+        jvmArgsAppend = {
+            "-Xmx6g",
+            "--add-opens=java.base/java.util=ALL-UNNAMED",
+            "--add-opens=java.base/java.lang=ALL-UNNAMED"
+        })
 @Warmup(iterations = 1, time = 1)
 @Measurement(iterations = 3, time = 1)
 public class JobThroughputBenchmark {
 
     /** Requests plus responses per invocation. */
     static final int PAIRS = 1_000_000;
+
     static final int EVENTS = 2 * PAIRS;
     private static final int PARALLELISM = 2;
 
@@ -87,7 +93,10 @@ public class JobThroughputBenchmark {
         Configuration conf = new Configuration();
         conf.set(TaskManagerOptions.MANAGED_MEMORY_SIZE, MemorySize.parse("512m"));
         cluster = new MiniCluster(new MiniClusterConfiguration.Builder()
-                .setNumTaskManagers(1).setNumSlotsPerTaskManager(PARALLELISM).setConfiguration(conf).build());
+                .setNumTaskManagers(1)
+                .setNumSlotsPerTaskManager(PARALLELISM)
+                .setConfiguration(conf)
+                .build());
         cluster.start();
     }
 
@@ -108,7 +117,8 @@ public class JobThroughputBenchmark {
     @OperationsPerInvocation(EVENTS)
     public void keyedPairing() throws Exception {
         StreamExecutionEnvironment env = environment();
-        parsed(env, Topics.REQUESTS).union(parsed(env, Topics.RESPONSES))
+        parsed(env, Topics.REQUESTS)
+                .union(parsed(env, Topics.RESPONSES))
                 .keyBy(e -> e.requestId, Types.STRING)
                 .flatMap(new Pairing())
                 .sinkTo(new DiscardingSink<>());
@@ -139,15 +149,21 @@ public class JobThroughputBenchmark {
 
     private void runSqlPeer(boolean withPercentile) throws Exception {
         StreamExecutionEnvironment env = environment();
-        SqlPeer.build(env, withEventTime(parsed(env, Topics.REQUESTS)), withEventTime(parsed(env, Topics.RESPONSES)),
-                withPercentile).rows().sinkTo(new DiscardingSink<>());
+        SqlPeer.build(
+                        env,
+                        withEventTime(parsed(env, Topics.REQUESTS)),
+                        withEventTime(parsed(env, Topics.RESPONSES)),
+                        withPercentile)
+                .rows()
+                .sinkTo(new DiscardingSink<>());
         env.execute("sql peer");
     }
 
     /** The job's pipeline on the synthetic events, its outputs discarded; returns them. */
     private static MetricsPipeline.Outputs pipelineInto(StreamExecutionEnvironment env) {
         MetricsPipeline.Outputs out = MetricsPipeline.build(
-                withEventTime(parsed(env, Topics.REQUESTS)), withEventTime(parsed(env, Topics.RESPONSES)),
+                withEventTime(parsed(env, Topics.REQUESTS)),
+                withEventTime(parsed(env, Topics.RESPONSES)),
                 new MetricsPipeline.Timing(Duration.ofMinutes(1), Duration.ofMinutes(5), Duration.ofMinutes(1)),
                 PriceTable.bundled());
         out.rows().sinkTo(new DiscardingSink<>());
@@ -166,7 +182,8 @@ public class JobThroughputBenchmark {
     public void pipelineWithAlerts() throws Exception {
         StreamExecutionEnvironment env = environment();
         MetricsPipeline.Outputs out = pipelineInto(env);
-        DataStream<AlertRuleChange> rules = env.fromData(AlertRuleChange.class, rules(10, 100).toArray(AlertRuleChange[]::new))
+        DataStream<AlertRuleChange> rules = env.fromData(
+                        AlertRuleChange.class, rules(10, 100).toArray(AlertRuleChange[]::new))
                 .assignTimestampsAndWatermarks(AlertStep.rulesTime());
         AlertStep.build(out.rows(), rules, Duration.ofMinutes(1)).sinkTo(new DiscardingSink<>());
         env.execute("pipeline with alerts");
@@ -186,8 +203,24 @@ public class JobThroughputBenchmark {
                     default -> 10.0;
                 };
                 String id = "tenant-" + t + "-rule-" + r;
-                rules.add(new AlertRuleChange(id, new AlertRule(id, "tenant-" + t, r % 3 == 0 ? "route-" + (r % 5) : null,
-                        null, kind, threshold, null, 5 + (r % 12) * 5, null, 60L, 60L, null, null, null, 1L)));
+                rules.add(new AlertRuleChange(
+                        id,
+                        new AlertRule(
+                                id,
+                                "tenant-" + t,
+                                r % 3 == 0 ? "route-" + (r % 5) : null,
+                                null,
+                                kind,
+                                threshold,
+                                null,
+                                5 + (r % 12) * 5,
+                                null,
+                                60L,
+                                60L,
+                                null,
+                                null,
+                                null,
+                                1L)));
             }
         }
         return rules;
@@ -207,15 +240,21 @@ public class JobThroughputBenchmark {
     /** The first {@code pairs} synthetic events of a topic, parsed as the job parses them. */
     static DataStream<TelemetryEvent> parsed(StreamExecutionEnvironment env, String topic, long pairs) {
         var generator = Topics.REQUESTS.equals(topic) ? SyntheticEvents.requests() : SyntheticEvents.responses();
-        return env.fromSource(new DataGeneratorSource<>(generator, pairs, org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO),
-                        WatermarkStrategy.noWatermarks(), topic)
+        return env.fromSource(
+                        new DataGeneratorSource<>(
+                                generator,
+                                pairs,
+                                org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo
+                                        .BYTE_PRIMITIVE_ARRAY_TYPE_INFO),
+                        WatermarkStrategy.noWatermarks(),
+                        topic)
                 .map(new Parse(topic));
     }
 
     static DataStream<TelemetryEvent> withEventTime(DataStream<TelemetryEvent> events) {
-        return events.assignTimestampsAndWatermarks(WatermarkStrategy
-                .<TelemetryEvent>forBoundedOutOfOrderness(Duration.ofSeconds(5))
-                .withTimestampAssigner((e, ts) -> e.timestamp));
+        return events.assignTimestampsAndWatermarks(
+                WatermarkStrategy.<TelemetryEvent>forBoundedOutOfOrderness(Duration.ofSeconds(5))
+                        .withTimestampAssigner((e, ts) -> e.timestamp));
     }
 
     /** The job's own decoding: validation with the shared event parser. */
@@ -231,7 +270,7 @@ public class JobThroughputBenchmark {
         public TelemetryEvent map(byte[] value) {
             // -1: a record without timestamp (the future bound is then measured from now).
             TelemetryEvent event = decoder.decode(topic, null, value, -1L);
-            if (event.isRejected()) {   // measuring the dead-letter path instead would prove nothing
+            if (event.isRejected()) { // measuring the dead-letter path instead would prove nothing
                 throw new IllegalStateException("a synthetic event was rejected: " + event.reason);
             }
             return event;

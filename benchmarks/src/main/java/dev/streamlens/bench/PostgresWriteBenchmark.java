@@ -3,8 +3,8 @@ package dev.streamlens.bench;
 import dev.streamlens.job.io.JdbcTarget;
 import dev.streamlens.job.io.PipelineProgress;
 import dev.streamlens.job.io.PostgresCommitter;
-import dev.streamlens.model.LatencySketch;
 import dev.streamlens.model.CallTotals;
+import dev.streamlens.model.LatencySketch;
 import dev.streamlens.model.MetricsRow;
 import dev.streamlens.model.MetricsRowJdbc;
 import java.math.BigDecimal;
@@ -32,8 +32,7 @@ import org.apache.flink.metrics.groups.UnregisteredMetricsGroup;
  */
 public final class PostgresWriteBenchmark {
 
-    private PostgresWriteBenchmark() {
-    }
+    private PostgresWriteBenchmark() {}
 
     public static void main(String[] args) throws Exception {
         String url = args[0];
@@ -45,7 +44,8 @@ public final class PostgresWriteBenchmark {
             double plain = measure(url, () -> upserts(url, minutes, false));
             double withHours = measure(url, () -> upserts(url, minutes, true));
             double committer = measure(url, () -> committer(url, minutes));
-            System.out.printf("round %d: upsert %,.0f rows/s | upsert + hour row per minute %,.0f rows/s | "
+            System.out.printf(
+                    "round %d: upsert %,.0f rows/s | upsert + hour row per minute %,.0f rows/s | "
                             + "committer %,.0f rows/s (%.2fx the previous write)%n",
                     round, plain, withHours, committer, committer / withHours);
         }
@@ -73,8 +73,8 @@ public final class PostgresWriteBenchmark {
     /** The previous sink: batches of 500 upserts, autocommit; optionally the hour's row with each minute. */
     private static void upserts(String url, List<List<MetricsRow>> minutes, boolean hourRowPerMinute) throws Exception {
         try (Connection c = DriverManager.getConnection(url, "postgres", "postgres");
-             PreparedStatement minute = c.prepareStatement(MetricsRowJdbc.upsert(MetricsRowJdbc.MINUTES));
-             PreparedStatement hour = c.prepareStatement(MetricsRowJdbc.upsert(MetricsRowJdbc.HOURS))) {
+                PreparedStatement minute = c.prepareStatement(MetricsRowJdbc.upsert(MetricsRowJdbc.MINUTES));
+                PreparedStatement hour = c.prepareStatement(MetricsRowJdbc.upsert(MetricsRowJdbc.HOURS))) {
             List<List<MetricsRow>> seen = new ArrayList<>();
             int batched = 0;
             for (List<MetricsRow> rows : minutes) {
@@ -88,9 +88,17 @@ public final class PostgresWriteBenchmark {
                             ofSeries.add(earlier.get(s));
                         }
                         MetricsRow r = rows.get(s);
-                        MetricsRowJdbc.bind(hour, CallTotals.sum(ofSeries).toRow(r.tenantId(), r.route(), r.model(),
-                                Instant.parse("2025-11-20T10:00:00Z"), Instant.parse("2025-11-20T11:00:00Z"),
-                                seen.size(), r.jobRun()));
+                        MetricsRowJdbc.bind(
+                                hour,
+                                CallTotals.sum(ofSeries)
+                                        .toRow(
+                                                r.tenantId(),
+                                                r.route(),
+                                                r.model(),
+                                                Instant.parse("2025-11-20T10:00:00Z"),
+                                                Instant.parse("2025-11-20T11:00:00Z"),
+                                                seen.size(),
+                                                r.jobRun()));
                         hour.addBatch();
                     }
                     if (++batched % 500 == 0) {
@@ -110,7 +118,8 @@ public final class PostgresWriteBenchmark {
 
     /** This round's sink: one commit per checkpoint, holding the rows of the minute that closed. */
     private static void committer(String url, List<List<MetricsRow>> minutes) throws Exception {
-        try (PostgresCommitter committer = new PostgresCommitter(new JdbcTarget(url, "postgres", "postgres"),
+        try (PostgresCommitter committer = new PostgresCommitter(
+                new JdbcTarget(url, "postgres", "postgres"),
                 new PipelineProgress.Timing(java.time.Duration.ofMinutes(1), java.time.Duration.ofMinutes(1)),
                 new UnregisteredMetricsGroup())) {
             for (List<MetricsRow> rows : minutes) {
@@ -134,10 +143,29 @@ public final class PostgresWriteBenchmark {
                     sketch.add(latency);
                     sum += latency;
                 }
-                rows.add(new MetricsRow("tenant-" + (s % 10), "route-" + (s % 7), "model-" + s, start,
-                        start.plusSeconds(60), n, n / 20, 0, sum / n, sketch.quantile(0.5), sketch.quantile(0.95),
-                        sketch.quantile(0.99), 300.0, 150.0, 300L * n, 150L * n, sum,
-                        BigDecimal.valueOf(125L * n, 5), 0, sketch.encode(), 1, "benchmark"));
+                rows.add(new MetricsRow(
+                        "tenant-" + (s % 10),
+                        "route-" + (s % 7),
+                        "model-" + s,
+                        start,
+                        start.plusSeconds(60),
+                        n,
+                        n / 20,
+                        0,
+                        sum / n,
+                        sketch.quantile(0.5),
+                        sketch.quantile(0.95),
+                        sketch.quantile(0.99),
+                        300.0,
+                        150.0,
+                        300L * n,
+                        150L * n,
+                        sum,
+                        BigDecimal.valueOf(125L * n, 5),
+                        0,
+                        sketch.encode(),
+                        1,
+                        "benchmark"));
             }
             minutes.add(rows);
         }

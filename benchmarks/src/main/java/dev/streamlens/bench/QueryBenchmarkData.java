@@ -1,15 +1,15 @@
 package dev.streamlens.bench;
 
+import dev.streamlens.model.CallTotals;
 import dev.streamlens.model.LatencySketch;
+import dev.streamlens.model.MetricsRow;
+import dev.streamlens.model.MetricsRowJdbc;
+import java.math.BigDecimal;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.Statement;
-import dev.streamlens.model.CallTotals;
-import dev.streamlens.model.MetricsRow;
-import dev.streamlens.model.MetricsRowJdbc;
-import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -31,8 +31,7 @@ public final class QueryBenchmarkData {
     /** Minute rows take their sketch from this many prepared ones, by (series × 7 + minute) mod 64. */
     private static final int SKETCHES = 64;
 
-    private QueryBenchmarkData() {
-    }
+    private QueryBenchmarkData() {}
 
     public static void main(String[] args) throws Exception {
         String url = args[0];
@@ -46,10 +45,12 @@ public final class QueryBenchmarkData {
             long started = System.nanoTime();
             try (Statement s = c.createStatement()) {
                 s.execute("TRUNCATE llm_metrics, llm_metrics_hourly");
-                s.execute("SELECT streamlens_ensure_minute_partitions(DATE '" + first.toString().substring(0, 10)
-                        + "', DATE '" + lastDay.toString().substring(0, 10) + "')");
-                s.execute("SELECT streamlens_ensure_hourly_partitions(DATE '" + first.toString().substring(0, 10)
-                        + "', DATE '" + lastDay.toString().substring(0, 10) + "')");
+                s.execute("SELECT streamlens_ensure_minute_partitions(DATE '"
+                        + first.toString().substring(0, 10) + "', DATE '"
+                        + lastDay.toString().substring(0, 10) + "')");
+                s.execute("SELECT streamlens_ensure_hourly_partitions(DATE '"
+                        + first.toString().substring(0, 10) + "', DATE '"
+                        + lastDay.toString().substring(0, 10) + "')");
             }
             // A month at a time: bounded transactions, and progress to watch.
             for (Instant from = first; from.isBefore(end); from = min(from.plus(Duration.ofDays(30)), end)) {
@@ -67,7 +68,8 @@ public final class QueryBenchmarkData {
                             CROSS JOIN generate_series(TIMESTAMPTZ 'FROM', TIMESTAMPTZ 'TO' - interval '1 minute',
                                                        interval '1 minute') AS ts
                             JOIN sketches k ON k.i = (series * 7 + extract(epoch FROM ts)::bigint / 60) % 64
-                            """.replace("SERIES", Integer.toString(series)).replace("'FROM'", "'" + from + "'")
+                            """.replace("SERIES", Integer.toString(series))
+                            .replace("'FROM'", "'" + from + "'")
                             .replace("'TO'", "'" + to + "'"));
                 }
                 System.out.printf("minute rows up to %s after %.0f s%n", to, (System.nanoTime() - started) / 1e9);
@@ -79,22 +81,32 @@ public final class QueryBenchmarkData {
                 s.execute("VACUUM (ANALYZE) llm_metrics_hourly");
                 s.execute("CHECKPOINT");
             }
-            try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(
-                    "SELECT (SELECT count(*) FROM llm_metrics), (SELECT count(*) FROM llm_metrics_hourly), "
-                    + "pg_size_pretty(pg_total_relation_size('llm_metrics')::bigint + (SELECT sum(pg_total_relation_size(inhrelid)) "
-                    + "FROM pg_inherits WHERE inhparent = 'llm_metrics'::regclass)::bigint)")) {
+            try (Statement s = c.createStatement();
+                    ResultSet rs = s.executeQuery(
+                            "SELECT (SELECT count(*) FROM llm_metrics), (SELECT count(*) FROM llm_metrics_hourly), "
+                                    + "pg_size_pretty(pg_total_relation_size('llm_metrics')::bigint + (SELECT sum(pg_total_relation_size(inhrelid)) "
+                                    + "FROM pg_inherits WHERE inhparent = 'llm_metrics'::regclass)::bigint)")) {
                 rs.next();
-                System.out.printf("loaded %,d minute rows and %,d hourly rows (minute rows and indexes: %s) in %.1f s%n",
+                System.out.printf(
+                        "loaded %,d minute rows and %,d hourly rows (minute rows and indexes: %s) in %.1f s%n",
                         rs.getLong(1), rs.getLong(2), rs.getString(3), (System.nanoTime() - started) / 1e9);
             }
             String lastDayStart = lastDay.toString();
-            explain(c, "seed call", "SELECT * FROM llm_metrics WHERE tenant_id = 'tenant-7' "
-                    + "ORDER BY window_start DESC, route, model LIMIT 60");
-            explain(c, "1h rollup over 7 days", "SELECT date_bin('3600 seconds'::interval, window_start, TIMESTAMPTZ "
-                    + "'1970-01-01') AS bucket, sum(requests), array_agg(latency_sketch) FROM llm_metrics_hourly "
-                    + "WHERE tenant_id = 'tenant-7' AND window_start >= TIMESTAMPTZ '" + lastDayStart + "' - interval '6 days' "
-                    + "AND window_start < TIMESTAMPTZ '" + lastDayStart + "' + interval '1 day' GROUP BY bucket "
-                    + "ORDER BY bucket DESC LIMIT 1000");
+            explain(
+                    c,
+                    "seed call",
+                    "SELECT * FROM llm_metrics WHERE tenant_id = 'tenant-7' "
+                            + "ORDER BY window_start DESC, route, model LIMIT 60");
+            explain(
+                    c,
+                    "1h rollup over 7 days",
+                    "SELECT date_bin('3600 seconds'::interval, window_start, TIMESTAMPTZ "
+                            + "'1970-01-01') AS bucket, sum(requests), array_agg(latency_sketch) FROM llm_metrics_hourly "
+                            + "WHERE tenant_id = 'tenant-7' AND window_start >= TIMESTAMPTZ '" + lastDayStart
+                            + "' - interval '6 days' "
+                            + "AND window_start < TIMESTAMPTZ '" + lastDayStart
+                            + "' + interval '1 day' GROUP BY bucket "
+                            + "ORDER BY bucket DESC LIMIT 1000");
         }
     }
 
@@ -103,8 +115,7 @@ public final class QueryBenchmarkData {
     }
 
     /** The 64 sketches minute rows take, with their call counts and latency sums. */
-    private record MinuteTemplates(int[] counts, double[] totals, byte[][] encoded) {
-    }
+    private record MinuteTemplates(int[] counts, double[] totals, byte[][] encoded) {}
 
     private static MinuteTemplates prepareSketches(Connection c) throws Exception {
         try (Statement s = c.createStatement()) {
@@ -145,8 +156,8 @@ public final class QueryBenchmarkData {
      * sink sums), and every series' hours are written from them in SQL (timeouts, which depend on
      * the series, added there).
      */
-    private static void writeHourlyRollups(Connection c, MinuteTemplates minutes, int series, Instant first, Instant end)
-            throws Exception {
+    private static void writeHourlyRollups(
+            Connection c, MinuteTemplates minutes, int series, Instant first, Instant end) throws Exception {
         // The 64 hours are written as rows of a tenant "~template" in 1970 (the default partition), route = j.
         try (PreparedStatement ps = c.prepareStatement(MetricsRowJdbc.insert(MetricsRowJdbc.HOURS))) {
             for (int j = 0; j < SKETCHES; j++) {
@@ -156,12 +167,32 @@ public final class QueryBenchmarkData {
                     int k = (j + m) % SKETCHES;
                     int n = minutes.counts()[k];
                     Instant start = hourStart.plusSeconds(60L * m);
-                    rows.add(new MetricsRow("t", "r", "m", start, start.plusSeconds(60), n, n / 20, 0, null, null, null,
-                            null, null, null, n * 300L, n * 150L, minutes.totals()[k], BigDecimal.valueOf(n * 125L, 5), 0,
-                            minutes.encoded()[k], 1, null));
+                    rows.add(new MetricsRow(
+                            "t",
+                            "r",
+                            "m",
+                            start,
+                            start.plusSeconds(60),
+                            n,
+                            n / 20,
+                            0,
+                            null,
+                            null,
+                            null,
+                            null,
+                            null,
+                            null,
+                            n * 300L,
+                            n * 150L,
+                            minutes.totals()[k],
+                            BigDecimal.valueOf(n * 125L, 5),
+                            0,
+                            minutes.encoded()[k],
+                            1,
+                            null));
                 }
-                MetricsRow hour = CallTotals.sum(rows).toRow("~template", Integer.toString(j), "m", hourStart,
-                        hourStart.plusSeconds(3600), 60, null);
+                MetricsRow hour = CallTotals.sum(rows)
+                        .toRow("~template", Integer.toString(j), "m", hourStart, hourStart.plusSeconds(3600), 60, null);
                 MetricsRowJdbc.bind(ps, hour);
                 ps.addBatch();
             }
@@ -182,7 +213,8 @@ public final class QueryBenchmarkData {
                     CROSS JOIN generate_series(TIMESTAMPTZ 'FIRST', TIMESTAMPTZ 'END' - interval '1 hour', interval '1 hour') AS h
                     JOIN llm_metrics_hourly t ON t.tenant_id = '~template'
                                              AND t.route::int = (series * 7 + extract(epoch FROM h)::bigint / 60) % 64
-                    """.replace("SERIES", Integer.toString(series)).replace("'FIRST'", "'" + first + "'")
+                    """.replace("SERIES", Integer.toString(series))
+                    .replace("'FIRST'", "'" + first + "'")
                     .replace("'END'", "'" + end + "'"));
             s.execute("DELETE FROM llm_metrics_hourly WHERE tenant_id = '~template'");
         }
@@ -190,7 +222,8 @@ public final class QueryBenchmarkData {
 
     private static void explain(Connection c, String name, String sql) throws Exception {
         System.out.println("== EXPLAIN ANALYZE " + name);
-        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("EXPLAIN (ANALYZE, BUFFERS) " + sql)) {
+        try (Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("EXPLAIN (ANALYZE, BUFFERS) " + sql)) {
             while (rs.next()) {
                 System.out.println(rs.getString(1));
             }

@@ -51,19 +51,20 @@ final class SqlPeer {
 
     static final String P95 = ",\n       PERCENTILE(latency_ms, 0.95) AS p95_latency_ms";
 
-    private SqlPeer() {
-    }
+    private SqlPeer() {}
 
     /** The SQL job's insert-only result rows, and the plan the planner chose for them. */
-    record Peer(DataStream<Row> rows, String plan) {
-    }
+    record Peer(DataStream<Row> rows, String plan) {}
 
     /**
      * The SQL job over events that already carry timestamps and watermarks (the SQL reads them as
      * SOURCE_WATERMARK()).
      */
-    static Peer build(StreamExecutionEnvironment env, DataStream<TelemetryEvent> requests,
-                       DataStream<TelemetryEvent> responses, boolean withPercentile) {
+    static Peer build(
+            StreamExecutionEnvironment env,
+            DataStream<TelemetryEvent> requests,
+            DataStream<TelemetryEvent> responses,
+            boolean withPercentile) {
         StreamTableEnvironment tables = StreamTableEnvironment.create(env, EnvironmentSettings.inStreamingMode());
         var config = tables.getConfig();
         config.set("table.exec.mini-batch.enabled", "true");
@@ -72,12 +73,25 @@ final class SqlPeer {
         config.set("table.optimizer.agg-phase-strategy", "TWO_PHASE");
         tables.createTemporarySystemFunction("cost_usd", CostUsd.class);
 
-        Schema withTime = Schema.newBuilder().columnByMetadata("rowtime", "TIMESTAMP_LTZ(3)")
-                .watermark("rowtime", "SOURCE_WATERMARK()").build();
-        tables.createTemporaryView("requests", tables.fromDataStream(requests.map(e -> Row.of(e.requestId, e.tenantId,
-                e.route, e.model, e.promptTokens)).returns(REQUEST_ROW).name("requests as rows"), withTime));
-        tables.createTemporaryView("responses", tables.fromDataStream(responses.map(e -> Row.of(e.requestId,
-                e.completionTokens, e.failed, e.latencyMs)).returns(RESPONSE_ROW).name("responses as rows"), withTime));
+        Schema withTime = Schema.newBuilder()
+                .columnByMetadata("rowtime", "TIMESTAMP_LTZ(3)")
+                .watermark("rowtime", "SOURCE_WATERMARK()")
+                .build();
+        tables.createTemporaryView(
+                "requests",
+                tables.fromDataStream(
+                        requests.map(e -> Row.of(e.requestId, e.tenantId, e.route, e.model, e.promptTokens))
+                                .returns(REQUEST_ROW)
+                                .name("requests as rows"),
+                        withTime));
+        tables.createTemporaryView(
+                "responses",
+                tables.fromDataStream(
+                        responses
+                                .map(e -> Row.of(e.requestId, e.completionTokens, e.failed, e.latencyMs))
+                                .returns(RESPONSE_ROW)
+                                .name("responses as rows"),
+                        withTime));
         tables.createTemporaryView("calls", tables.sqlQuery(CALLS));
         Table result = tables.sqlQuery(String.format(QUERY, withPercentile ? P95 : ""));
         return new Peer(tables.toDataStream(result), result.explain());
@@ -85,17 +99,25 @@ final class SqlPeer {
 
     private static final TypeInformation<Row> REQUEST_ROW = Types.ROW_NAMED(
             new String[] {"request_id", "tenant_id", "route", "model", "prompt_tokens"},
-            Types.STRING, Types.STRING, Types.STRING, Types.STRING, Types.LONG);
+            Types.STRING,
+            Types.STRING,
+            Types.STRING,
+            Types.STRING,
+            Types.LONG);
     private static final TypeInformation<Row> RESPONSE_ROW = Types.ROW_NAMED(
             new String[] {"request_id", "completion_tokens", "failed", "latency_ms"},
-            Types.STRING, Types.LONG, Types.BOOLEAN, Types.DOUBLE);
+            Types.STRING,
+            Types.LONG,
+            Types.BOOLEAN,
+            Types.DOUBLE);
 
     /** The job's price table as a SQL function: exact USD, null for a model without a price. */
     public static final class CostUsd extends ScalarFunction {
         private static final long serialVersionUID = 1L;
         private static final PriceTable PRICES = PriceTable.bundled();
 
-        public @DataTypeHint("DECIMAL(38, 12)") BigDecimal eval(String model, Long promptTokens, Long completionTokens) {
+        public @DataTypeHint("DECIMAL(38, 12)") BigDecimal eval(
+                String model, Long promptTokens, Long completionTokens) {
             PriceTable.Price price = model == null ? null : PRICES.priceOf(model);
             return price == null ? null : PriceTable.costUsd(price, promptTokens, completionTokens);
         }

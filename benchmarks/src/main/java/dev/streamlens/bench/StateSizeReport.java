@@ -18,23 +18,30 @@ import org.apache.flink.core.memory.DataOutputSerializer;
  */
 public final class StateSizeReport {
 
-    private StateSizeReport() {
-    }
+    private StateSizeReport() {}
 
     public static void main(String[] args) throws Exception {
-        TypeSerializer<PairState> pairs = TypeInformation.of(PairState.class).createSerializer(new SerializerConfigImpl());
+        TypeSerializer<PairState> pairs =
+                TypeInformation.of(PairState.class).createSerializer(new SerializerConfigImpl());
 
         PairState open = new PairState();
-        open.request = TelemetryEvent.request("req-0b7c1f8e-5d0e-4c55-9d1e-2f4b8a7c6d10", 1_763_632_830_000L,
-                "acme-corp", "chat_support_v2", "gpt-4.1-mini", 321);
+        open.request = TelemetryEvent.request(
+                "req-0b7c1f8e-5d0e-4c55-9d1e-2f4b8a7c6d10",
+                1_763_632_830_000L,
+                "acme-corp",
+                "chat_support_v2",
+                "gpt-4.1-mini",
+                321);
         open.requestTimestamp = open.request.timestamp;
-        System.out.printf("open request (waiting for its response): %d bytes + key (request_id, %d bytes)%n",
+        System.out.printf(
+                "open request (waiting for its response): %d bytes + key (request_id, %d bytes)%n",
                 size(pairs, open), open.request.requestId.length() + 1);
 
         PairState joined = new PairState();
         joined.status = PairState.Status.JOINED;
         joined.requestTimestamp = open.requestTimestamp;
-        System.out.printf("joined request (kept until its deadline window closes): %d bytes + key%n", size(pairs, joined));
+        System.out.printf(
+                "joined request (kept until its deadline window closes): %d bytes + key%n", size(pairs, joined));
 
         Random random = new Random(1);
         for (int calls : new int[] {1, 100, 10_000, 1_000_000}) {
@@ -48,8 +55,8 @@ public final class StateSizeReport {
             }
             DataOutputSerializer out = new DataOutputSerializer(1024);
             WindowAccumulatorSerializer.INSTANCE.serialize(acc, out);
-            System.out.printf("window accumulator with %,d calls (latencies 50 ms..2 min): %d bytes%n",
-                    calls, out.length());
+            System.out.printf(
+                    "window accumulator with %,d calls (latencies 50 ms..2 min): %d bytes%n", calls, out.length());
         }
     }
 

@@ -30,31 +30,41 @@ class BenchmarkResultsTest {
 
     @Test
     void aBaselineThatWasNotRecordedIsAnError() {
-        assertThatThrownBy(() -> BenchmarkResults.toJson(List.of(
-                new BenchmarkResults.Figure("query", "seed call", 1_000, "req/s", "/health")), "c", Map.of()))
+        assertThatThrownBy(() -> BenchmarkResults.toJson(
+                        List.of(new BenchmarkResults.Figure("query", "seed call", 1_000, "req/s", "/health")),
+                        "c",
+                        Map.of()))
                 .hasMessageContaining("/health");
     }
 
     @Test
     void theComparisonPutsRatiosFirstAndSetsEachFigureBesideThePreviousOne() {
-        JsonNode before = BenchmarkResults.toJson(List.of(
-                new BenchmarkResults.Figure("ingest", "/health", 10_000, "req/s", ""),
-                new BenchmarkResults.Figure("ingest", "single events", 5_000, "events/s", "/health")), "old", Map.of());
-        String table = BenchmarkResults.comparison(BenchmarkResults.toJson(FIGURES, "new", Map.of()), before, "old.json");
+        JsonNode before = BenchmarkResults.toJson(
+                List.of(
+                        new BenchmarkResults.Figure("ingest", "/health", 10_000, "req/s", ""),
+                        new BenchmarkResults.Figure("ingest", "single events", 5_000, "events/s", "/health")),
+                "old",
+                Map.of());
+        String table =
+                BenchmarkResults.comparison(BenchmarkResults.toJson(FIGURES, "new", Map.of()), before, "old.json");
         assertThat(table.indexOf("ratio:")).isLessThan(table.indexOf("| benchmark | figure |"));
-        assertThat(table).contains("| ingest: single events ÷ /health | 0.75 | 0.50 |")
+        assertThat(table)
+                .contains("| ingest: single events ÷ /health | 0.75 | 0.50 |")
                 .contains("| ingest | single events | 15,000 events/s | 5,000 | 3.00 |")
                 .contains("| job | pipeline, rocksdb | 100,000 events/s | — | — |");
     }
 
     @Test
     void aRatioAgainstAnotherBaselineBeforeIsNotSetBesideThisOne() {
-        JsonNode before = BenchmarkResults.toJson(List.of(
-                new BenchmarkResults.Figure("ingest", "/health", 10_000, "req/s", ""),
-                new BenchmarkResults.Figure("ingest", "batched events", 90_000, "events/s", ""),
-                new BenchmarkResults.Figure("ingest", "single events", 5_000, "events/s", "batched events")),
-                "old", Map.of());
-        String table = BenchmarkResults.comparison(BenchmarkResults.toJson(FIGURES, "new", Map.of()), before, "old.json");
+        JsonNode before = BenchmarkResults.toJson(
+                List.of(
+                        new BenchmarkResults.Figure("ingest", "/health", 10_000, "req/s", ""),
+                        new BenchmarkResults.Figure("ingest", "batched events", 90_000, "events/s", ""),
+                        new BenchmarkResults.Figure("ingest", "single events", 5_000, "events/s", "batched events")),
+                "old",
+                Map.of());
+        String table =
+                BenchmarkResults.comparison(BenchmarkResults.toJson(FIGURES, "new", Map.of()), before, "old.json");
         assertThat(table).contains("| ingest: single events ÷ /health | 0.75 | — |");
     }
 }

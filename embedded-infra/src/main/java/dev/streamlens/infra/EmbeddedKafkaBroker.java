@@ -21,8 +21,8 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.AlterConfigOp;
 import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.errors.TopicExistsException;
 
 /**
@@ -78,12 +78,16 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             long logOffset = Files.exists(log) ? Files.size(log) : 0;
             List<String> command = new ArrayList<>(List.of(
                     Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-Xmx" + heap, "-Xss1m",
+                    "-Xmx" + heap,
+                    "-Xss1m",
                     "-Dorg.slf4j.simpleLogger.showDateTime=true",
                     "-Dorg.slf4j.simpleLogger.log.org.apache.kafka=info",
-                    "-cp", brokerClasspath(),
+                    "-cp",
+                    brokerClasspath(),
                     KafkaBrokerMain.class.getName(),
-                    config.toString(), clusterId(), Long.toString(ProcessHandle.current().pid())));
+                    config.toString(),
+                    clusterId(),
+                    Long.toString(ProcessHandle.current().pid())));
             process = new ProcessBuilder(command)
                     .redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
@@ -155,10 +159,12 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     private static void applyConfig(Admin admin, String topic, Map<String, String> config)
             throws InterruptedException, java.util.concurrent.TimeoutException {
         List<AlterConfigOp> ops = config.entrySet().stream()
-                .map(e -> new AlterConfigOp(new ConfigEntry(e.getKey(), e.getValue()), AlterConfigOp.OpType.SET)).toList();
+                .map(e -> new AlterConfigOp(new ConfigEntry(e.getKey(), e.getValue()), AlterConfigOp.OpType.SET))
+                .toList();
         try {
             admin.incrementalAlterConfigs(Map.of(new ConfigResource(ConfigResource.Type.TOPIC, topic), ops))
-                    .all().get(30, TimeUnit.SECONDS);
+                    .all()
+                    .get(30, TimeUnit.SECONDS);
         } catch (ExecutionException e) {
             throw new IllegalStateException("could not apply the settings of topic " + topic, e.getCause());
         }
@@ -213,7 +219,8 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
                 return;
             } catch (ExecutionException e) {
                 if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException("topics not visible in the broker's metadata: " + names, e.getCause());
+                    throw new IllegalStateException(
+                            "topics not visible in the broker's metadata: " + names, e.getCause());
                 }
                 Thread.sleep(50);
             }
@@ -270,7 +277,11 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             dependencies = new String(in.readAllBytes(), StandardCharsets.UTF_8).trim();
         }
         try {
-            String self = Path.of(EmbeddedKafkaBroker.class.getProtectionDomain().getCodeSource().getLocation().toURI())
+            String self = Path.of(EmbeddedKafkaBroker.class
+                            .getProtectionDomain()
+                            .getCodeSource()
+                            .getLocation()
+                            .toURI())
                     .toString();
             return self + java.io.File.pathSeparator + dependencies;
         } catch (java.net.URISyntaxException e) {

@@ -8,8 +8,7 @@ import java.net.ServerSocket;
 /** Picks loopback ports nobody listens on, for servers that must be told their port up front. */
 public final class FreePorts {
 
-    private FreePorts() {
-    }
+    private FreePorts() {}
 
     public static int pick() {
         try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {

@@ -23,8 +23,7 @@ public final class KafkaBrokerMain {
     /** Printed on standard output once the broker accepts connections. */
     static final String READY_LINE = "STREAMLENS-KAFKA-READY";
 
-    private KafkaBrokerMain() {
-    }
+    private KafkaBrokerMain() {}
 
     public static void main(String[] args) throws IOException {
         Path configFile = Path.of(args[0]);
@@ -34,8 +33,10 @@ public final class KafkaBrokerMain {
             props.load(in);
         }
 
-        int formatted = StorageTool.execute(new String[] {
-            "format", "--cluster-id", clusterId, "--config", configFile.toString(), "--ignore-formatted"},
+        int formatted = StorageTool.execute(
+                new String[] {
+                    "format", "--cluster-id", clusterId, "--config", configFile.toString(), "--ignore-formatted"
+                },
                 System.out);
         if (formatted != 0) {
             System.err.println("formatting the KRaft storage failed with exit code " + formatted);
@@ -43,10 +44,13 @@ public final class KafkaBrokerMain {
         }
 
         KafkaRaftServer server = new KafkaRaftServer(KafkaConfig.fromProps(props), Time.SYSTEM);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            server.shutdown();
-            server.awaitShutdown();
-        }, "kafka-shutdown"));
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            server.shutdown();
+                            server.awaitShutdown();
+                        },
+                        "kafka-shutdown"));
         server.startup();
         if (args.length > 2) {
             exitWhenParentDies(Long.parseLong(args[2]));
@@ -58,17 +62,21 @@ public final class KafkaBrokerMain {
     }
 
     private static void exitWhenParentDies(long parentPid) {
-        Thread watcher = new Thread(() -> {
-            while (ProcessHandle.of(parentPid).map(ProcessHandle::isAlive).orElse(false)) {
-                try {
-                    Thread.sleep(500);
-                } catch (InterruptedException e) {
-                    return;
-                }
-            }
-            System.err.println("parent process " + parentPid + " is gone; stopping the broker");
-            System.exit(0);
-        }, "parent-watcher");
+        Thread watcher = new Thread(
+                () -> {
+                    while (ProcessHandle.of(parentPid)
+                            .map(ProcessHandle::isAlive)
+                            .orElse(false)) {
+                        try {
+                            Thread.sleep(500);
+                        } catch (InterruptedException e) {
+                            return;
+                        }
+                    }
+                    System.err.println("parent process " + parentPid + " is gone; stopping the broker");
+                    System.exit(0);
+                },
+                "parent-watcher");
         watcher.setDaemon(true);
         watcher.start();
     }

@@ -9,8 +9,7 @@ public final class SchemaMigrations {
 
     public static final String LOCATION = "classpath:db/migration";
 
-    private SchemaMigrations() {
-    }
+    private SchemaMigrations() {}
 
     public static MigrateResult apply(DataSource dataSource) {
         return Flyway.configure()

@@ -43,11 +43,23 @@ class EmbeddedKafkaBrokerIT {
     @Test
     void transactionsAreIsolatedAndCommittedRecordsSurviveARestart() throws Exception {
         try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.builder()
-                .dataDirectory(dataDirectory("kafka-restart")).partitions(3).build().start()) {
+                .dataDirectory(dataDirectory("kafka-restart"))
+                .partitions(3)
+                .build()
+                .start()) {
 
-            assertThat(partitionsOf(broker)).containsAllEntriesOf(Map.of(
-                    Topics.REQUESTS, 3, Topics.RESPONSES, 3, Topics.METRICS, 3,
-                    Topics.DEAD_LETTER, 3, Topics.LATE_EVENTS, 3));
+            assertThat(partitionsOf(broker))
+                    .containsAllEntriesOf(Map.of(
+                            Topics.REQUESTS,
+                            3,
+                            Topics.RESPONSES,
+                            3,
+                            Topics.METRICS,
+                            3,
+                            Topics.DEAD_LETTER,
+                            3,
+                            Topics.LATE_EVENTS,
+                            3));
 
             try (KafkaProducer<String, String> producer = transactionalProducer(broker)) {
                 producer.initTransactions();
@@ -68,7 +80,8 @@ class EmbeddedKafkaBrokerIT {
             long firstPid = broker.pid();
             broker.stop();
             assertThat(broker.isRunning()).isFalse();
-            assertThat(ProcessHandle.of(firstPid).map(ProcessHandle::isAlive).orElse(false)).isFalse();
+            assertThat(ProcessHandle.of(firstPid).map(ProcessHandle::isAlive).orElse(false))
+                    .isFalse();
             broker.start();
 
             assertThat(readAll(broker, "read_committed")).containsExactlyInAnyOrder("committed-1", "committed-2");
@@ -78,14 +91,18 @@ class EmbeddedKafkaBrokerIT {
     @Test
     void survivesAKillAndKeepsAcknowledgedRecords() throws Exception {
         try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.builder()
-                .dataDirectory(dataDirectory("kafka-kill")).partitions(1).build().start()) {
+                .dataDirectory(dataDirectory("kafka-kill"))
+                .partitions(1)
+                .build()
+                .start()) {
             Properties props = new Properties();
             props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
             props.put(ProducerConfig.ACKS_CONFIG, "all");
             try (KafkaProducer<String, String> producer =
-                         new KafkaProducer<>(props, new StringSerializer(), new StringSerializer())) {
+                    new KafkaProducer<>(props, new StringSerializer(), new StringSerializer())) {
                 for (int i = 0; i < 100; i++) {
-                    producer.send(new ProducerRecord<>(Topics.REQUESTS, "k" + i, "v" + i)).get(10, TimeUnit.SECONDS);
+                    producer.send(new ProducerRecord<>(Topics.REQUESTS, "k" + i, "v" + i))
+                            .get(10, TimeUnit.SECONDS);
                 }
             }
             broker.kill();
@@ -115,9 +132,10 @@ class EmbeddedKafkaBrokerIT {
         props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         try (KafkaConsumer<String, String> consumer =
-                     new KafkaConsumer<>(props, new StringDeserializer(), new StringDeserializer())) {
+                new KafkaConsumer<>(props, new StringDeserializer(), new StringDeserializer())) {
             var partitions = consumer.partitionsFor(topic).stream()
-                    .map(p -> new org.apache.kafka.common.TopicPartition(topic, p.partition())).toList();
+                    .map(p -> new org.apache.kafka.common.TopicPartition(topic, p.partition()))
+                    .toList();
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
             var end = consumer.endOffsets(partitions);
@@ -136,18 +154,27 @@ class EmbeddedKafkaBrokerIT {
     @Test
     void everyTopicCarriesItsSettingsAndAnOlderTopicIsBroughtInLine() throws Exception {
         try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.builder()
-                .dataDirectory(dataDirectory("kafka-configs")).partitions(1).build().start()) {
+                .dataDirectory(dataDirectory("kafka-configs"))
+                .partitions(1)
+                .build()
+                .start()) {
             Properties props = new Properties();
             props.put("bootstrap.servers", broker.bootstrapServers());
             try (Admin admin = Admin.create(props)) {
                 for (String topic : Topics.ALL) {
                     assertThat(settingsOf(admin, topic)).as(topic).containsAllEntriesOf(Topics.config(topic));
                 }
-                assertThat(Topics.config(Topics.REQUESTS)).as("retention is explicit").containsKey("retention.ms");
+                assertThat(Topics.config(Topics.REQUESTS))
+                        .as("retention is explicit")
+                        .containsKey("retention.ms");
                 // A topic as an older version left it: its retention changed; starting again restores it.
                 ConfigResource requests = new ConfigResource(ConfigResource.Type.TOPIC, Topics.REQUESTS);
-                admin.incrementalAlterConfigs(Map.of(requests, List.of(new AlterConfigOp(
-                        new ConfigEntry("retention.ms", "3600000"), AlterConfigOp.OpType.SET)))).all().get(30, TimeUnit.SECONDS);
+                admin.incrementalAlterConfigs(Map.of(
+                                requests,
+                                List.of(new AlterConfigOp(
+                                        new ConfigEntry("retention.ms", "3600000"), AlterConfigOp.OpType.SET))))
+                        .all()
+                        .get(30, TimeUnit.SECONDS);
                 assertThat(settingsOf(admin, Topics.REQUESTS)).containsEntry("retention.ms", "3600000");
                 broker.createTopics(Topics.ALL, 1);
                 assertThat(settingsOf(admin, Topics.REQUESTS)).containsAllEntriesOf(Topics.config(Topics.REQUESTS));
@@ -158,7 +185,11 @@ class EmbeddedKafkaBrokerIT {
     private static Map<String, String> settingsOf(Admin admin, String topic) throws Exception {
         ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
         Map<String, String> settings = new java.util.HashMap<>();
-        admin.describeConfigs(List.of(resource)).all().get(30, TimeUnit.SECONDS).get(resource).entries()
+        admin.describeConfigs(List.of(resource))
+                .all()
+                .get(30, TimeUnit.SECONDS)
+                .get(resource)
+                .entries()
                 .forEach(entry -> settings.put(entry.name(), entry.value()));
         return settings;
     }

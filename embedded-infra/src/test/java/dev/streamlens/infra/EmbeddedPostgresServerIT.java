@@ -43,14 +43,17 @@ class EmbeddedPostgresServerIT {
 
     @Test
     void migrationsCreateTheTableKeyAndIndexesAndUpsertReplacesAndDataSurvivesRestart() throws Exception {
-        try (EmbeddedPostgresServer pg = EmbeddedPostgresServer.create(dataDirectory("pg"), 0).start()) {
+        try (EmbeddedPostgresServer pg =
+                EmbeddedPostgresServer.create(dataDirectory("pg"), 0).start()) {
             DataSource ds = pg.dataSource();
 
             Map<String, String> columns = columns(ds);
-            assertThat(columns).containsEntry("tenant_id", "character varying")
+            assertThat(columns)
+                    .containsEntry("tenant_id", "character varying")
                     .containsEntry("window_start", "timestamp with time zone")
                     .containsEntry("window_end", "timestamp with time zone")
-                    .containsEntry("requests", "bigint").containsEntry("errors", "bigint")
+                    .containsEntry("requests", "bigint")
+                    .containsEntry("errors", "bigint")
                     .containsEntry("timeouts", "bigint")
                     .containsEntry("avg_latency_ms", "double precision")
                     .containsEntry("p50_latency_ms", "double precision")
@@ -68,7 +71,9 @@ class EmbeddedPostgresServerIT {
             assertThat(uniqueKeyColumns(ds)).containsExactly("tenant_id", "route", "model", "window_start");
             Map<String, String> indexes = indexes(ds);
             assertThat(indexes.get("idx_llm_metrics_tenant_time")).contains("(tenant_id, window_start DESC)");
-            assertThat(indexes).as("the unique key's index serves one series' windows").doesNotContainKey("idx_llm_metrics_composite");
+            assertThat(indexes)
+                    .as("the unique key's index serves one series' windows")
+                    .doesNotContainKey("idx_llm_metrics_composite");
 
             Instant start = Instant.parse("2025-11-20T10:00:00Z");
             upsert(ds, start, 45, 2, "1.250000000001", 1);
@@ -84,8 +89,10 @@ class EmbeddedPostgresServerIT {
     @Test
     void aDurableServerSyncsEveryCommitAndTheDefaultOneDoesNot() throws Exception {
         try (EmbeddedPostgresServer durable = EmbeddedPostgresServer.create(dataDirectory("pg-durable"), 0)
-                .durable().start();
-             EmbeddedPostgresServer scratch = EmbeddedPostgresServer.create(dataDirectory("pg-scratch"), 0).start()) {
+                        .durable()
+                        .start();
+                EmbeddedPostgresServer scratch = EmbeddedPostgresServer.create(dataDirectory("pg-scratch"), 0)
+                        .start()) {
             assertThat(setting(durable.dataSource(), "fsync")).isEqualTo("on");
             assertThat(setting(durable.dataSource(), "synchronous_commit")).isEqualTo("on");
             assertThat(setting(scratch.dataSource(), "synchronous_commit")).isEqualTo("off");
@@ -94,7 +101,7 @@ class EmbeddedPostgresServerIT {
 
     private static String setting(DataSource ds, String name) throws java.sql.SQLException {
         try (java.sql.Connection c = ds.getConnection();
-             java.sql.ResultSet rs = c.createStatement().executeQuery("SHOW " + name)) {
+                java.sql.ResultSet rs = c.createStatement().executeQuery("SHOW " + name)) {
             rs.next();
             return rs.getString(1);
         }
@@ -102,7 +109,8 @@ class EmbeddedPostgresServerIT {
 
     private static void upsert(DataSource ds, Instant start, long requests, long errors, String cost, int revision)
             throws SQLException {
-        try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement(UPSERT)) {
+        try (Connection c = ds.getConnection();
+                PreparedStatement ps = c.prepareStatement(UPSERT)) {
             ps.setString(1, "acme");
             ps.setString(2, "chat");
             ps.setString(3, "gpt-4");
@@ -120,8 +128,9 @@ class EmbeddedPostgresServerIT {
     private static List<String> rows(DataSource ds) throws SQLException {
         List<String> rows = new ArrayList<>();
         try (Connection c = ds.getConnection();
-             ResultSet rs = c.createStatement().executeQuery(
-                     "SELECT tenant_id, requests, errors, estimated_cost_usd, revision FROM llm_metrics")) {
+                ResultSet rs = c.createStatement()
+                        .executeQuery(
+                                "SELECT tenant_id, requests, errors, estimated_cost_usd, revision FROM llm_metrics")) {
             while (rs.next()) {
                 rows.add(rs.getString(1) + "|" + rs.getLong(2) + "|" + rs.getLong(3) + "|"
                         + rs.getBigDecimal(4).toPlainString() + "|" + rs.getInt(5));
@@ -132,8 +141,10 @@ class EmbeddedPostgresServerIT {
 
     private static Map<String, String> columns(DataSource ds) throws SQLException {
         Map<String, String> columns = new HashMap<>();
-        try (Connection c = ds.getConnection(); ResultSet rs = c.createStatement().executeQuery(
-                "SELECT column_name, data_type FROM information_schema.columns WHERE table_name = 'llm_metrics'")) {
+        try (Connection c = ds.getConnection();
+                ResultSet rs = c.createStatement()
+                        .executeQuery(
+                                "SELECT column_name, data_type FROM information_schema.columns WHERE table_name = 'llm_metrics'")) {
             while (rs.next()) {
                 columns.put(rs.getString(1), rs.getString(2));
             }
@@ -144,7 +155,8 @@ class EmbeddedPostgresServerIT {
     /** Columns of the table's UNIQUE constraint, in key order, from the catalog. */
     private static List<String> uniqueKeyColumns(DataSource ds) throws SQLException {
         List<String> key = new ArrayList<>();
-        try (Connection c = ds.getConnection(); ResultSet rs = c.createStatement().executeQuery("""
+        try (Connection c = ds.getConnection();
+                ResultSet rs = c.createStatement().executeQuery("""
                 SELECT a.attname
                 FROM pg_constraint con
                 JOIN LATERAL unnest(con.conkey) WITH ORDINALITY AS k(attnum, ord) ON true
@@ -161,8 +173,9 @@ class EmbeddedPostgresServerIT {
 
     private static Map<String, String> indexes(DataSource ds) throws SQLException {
         Map<String, String> indexes = new HashMap<>();
-        try (Connection c = ds.getConnection(); ResultSet rs = c.createStatement().executeQuery(
-                "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'llm_metrics'")) {
+        try (Connection c = ds.getConnection();
+                ResultSet rs = c.createStatement()
+                        .executeQuery("SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'llm_metrics'")) {
             while (rs.next()) {
                 indexes.put(rs.getString(1), rs.getString(2));
             }

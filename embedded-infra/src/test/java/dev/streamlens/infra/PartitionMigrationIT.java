@@ -30,9 +30,16 @@ class PartitionMigrationIT {
     void everyRowMovesUnchangedIntoThePartitionOfItsDay() throws Exception {
         try (EmbeddedPostgres pg = EmbeddedPostgres.builder()
                 .setDataDirectory(Files.createDirectories(directories.resolve("pg")))
-                .setCleanDataDirectory(true).setPort(0).start()) {
+                .setCleanDataDirectory(true)
+                .setPort(0)
+                .start()) {
             DataSource ds = pg.getPostgresDatabase();
-            Flyway.configure().dataSource(ds).locations(SchemaMigrations.LOCATION).target("6").load().migrate();
+            Flyway.configure()
+                    .dataSource(ds)
+                    .locations(SchemaMigrations.LOCATION)
+                    .target("6")
+                    .load()
+                    .migrate();
             // 45 days of one row every 7 minutes for two series, a day in 2024, and 60 days of hours.
             execute(ds, """
                     INSERT INTO llm_metrics (tenant_id, route, model, window_start, window_end, requests, errors, timeouts,
@@ -62,24 +69,33 @@ class PartitionMigrationIT {
             String hoursBefore = fingerprint(ds, "llm_metrics_hourly");
             long lastId = single(ds, "SELECT max(id) FROM llm_metrics");
 
-            Flyway.configure().dataSource(ds).locations(SchemaMigrations.LOCATION).load().migrate();
+            Flyway.configure()
+                    .dataSource(ds)
+                    .locations(SchemaMigrations.LOCATION)
+                    .load()
+                    .migrate();
 
             assertThat(fingerprint(ds, "llm_metrics")).isEqualTo(minutesBefore);
             assertThat(fingerprint(ds, "llm_metrics_hourly")).isEqualTo(hoursBefore);
             assertThat(strings(ds, "SELECT partrelid::regclass::text FROM pg_partitioned_table ORDER BY 1"))
                     .containsExactly("llm_metrics", "llm_metrics_hourly");
             assertThat(single(ds, "SELECT count(*) FROM llm_metrics_default")).isZero();
-            assertThat(single(ds, "SELECT count(*) FROM llm_metrics_hourly_default")).isZero();
+            assertThat(single(ds, "SELECT count(*) FROM llm_metrics_hourly_default"))
+                    .isZero();
             // One partition per day with rows (45 + the day in 2024), each holding only its day.
             assertThat(single(ds, """
                     SELECT count(DISTINCT tableoid) FROM llm_metrics""")).isEqualTo(46);
-            assertThat(strings(ds, "SELECT DISTINCT tableoid::regclass::text FROM llm_metrics WHERE window_start < '2025-01-01'"))
+            assertThat(
+                            strings(
+                                    ds,
+                                    "SELECT DISTINCT tableoid::regclass::text FROM llm_metrics WHERE window_start < '2025-01-01'"))
                     .containsExactly("llm_metrics_p20240229");
             assertThat(single(ds, """
                     SELECT count(*) FROM llm_metrics
                     WHERE tableoid::regclass::text <> 'llm_metrics_p' || to_char(window_start AT TIME ZONE 'UTC', 'YYYYMMDD')""")).isZero();
             assertThat(strings(ds, "SELECT DISTINCT tableoid::regclass::text FROM llm_metrics_hourly ORDER BY 1"))
-                    .containsExactly("llm_metrics_hourly_p202609", "llm_metrics_hourly_p202610", "llm_metrics_hourly_p202611");
+                    .containsExactly(
+                            "llm_metrics_hourly_p202609", "llm_metrics_hourly_p202610", "llm_metrics_hourly_p202611");
             // The week ahead has its partitions already.
             assertThat(single(ds, """
                     SELECT count(*) FROM pg_class
@@ -94,24 +110,30 @@ class PartitionMigrationIT {
                     INSERT INTO llm_metrics (tenant_id, route, model, window_start, window_end, requests, revision)
                     VALUES ('acme', 'chat', 'gpt-4', '2026-11-01 10:00:00+00', '2026-11-01 10:01:00+00', 9, 2)
                     ON CONFLICT (tenant_id, route, model, window_start) DO UPDATE SET requests = EXCLUDED.requests""");
-            assertThat(single(ds, "SELECT requests FROM llm_metrics WHERE tenant_id = 'acme' AND route = 'chat'")).isEqualTo(9);
-            assertThat(single(ds, "SELECT id FROM llm_metrics WHERE tenant_id = 'acme' AND route = 'chat'")).isGreaterThan(lastId);
+            assertThat(single(ds, "SELECT requests FROM llm_metrics WHERE tenant_id = 'acme' AND route = 'chat'"))
+                    .isEqualTo(9);
+            assertThat(single(ds, "SELECT id FROM llm_metrics WHERE tenant_id = 'acme' AND route = 'chat'"))
+                    .isGreaterThan(lastId);
         }
     }
 
     /** The number of rows and a digest of every column of every row, in id order. */
     private static String fingerprint(DataSource ds, String table) throws SQLException {
-        return strings(ds, "SELECT count(*) || ':' || md5(string_agg(t::text, '|' ORDER BY id)) FROM " + table + " t").get(0);
+        return strings(ds, "SELECT count(*) || ':' || md5(string_agg(t::text, '|' ORDER BY id)) FROM " + table + " t")
+                .get(0);
     }
 
     private static void execute(DataSource ds, String sql) throws SQLException {
-        try (Connection c = ds.getConnection(); Statement s = c.createStatement()) {
+        try (Connection c = ds.getConnection();
+                Statement s = c.createStatement()) {
             s.execute(sql);
         }
     }
 
     private static long single(DataSource ds, String sql) throws SQLException {
-        try (Connection c = ds.getConnection(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+        try (Connection c = ds.getConnection();
+                Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery(sql)) {
             rs.next();
             return rs.getLong(1);
         }
@@ -119,7 +141,9 @@ class PartitionMigrationIT {
 
     private static List<String> strings(DataSource ds, String sql) throws SQLException {
         List<String> values = new ArrayList<>();
-        try (Connection c = ds.getConnection(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+        try (Connection c = ds.getConnection();
+                Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery(sql)) {
             while (rs.next()) {
                 values.add(rs.getString(1));
             }

@@ -25,27 +25,45 @@ import org.junit.jupiter.api.Test;
  */
 class ArchitectureTest {
 
-    private static final String[] MODULES = {"event-model", "service-access", "embedded-infra", "test-support",
-            "flink-job", "ingest-service", "query-service", "local-launcher", "benchmarks"};
+    private static final String[] MODULES = {
+        "event-model",
+        "service-access",
+        "embedded-infra",
+        "test-support",
+        "flink-job",
+        "ingest-service",
+        "query-service",
+        "local-launcher",
+        "benchmarks"
+    };
 
-    private static final String[] OTHER_THAN_MODEL = {"dev.streamlens.access..", "dev.streamlens.infra..",
-            "dev.streamlens.testing..", "dev.streamlens.job..", "dev.streamlens.ingest..", "dev.streamlens.query..",
-            "dev.streamlens.launcher..", "dev.streamlens.bench.."};
+    private static final String[] OTHER_THAN_MODEL = {
+        "dev.streamlens.access..",
+        "dev.streamlens.infra..",
+        "dev.streamlens.testing..",
+        "dev.streamlens.job..",
+        "dev.streamlens.ingest..",
+        "dev.streamlens.query..",
+        "dev.streamlens.launcher..",
+        "dev.streamlens.bench.."
+    };
 
     private static JavaClasses classes;
 
     @BeforeAll
     static void importEveryModule() {
         // The working directory of a module's tests is the module; the others are its siblings.
-        List<Path> outputs = Arrays.stream(MODULES).map(m -> Path.of("..", m, "target", "classes")).toList();
+        List<Path> outputs = Arrays.stream(MODULES)
+                .map(m -> Path.of("..", m, "target", "classes"))
+                .toList();
         outputs.forEach(p -> {
             if (!Files.isDirectory(p)) {
                 throw new IllegalStateException(p + " is missing: build every module first (./mvnw test)");
             }
         });
         classes = new ClassFileImporter().importPaths(outputs);
-        for (String module : new String[] {"model", "access", "infra", "testing", "job", "ingest", "query", "launcher",
-                "bench"}) {
+        for (String module :
+                new String[] {"model", "access", "infra", "testing", "job", "ingest", "query", "launcher", "bench"}) {
             if (!classes.containPackage("dev.streamlens." + module)) {
                 throw new IllegalStateException("no class of dev.streamlens." + module + " was imported");
             }
@@ -54,42 +72,80 @@ class ArchitectureTest {
 
     @Test
     void theEventModelIsTheSharedBaseAndDependsOnNoOtherModule() {
-        check(noClasses().that().resideInAPackage("dev.streamlens.model..")
-                .should().dependOnClassesThat().resideInAnyPackage(OTHER_THAN_MODEL)
-                .orShould().dependOnClassesThat().resideInAnyPackage("org.apache.flink..", "io.quarkus..",
-                        "jakarta.ws.rs.."));
+        check(noClasses()
+                .that()
+                .resideInAPackage("dev.streamlens.model..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage(OTHER_THAN_MODEL)
+                .orShould()
+                .dependOnClassesThat()
+                .resideInAnyPackage("org.apache.flink..", "io.quarkus..", "jakarta.ws.rs.."));
     }
 
     @Test
     void theServicesShareAccessAndTheEventModelOnly() {
         for (String service : new String[] {"ingest", "query"}) {
             String other = service.equals("ingest") ? "query" : "ingest";
-            check(noClasses().that().resideInAPackage("dev.streamlens." + service + "..")
-                    .should().dependOnClassesThat().resideInAnyPackage("dev.streamlens." + other + "..",
-                            "dev.streamlens.job..", "dev.streamlens.infra..", "dev.streamlens.testing..",
-                            "dev.streamlens.launcher..", "org.apache.flink.."));
+            check(noClasses()
+                    .that()
+                    .resideInAPackage("dev.streamlens." + service + "..")
+                    .should()
+                    .dependOnClassesThat()
+                    .resideInAnyPackage(
+                            "dev.streamlens." + other + "..",
+                            "dev.streamlens.job..",
+                            "dev.streamlens.infra..",
+                            "dev.streamlens.testing..",
+                            "dev.streamlens.launcher..",
+                            "org.apache.flink.."));
         }
-        check(noClasses().that().resideInAPackage("dev.streamlens.access..")
-                .should().dependOnClassesThat().resideInAnyPackage("dev.streamlens.ingest..", "dev.streamlens.query..",
-                        "dev.streamlens.job.."));
+        check(noClasses()
+                .that()
+                .resideInAPackage("dev.streamlens.access..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage("dev.streamlens.ingest..", "dev.streamlens.query..", "dev.streamlens.job.."));
     }
 
     @Test
     void theJobKnowsNothingOfTheServicesOrTheirFramework() {
-        check(noClasses().that().resideInAPackage("dev.streamlens.job..")
-                .should().dependOnClassesThat().resideInAnyPackage("dev.streamlens.ingest..", "dev.streamlens.query..",
-                        "dev.streamlens.access..", "dev.streamlens.infra..", "dev.streamlens.testing..",
-                        "dev.streamlens.launcher..", "io.quarkus.."));
+        check(noClasses()
+                .that()
+                .resideInAPackage("dev.streamlens.job..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage(
+                        "dev.streamlens.ingest..",
+                        "dev.streamlens.query..",
+                        "dev.streamlens.access..",
+                        "dev.streamlens.infra..",
+                        "dev.streamlens.testing..",
+                        "dev.streamlens.launcher..",
+                        "io.quarkus.."));
     }
 
     @Test
     void productionCodeNeverUsesTestSupport() {
-        check(noClasses().that().resideOutsideOfPackages("dev.streamlens.testing..")
-                .should().dependOnClassesThat().resideInAPackage("dev.streamlens.testing..")
-                .orShould().dependOnClassesThat().resideInAnyPackage("org.junit..", "org.assertj.."));
-        check(noClasses().that().resideInAPackage("dev.streamlens.infra..")
-                .should().dependOnClassesThat().resideInAnyPackage("dev.streamlens.job..", "dev.streamlens.launcher..",
-                        "dev.streamlens.ingest..", "dev.streamlens.query.."));
+        check(noClasses()
+                .that()
+                .resideOutsideOfPackages("dev.streamlens.testing..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAPackage("dev.streamlens.testing..")
+                .orShould()
+                .dependOnClassesThat()
+                .resideInAnyPackage("org.junit..", "org.assertj.."));
+        check(noClasses()
+                .that()
+                .resideInAPackage("dev.streamlens.infra..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage(
+                        "dev.streamlens.job..",
+                        "dev.streamlens.launcher..",
+                        "dev.streamlens.ingest..",
+                        "dev.streamlens.query.."));
     }
 
     @Test
@@ -99,39 +155,76 @@ class ArchitectureTest {
                 .and(not(name("dev.streamlens.job.JobSettings")))
                 .and(not(name("dev.streamlens.job.DurationConverter")))
                 .as("job classes other than JobSettings");
-        check(noClasses().that().resideInAPackage("dev.streamlens.launcher..")
-                .should().dependOnClassesThat(jobCodeOtherThanSettings)
-                .orShould().dependOnClassesThat().resideInAnyPackage("dev.streamlens.ingest..", "dev.streamlens.query..",
-                        "org.apache.flink.."));
+        check(noClasses()
+                .that()
+                .resideInAPackage("dev.streamlens.launcher..")
+                .should()
+                .dependOnClassesThat(jobCodeOtherThanSettings)
+                .orShould()
+                .dependOnClassesThat()
+                .resideInAnyPackage("dev.streamlens.ingest..", "dev.streamlens.query..", "org.apache.flink.."));
     }
 
     @Test
     void insideTheJobEachStepDependsOnlyOnWhatItIsBuiltFrom() {
         // events: the records every step passes on; pricing: the cost model; neither knows the steps.
-        check(noClasses().that().resideInAnyPackage("dev.streamlens.job.events..", "dev.streamlens.job.pricing..")
-                .should().dependOnClassesThat().resideInAnyPackage("dev.streamlens.job.join..",
-                        "dev.streamlens.job.window..", "dev.streamlens.job.io..", "dev.streamlens.job.time.."));
+        check(noClasses()
+                .that()
+                .resideInAnyPackage("dev.streamlens.job.events..", "dev.streamlens.job.pricing..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage(
+                        "dev.streamlens.job.join..",
+                        "dev.streamlens.job.window..",
+                        "dev.streamlens.job.io..",
+                        "dev.streamlens.job.time.."));
         // The join and the windows are two steps: neither reaches into the other.
-        check(noClasses().that().resideInAPackage("dev.streamlens.job.join..")
-                .should().dependOnClassesThat().resideInAnyPackage("dev.streamlens.job.window..",
-                        "dev.streamlens.job.pricing..", "dev.streamlens.job.io.."));
-        check(noClasses().that().resideInAPackage("dev.streamlens.job.window..")
-                .should().dependOnClassesThat().resideInAnyPackage("dev.streamlens.job.join..", "dev.streamlens.job.io.."));
+        check(noClasses()
+                .that()
+                .resideInAPackage("dev.streamlens.job.join..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage(
+                        "dev.streamlens.job.window..", "dev.streamlens.job.pricing..", "dev.streamlens.job.io.."));
+        check(noClasses()
+                .that()
+                .resideInAPackage("dev.streamlens.job.window..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage("dev.streamlens.job.join..", "dev.streamlens.job.io.."));
         // Alerts read the window rows the pipeline emits (MetricsRow), never the steps that made them.
-        check(noClasses().that().resideInAPackage("dev.streamlens.job.alerts..")
-                .should().dependOnClassesThat().resideInAnyPackage("dev.streamlens.job.join..",
-                        "dev.streamlens.job.window..", "dev.streamlens.job.io..", "dev.streamlens.job.pricing.."));
+        check(noClasses()
+                .that()
+                .resideInAPackage("dev.streamlens.job.alerts..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage(
+                        "dev.streamlens.job.join..",
+                        "dev.streamlens.job.window..",
+                        "dev.streamlens.job.io..",
+                        "dev.streamlens.job.pricing.."));
         // Event time is built from the events alone: sources, sinks and the steps that use time are built on it.
-        check(noClasses().that().resideInAPackage("dev.streamlens.job.time..")
-                .should().dependOnClassesThat().resideInAnyPackage("dev.streamlens.job.join..",
-                        "dev.streamlens.job.window..", "dev.streamlens.job.io..", "dev.streamlens.job.alerts..",
+        check(noClasses()
+                .that()
+                .resideInAPackage("dev.streamlens.job.time..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage(
+                        "dev.streamlens.job.join..",
+                        "dev.streamlens.job.window..",
+                        "dev.streamlens.job.io..",
+                        "dev.streamlens.job.alerts..",
                         "dev.streamlens.job.pricing.."));
         // No two steps use each other, whichever way round.
         slices().matching("dev.streamlens.job.(*)..").should().beFreeOfCycles().check(classes);
         // Sources and sinks take the narrow settings they need (JdbcTarget, KafkaSinks.Target), not JobSettings;
         // nothing below the job's root package sees the root (StreamLensJob, MetricsPipeline, JobSettings).
-        check(noClasses().that().resideInAnyPackage("dev.streamlens.job.(*)..")
-                .should().dependOnClassesThat().resideInAPackage("dev.streamlens.job"));
+        check(noClasses()
+                .that()
+                .resideInAnyPackage("dev.streamlens.job.(*)..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAPackage("dev.streamlens.job"));
     }
 
     private static void check(ArchRule rule) {

@@ -28,9 +28,13 @@ class BenchmarkScriptsSmokeIT {
     @Test
     void everyBenchmarkOfTheRunProducesItsFigures() throws Exception {
         Path results = Path.of("target/smoke-results").toAbsolutePath();
-        Path log = Files.createDirectories(Path.of("target")).resolve("smoke-run.log").toAbsolutePath();
-        ProcessBuilder run = new ProcessBuilder("bash", "benchmarks/run-all.sh", "--smoke").directory(ROOT.toFile())
-                .redirectErrorStream(true).redirectOutput(log.toFile());
+        Path log = Files.createDirectories(Path.of("target"))
+                .resolve("smoke-run.log")
+                .toAbsolutePath();
+        ProcessBuilder run = new ProcessBuilder("bash", "benchmarks/run-all.sh", "--smoke")
+                .directory(ROOT.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile());
         run.environment().put("SL_BENCH_SKIP_BUILD", "1"); // this build has just packaged every module
         run.environment().put("SL_RESULTS_DIR", results.toString());
         Process process = run.start();
@@ -39,12 +43,18 @@ class BenchmarkScriptsSmokeIT {
             process.toHandle().descendants().forEach(ProcessHandle::destroyForcibly);
             process.destroyForcibly();
         }
-        assertThat(finished).as("run-all.sh --smoke finished; output in %s", log).isTrue();
-        assertThat(process.exitValue()).as("exit code of run-all.sh --smoke; output:\n%s", tail(log)).isZero();
+        assertThat(finished)
+                .as("run-all.sh --smoke finished; output in %s", log)
+                .isTrue();
+        assertThat(process.exitValue())
+                .as("exit code of run-all.sh --smoke; output:\n%s", tail(log))
+                .isZero();
 
         JsonNode result;
         try (Stream<Path> files = Files.list(results)) {
-            Path newest = files.filter(p -> p.toString().endsWith(".json")).max(Path::compareTo).orElseThrow();
+            Path newest = files.filter(p -> p.toString().endsWith(".json"))
+                    .max(Path::compareTo)
+                    .orElseThrow();
             result = new ObjectMapper().readTree(newest.toFile());
         }
         assertThat(result.path("commit").asText()).isNotBlank();
@@ -54,26 +64,42 @@ class BenchmarkScriptsSmokeIT {
             figures.add(f.path("benchmark").asText() + " | " + f.path("figure").asText());
             assertThat(f.path("value").asDouble()).as("%s", f).isPositive();
             if (f.has("baseline")) {
-                assertThat(f.path("ratio").asDouble()).as("%s", f)
-                        .isEqualTo(Math.round(f.path("value").asDouble() / f.path("baseline_value").asDouble() * 1000)
+                assertThat(f.path("ratio").asDouble())
+                        .as("%s", f)
+                        .isEqualTo(Math.round(f.path("value").asDouble()
+                                        / f.path("baseline_value").asDouble()
+                                        * 1000)
                                 / 1000.0);
             }
         });
-        assertThat(figures).contains("job | keyedPairing, hashmap", "job | pipeline, hashmap",
-                "job | pipelineWithAlerts, hashmap",
-                "ingest | /health", "ingest | single events, no keys", "ingest | batched events, keys and rate limits",
-                "otlp | JSON batch", "otlp | OTLP protobuf", "otlp | OTLP/JSON",
-                "query | seed call, day", "query | 1h rollup over 7 days, day",
-                "query | cost per model per day over 30 days, day", "query | seed call, day and year",
-                "postgres-write | plain upserts", "postgres-write | previous write, upsert + hour row per minute",
-                "postgres-write | checkpoint committer",
-                "dashboard | 24h view, API calls alone", "dashboard | 24h view, figures shown",
-                "freshness | median delay at 200 events/s",
-                "freshness | last window's delay after traffic stopped, 200 events/s",
-                "ingest-keys-abba | single events, keys off", "ingest-keys-abba | single events, keys on",
-                "ingest-before-after | single events, A", "ingest-before-after | single events, B",
-                "ingest-before-after | batch calls of 500 events, A",
-                "ingest-before-after | batch calls of 500 events, B");
+        assertThat(figures)
+                .contains(
+                        "job | keyedPairing, hashmap",
+                        "job | pipeline, hashmap",
+                        "job | pipelineWithAlerts, hashmap",
+                        "ingest | /health",
+                        "ingest | single events, no keys",
+                        "ingest | batched events, keys and rate limits",
+                        "otlp | JSON batch",
+                        "otlp | OTLP protobuf",
+                        "otlp | OTLP/JSON",
+                        "query | seed call, day",
+                        "query | 1h rollup over 7 days, day",
+                        "query | cost per model per day over 30 days, day",
+                        "query | seed call, day and year",
+                        "postgres-write | plain upserts",
+                        "postgres-write | previous write, upsert + hour row per minute",
+                        "postgres-write | checkpoint committer",
+                        "dashboard | 24h view, API calls alone",
+                        "dashboard | 24h view, figures shown",
+                        "freshness | median delay at 200 events/s",
+                        "freshness | last window's delay after traffic stopped, 200 events/s",
+                        "ingest-keys-abba | single events, keys off",
+                        "ingest-keys-abba | single events, keys on",
+                        "ingest-before-after | single events, A",
+                        "ingest-before-after | single events, B",
+                        "ingest-before-after | batch calls of 500 events, A",
+                        "ingest-before-after | batch calls of 500 events, B");
     }
 
     private static String tail(Path log) throws Exception {

@@ -33,20 +33,29 @@ class FlinkDeploymentSchemaTest {
 
     @Test
     void theDeploymentIsValidAgainstTheOperatorsSchema() throws Exception {
-        JsonNode deployment = YAML.readTree(StackProcess.ROOT.resolve("deploy/flink/flink-deployment.yaml").toFile());
+        JsonNode deployment = YAML.readTree(
+                StackProcess.ROOT.resolve("deploy/flink/flink-deployment.yaml").toFile());
         assertThat(errors(deployment)).isEmpty();
         assertThat(deployment.path("apiVersion").asText()).isEqualTo("flink.apache.org/v1beta1");
         assertThat(deployment.path("kind").asText()).isEqualTo("FlinkDeployment");
         assertThat(deployment.at("/spec/job/upgradeMode").asText()).isEqualTo("savepoint");
-        assertThat(deployment.at("/spec/flinkConfiguration/state.backend.type").asText()).isEqualTo("rocksdb");
-        assertThat(deployment.at("/spec/flinkConfiguration/execution.checkpointing.dir").asText()).startsWith("s3://");
+        assertThat(deployment.at("/spec/flinkConfiguration/state.backend.type").asText())
+                .isEqualTo("rocksdb");
+        assertThat(deployment
+                        .at("/spec/flinkConfiguration/execution.checkpointing.dir")
+                        .asText())
+                .startsWith("s3://");
     }
 
     @Test
     void itRunsTheJarTheImageHoldsWithArgumentsTheJobKnows() throws Exception {
-        JsonNode job = YAML.readTree(StackProcess.ROOT.resolve("deploy/flink/flink-deployment.yaml").toFile()).at("/spec/job");
+        JsonNode job = YAML.readTree(StackProcess.ROOT
+                        .resolve("deploy/flink/flink-deployment.yaml")
+                        .toFile())
+                .at("/spec/job");
         String dockerfile = Files.readString(StackProcess.ROOT.resolve("flink-job/Dockerfile"));
-        Matcher copied = Pattern.compile("COPY target/flink-job-\\S+-job\\.jar (\\S+)").matcher(dockerfile);
+        Matcher copied =
+                Pattern.compile("COPY target/flink-job-\\S+-job\\.jar (\\S+)").matcher(dockerfile);
         assertThat(copied.find()).isTrue();
         assertThat(job.path("jarURI").asText()).isEqualTo("local://" + copied.group(1));
         assertThat(job.path("entryClass").asText()).isEqualTo("dev.streamlens.job.StreamLensJob");
@@ -61,10 +70,12 @@ class FlinkDeploymentSchemaTest {
 
     @Test
     void theSchemaCatchesMistakes() throws Exception {
-        ObjectNode typo = (ObjectNode) YAML.readTree(StackProcess.ROOT.resolve("deploy/flink/flink-deployment.yaml").toFile());
+        ObjectNode typo = (ObjectNode) YAML.readTree(
+                StackProcess.ROOT.resolve("deploy/flink/flink-deployment.yaml").toFile());
         ((ObjectNode) typo.path("spec").path("job")).put("upgradeMod", "savepoint");
         assertThat(errors(typo)).anyMatch(e -> e.contains("upgradeMod"));
-        ObjectNode wrongMode = (ObjectNode) YAML.readTree(StackProcess.ROOT.resolve("deploy/flink/flink-deployment.yaml").toFile());
+        ObjectNode wrongMode = (ObjectNode) YAML.readTree(
+                StackProcess.ROOT.resolve("deploy/flink/flink-deployment.yaml").toFile());
         ((ObjectNode) wrongMode.path("spec").path("job")).put("upgradeMode", "whenever");
         assertThat(errors(wrongMode)).isNotEmpty();
     }
@@ -92,7 +103,8 @@ class FlinkDeploymentSchemaTest {
         root.putObject("kind").put("type", "string");
         root.putObject("metadata").put("type", "object");
         strict(schema);
-        JsonSchema validator = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V4).getSchema(schema);
+        JsonSchema validator =
+                JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V4).getSchema(schema);
         List<String> errors = new ArrayList<>();
         for (ValidationMessage message : validator.validate(document)) {
             errors.add(message.getMessage());
@@ -103,7 +115,8 @@ class FlinkDeploymentSchemaTest {
     /** Objects with declared properties admit no others, unless Kubernetes keeps unknown fields there. */
     private static void strict(JsonNode node) {
         if (node instanceof ObjectNode object) {
-            if (object.has("properties") && !object.path("x-kubernetes-preserve-unknown-fields").asBoolean(false)
+            if (object.has("properties")
+                    && !object.path("x-kubernetes-preserve-unknown-fields").asBoolean(false)
                     && !object.has("additionalProperties")) {
                 object.put("additionalProperties", false);
             }

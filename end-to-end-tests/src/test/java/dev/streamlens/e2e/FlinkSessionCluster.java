@@ -32,16 +32,29 @@ final class FlinkSessionCluster implements AutoCloseable {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     /** What Flink's scripts pass to both JVMs on Java 17. */
-    private static final List<String> JAVA17_OPENS = Arrays.stream(new String[] {"java.lang", "java.net", "java.io",
-        "java.nio", "sun.nio.ch", "java.lang.reflect", "java.text", "java.time", "java.util", "java.util.concurrent",
-        "java.util.concurrent.atomic", "java.util.concurrent.locks"}).map(p -> "--add-opens=java.base/" + p + "=ALL-UNNAMED")
+    private static final List<String> JAVA17_OPENS = Arrays.stream(new String[] {
+                "java.lang",
+                "java.net",
+                "java.io",
+                "java.nio",
+                "sun.nio.ch",
+                "java.lang.reflect",
+                "java.text",
+                "java.time",
+                "java.util",
+                "java.util.concurrent",
+                "java.util.concurrent.atomic",
+                "java.util.concurrent.locks"
+            })
+            .map(p -> "--add-opens=java.base/" + p + "=ALL-UNNAMED")
             .collect(Collectors.toList());
 
     private final Path dir;
     private final int restPort;
     private final List<Process> processes = new ArrayList<>();
     private final List<Process> taskManagers = new ArrayList<>();
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     private FlinkSessionCluster(Path dir, int restPort) {
         this.dir = dir;
@@ -58,48 +71,58 @@ final class FlinkSessionCluster implements AutoCloseable {
         FlinkSessionCluster cluster = new FlinkSessionCluster(dir, FreePorts.pick());
         Path conf = Files.createDirectories(dir.resolve("conf"));
         Files.createDirectories(dir.resolve("tmp"));
-        Files.writeString(conf.resolve("config.yaml"), String.join("\n",
-                "jobmanager.rpc.address: localhost",
-                "jobmanager.rpc.port: " + FreePorts.pick(),
-                "jobmanager.bind-host: localhost",
-                "rest.address: localhost",
-                "rest.bind-address: localhost",
-                "rest.port: " + cluster.restPort,
-                "taskmanager.host: localhost",
-                "taskmanager.bind-host: localhost",
-                "taskmanager.numberOfTaskSlots: 2",
-                "parallelism.default: 2",
-                // Without Flink's scripts the TaskManager's memory must be spelled out (the scripts compute it).
-                "taskmanager.cpu.cores: 2.0",
-                "taskmanager.memory.framework.heap.size: 128m",
-                "taskmanager.memory.framework.off-heap.size: 128m",
-                "taskmanager.memory.task.heap.size: 384m",
-                "taskmanager.memory.task.off-heap.size: 0m",
-                "taskmanager.memory.network.min: 64m",
-                "taskmanager.memory.network.max: 64m",
-                "taskmanager.memory.managed.size: 128m",
-                "taskmanager.memory.jvm-metaspace.size: 256m",
-                "taskmanager.memory.jvm-overhead.min: 192m",
-                "taskmanager.memory.jvm-overhead.max: 192m",
-                "io.tmp.dirs: " + dir.resolve("tmp"),
-                "web.upload.dir: " + dir.resolve("uploads"),
-                "execution.checkpointing.savepoint-dir: " + dir.resolve("savepoints").toUri(),
-                // Spread a job's slots over the TaskManagers, so that losing one always hits the job.
-                "taskmanager.load-balance.mode: SLOTS",
-                // A killed TaskManager is noticed in seconds, not after the default 50 s.
-                "heartbeat.interval: 1000",
-                "heartbeat.timeout: 5000",
-                ""));
+        Files.writeString(
+                conf.resolve("config.yaml"),
+                String.join(
+                        "\n",
+                        "jobmanager.rpc.address: localhost",
+                        "jobmanager.rpc.port: " + FreePorts.pick(),
+                        "jobmanager.bind-host: localhost",
+                        "rest.address: localhost",
+                        "rest.bind-address: localhost",
+                        "rest.port: " + cluster.restPort,
+                        "taskmanager.host: localhost",
+                        "taskmanager.bind-host: localhost",
+                        "taskmanager.numberOfTaskSlots: 2",
+                        "parallelism.default: 2",
+                        // Without Flink's scripts the TaskManager's memory must be spelled out (the scripts compute
+                        // it).
+                        "taskmanager.cpu.cores: 2.0",
+                        "taskmanager.memory.framework.heap.size: 128m",
+                        "taskmanager.memory.framework.off-heap.size: 128m",
+                        "taskmanager.memory.task.heap.size: 384m",
+                        "taskmanager.memory.task.off-heap.size: 0m",
+                        "taskmanager.memory.network.min: 64m",
+                        "taskmanager.memory.network.max: 64m",
+                        "taskmanager.memory.managed.size: 128m",
+                        "taskmanager.memory.jvm-metaspace.size: 256m",
+                        "taskmanager.memory.jvm-overhead.min: 192m",
+                        "taskmanager.memory.jvm-overhead.max: 192m",
+                        "io.tmp.dirs: " + dir.resolve("tmp"),
+                        "web.upload.dir: " + dir.resolve("uploads"),
+                        "execution.checkpointing.savepoint-dir: "
+                                + dir.resolve("savepoints").toUri(),
+                        // Spread a job's slots over the TaskManagers, so that losing one always hits the job.
+                        "taskmanager.load-balance.mode: SLOTS",
+                        // A killed TaskManager is noticed in seconds, not after the default 50 s.
+                        "heartbeat.interval: 1000",
+                        "heartbeat.timeout: 5000",
+                        ""));
         try (InputStream log = FlinkSessionCluster.class.getResourceAsStream("/streamlens/job-log4j2.properties")) {
             Files.write(conf.resolve("log4j2.properties"), log.readAllBytes());
         }
         try {
-            cluster.launch("jobmanager", classpath, List.of("-Xmx512m"),
+            cluster.launch(
+                    "jobmanager",
+                    classpath,
+                    List.of("-Xmx512m"),
                     "org.apache.flink.runtime.entrypoint.StandaloneSessionClusterEntrypoint");
             for (int i = 0; i < taskManagers; i++) {
                 cluster.launchTaskManager(classpath, taskManagers == 1 ? "taskmanager" : "taskmanager-" + i);
             }
-            cluster.await("TaskManagers registered", Duration.ofMinutes(2),
+            cluster.await(
+                    "TaskManagers registered",
+                    Duration.ofMinutes(2),
                     () -> cluster.get("/overview").path("slots-total").asInt() >= 2 * taskManagers);
             return cluster;
         } catch (Exception | Error e) {
@@ -113,7 +136,8 @@ final class FlinkSessionCluster implements AutoCloseable {
         String boundary = "streamlens-" + UUID.randomUUID();
         ByteArrayOutputStream body = new ByteArrayOutputStream();
         body.writeBytes(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"jarfile\"; filename=\""
-                + jar.getFileName() + "\"\r\nContent-Type: application/x-java-archive\r\n\r\n").getBytes(StandardCharsets.UTF_8));
+                        + jar.getFileName() + "\"\r\nContent-Type: application/x-java-archive\r\n\r\n")
+                .getBytes(StandardCharsets.UTF_8));
         body.writeBytes(Files.readAllBytes(jar));
         body.writeBytes(("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
         JsonNode answer = send(HttpRequest.newBuilder(uri("/jars/upload"))
@@ -135,8 +159,11 @@ final class FlinkSessionCluster implements AutoCloseable {
         if (savepoint != null) {
             request.put("savepointPath", savepoint);
         }
-        String jobId = send(HttpRequest.newBuilder(uri("/jars/" + jarId + "/run")).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(request.toString()))).path("jobid").asText();
+        String jobId = send(HttpRequest.newBuilder(uri("/jars/" + jarId + "/run"))
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(request.toString())))
+                .path("jobid")
+                .asText();
         await("job " + jobId + " running", Duration.ofMinutes(2), () -> "RUNNING".equals(state(jobId)));
         return jobId;
     }
@@ -145,20 +172,24 @@ final class FlinkSessionCluster implements AutoCloseable {
     void addTaskManager(String classpath) throws Exception {
         java.util.Set<String> before = taskManagerIds();
         launchTaskManager(classpath, "taskmanager-" + taskManagers.size());
-        await("the new TaskManager registered", Duration.ofMinutes(2),
-                () -> !before.containsAll(taskManagerIds()));
+        await("the new TaskManager registered", Duration.ofMinutes(2), () -> !before.containsAll(taskManagerIds()));
     }
 
     private java.util.Set<String> taskManagerIds() throws Exception {
         java.util.Set<String> ids = new java.util.HashSet<>();
-        get("/taskmanagers").path("taskmanagers").forEach(tm -> ids.add(tm.path("id").asText()));
+        get("/taskmanagers")
+                .path("taskmanagers")
+                .forEach(tm -> ids.add(tm.path("id").asText()));
         return ids;
     }
 
     private void launchTaskManager(String classpath, String name) throws IOException {
         // heap = framework 128m + task 384m; direct = framework off-heap 128m + network 64m
-        taskManagers.add(launch(name, classpath, List.of("-Xmx512m", "-Xms512m", "-XX:MaxDirectMemorySize=192m",
-                "-XX:MaxMetaspaceSize=256m"), "org.apache.flink.runtime.taskexecutor.TaskManagerRunner"));
+        taskManagers.add(launch(
+                name,
+                classpath,
+                List.of("-Xmx512m", "-Xms512m", "-XX:MaxDirectMemorySize=192m", "-XX:MaxMetaspaceSize=256m"),
+                "org.apache.flink.runtime.taskexecutor.TaskManagerRunner"));
     }
 
     /** Kills a TaskManager the way a lost machine goes: at once, without a goodbye (SIGKILL). */
@@ -171,7 +202,10 @@ final class FlinkSessionCluster implements AutoCloseable {
 
     /** How many failures a job has recorded (its exception history: each one cost a failover). */
     int failures(String jobId) throws Exception {
-        return get("/jobs/" + jobId + "/exceptions").path("exceptionHistory").path("entries").size();
+        return get("/jobs/" + jobId + "/exceptions")
+                .path("exceptionHistory")
+                .path("entries")
+                .size();
     }
 
     /** The parallelism of each of a job's vertices, by name. */
@@ -185,10 +219,14 @@ final class FlinkSessionCluster implements AutoCloseable {
 
     /** Stops a job with a savepoint (POST /jobs/{id}/stop) and returns the savepoint's location. */
     String stopWithSavepoint(String jobId) throws Exception {
-        ObjectNode request = JSON.createObjectNode().put("targetDirectory", dir.resolve("savepoints").toUri().toString())
+        ObjectNode request = JSON.createObjectNode()
+                .put("targetDirectory", dir.resolve("savepoints").toUri().toString())
                 .put("drain", false);
-        String trigger = send(HttpRequest.newBuilder(uri("/jobs/" + jobId + "/stop")).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(request.toString()))).path("request-id").asText();
+        String trigger = send(HttpRequest.newBuilder(uri("/jobs/" + jobId + "/stop"))
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(request.toString())))
+                .path("request-id")
+                .asText();
         String[] location = new String[1];
         await("savepoint of " + jobId, Duration.ofMinutes(2), () -> {
             JsonNode status = get("/jobs/" + jobId + "/savepoints/" + trigger);
@@ -223,13 +261,22 @@ final class FlinkSessionCluster implements AutoCloseable {
     }
 
     private Process launch(String name, String classpath, List<String> jvm, String mainClass) throws IOException {
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        List<String> command = new ArrayList<>(
+                List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
         command.addAll(jvm);
         command.addAll(JAVA17_OPENS);
-        command.addAll(List.of("-Dlog4j.configurationFile=" + dir.resolve("conf/log4j2.properties").toUri(),
-                "-cp", classpath, mainClass, "--configDir", dir.resolve("conf").toString()));
-        Process process = new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(dir.resolve(name + ".log").toFile()).start();
+        command.addAll(List.of(
+                "-Dlog4j.configurationFile="
+                        + dir.resolve("conf/log4j2.properties").toUri(),
+                "-cp",
+                classpath,
+                mainClass,
+                "--configDir",
+                dir.resolve("conf").toString()));
+        Process process = new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(dir.resolve(name + ".log").toFile())
+                .start();
         processes.add(process);
         return process;
     }
@@ -239,8 +286,8 @@ final class FlinkSessionCluster implements AutoCloseable {
     }
 
     private JsonNode send(HttpRequest.Builder request) throws Exception {
-        HttpResponse<String> answer = http.send(request.timeout(Duration.ofSeconds(60)).build(),
-                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> answer =
+                http.send(request.timeout(Duration.ofSeconds(60)).build(), HttpResponse.BodyHandlers.ofString());
         if (answer.statusCode() / 100 != 2) {
             throw new IOException(answer.statusCode() + " " + answer.body());
         }
@@ -262,8 +309,8 @@ final class FlinkSessionCluster implements AutoCloseable {
         while (System.nanoTime() < deadline) {
             for (Process process : processes) {
                 if (!process.isAlive()) {
-                    throw new IllegalStateException("a cluster process exited (" + process.exitValue() + ") while waiting for "
-                            + what + "; see " + dir);
+                    throw new IllegalStateException("a cluster process exited (" + process.exitValue()
+                            + ") while waiting for " + what + "; see " + dir);
                 }
             }
             try {

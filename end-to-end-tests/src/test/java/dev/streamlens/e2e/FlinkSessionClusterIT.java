@@ -2,41 +2,24 @@ package dev.streamlens.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import dev.streamlens.job.it.ExpectedMetrics;
-import dev.streamlens.job.it.MetricsComparison;
-import dev.streamlens.job.it.PipelineOutputs;
 import dev.streamlens.job.it.Workload;
 import dev.streamlens.model.Topics;
 import dev.streamlens.testing.KafkaBrokerExtension;
 import dev.streamlens.testing.PostgresExtension;
 import dev.streamlens.testing.TestDirectories;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.HashSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
-import java.util.Set;
-import java.util.function.Supplier;
-import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -52,6 +35,7 @@ class FlinkSessionClusterIT {
 
     @RegisterExtension
     static final KafkaBrokerExtension KAFKA = new KafkaBrokerExtension();
+
     @RegisterExtension
     static final PostgresExtension POSTGRES = new PostgresExtension();
 
@@ -61,16 +45,19 @@ class FlinkSessionClusterIT {
     @Test
     void rescalesFromSavepointsTwoToFourToOneWithoutLossOrDuplicates() throws Exception {
         Path dir = TestDirectories.fresh("flink-rescale");
-        SessionClusterJob streamlens = new SessionClusterJob(KAFKA.bootstrapServers(), POSTGRES.jdbcUrl(),
-                POSTGRES.dataSource());
+        SessionClusterJob streamlens =
+                new SessionClusterJob(KAFKA.bootstrapServers(), POSTGRES.jdbcUrl(), POSTGRES.dataSource());
         List<String> args = streamlens.arguments(dir);
         // The first part happened 40 minutes ago (the watermark follows the events, then the clock
         // once they stop). Later parts are stamped from now on: a restored job starts without a
         // watermark, so anything older than where the previous run's watermark got to would reopen
         // windows and hours that run had already closed and forgotten — as late data would.
-        long start = Instant.now().minus(40, ChronoUnit.MINUTES).truncatedTo(ChronoUnit.MINUTES).toEpochMilli();
-        Workload first = Workload.generate(21, 600, start, Duration.ofSeconds(60).toMillis(), JOIN_TIMEOUT_MS, 1500,
-                3_000, 15_000);
+        long start = Instant.now()
+                .minus(40, ChronoUnit.MINUTES)
+                .truncatedTo(ChronoUnit.MINUTES)
+                .toEpochMilli();
+        Workload first = Workload.generate(
+                21, 600, start, Duration.ofSeconds(60).toMillis(), JOIN_TIMEOUT_MS, 1500, 3_000, 15_000);
         SessionClusterJob.Written written = new SessionClusterJob.Written();
 
         try (FlinkSessionCluster cluster = FlinkSessionCluster.start(dir, SessionClusterJob.clusterClasspath(), 2)) {
@@ -89,10 +76,18 @@ class FlinkSessionClusterIT {
                 String savepoint = cluster.stopWithSavepoint(job);
                 assertThat(savepoint).startsWith("file:");
 
-                Workload meanwhile = Workload.generate(seed++, 400, System.currentTimeMillis() + 10_000,
-                        Duration.ofSeconds(15).toMillis(), JOIN_TIMEOUT_MS, 1500, 3_000, 15_000);
+                Workload meanwhile = Workload.generate(
+                        seed++,
+                        400,
+                        System.currentTimeMillis() + 10_000,
+                        Duration.ofSeconds(15).toMillis(),
+                        JOIN_TIMEOUT_MS,
+                        1500,
+                        3_000,
+                        15_000);
                 streamlens.produce(cut.whileDown);
-                streamlens.produce(meanwhile.deliveries); // written while no job runs: read from the savepoint's offsets
+                streamlens.produce(
+                        meanwhile.deliveries); // written while no job runs: read from the savepoint's offsets
                 written.add(cut.requests, cut.responses);
                 written.add(meanwhile);
 
@@ -125,16 +120,21 @@ class FlinkSessionClusterIT {
         static Straddlers of(String name, long at, int count) {
             Straddlers s = new Straddlers();
             for (int i = 0; i < count; i++) {
-                Workload.Request request = new Workload.Request(name + "-" + i, Workload.TENANTS[i % 3],
-                        Workload.ROUTES[(i / 3) % 3], Workload.MODELS[i % 4], at + i * 10L, 100 + i);
-                Workload.Response response = new Workload.Response(request.id(), request.ts() + 2_000, 2_000.0, 50 + i,
-                        null);
+                Workload.Request request = new Workload.Request(
+                        name + "-" + i,
+                        Workload.TENANTS[i % 3],
+                        Workload.ROUTES[(i / 3) % 3],
+                        Workload.MODELS[i % 4],
+                        at + i * 10L,
+                        100 + i);
+                Workload.Response response =
+                        new Workload.Response(request.id(), request.ts() + 2_000, 2_000.0, 50 + i, null);
                 s.requests.add(request);
                 s.responses.add(response);
-                Workload.Delivery req = new Workload.Delivery(Topics.REQUESTS, request.id(),
-                        Workload.requestJson(request), 0);
-                Workload.Delivery resp = new Workload.Delivery(Topics.RESPONSES, request.id(),
-                        Workload.responseJson(response), 0);
+                Workload.Delivery req =
+                        new Workload.Delivery(Topics.REQUESTS, request.id(), Workload.requestJson(request), 0);
+                Workload.Delivery resp =
+                        new Workload.Delivery(Topics.RESPONSES, request.id(), Workload.responseJson(response), 0);
                 switch (i % 3) {
                     case 0 -> {
                         s.beforeStop.add(req);
@@ -162,7 +162,11 @@ class FlinkSessionClusterIT {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA.bootstrapServers()))) {
             Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
             for (String topic : List.of(Topics.REQUESTS, Topics.RESPONSES)) {
-                admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions()
+                admin.describeTopics(List.of(topic))
+                        .allTopicNames()
+                        .get()
+                        .get(topic)
+                        .partitions()
                         .forEach(p -> latest.put(new TopicPartition(topic, p.partition()), OffsetSpec.latest()));
             }
             Map<TopicPartition, Long> end = new HashMap<>();
@@ -170,10 +174,12 @@ class FlinkSessionClusterIT {
             SessionClusterJob.await("offsets committed past the records before the stop", () -> {
                 try {
                     Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(CONSUMER_GROUP)
-                            .partitionsToOffsetAndMetadata().get();
+                            .partitionsToOffsetAndMetadata()
+                            .get();
                     return end.entrySet().stream()
                             .filter(e -> e.getValue() > 0)
-                            .filter(e -> committed.get(e.getKey()) == null || committed.get(e.getKey()).offset() < e.getValue())
+                            .filter(e -> committed.get(e.getKey()) == null
+                                    || committed.get(e.getKey()).offset() < e.getValue())
                             .map(e -> e.getKey() + " committed " + committed.get(e.getKey()) + " < " + e.getValue())
                             .toList();
                 } catch (Exception e) {

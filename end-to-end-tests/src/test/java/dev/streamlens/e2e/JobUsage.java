@@ -13,16 +13,21 @@ import java.util.regex.Pattern;
 /** The options the job accepts, read from its own usage text ({@code StreamLensJob --help}), as a user would. */
 final class JobUsage {
 
-    private JobUsage() {
-    }
+    private JobUsage() {}
 
     static Set<String> options() throws Exception {
         String classpath;
         try (InputStream in = JobUsage.class.getResourceAsStream("/streamlens/job.classpath")) {
             classpath = new String(in.readAllBytes(), StandardCharsets.UTF_8).trim();
         }
-        Process help = new ProcessBuilder(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", classpath, "dev.streamlens.job.StreamLensJob", "--help")).redirectErrorStream(true).start();
+        Process help = new ProcessBuilder(List.of(
+                        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                        "-cp",
+                        classpath,
+                        "dev.streamlens.job.StreamLensJob",
+                        "--help"))
+                .redirectErrorStream(true)
+                .start();
         String usage = new String(help.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (!help.waitFor(60, TimeUnit.SECONDS) || help.exitValue() != 0) {
             throw new IllegalStateException("StreamLensJob --help failed: " + usage);

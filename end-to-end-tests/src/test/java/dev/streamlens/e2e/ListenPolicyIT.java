@@ -40,8 +40,17 @@ class ListenPolicyIT {
     @ValueSource(strings = {"ingest-service", "query-service"})
     void behindATrustedGatewayItStarts(String service) throws Exception {
         int port = FreePorts.pick();
-        Process process = start(service, Map.of("STREAMLENS_HTTP_HOST", "0.0.0.0", "STREAMLENS_AUTH", "none",
-                "STREAMLENS_TRUSTED_GATEWAY", "true", "HTTP_PORT", Integer.toString(port)));
+        Process process = start(
+                service,
+                Map.of(
+                        "STREAMLENS_HTTP_HOST",
+                        "0.0.0.0",
+                        "STREAMLENS_AUTH",
+                        "none",
+                        "STREAMLENS_TRUSTED_GATEWAY",
+                        "true",
+                        "HTTP_PORT",
+                        Integer.toString(port)));
         try {
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
             while (!FreePorts.isListening(port) && process.isAlive() && System.nanoTime() < deadline) {
@@ -60,8 +69,12 @@ class ListenPolicyIT {
         env.putIfAbsent("HTTP_PORT", Integer.toString(FreePorts.pick()));
         env.put("KAFKA_BROKERS", "127.0.0.1:" + FreePorts.pick()); // nobody there: not needed to start
         env.put("QUARKUS_FLYWAY_MIGRATE_AT_START", "false"); // no database either
-        ProcessBuilder builder = new ProcessBuilder(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx256m", "-jar", jar.toString())).redirectErrorStream(true);
+        ProcessBuilder builder = new ProcessBuilder(List.of(
+                        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                        "-Xmx256m",
+                        "-jar",
+                        jar.toString()))
+                .redirectErrorStream(true);
         builder.environment().putAll(env);
         return builder.start();
     }

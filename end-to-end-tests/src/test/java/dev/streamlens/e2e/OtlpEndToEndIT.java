@@ -65,10 +65,15 @@ class OtlpEndToEndIT {
             List<SdkTracerProvider> providers = new ArrayList<>();
             for (String tenant : tenants) {
                 providers.add(SdkTracerProvider.builder()
-                        .setResource(Resource.create(Attributes.of(AttributeKey.stringKey("service.name"), "assistant",
-                                AttributeKey.stringKey("tenant.id"), tenant)))
+                        .setResource(Resource.create(Attributes.of(
+                                AttributeKey.stringKey("service.name"),
+                                "assistant",
+                                AttributeKey.stringKey("tenant.id"),
+                                tenant)))
                         .addSpanProcessor(BatchSpanProcessor.builder(OtlpHttpSpanExporter.builder()
-                                .setEndpoint(traces).build()).build())
+                                        .setEndpoint(traces)
+                                        .build())
+                                .build())
                         .build());
             }
             for (int i = 0; i < 300; i++) {
@@ -87,8 +92,10 @@ class OtlpEndToEndIT {
                 long reasoning = random.nextInt(100) < 30 ? random.nextLong(completion + 1) : 0;
                 Double ttft = random.nextBoolean() ? (double) random.nextLong(latency + 1) : null;
                 boolean failed = random.nextInt(100) < 10;
-                var builder = tracer.spanBuilder("chat " + model).setStartTimestamp(Instant.ofEpochMilli(start))
-                        .setAttribute("gen_ai.operation.name", "chat").setAttribute("gen_ai.request.model", model)
+                var builder = tracer.spanBuilder("chat " + model)
+                        .setStartTimestamp(Instant.ofEpochMilli(start))
+                        .setAttribute("gen_ai.operation.name", "chat")
+                        .setAttribute("gen_ai.request.model", model)
                         .setAttribute("streamlens.route", route)
                         .setAttribute("gen_ai.usage.input_tokens", prompt)
                         .setAttribute("gen_ai.usage.output_tokens", completion);
@@ -110,32 +117,50 @@ class OtlpEndToEndIT {
                     span.setAttribute("error.type", "rate_limit_exceeded");
                 }
                 span.end(Instant.ofEpochMilli(start + latency));
-                String id = span.getSpanContext().getTraceId() + "-" + span.getSpanContext().getSpanId();
+                String id = span.getSpanContext().getTraceId() + "-"
+                        + span.getSpanContext().getSpanId();
                 requests.add(new Workload.Request(id, tenants.get(t), route, model, start, prompt));
-                responses.add(new Workload.Response(id, start + latency, (double) latency, completion,
-                        failed ? "rate_limit_exceeded" : null, cached, written, reasoning, ttft));
+                responses.add(new Workload.Response(
+                        id,
+                        start + latency,
+                        (double) latency,
+                        completion,
+                        failed ? "rate_limit_exceeded" : null,
+                        cached,
+                        written,
+                        reasoning,
+                        ttft));
             }
             for (SdkTracerProvider provider : providers) {
                 CompletableResultCode flushed = provider.forceFlush().join(60, TimeUnit.SECONDS);
-                assertThat(flushed.isSuccess()).as("the SDK's exports were answered 200").isTrue();
+                assertThat(flushed.isSuccess())
+                        .as("the SDK's exports were answered 200")
+                        .isTrue();
                 provider.shutdown().join(10, TimeUnit.SECONDS);
             }
 
             javaScriptClient(traces, jsTenant, requests, responses);
 
-            ExpectedMetrics expected = ExpectedMetrics.of(Workload.of(requests, responses), prices, WINDOW_MS,
-                    JOIN_TIMEOUT_MS);
-            assertThat(expected.rows.values().stream().mapToLong(r -> r.cachedPromptTokens).sum()).isPositive();
-            assertThat(expected.rows.values().stream().mapToInt(r -> r.ttfts.size()).sum()).isPositive();
+            ExpectedMetrics expected =
+                    ExpectedMetrics.of(Workload.of(requests, responses), prices, WINDOW_MS, JOIN_TIMEOUT_MS);
+            assertThat(expected.rows.values().stream()
+                            .mapToLong(r -> r.cachedPromptTokens)
+                            .sum())
+                    .isPositive();
+            assertThat(expected.rows.values().stream()
+                            .mapToInt(r -> r.ttfts.size())
+                            .sum())
+                    .isPositive();
             long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
             List<String> diffs;
             do {
                 Thread.sleep(1000);
-                diffs = MetricsComparison.differences(expected, query.windows(Set.of(tenants.get(0), tenants.get(1),
-                        jsTenant), since));
+                diffs = MetricsComparison.differences(
+                        expected, query.windows(Set.of(tenants.get(0), tenants.get(1), jsTenant), since));
             } while (!diffs.isEmpty() && System.nanoTime() < deadline);
             assertThat(diffs.size() > 40 ? diffs.subList(0, 40) : diffs)
-                    .as("query API vs the calls the spans describe").isEmpty();
+                    .as("query API vs the calls the spans describe")
+                    .isEmpty();
         }
     }
 
@@ -144,17 +169,22 @@ class OtlpEndToEndIT {
      * it (installed there by the build): two LLM calls whose attributes the script fixes, and an
      * HTTP call that does not count.
      */
-    private static void javaScriptClient(String traces, String tenant, List<Workload.Request> requests,
-                                         List<Workload.Response> responses) throws Exception {
+    private static void javaScriptClient(
+            String traces, String tenant, List<Workload.Request> requests, List<Workload.Response> responses)
+            throws Exception {
         Path client = StackProcess.ROOT.resolve("ingest-service/target/otlp-js-client");
         long start = System.currentTimeMillis() - 5_000;
         Process node = new ProcessBuilder("node", "export-genai-spans.js", traces, tenant, Long.toString(start))
-                .directory(client.toFile()).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+                .directory(client.toFile())
+                .redirectError(ProcessBuilder.Redirect.INHERIT)
+                .start();
         String out = new String(node.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
         assertThat(node.waitFor(60, TimeUnit.SECONDS)).isTrue();
         assertThat(node.exitValue()).as(out).isZero();
-        com.fasterxml.jackson.databind.JsonNode report = new com.fasterxml.jackson.databind.ObjectMapper().readTree(out);
-        assertThat(report.get("results")).allSatisfy(code -> assertThat(code.asInt()).isZero());
+        com.fasterxml.jackson.databind.JsonNode report =
+                new com.fasterxml.jackson.databind.ObjectMapper().readTree(out);
+        assertThat(report.get("results"))
+                .allSatisfy(code -> assertThat(code.asInt()).isZero());
         for (com.fasterxml.jackson.databind.JsonNode span : report.get("spans")) {
             String id = span.get("id").asText();
             long from = span.get("start").asLong();
@@ -168,7 +198,7 @@ class OtlpEndToEndIT {
                     requests.add(new Workload.Request(id, tenant, "checkout", "gpt-4o-mini", from, 40));
                     responses.add(new Workload.Response(id, to, (double) (to - from), 12, "timeout"));
                 }
-                default -> { } // the HTTP call
+                default -> {} // the HTTP call
             }
         }
     }

@@ -28,8 +28,10 @@ final class PacedSender {
     final Object between = new Object();
 
     private final String ingestUrl;
-    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(1)).build();
+    private final HttpClient http = HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(1))
+            .build();
     private final Set<String> acknowledgedRequests = ConcurrentHashMap.newKeySet();
     private final Set<String> acknowledgedResponses = ConcurrentHashMap.newKeySet();
     private final List<String> refusals = Collections.synchronizedList(new ArrayList<>());
@@ -59,9 +61,12 @@ final class PacedSender {
         boolean request = delivery.topic().equals(Topics.REQUESTS);
         URI uri = URI.create(ingestUrl + (request ? "/v1/llm/request" : "/v1/llm/response"));
         try {
-            HttpResponse<String> answer = http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10))
-                    .header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofByteArray(delivery.value())).build(),
+            HttpResponse<String> answer = http.send(
+                    HttpRequest.newBuilder(uri)
+                            .timeout(Duration.ofSeconds(10))
+                            .header("Content-Type", "application/json")
+                            .POST(HttpRequest.BodyPublishers.ofByteArray(delivery.value()))
+                            .build(),
                     HttpResponse.BodyHandlers.ofString());
             if (answer.statusCode() == 202) {
                 (request ? acknowledgedRequests : acknowledgedResponses).add(delivery.key());
@@ -76,8 +81,13 @@ final class PacedSender {
 
     /** The requests and responses of {@code sent} that got a 2xx at least once. */
     Workload acknowledgedPart(List<Workload.Request> requests, List<Workload.Response> responses) {
-        return Workload.of(requests.stream().filter(r -> acknowledgedRequests.contains(r.id())).toList(),
-                responses.stream().filter(r -> acknowledgedResponses.contains(r.id())).toList());
+        return Workload.of(
+                requests.stream()
+                        .filter(r -> acknowledgedRequests.contains(r.id()))
+                        .toList(),
+                responses.stream()
+                        .filter(r -> acknowledgedResponses.contains(r.id()))
+                        .toList());
     }
 
     int acknowledged() {

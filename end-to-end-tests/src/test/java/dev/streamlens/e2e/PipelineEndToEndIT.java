@@ -75,7 +75,8 @@ class PipelineEndToEndIT {
             for (int i = 0; i < 10; i++) {
                 // 15 s old when sent: its window has closed, but window end + lateness has not passed.
                 long sendAt = start + 12_000 + i * 1000;
-                part1.addAll(call("late-" + i, Workload.TENANTS[i % 3], sendAt - 15_000, sendAt, sentRequests, sentResponses));
+                part1.addAll(call(
+                        "late-" + i, Workload.TENANTS[i % 3], sendAt - 15_000, sendAt, sentRequests, sentResponses));
             }
 
             WindowDelays delays = new WindowDelays(query, tenants, since, WINDOW_MS);
@@ -85,9 +86,12 @@ class PipelineEndToEndIT {
             assertThat(expected1.rows).as("windows the first part must produce").hasSizeGreaterThan(100);
             List<String> part1Diffs = awaitMatch(query, tenants, since, expected1, Duration.ofSeconds(90));
             delays.stop();
-            assertThat(part1Diffs).as("query API vs the acknowledged events, before any failure").isEmpty();
+            assertThat(part1Diffs)
+                    .as("query API vs the acknowledged events, before any failure")
+                    .isEmpty();
             List<JsonNode> rows = query.rows(tenants, since);
-            assertThat(rows).as("a late call within the lateness revised a window already written")
+            assertThat(rows)
+                    .as("a late call within the lateness revised a window already written")
                     .anyMatch(row -> row.get("revision").asInt() > 1);
             System.out.printf("[e2e] window end -> row in the query API: %s%n", delays.summary(start + PART1_SPAN_MS));
 
@@ -95,8 +99,13 @@ class PipelineEndToEndIT {
             List<Workload.Delivery> tooLate = new ArrayList<>();
             long now = System.currentTimeMillis();
             for (int i = 0; i < 5; i++) {
-                tooLate.addAll(call("too-late-" + i, "acme", now - Duration.ofMinutes(5).toMillis() + i * 1000, now,
-                        new ArrayList<>(), new ArrayList<>()));
+                tooLate.addAll(call(
+                        "too-late-" + i,
+                        "acme",
+                        now - Duration.ofMinutes(5).toMillis() + i * 1000,
+                        now,
+                        new ArrayList<>(),
+                        new ArrayList<>()));
             }
             sender.play(tooLate);
 
@@ -128,15 +137,23 @@ class PipelineEndToEndIT {
             // However long the restart took, traffic goes on after it: 200 more calls over 10 s.
             sender.play(workload(3, 200, System.currentTimeMillis() + 1000, 10_000));
 
-            assertThat(sender.unreachable()).as("calls made while the stack was down").isPositive();
-            assertThat(sender.acknowledged() - acknowledgedBeforeKill).as("calls acknowledged after the restart")
+            assertThat(sender.unreachable())
+                    .as("calls made while the stack was down")
+                    .isPositive();
+            assertThat(sender.acknowledged() - acknowledgedBeforeKill)
+                    .as("calls acknowledged after the restart")
                     .isGreaterThan(300);
             assertThat(sender.refusals()).as("valid events are never refused").isEmpty();
             ExpectedMetrics expected2 = expected(sender, prices);
-            assertThat(expected2.rows.values().stream().mapToLong(row -> row.timeouts).sum())
-                    .as("requests acknowledged before the kill whose responses could not be sent time out").isPositive();
+            assertThat(expected2.rows.values().stream()
+                            .mapToLong(row -> row.timeouts)
+                            .sum())
+                    .as("requests acknowledged before the kill whose responses could not be sent time out")
+                    .isPositive();
             List<String> diffs = awaitMatch(query, tenants, since, expected2, Duration.ofSeconds(120));
-            assertThat(diffs).as("query API vs the acknowledged events, across kill -9 of every process").isEmpty();
+            assertThat(diffs)
+                    .as("query API vs the acknowledged events, across kill -9 of every process")
+                    .isEmpty();
         } finally {
             stack.close();
         }
@@ -144,31 +161,39 @@ class PipelineEndToEndIT {
 
     /** A generated workload: its deliveries to send, its events remembered for the expectation. */
     private List<Workload.Delivery> workload(long seed, int count, long start, long spanMs) {
-        Workload workload = Workload.generate(seed, count, start, spanMs, JOIN_TIMEOUT_MS, MAX_DELIVERY_DELAY_MS,
-                3_000, 15_000);
+        Workload workload =
+                Workload.generate(seed, count, start, spanMs, JOIN_TIMEOUT_MS, MAX_DELIVERY_DELAY_MS, 3_000, 15_000);
         sentRequests.addAll(workload.requests);
         sentResponses.addAll(workload.responses);
         return workload.deliveries;
     }
 
     /** One answered call that happened at {@code ts}, both events sent at {@code sendAt}. */
-    private static List<Workload.Delivery> call(String id, String tenant, long ts, long sendAt,
-                                                List<Workload.Request> requests, List<Workload.Response> responses) {
+    private static List<Workload.Delivery> call(
+            String id,
+            String tenant,
+            long ts,
+            long sendAt,
+            List<Workload.Request> requests,
+            List<Workload.Response> responses) {
         Workload.Request request = new Workload.Request(id, tenant, "chat", "gpt-4o", ts, 120);
         Workload.Response response = new Workload.Response(id, ts + 800, 800.0, 40, null);
         requests.add(request);
         responses.add(response);
-        return List.of(new Workload.Delivery(Topics.REQUESTS, id, Workload.requestJson(request), sendAt),
+        return List.of(
+                new Workload.Delivery(Topics.REQUESTS, id, Workload.requestJson(request), sendAt),
                 new Workload.Delivery(Topics.RESPONSES, id, Workload.responseJson(response), sendAt));
     }
 
     private ExpectedMetrics expected(PacedSender sender, byte[] prices) {
-        return ExpectedMetrics.of(sender.acknowledgedPart(sentRequests, sentResponses), prices, WINDOW_MS, JOIN_TIMEOUT_MS);
+        return ExpectedMetrics.of(
+                sender.acknowledgedPart(sentRequests, sentResponses), prices, WINDOW_MS, JOIN_TIMEOUT_MS);
     }
 
     /** Polls the query API until its rows match, or the time is up; returns the last differences. */
-    private static List<String> awaitMatch(QueryApi query, Set<String> tenants, Instant since, ExpectedMetrics expected,
-                                           Duration timeout) throws Exception {
+    private static List<String> awaitMatch(
+            QueryApi query, Set<String> tenants, Instant since, ExpectedMetrics expected, Duration timeout)
+            throws Exception {
         long deadline = System.nanoTime() + timeout.toNanos();
         List<String> diffs;
         do {
@@ -195,16 +220,23 @@ class PipelineEndToEndIT {
         }
 
         void start() {
-            poller.scheduleWithFixedDelay(() -> {
-                try {
-                    long now = System.currentTimeMillis();
-                    for (JsonNode row : query.rows(tenants, since)) {
-                        firstSeen.putIfAbsent(Instant.parse(row.get("window_start").asText()).toEpochMilli(), now);
-                    }
-                } catch (Exception e) {
-                    // the next poll tries again
-                }
-            }, 0, 250, TimeUnit.MILLISECONDS);
+            poller.scheduleWithFixedDelay(
+                    () -> {
+                        try {
+                            long now = System.currentTimeMillis();
+                            for (JsonNode row : query.rows(tenants, since)) {
+                                firstSeen.putIfAbsent(
+                                        Instant.parse(row.get("window_start").asText())
+                                                .toEpochMilli(),
+                                        now);
+                            }
+                        } catch (Exception e) {
+                            // the next poll tries again
+                        }
+                    },
+                    0,
+                    250,
+                    TimeUnit.MILLISECONDS);
         }
 
         void stop() {
@@ -218,15 +250,21 @@ class PipelineEndToEndIT {
          */
         String summary(long trafficStopped) {
             assertThat(firstSeen).as("windows seen closing").hasSizeGreaterThan(2);
-            return "while traffic flows " + stats(true, trafficStopped) + "; after it stops " + stats(false, trafficStopped);
+            return "while traffic flows " + stats(true, trafficStopped) + "; after it stops "
+                    + stats(false, trafficStopped);
         }
 
         private String stats(boolean duringTraffic, long trafficStopped) {
             long[] delays = firstSeen.entrySet().stream()
                     .filter(e -> (e.getKey() + windowMs < trafficStopped) == duringTraffic)
-                    .mapToLong(e -> e.getValue() - (e.getKey() + windowMs)).sorted().toArray();
-            return delays.length == 0 ? "(no window)" : String.format("%d windows, median %.1f s, max %.1f s",
-                    delays.length, delays[delays.length / 2] / 1000.0, delays[delays.length - 1] / 1000.0);
+                    .mapToLong(e -> e.getValue() - (e.getKey() + windowMs))
+                    .sorted()
+                    .toArray();
+            return delays.length == 0
+                    ? "(no window)"
+                    : String.format(
+                            "%d windows, median %.1f s, max %.1f s",
+                            delays.length, delays[delays.length / 2] / 1000.0, delays[delays.length - 1] / 1000.0);
         }
     }
 }

@@ -22,8 +22,8 @@ import java.util.Map;
 final class QueryApi {
 
     /** Costs stay exact decimals, as the API writes them. */
-    private static final ObjectMapper JSON = new ObjectMapper()
-            .enable(com.fasterxml.jackson.databind.DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
+    private static final ObjectMapper JSON =
+            new ObjectMapper().enable(com.fasterxml.jackson.databind.DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
 
     private final String queryUrl;
     /**
@@ -31,8 +31,10 @@ final class QueryApi {
      * upgrade and shares one HTTP/2 connection between the test's threads, which the server's idle
      * timeout can close under a request in flight (seen once in CI as "EOF reached while reading").
      */
-    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(2)).build();
+    private final HttpClient http = HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(2))
+            .build();
 
     QueryApi(String queryUrl) {
         this.queryUrl = queryUrl;
@@ -51,8 +53,9 @@ final class QueryApi {
     List<JsonNode> rows(Collection<String> tenants, Instant from) throws IOException, InterruptedException {
         List<JsonNode> rows = new ArrayList<>();
         for (String tenant : tenants) {
-            String uri = queryUrl + "/v1/metrics?limit=1000&tenant_id=" + URLEncoder.encode(tenant, StandardCharsets.UTF_8)
-                    + "&from=" + from + "&to=" + Instant.now().plus(Duration.ofMinutes(2));
+            String uri =
+                    queryUrl + "/v1/metrics?limit=1000&tenant_id=" + URLEncoder.encode(tenant, StandardCharsets.UTF_8)
+                            + "&from=" + from + "&to=" + Instant.now().plus(Duration.ofMinutes(2));
             HttpResponse<String> answer = send(uri);
             if (answer.statusCode() != 200) {
                 throw new IOException("GET " + uri + " answered " + answer.statusCode() + ": " + answer.body());
@@ -64,14 +67,16 @@ final class QueryApi {
     }
 
     /** An answer: its status and JSON body (null when empty). */
-    record Answer(int status, JsonNode body) {
-    }
+    record Answer(int status, JsonNode body) {}
 
     /** A write (POST, PUT, DELETE) with an optional JSON body; sent once, whatever the answer. */
     Answer call(String method, String path, String json) throws IOException, InterruptedException {
-        HttpRequest request = HttpRequest.newBuilder(URI.create(queryUrl + path)).timeout(Duration.ofSeconds(10))
+        HttpRequest request = HttpRequest.newBuilder(URI.create(queryUrl + path))
+                .timeout(Duration.ofSeconds(10))
                 .header("Content-Type", "application/json")
-                .method(method, json == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json))
+                .method(
+                        method,
+                        json == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json))
                 .build();
         HttpResponse<String> answer = http.send(request, HttpResponse.BodyHandlers.ofString());
         return new Answer(answer.statusCode(), answer.body().isEmpty() ? null : JSON.readTree(answer.body()));
@@ -79,7 +84,10 @@ final class QueryApi {
 
     /** A GET, sent once more if the connection broke before an answer (a GET can be repeated). */
     private HttpResponse<String> send(String uri) throws IOException, InterruptedException {
-        HttpRequest request = HttpRequest.newBuilder(URI.create(uri)).timeout(Duration.ofSeconds(10)).GET().build();
+        HttpRequest request = HttpRequest.newBuilder(URI.create(uri))
+                .timeout(Duration.ofSeconds(10))
+                .GET()
+                .build();
         try {
             return http.send(request, HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {

@@ -35,7 +35,8 @@ class QueryTimeZoneIT {
 
     @BeforeAll
     static void start() throws Exception {
-        postgres = EmbeddedPostgresServer.create(TestDirectories.fresh("query-tz"), 0).start();
+        postgres = EmbeddedPostgresServer.create(TestDirectories.fresh("query-tz"), 0)
+                .start();
         try (Connection c = postgres.dataSource().getConnection()) {
             c.createStatement().execute("ALTER DATABASE postgres SET timezone TO 'Asia/Kolkata'");
         }
@@ -49,9 +50,15 @@ class QueryTimeZoneIT {
 
         int port = FreePorts.pick();
         Path jar = StackProcess.ROOT.resolve("query-service/target/quarkus-app/quarkus-run.jar");
-        ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx256m", "-jar", jar.toString()).redirectErrorStream(true)
-                .redirectOutput(TestDirectories.fresh("query-tz-log").resolve("query-service.log").toFile());
+        ProcessBuilder builder = new ProcessBuilder(
+                        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                        "-Xmx256m",
+                        "-jar",
+                        jar.toString())
+                .redirectErrorStream(true)
+                .redirectOutput(TestDirectories.fresh("query-tz-log")
+                        .resolve("query-service.log")
+                        .toFile());
         builder.environment().put("TZ", "Asia/Kolkata");
         builder.environment().put("HTTP_PORT", Integer.toString(port));
         builder.environment().put("STREAMLENS_JDBC_URL", postgres.jdbcUrl());
@@ -80,37 +87,72 @@ class QueryTimeZoneIT {
     @Test
     void hoursStartOnTheUtcHour() throws Exception {
         JsonNode hours = api.get("/v1/metrics?tenant_id=tz&granularity=1h&group_by=none"
-                + "&from=2025-11-20T00:00:00Z&to=2025-11-21T00:00:00Z").path("metrics");
-        assertThat(hours).extracting(h -> h.path("window_start").asText() + "=" + h.path("requests").asLong())
+                        + "&from=2025-11-20T00:00:00Z&to=2025-11-21T00:00:00Z")
+                .path("metrics");
+        assertThat(hours)
+                .extracting(h -> h.path("window_start").asText() + "="
+                        + h.path("requests").asLong())
                 .containsExactly("2025-11-20T11:00:00Z=30", "2025-11-20T10:00:00Z=60");
     }
 
     @Test
     void daysStartAtUtcMidnight() throws Exception {
         JsonNode days = api.get("/v1/metrics?tenant_id=tz&granularity=1d&group_by=none"
-                + "&from=2025-11-19T00:00:00Z&to=2025-11-22T00:00:00Z").path("metrics");
-        assertThat(days).extracting(d -> d.path("window_start").asText() + "=" + d.path("requests").asLong())
+                        + "&from=2025-11-19T00:00:00Z&to=2025-11-22T00:00:00Z")
+                .path("metrics");
+        assertThat(days)
+                .extracting(d -> d.path("window_start").asText() + "="
+                        + d.path("requests").asLong())
                 .containsExactly("2025-11-20T00:00:00Z=90");
     }
 
     @Test
     void quartersStartOnTheUtcQuarterHour() throws Exception {
         JsonNode quarters = api.get("/v1/metrics?tenant_id=tz&granularity=15m&group_by=none"
-                + "&from=2025-11-20T10:00:00Z&to=2025-11-20T11:30:00Z").path("metrics");
-        assertThat(quarters).extracting(q -> q.path("window_start").asText()).containsExactly(
-                "2025-11-20T11:15:00Z", "2025-11-20T11:00:00Z", "2025-11-20T10:45:00Z", "2025-11-20T10:30:00Z",
-                "2025-11-20T10:15:00Z", "2025-11-20T10:00:00Z");
-        assertThat(quarters).allSatisfy(q -> assertThat(q.path("requests").asLong()).isEqualTo(15));
+                        + "&from=2025-11-20T10:00:00Z&to=2025-11-20T11:30:00Z")
+                .path("metrics");
+        assertThat(quarters)
+                .extracting(q -> q.path("window_start").asText())
+                .containsExactly(
+                        "2025-11-20T11:15:00Z",
+                        "2025-11-20T11:00:00Z",
+                        "2025-11-20T10:45:00Z",
+                        "2025-11-20T10:30:00Z",
+                        "2025-11-20T10:15:00Z",
+                        "2025-11-20T10:00:00Z");
+        assertThat(quarters)
+                .allSatisfy(q -> assertThat(q.path("requests").asLong()).isEqualTo(15));
     }
 
     private static MetricsRow row(Instant start, long seconds, long requests) {
-        return new MetricsRow("tz", "chat", "gpt-4o", start, start.plusSeconds(seconds), requests, 0, 0,
-                100.0, null, null, null, 1.0, 1.0, requests, requests, 100.0 * requests, BigDecimal.ZERO, 0, null, 1, null);
+        return new MetricsRow(
+                "tz",
+                "chat",
+                "gpt-4o",
+                start,
+                start.plusSeconds(seconds),
+                requests,
+                0,
+                0,
+                100.0,
+                null,
+                null,
+                null,
+                1.0,
+                1.0,
+                requests,
+                requests,
+                100.0 * requests,
+                BigDecimal.ZERO,
+                0,
+                null,
+                1,
+                null);
     }
 
     private static void insert(String table, List<MetricsRow> rows) throws Exception {
         try (Connection c = postgres.dataSource().getConnection();
-             PreparedStatement ps = c.prepareStatement(MetricsRowJdbc.insert(table))) {
+                PreparedStatement ps = c.prepareStatement(MetricsRowJdbc.insert(table))) {
             for (MetricsRow row : rows) {
                 MetricsRowJdbc.bind(ps, row);
                 ps.addBatch();

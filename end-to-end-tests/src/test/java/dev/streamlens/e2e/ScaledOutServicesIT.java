@@ -46,14 +46,25 @@ import org.junit.jupiter.api.Test;
  */
 class ScaledOutServicesIT {
 
-    private static final Map<String, String> KEYS = Map.of("acme", "acme-key-5e1d", "globex", "globex-key-08b2",
-            "initech", "initech-key-c4a7", "capped", "capped-key-2f90");
+    private static final Map<String, String> KEYS = Map.of(
+            "acme",
+            "acme-key-5e1d",
+            "globex",
+            "globex-key-08b2",
+            "initech",
+            "initech-key-c4a7",
+            "capped",
+            "capped-key-2f90");
     /** The capped tenant's events per second, per instance; bursts of two seconds' worth. */
     private static final int CAPPED_RATE = 20;
-    private static final ObjectMapper JSON = new ObjectMapper().enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
 
-    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(2)).build();
+    private static final ObjectMapper JSON =
+            new ObjectMapper().enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
+
+    private final HttpClient http = HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(2))
+            .build();
 
     @Test
     void twoInstancesOfEachServiceCountEveryCallOnceAndHoldKeysAndLimitsPerInstance() throws Exception {
@@ -61,9 +72,14 @@ class ScaledOutServicesIT {
         Path keys = home.resolve("keys.json");
         StringBuilder entries = new StringBuilder();
         for (Map.Entry<String, String> key : KEYS.entrySet()) {
-            entries.append(entries.isEmpty() ? "" : ",").append("{\"tenant_id\": \"").append(key.getKey())
-                    .append("\", \"sha256\": \"").append(sha256(key.getValue())).append('"')
-                    .append(key.getKey().equals("capped") ? ", \"events_per_second\": " + CAPPED_RATE : "").append('}');
+            entries.append(entries.isEmpty() ? "" : ",")
+                    .append("{\"tenant_id\": \"")
+                    .append(key.getKey())
+                    .append("\", \"sha256\": \"")
+                    .append(sha256(key.getValue()))
+                    .append('"')
+                    .append(key.getKey().equals("capped") ? ", \"events_per_second\": " + CAPPED_RATE : "")
+                    .append('}');
         }
         Files.writeString(keys, "{\"keys\": [" + entries + "]}");
         Map<String, String> settings = new HashMap<>(StackProcess.SHORT_TIMES);
@@ -71,34 +87,63 @@ class ScaledOutServicesIT {
         settings = StackProcess.settings(home, settings);
 
         try (StackProcess stack = StackProcess.up(settings);
-             ServiceInstance secondIngest = ServiceInstance.start("ingest-service", home, Map.of(
-                     "KAFKA_BROKERS", "127.0.0.1:" + settings.get("STREAMLENS_KAFKA_PORT"),
-                     "STREAMLENS_AUTH", "api-key", "STREAMLENS_API_KEYS_FILE", keys.toString()));
-             ServiceInstance secondQuery = ServiceInstance.start("query-service", home, Map.of(
-                     "KAFKA_BROKERS", "127.0.0.1:" + settings.get("STREAMLENS_KAFKA_PORT"),
-                     "STREAMLENS_JDBC_URL", "jdbc:postgresql://127.0.0.1:" + settings.get("STREAMLENS_POSTGRES_PORT")
-                             + "/postgres",
-                     "STREAMLENS_AUTH", "api-key", "STREAMLENS_API_KEYS_FILE", keys.toString()))) {
-            List<String> ingest = List.of("http://127.0.0.1:" + settings.get("STREAMLENS_INGEST_PORT"), secondIngest.url());
-            List<String> query = List.of("http://127.0.0.1:" + settings.get("STREAMLENS_QUERY_PORT"), secondQuery.url());
+                ServiceInstance secondIngest = ServiceInstance.start(
+                        "ingest-service",
+                        home,
+                        Map.of(
+                                "KAFKA_BROKERS",
+                                "127.0.0.1:" + settings.get("STREAMLENS_KAFKA_PORT"),
+                                "STREAMLENS_AUTH",
+                                "api-key",
+                                "STREAMLENS_API_KEYS_FILE",
+                                keys.toString()));
+                ServiceInstance secondQuery = ServiceInstance.start(
+                        "query-service",
+                        home,
+                        Map.of(
+                                "KAFKA_BROKERS",
+                                "127.0.0.1:" + settings.get("STREAMLENS_KAFKA_PORT"),
+                                "STREAMLENS_JDBC_URL",
+                                "jdbc:postgresql://127.0.0.1:" + settings.get("STREAMLENS_POSTGRES_PORT") + "/postgres",
+                                "STREAMLENS_AUTH",
+                                "api-key",
+                                "STREAMLENS_API_KEYS_FILE",
+                                keys.toString()))) {
+            List<String> ingest =
+                    List.of("http://127.0.0.1:" + settings.get("STREAMLENS_INGEST_PORT"), secondIngest.url());
+            List<String> query =
+                    List.of("http://127.0.0.1:" + settings.get("STREAMLENS_QUERY_PORT"), secondQuery.url());
 
             for (String instance : List.of(ingest.get(0), ingest.get(1), query.get(0), query.get(1))) {
-                assertThat(get(instance + "/health", null).statusCode()).as(instance).isEqualTo(200);
-                assertThat(get(instance + "/q/health/ready", null).statusCode()).as(instance).isEqualTo(200);
-                assertThat(get(instance + "/q/health/live", null).statusCode()).as(instance).isEqualTo(200);
+                assertThat(get(instance + "/health", null).statusCode())
+                        .as(instance)
+                        .isEqualTo(200);
+                assertThat(get(instance + "/q/health/ready", null).statusCode())
+                        .as(instance)
+                        .isEqualTo(200);
+                assertThat(get(instance + "/q/health/live", null).statusCode())
+                        .as(instance)
+                        .isEqualTo(200);
             }
 
             // Load: 16 clients, each event to one instance or the other, every call acknowledged.
             long start = System.currentTimeMillis() + 2_000;
-            Workload workload = Workload.generate(61, 4000, start, Duration.ofSeconds(25).toMillis(),
-                    StackProcess.JOIN_TIMEOUT_MS, 1500, 3_000, 15_000);
+            Workload workload = Workload.generate(
+                    61,
+                    4000,
+                    start,
+                    Duration.ofSeconds(25).toMillis(),
+                    StackProcess.JOIN_TIMEOUT_MS,
+                    1500,
+                    3_000,
+                    15_000);
             Map<String, String> tenantOf = new HashMap<>();
             workload.requests.forEach(r -> tenantOf.put(r.id(), r.tenant()));
             List<String> refused = sendSpread(workload.deliveries, ingest, tenantOf);
             assertThat(refused).as("calls not acknowledged").isEmpty();
 
-            ExpectedMetrics expected = ExpectedMetrics.of(workload, prices(), StackProcess.WINDOW_MS,
-                    StackProcess.JOIN_TIMEOUT_MS);
+            ExpectedMetrics expected =
+                    ExpectedMetrics.of(workload, prices(), StackProcess.WINDOW_MS, StackProcess.JOIN_TIMEOUT_MS);
             Instant from = Instant.ofEpochMilli(start).minus(Duration.ofMinutes(2));
             for (String instance : query) {
                 awaitNoDifferences(instance, () -> MetricsComparison.differences(expected, windows(instance, from)));
@@ -106,17 +151,28 @@ class ScaledOutServicesIT {
 
             // Keys: the same on every instance.
             for (String instance : ingest) {
-                String acmeRequest = new String(Workload.requestJson(new Workload.Request("k-" + instance.hashCode(),
-                        "acme", "chat", "gpt-4o", System.currentTimeMillis(), 10)), StandardCharsets.UTF_8);
-                assertThat(post(instance + "/v1/llm/request", null, acmeRequest).statusCode()).isEqualTo(401);
-                assertThat(post(instance + "/v1/llm/request", "not-a-key", acmeRequest).statusCode()).isEqualTo(401);
-                assertThat(post(instance + "/v1/llm/request", KEYS.get("globex"), acmeRequest).statusCode())
+                String acmeRequest = new String(
+                        Workload.requestJson(new Workload.Request(
+                                "k-" + instance.hashCode(), "acme", "chat", "gpt-4o", System.currentTimeMillis(), 10)),
+                        StandardCharsets.UTF_8);
+                assertThat(post(instance + "/v1/llm/request", null, acmeRequest).statusCode())
+                        .isEqualTo(401);
+                assertThat(post(instance + "/v1/llm/request", "not-a-key", acmeRequest)
+                                .statusCode())
+                        .isEqualTo(401);
+                assertThat(post(instance + "/v1/llm/request", KEYS.get("globex"), acmeRequest)
+                                .statusCode())
                         .isEqualTo(403);
             }
             for (String instance : query) {
-                assertThat(get(instance + "/v1/metrics?tenant_id=acme", null).statusCode()).isEqualTo(401);
-                assertThat(get(instance + "/v1/metrics?tenant_id=acme", "not-a-key").statusCode()).isEqualTo(401);
-                assertThat(get(instance + "/v1/metrics?tenant_id=acme", KEYS.get("globex")).statusCode()).isEqualTo(403);
+                assertThat(get(instance + "/v1/metrics?tenant_id=acme", null).statusCode())
+                        .isEqualTo(401);
+                assertThat(get(instance + "/v1/metrics?tenant_id=acme", "not-a-key")
+                                .statusCode())
+                        .isEqualTo(401);
+                assertThat(get(instance + "/v1/metrics?tenant_id=acme", KEYS.get("globex"))
+                                .statusCode())
+                        .isEqualTo(403);
             }
 
             assertRateLimitIsPerInstance(ingest);
@@ -138,13 +194,22 @@ class ScaledOutServicesIT {
             int instance = client % 2;
             sending.add(clients.submit(() -> {
                 for (int i = 0; i < 60; i++) {
-                    String body = new String(Workload.requestJson(new Workload.Request("capped-" + instance + "-"
-                            + Thread.currentThread().getId() + "-" + i, "capped", "chat", "gpt-4o",
-                            System.currentTimeMillis(), 10)), StandardCharsets.UTF_8);
-                    HttpResponse<String> answer = post(ingest.get(instance) + "/v1/llm/request", KEYS.get("capped"), body);
+                    String body = new String(
+                            Workload.requestJson(new Workload.Request(
+                                    "capped-" + instance + "-"
+                                            + Thread.currentThread().getId() + "-" + i,
+                                    "capped",
+                                    "chat",
+                                    "gpt-4o",
+                                    System.currentTimeMillis(),
+                                    10)),
+                            StandardCharsets.UTF_8);
+                    HttpResponse<String> answer =
+                            post(ingest.get(instance) + "/v1/llm/request", KEYS.get("capped"), body);
                     if (answer.statusCode() == 202) {
                         admitted[instance].incrementAndGet();
-                    } else if (answer.statusCode() != 429 || answer.headers().firstValue("Retry-After").isEmpty()) {
+                    } else if (answer.statusCode() != 429
+                            || answer.headers().firstValue("Retry-After").isEmpty()) {
                         limitedWithoutRetryAfter.incrementAndGet();
                     }
                 }
@@ -157,19 +222,26 @@ class ScaledOutServicesIT {
         clients.shutdown();
         double seconds = (System.nanoTime() - began) / 1e9;
         double oneBucket = 2 * CAPPED_RATE + CAPPED_RATE * seconds; // burst of two seconds' worth, then the rate
-        assertThat(limitedWithoutRetryAfter).as("refusals other than 429 with Retry-After").hasValue(0);
-        assertThat(seconds).as("the burst must be sent within the time it takes a bucket to refill").isLessThan(4);
+        assertThat(limitedWithoutRetryAfter)
+                .as("refusals other than 429 with Retry-After")
+                .hasValue(0);
+        assertThat(seconds)
+                .as("the burst must be sent within the time it takes a bucket to refill")
+                .isLessThan(4);
         for (AtomicInteger instance : admitted) {
-            assertThat(instance.get()).as("admitted by one instance in %.1f s", seconds)
-                    .isLessThanOrEqualTo((int) Math.ceil(oneBucket) + 1).isGreaterThanOrEqualTo(2 * CAPPED_RATE);
+            assertThat(instance.get())
+                    .as("admitted by one instance in %.1f s", seconds)
+                    .isLessThanOrEqualTo((int) Math.ceil(oneBucket) + 1)
+                    .isGreaterThanOrEqualTo(2 * CAPPED_RATE);
         }
-        assertThat(admitted[0].get() + admitted[1].get()).as("admitted by both")
+        assertThat(admitted[0].get() + admitted[1].get())
+                .as("admitted by both")
                 .isGreaterThan((int) Math.ceil(oneBucket) + 1);
     }
 
     /** Sends every delivery at its time, spread over the instances, 16 at once; returns the refusals. */
-    private List<String> sendSpread(List<Workload.Delivery> deliveries, List<String> ingest, Map<String, String> tenantOf)
-            throws Exception {
+    private List<String> sendSpread(
+            List<Workload.Delivery> deliveries, List<String> ingest, Map<String, String> tenantOf) throws Exception {
         ConcurrentLinkedQueue<Workload.Delivery> queue = new ConcurrentLinkedQueue<>(deliveries);
         List<String> refused = java.util.Collections.synchronizedList(new ArrayList<>());
         AtomicInteger sent = new AtomicInteger();
@@ -187,7 +259,9 @@ class ScaledOutServicesIT {
                     // A response carries no tenant: it is sent with its request's tenant's key (an orphan with acme's).
                     String key = KEYS.get(tenantOf.getOrDefault(d.key(), "acme"));
                     String instance = ingest.get(sent.getAndIncrement() % ingest.size());
-                    HttpResponse<String> answer = post(instance + (request ? "/v1/llm/request" : "/v1/llm/response"), key,
+                    HttpResponse<String> answer = post(
+                            instance + (request ? "/v1/llm/request" : "/v1/llm/response"),
+                            key,
                             new String(d.value(), StandardCharsets.UTF_8));
                     if (answer.statusCode() != 202) {
                         refused.add(instance + ": " + answer.statusCode() + " " + answer.body());
@@ -207,8 +281,10 @@ class ScaledOutServicesIT {
         try {
             List<JsonNode> rows = new ArrayList<>();
             for (String tenant : Workload.TENANTS) {
-                HttpResponse<String> answer = get(queryUrl + "/v1/metrics?limit=1000&tenant_id=" + tenant + "&from=" + from
-                        + "&to=" + Instant.now().plus(Duration.ofMinutes(2)), KEYS.get(tenant));
+                HttpResponse<String> answer = get(
+                        queryUrl + "/v1/metrics?limit=1000&tenant_id=" + tenant + "&from=" + from + "&to="
+                                + Instant.now().plus(Duration.ofMinutes(2)),
+                        KEYS.get(tenant));
                 if (answer.statusCode() != 200) {
                     throw new IllegalStateException(answer.statusCode() + " " + answer.body());
                 }
@@ -232,8 +308,10 @@ class ScaledOutServicesIT {
     }
 
     private HttpResponse<String> post(String uri, String key, String json) throws Exception {
-        HttpRequest.Builder call = HttpRequest.newBuilder(URI.create(uri)).timeout(Duration.ofSeconds(10))
-                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json));
+        HttpRequest.Builder call = HttpRequest.newBuilder(URI.create(uri))
+                .timeout(Duration.ofSeconds(10))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(json));
         if (key != null) {
             call.header("Authorization", "Bearer " + key);
         }
@@ -241,7 +319,9 @@ class ScaledOutServicesIT {
     }
 
     private HttpResponse<String> get(String uri, String key) throws Exception {
-        HttpRequest.Builder call = HttpRequest.newBuilder(URI.create(uri)).timeout(Duration.ofSeconds(10)).GET();
+        HttpRequest.Builder call = HttpRequest.newBuilder(URI.create(uri))
+                .timeout(Duration.ofSeconds(10))
+                .GET();
         if (key != null) {
             call.header("Authorization", "Bearer " + key);
         }
@@ -255,7 +335,8 @@ class ScaledOutServicesIT {
     }
 
     private static String sha256(String key) throws Exception {
-        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8)));
+        return HexFormat.of()
+                .formatHex(MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8)));
     }
 
     /** One more instance of a service's packaged app, on a free port, beside the stack's. */
@@ -271,8 +352,13 @@ class ScaledOutServicesIT {
         static ServiceInstance start(String module, Path home, Map<String, String> env) throws Exception {
             int port = FreePorts.pick();
             Path jar = StackProcess.ROOT.resolve(module).resolve("target/quarkus-app/quarkus-run.jar");
-            ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-Xmx512m", "-jar", jar.toString()).redirectErrorStream(true)
+            ProcessBuilder builder = new ProcessBuilder(
+                            Path.of(System.getProperty("java.home"), "bin", "java")
+                                    .toString(),
+                            "-Xmx512m",
+                            "-jar",
+                            jar.toString())
+                    .redirectErrorStream(true)
                     .redirectOutput(home.resolve(module + "-2.log").toFile());
             builder.environment().keySet().removeIf(name -> name.startsWith("STREAMLENS_"));
             builder.environment().putAll(env);
@@ -286,8 +372,12 @@ class ScaledOutServicesIT {
                     throw new IllegalStateException(module + " exited; see " + home.resolve(module + "-2.log"));
                 }
                 try {
-                    if (probe.send(HttpRequest.newBuilder(URI.create(instance.url() + "/health")).build(),
-                            HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+                    if (probe.send(
+                                            HttpRequest.newBuilder(URI.create(instance.url() + "/health"))
+                                                    .build(),
+                                            HttpResponse.BodyHandlers.discarding())
+                                    .statusCode()
+                            == 200) {
                         return instance;
                     }
                 } catch (java.io.IOException notYet) {

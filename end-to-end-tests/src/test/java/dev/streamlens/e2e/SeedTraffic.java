@@ -28,18 +28,27 @@ final class SeedTraffic {
 
     /** Requests from {@code start} on, one a second; each response keeps its original offset. */
     static SeedTraffic startingAt(long start) throws IOException {
-        JsonNode seed = JSON.readTree(StackProcess.ROOT.resolve("event-model/src/test/resources/original-payloads.json").toFile());
+        JsonNode seed = JSON.readTree(StackProcess.ROOT
+                .resolve("event-model/src/test/resources/original-payloads.json")
+                .toFile());
         SeedTraffic traffic = new SeedTraffic();
         Map<String, Long> shift = new HashMap<>();
         long at = start;
         for (JsonNode original : seed.get("requests")) {
             ObjectNode request = original.deepCopy();
-            long shiftMs = at - Instant.parse(original.get("timestamp").asText()).toEpochMilli();
+            long shiftMs =
+                    at - Instant.parse(original.get("timestamp").asText()).toEpochMilli();
             shift.put(original.get("request_id").asText(), shiftMs);
             String id = "seed-" + original.get("request_id").asText();
-            request.put("request_id", id).put("timestamp", Instant.ofEpochMilli(at).toString());
-            traffic.requests.add(new Workload.Request(id, request.get("tenant_id").asText(), request.get("route").asText(),
-                    request.get("model").asText(), at, request.get("prompt_tokens").asLong()));
+            request.put("request_id", id)
+                    .put("timestamp", Instant.ofEpochMilli(at).toString());
+            traffic.requests.add(new Workload.Request(
+                    id,
+                    request.get("tenant_id").asText(),
+                    request.get("route").asText(),
+                    request.get("model").asText(),
+                    at,
+                    request.get("prompt_tokens").asLong()));
             traffic.deliveries.add(new Workload.Delivery(Topics.REQUESTS, id, bytes(request), at));
             at += 1000;
         }
@@ -48,11 +57,15 @@ final class SeedTraffic {
             long originalTs = Instant.parse(original.get("timestamp").asText()).toEpochMilli();
             long ts = originalTs + shift.getOrDefault(original.get("request_id").asText(), at - originalTs);
             String id = "seed-" + original.get("request_id").asText();
-            response.put("request_id", id).put("timestamp", Instant.ofEpochMilli(ts).toString());
+            response.put("request_id", id)
+                    .put("timestamp", Instant.ofEpochMilli(ts).toString());
             JsonNode error = original.get("error");
-            traffic.responses.add(new Workload.Response(id, ts,
+            traffic.responses.add(new Workload.Response(
+                    id,
+                    ts,
                     original.has("latency_ms") ? original.get("latency_ms").asDouble() : null,
-                    original.get("completion_tokens").asLong(), error == null || error.isNull() ? null : error.asText()));
+                    original.get("completion_tokens").asLong(),
+                    error == null || error.isNull() ? null : error.asText()));
             traffic.deliveries.add(new Workload.Delivery(Topics.RESPONSES, id, bytes(response), ts));
         }
         return traffic;

@@ -52,11 +52,29 @@ final class SessionClusterJob {
 
     /** The job's arguments: short windows and timeouts, checkpoints every 2 s under the test's directory. */
     List<String> arguments(Path dir) {
-        return List.of("--kafka-brokers", kafka, "--jdbc-url", jdbcUrl, "--jdbc-user", "postgres",
-                "--jdbc-password", "postgres",
-                "--checkpoint-dir", dir.resolve("checkpoints").toUri().toString(), "--checkpoint-interval", "2s",
-                "--window", "10s", "--join-timeout", "30s", "--out-of-orderness", "2s", "--idle-timeout", "3s",
-                "--allowed-lateness", "5s");
+        return List.of(
+                "--kafka-brokers",
+                kafka,
+                "--jdbc-url",
+                jdbcUrl,
+                "--jdbc-user",
+                "postgres",
+                "--jdbc-password",
+                "postgres",
+                "--checkpoint-dir",
+                dir.resolve("checkpoints").toUri().toString(),
+                "--checkpoint-interval",
+                "2s",
+                "--window",
+                "10s",
+                "--join-timeout",
+                "30s",
+                "--out-of-orderness",
+                "2s",
+                "--idle-timeout",
+                "3s",
+                "--allowed-lateness",
+                "5s");
     }
 
     /**
@@ -65,12 +83,24 @@ final class SessionClusterJob {
      * connectors, Kafka client, JDBC driver or libraries the shaded jar must bring itself.
      */
     static String clusterClasspath() throws Exception {
-        List<String> jobOnly = List.of("flink-connector-kafka", "/org/apache/kafka/",
-                "/org/postgresql/", "/com/datadoghq/", "/info/picocli/", "/com/fasterxml/jackson/", "/io/zonky/",
-                "/org/flywaydb/", "/dev/streamlens/", "/org/apache/parquet/", "/org/apache/hadoop/", "/org/apache/avro/",
+        List<String> jobOnly = List.of(
+                "flink-connector-kafka",
+                "/org/apache/kafka/",
+                "/org/postgresql/",
+                "/com/datadoghq/",
+                "/info/picocli/",
+                "/com/fasterxml/jackson/",
+                "/io/zonky/",
+                "/org/flywaydb/",
+                "/dev/streamlens/",
+                "/org/apache/parquet/",
+                "/org/apache/hadoop/",
+                "/org/apache/avro/",
                 "flink-parquet");
         try (InputStream in = SessionClusterJob.class.getResourceAsStream("/streamlens/job.classpath")) {
-            return Arrays.stream(new String(in.readAllBytes(), StandardCharsets.UTF_8).trim().split(java.io.File.pathSeparator))
+            return Arrays.stream(new String(in.readAllBytes(), StandardCharsets.UTF_8)
+                            .trim()
+                            .split(java.io.File.pathSeparator))
                     .filter(entry -> jobOnly.stream().noneMatch(entry::contains))
                     .filter(entry -> !entry.startsWith(StackProcess.ROOT.toString()))
                     .collect(Collectors.joining(java.io.File.pathSeparator));
@@ -93,7 +123,8 @@ final class SessionClusterJob {
 
         ExpectedMetrics expected() throws Exception {
             try (InputStream in = SessionClusterJob.class.getResourceAsStream("/pricing/default-prices.json")) {
-                return ExpectedMetrics.of(Workload.of(requests, responses), in.readAllBytes(), WINDOW_MS, JOIN_TIMEOUT_MS);
+                return ExpectedMetrics.of(
+                        Workload.of(requests, responses), in.readAllBytes(), WINDOW_MS, JOIN_TIMEOUT_MS);
             }
         }
     }
@@ -141,15 +172,21 @@ final class SessionClusterJob {
      */
     void awaitEveryOutput(ExpectedMetrics expected) throws InterruptedException {
         awaitMinuteRows(expected);
-        await("llm_metrics_hourly", () -> MetricsComparison.differences(expected.hourly(),
-                PipelineOutputs.table(postgres, "llm_metrics_hourly")));
-        await("llm.metrics", () -> MetricsComparison.differences(expected,
-                PipelineOutputs.latestRevisions(PipelineOutputs.metricsRecords(kafka))));
+        await(
+                "llm_metrics_hourly",
+                () -> MetricsComparison.differences(
+                        expected.hourly(), PipelineOutputs.table(postgres, "llm_metrics_hourly")));
+        await(
+                "llm.metrics",
+                () -> MetricsComparison.differences(
+                        expected, PipelineOutputs.latestRevisions(PipelineOutputs.metricsRecords(kafka))));
         Set<String> windowRevisions = new HashSet<>();
         for (JsonNode r : PipelineOutputs.metricsRecords(kafka)) {
-            assertThat(windowRevisions.add(r.get("tenant_id").asText() + "|" + r.get("route").asText() + "|"
-                    + r.get("model").asText() + "|" + r.get("window_start").asText() + "#" + r.get("revision")))
-                    .as("(window, revision) written twice: %s", r).isTrue();
+            assertThat(windowRevisions.add(r.get("tenant_id").asText() + "|"
+                            + r.get("route").asText() + "|" + r.get("model").asText() + "|"
+                            + r.get("window_start").asText() + "#" + r.get("revision")))
+                    .as("(window, revision) written twice: %s", r)
+                    .isTrue();
         }
         // An orphan is dead-lettered once its request can no longer come (its deadline, later than
         // its window's row): wait for them, then none may be there twice.
@@ -158,7 +195,8 @@ final class SessionClusterJob {
             return letters >= expected.orphans ? List.of() : List.of(letters + " of " + expected.orphans);
         });
         assertThat(PipelineOutputs.committed(kafka, Topics.DEAD_LETTER))
-                .as("each orphan dead-lettered once").hasSize((int) expected.orphans);
+                .as("each orphan dead-lettered once")
+                .hasSize((int) expected.orphans);
     }
 
     static void await(String what, Supplier<List<String>> differences) throws InterruptedException {

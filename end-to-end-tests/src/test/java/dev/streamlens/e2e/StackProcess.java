@@ -26,10 +26,21 @@ final class StackProcess implements AutoCloseable {
 
     /** Timings that close windows within seconds: the end-to-end tests' stacks run with them. */
     static final long WINDOW_MS = 10_000;
+
     static final long JOIN_TIMEOUT_MS = 20_000;
-    static final Map<String, String> SHORT_TIMES = Map.of("STREAMLENS_WINDOW", "10s",
-            "STREAMLENS_JOIN_TIMEOUT", "20s", "STREAMLENS_OUT_OF_ORDERNESS", "2s", "STREAMLENS_IDLE_TIMEOUT", "3s",
-            "STREAMLENS_ALLOWED_LATENESS", "20s", "STREAMLENS_CHECKPOINT_INTERVAL", "2s");
+    static final Map<String, String> SHORT_TIMES = Map.of(
+            "STREAMLENS_WINDOW",
+            "10s",
+            "STREAMLENS_JOIN_TIMEOUT",
+            "20s",
+            "STREAMLENS_OUT_OF_ORDERNESS",
+            "2s",
+            "STREAMLENS_IDLE_TIMEOUT",
+            "3s",
+            "STREAMLENS_ALLOWED_LATENESS",
+            "20s",
+            "STREAMLENS_CHECKPOINT_INTERVAL",
+            "2s");
 
     private final Process process;
     private final List<String> output = Collections.synchronizedList(new ArrayList<>());
@@ -42,8 +53,12 @@ final class StackProcess implements AutoCloseable {
     static Map<String, String> settings(Path home, Map<String, String> extra) {
         Map<String, String> env = new HashMap<>(extra);
         env.put("STREAMLENS_HOME", home.toString());
-        for (String port : List.of("STREAMLENS_INGEST_PORT", "STREAMLENS_QUERY_PORT", "STREAMLENS_FLINK_UI_PORT",
-                "STREAMLENS_KAFKA_PORT", "STREAMLENS_POSTGRES_PORT")) {
+        for (String port : List.of(
+                "STREAMLENS_INGEST_PORT",
+                "STREAMLENS_QUERY_PORT",
+                "STREAMLENS_FLINK_UI_PORT",
+                "STREAMLENS_KAFKA_PORT",
+                "STREAMLENS_POSTGRES_PORT")) {
             env.put(port, Integer.toString(FreePorts.pick()));
         }
         return env;
@@ -51,8 +66,10 @@ final class StackProcess implements AutoCloseable {
 
     /** Runs {@code ./streamlens up} and waits for its "StreamLens is up" line. */
     static StackProcess up(Map<String, String> settings) throws Exception {
-        ProcessBuilder builder = new ProcessBuilder("bash", ROOT.resolve("streamlens").toString(), "up")
-                .directory(ROOT.toFile()).redirectErrorStream(true);
+        ProcessBuilder builder = new ProcessBuilder(
+                        "bash", ROOT.resolve("streamlens").toString(), "up")
+                .directory(ROOT.toFile())
+                .redirectErrorStream(true);
         // Only the test's settings: none of the developer's own STREAMLENS_* variables.
         builder.environment().keySet().removeIf(name -> name.startsWith("STREAMLENS_"));
         builder.environment().putAll(settings);
@@ -91,10 +108,12 @@ final class StackProcess implements AutoCloseable {
         all.addAll(process.toHandle().descendants().toList());
         Path postmasterPid = home.resolve("postgres").resolve("postmaster.pid");
         if (Files.exists(postmasterPid)) {
-            ProcessHandle.of(Long.parseLong(Files.readAllLines(postmasterPid).get(0).trim())).ifPresent(postmaster -> {
-                all.add(postmaster);
-                all.addAll(postmaster.descendants().toList());
-            });
+            ProcessHandle.of(Long.parseLong(
+                            Files.readAllLines(postmasterPid).get(0).trim()))
+                    .ifPresent(postmaster -> {
+                        all.add(postmaster);
+                        all.addAll(postmaster.descendants().toList());
+                    });
         }
         return all;
     }
@@ -111,7 +130,8 @@ final class StackProcess implements AutoCloseable {
 
     /** Reads the output until the ready line, then keeps draining it so the launcher never blocks. */
     private boolean readUntilUp() {
-        BufferedReader lines = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+        BufferedReader lines =
+                new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
         try {
             String line;
             while ((line = lines.readLine()) != null) {

@@ -32,7 +32,8 @@ class StreamLensTestCommandTest {
         Path bin = standIns(1000, true);
         Result result = run(bin);
         assertThat(result.exitCode).isEqualTo(1);
-        assertThat(result.stderr).contains("sudo apt-get update && sudo apt-get install -y chromium chromium-driver wrk")
+        assertThat(result.stderr)
+                .contains("sudo apt-get update && sudo apt-get install -y chromium chromium-driver wrk")
                 .contains("then ./streamlens test again");
         assertThat(bin.resolve("apt-get.calls")).doesNotExist();
     }
@@ -41,7 +42,8 @@ class StreamLensTestCommandTest {
     void aMachineWithoutAptGetIsToldWhatToInstall() throws Exception {
         Result result = run(standIns(1000, false));
         assertThat(result.exitCode).isEqualTo(1);
-        assertThat(result.stderr).contains("the tests need chromium chromium-driver wrk")
+        assertThat(result.stderr)
+                .contains("the tests need chromium chromium-driver wrk")
                 .contains("has no apt-get");
     }
 
@@ -49,10 +51,12 @@ class StreamLensTestCommandTest {
     void rootInstallsWhatIsMissingWithAptGet() throws Exception {
         Path bin = standIns(0, true);
         Result result = run(bin);
-        assertThat(result.exitCode).as("the stand-in apt-get refuses to install, so the script stops there")
+        assertThat(result.exitCode)
+                .as("the stand-in apt-get refuses to install, so the script stops there")
                 .isEqualTo(100);
-        assertThat(Files.readAllLines(bin.resolve("apt-get.calls"))).containsExactly(
-                "update -qq", "install -y -qq chromium chromium-driver wrk (DEBIAN_FRONTEND=noninteractive)");
+        assertThat(Files.readAllLines(bin.resolve("apt-get.calls")))
+                .containsExactly(
+                        "update -qq", "install -y -qq chromium chromium-driver wrk (DEBIAN_FRONTEND=noninteractive)");
         assertThat(result.stdout).contains("installing chromium chromium-driver wrk (apt-get)");
     }
 
@@ -63,10 +67,13 @@ class StreamLensTestCommandTest {
         Files.createSymbolicLink(bin.resolve("env"), Path.of("/usr/bin/env"));
         script(bin.resolve("id"), "echo " + uid);
         if (withAptGet) {
-            script(bin.resolve("apt-get"), String.join("\n",
-                    "calls=\"$(dirname \"$0\")/apt-get.calls\"",
-                    "if [ \"$1\" = update ]; then echo \"$*\" >> \"$calls\"; exit 0; fi",
-                    "echo \"$* (DEBIAN_FRONTEND=${DEBIAN_FRONTEND:-unset})\" >> \"$calls\"; exit 100"));
+            script(
+                    bin.resolve("apt-get"),
+                    String.join(
+                            "\n",
+                            "calls=\"$(dirname \"$0\")/apt-get.calls\"",
+                            "if [ \"$1\" = update ]; then echo \"$*\" >> \"$calls\"; exit 0; fi",
+                            "echo \"$* (DEBIAN_FRONTEND=${DEBIAN_FRONTEND:-unset})\" >> \"$calls\"; exit 100"));
         }
         return bin;
     }
@@ -76,18 +83,22 @@ class StreamLensTestCommandTest {
         Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rwxr-xr-x"));
     }
 
-    private record Result(int exitCode, String stdout, String stderr) {
-    }
+    private record Result(int exitCode, String stdout, String stderr) {}
 
     private Result run(Path bin) throws Exception {
         ProcessBuilder builder = new ProcessBuilder(List.of("/bin/bash", SCRIPT.toString(), "test"))
-                .redirectOutput(dir.resolve("out.txt").toFile()).redirectError(dir.resolve("err.txt").toFile());
+                .redirectOutput(dir.resolve("out.txt").toFile())
+                .redirectError(dir.resolve("err.txt").toFile());
         Map<String, String> env = builder.environment();
         env.clear();
         env.put("PATH", bin.toString());
         Process process = builder.start();
-        assertThat(process.waitFor(10, TimeUnit.SECONDS)).as("the script stops within seconds").isTrue();
-        return new Result(process.exitValue(), Files.readString(dir.resolve("out.txt")),
+        assertThat(process.waitFor(10, TimeUnit.SECONDS))
+                .as("the script stops within seconds")
+                .isTrue();
+        return new Result(
+                process.exitValue(),
+                Files.readString(dir.resolve("out.txt")),
                 Files.readString(dir.resolve("err.txt")));
     }
 }

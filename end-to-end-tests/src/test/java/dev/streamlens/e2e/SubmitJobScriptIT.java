@@ -80,15 +80,17 @@ class SubmitJobScriptIT {
     void resumesTheNewestRetainedCheckpointAndAgainWhenTheJobManagerComesBackWithoutTheJob() throws Exception {
         checkpoint("a1", 3, Duration.ofMinutes(30));
         checkpoint("b2", 7, Duration.ofMinutes(5));
-        Files.createDirectories(checkpoints.resolve("b2/chk-8"));   // being written: no _metadata yet
+        Files.createDirectories(checkpoints.resolve("b2/chk-8")); // being written: no _metadata yet
         Files.createDirectories(checkpoints.resolve("b2/shared"));
 
         Process script = start(Map.of());
         Map<String, String> first = awaitRun(1);
         assertThat(first.get("options")).isEqualTo("-d -m " + jobManager.address());
         assertThat(first.get("jar")).isEqualTo("/opt/flink/usrlib/streamlens-job.jar");
-        assertThat(first.get("restore")).isEqualTo(checkpoints.resolve("b2/chk-7").toUri().toString());
-        assertThat(first.get("args")).startsWith(String.join(" ", composeArguments()))
+        assertThat(first.get("restore"))
+                .isEqualTo(checkpoints.resolve("b2/chk-7").toUri().toString());
+        assertThat(first.get("args"))
+                .startsWith(String.join(" ", composeArguments()))
                 .endsWith("--resume-from-latest-checkpoint");
 
         // The resumed job checkpoints under its own id; then the JobManager restarts and knows no job.
@@ -96,7 +98,8 @@ class SubmitJobScriptIT {
         checkpoint("c3", 12, Duration.ofSeconds(1));
         jobManager.restart();
         Map<String, String> second = awaitRun(2);
-        assertThat(second.get("restore")).isEqualTo(checkpoints.resolve("c3/chk-12").toUri().toString());
+        assertThat(second.get("restore"))
+                .isEqualTo(checkpoints.resolve("c3/chk-12").toUri().toString());
         assertThat(output(script)).contains("does not answer", "knows no " + JOB);
 
         // Stopped by an operator: the watch ends and nothing is submitted again.
@@ -109,19 +112,24 @@ class SubmitJobScriptIT {
     @Test
     void aSavepointComesFirstAndOnlyAtTheContainersFirstStart() throws Exception {
         checkpoint("a1", 3, Duration.ofMinutes(30));
-        String savepoint = dir.resolve("flink-data/savepoints/savepoint-a1b2c3-0123456789ab").toUri().toString();
+        String savepoint = dir.resolve("flink-data/savepoints/savepoint-a1b2c3-0123456789ab")
+                .toUri()
+                .toString();
         Map<String, String> env = Map.of("STREAMLENS_SAVEPOINT", savepoint);
 
         Process script = start(env);
         Map<String, String> first = awaitRun(1);
         assertThat(first.get("options")).isEqualTo("-d -m " + jobManager.address() + " -s " + savepoint);
-        assertThat(first.get("restore")).as("-s alone: the job's own choice would override it").isEqualTo(savepoint);
+        assertThat(first.get("restore"))
+                .as("-s alone: the job's own choice would override it")
+                .isEqualTo(savepoint);
         assertThat(first.get("args")).doesNotContain("--resume-from-latest-checkpoint");
 
         awaitOutput(script, "Watching " + JOB);
         checkpoint("d4", 5, Duration.ofSeconds(1));
         jobManager.restart();
-        assertThat(awaitRun(2).get("restore")).as("after a JobManager restart: the checkpoints taken since")
+        assertThat(awaitRun(2).get("restore"))
+                .as("after a JobManager restart: the checkpoints taken since")
                 .isEqualTo(checkpoints.resolve("d4/chk-5").toUri().toString());
 
         // The container restarts (a reboot) with the same environment, and the cluster with it.
@@ -131,7 +139,8 @@ class SubmitJobScriptIT {
         start(env);
         Map<String, String> third = awaitRun(3);
         assertThat(third.get("options")).doesNotContain("-s");
-        assertThat(third.get("restore")).isEqualTo(checkpoints.resolve("e5/chk-9").toUri().toString());
+        assertThat(third.get("restore"))
+                .isEqualTo(checkpoints.resolve("e5/chk-9").toUri().toString());
     }
 
     @Test
@@ -144,14 +153,15 @@ class SubmitJobScriptIT {
         Process script = start(Map.of("STREAMLENS_SAVEPOINT", "file:///flink-data/savepoints/savepoint-old"));
         awaitOutput(script, "Watching " + JOB);
         assertThat(output(script)).contains(JOB + " is already running on " + jobManager.address());
-        Thread.sleep(1_000);   // five looks at the cluster
+        Thread.sleep(1_000); // five looks at the cluster
         assertThat(runs).doesNotExist();
 
         jobManager.restart();
-        assertThat(awaitRun(1).get("restore")).as("not the savepoint: the running job was past it")
+        assertThat(awaitRun(1).get("restore"))
+                .as("not the savepoint: the running job was past it")
                 .isEqualTo(checkpoints.resolve("a1/chk-3").toUri().toString());
 
-        jobManager.endJobs("FINISHED");   // stopped with a savepoint for an upgrade
+        jobManager.endJobs("FINISHED"); // stopped with a savepoint for an upgrade
         assertThat(script.waitFor(30, TimeUnit.SECONDS)).as(output(script)).isTrue();
         assertThat(script.exitValue()).isZero();
         assertThat(output(script)).contains(JOB + " has ended (FINISHED");
@@ -164,13 +174,15 @@ class SubmitJobScriptIT {
         assertThat(script.waitFor(90, TimeUnit.SECONDS)).as(output(script)).isTrue();
         assertThat(script.exitValue()).as(output(script)).isZero();
         assertThat(awaitRun(1).get("restore")).isEqualTo("none");
-        assertThat(output(script)).contains("WARNING: the checkpoint directory " + checkpoints
-                + " is not in this container (is its volume mounted?)");
+        assertThat(output(script))
+                .contains("WARNING: the checkpoint directory " + checkpoints
+                        + " is not in this container (is its volume mounted?)");
     }
 
     /** The job-submitter's arguments in docker-compose.yml, with the checkpoint directory moved here. */
     private List<String> composeArguments() throws IOException {
-        JsonNode command = new ObjectMapper(new YAMLFactory()).readTree(StackProcess.ROOT.resolve("docker-compose.yml").toFile())
+        JsonNode command = new ObjectMapper(new YAMLFactory())
+                .readTree(StackProcess.ROOT.resolve("docker-compose.yml").toFile())
                 .at("/services/job-submitter/command");
         List<String> args = new ArrayList<>();
         command.forEach(arg -> args.add(arg.asText()));
@@ -183,8 +195,10 @@ class SubmitJobScriptIT {
     private Process start(Map<String, String> settings) throws IOException {
         List<String> command = new ArrayList<>(List.of("bash", SCRIPT.toString()));
         command.addAll(composeArguments());
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("submitter-" + scripts.size() + ".log").toFile()));
+        ProcessBuilder builder = new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(
+                        dir.resolve("submitter-" + scripts.size() + ".log").toFile()));
         Map<String, String> env = builder.environment();
         env.keySet().removeIf(name -> name.startsWith("STREAMLENS_") || name.startsWith("FLINK_"));
         env.put("PATH", dir.resolve("bin") + ":" + env.get("PATH"));
@@ -193,7 +207,9 @@ class SubmitJobScriptIT {
         env.put("STREAMLENS_WATCH_INTERVAL", "0.2");
         env.put("STREAMLENS_SUBMITTER_STATE", dir.resolve("state").toString());
         env.put("FAKE_FLINK_RUNS", runs.toString());
-        env.put("FAKE_FLINK_JAVA", Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        env.put(
+                "FAKE_FLINK_JAVA",
+                Path.of(System.getProperty("java.home"), "bin", "java").toString());
         env.put("FAKE_FLINK_CLASSPATH", jobClasspath());
         env.putAll(settings);
         Process script = builder.start();
@@ -217,8 +233,11 @@ class SubmitJobScriptIT {
     private Map<String, String> awaitRun(int n) throws Exception {
         Instant deadline = Instant.now().plus(Duration.ofSeconds(90));
         while (!Files.exists(runs) || Files.readAllLines(runs).size() < n) {
-            assertThat(Instant.now()).as("submission %d; submitter output: %s", n, scripts.isEmpty() ? ""
-                    : output(scripts.get(scripts.size() - 1))).isBefore(deadline);
+            assertThat(Instant.now())
+                    .as(
+                            "submission %d; submitter output: %s",
+                            n, scripts.isEmpty() ? "" : output(scripts.get(scripts.size() - 1)))
+                    .isBefore(deadline);
             Thread.sleep(100);
         }
         List<String> lines = Files.readAllLines(runs);
@@ -234,7 +253,8 @@ class SubmitJobScriptIT {
     private void checkpoint(String jobId, int n, Duration age) throws IOException {
         Path chk = Files.createDirectories(checkpoints.resolve(jobId).resolve("chk-" + n));
         Files.writeString(chk.resolve("_metadata"), "metadata of " + jobId + " " + n);
-        Files.setLastModifiedTime(chk.resolve("_metadata"), FileTime.from(Instant.now().minus(age)));
+        Files.setLastModifiedTime(
+                chk.resolve("_metadata"), FileTime.from(Instant.now().minus(age)));
     }
 
     private static String jobClasspath() throws IOException {
@@ -281,7 +301,7 @@ class SubmitJobScriptIT {
                 takeSubmissions();
                 jobs.clear();
             }
-            Thread.sleep(2_000);   // looks that find nobody (connection refused)
+            Thread.sleep(2_000); // looks that find nobody (connection refused)
             start();
         }
 
@@ -305,11 +325,13 @@ class SubmitJobScriptIT {
         private synchronized void overview(HttpExchange exchange) throws IOException {
             takeSubmissions();
             // As Flink 2.2's MultipleJobsDetails serializes.
-            String body = jobs.stream().map(job -> "{\"jid\":\"" + String.format("%032x", job.hashCode()) + "\",\"name\":\""
-                    + job[0] + "\",\"start-time\":1764940000000,\"end-time\":-1,\"duration\":5000,\"state\":\"" + job[1]
-                    + "\",\"last-modification\":1764940005000,\"tasks\":{\"running\":4,\"canceling\":0,\"canceled\":0,"
-                    + "\"total\":4,\"created\":0,\"scheduled\":0,\"deploying\":0,\"reconciling\":0,\"finished\":0,"
-                    + "\"initializing\":0,\"failed\":0},\"pending-operators\":0}")
+            String body = jobs.stream()
+                    .map(job -> "{\"jid\":\"" + String.format("%032x", job.hashCode()) + "\",\"name\":\""
+                            + job[0] + "\",\"start-time\":1764940000000,\"end-time\":-1,\"duration\":5000,\"state\":\""
+                            + job[1]
+                            + "\",\"last-modification\":1764940005000,\"tasks\":{\"running\":4,\"canceling\":0,\"canceled\":0,"
+                            + "\"total\":4,\"created\":0,\"scheduled\":0,\"deploying\":0,\"reconciling\":0,\"finished\":0,"
+                            + "\"initializing\":0,\"failed\":0},\"pending-operators\":0}")
                     .collect(Collectors.joining(",", "{\"jobs\":[", "]}"));
             byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
             exchange.getResponseHeaders().set("Content-Type", "application/json; charset=UTF-8");

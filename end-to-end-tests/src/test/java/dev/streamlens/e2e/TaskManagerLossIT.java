@@ -20,16 +20,24 @@ class TaskManagerLossIT {
 
     @RegisterExtension
     static final KafkaBrokerExtension KAFKA = new KafkaBrokerExtension();
+
     @RegisterExtension
     static final PostgresExtension POSTGRES = new PostgresExtension();
 
     @Test
     void aKilledTaskManagerCostsARestartAndNoNumber() throws Exception {
         Path dir = TestDirectories.fresh("flink-tm-kill");
-        SessionClusterJob streamlens = new SessionClusterJob(KAFKA.bootstrapServers(), POSTGRES.jdbcUrl(),
-                POSTGRES.dataSource());
-        Workload traffic = Workload.generate(41, 900, System.currentTimeMillis() + 2_000,
-                Duration.ofSeconds(45).toMillis(), SessionClusterJob.JOIN_TIMEOUT_MS, 1500, 3_000, 15_000);
+        SessionClusterJob streamlens =
+                new SessionClusterJob(KAFKA.bootstrapServers(), POSTGRES.jdbcUrl(), POSTGRES.dataSource());
+        Workload traffic = Workload.generate(
+                41,
+                900,
+                System.currentTimeMillis() + 2_000,
+                Duration.ofSeconds(45).toMillis(),
+                SessionClusterJob.JOIN_TIMEOUT_MS,
+                1500,
+                3_000,
+                15_000);
         SessionClusterJob.Written written = new SessionClusterJob.Written();
         written.add(traffic);
 
@@ -49,7 +57,9 @@ class TaskManagerLossIT {
             sender.join();
 
             streamlens.awaitEveryOutput(written.expected());
-            assertThat(cluster.failures(job)).as("failures recorded after the TaskManager was killed").isPositive();
+            assertThat(cluster.failures(job))
+                    .as("failures recorded after the TaskManager was killed")
+                    .isPositive();
             assertThat(cluster.state(job)).isEqualTo("RUNNING");
         }
     }

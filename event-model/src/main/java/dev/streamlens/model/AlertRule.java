@@ -41,8 +41,12 @@ public record AlertRule(
 
     /** What a rule watches. */
     public enum Kind {
-        ERROR_RATE("error_rate"), LATENCY("latency"), TIMEOUTS("timeouts"), SPEND("spend"),
-        TRAFFIC_STOPPED("traffic_stopped"), UNPRICED_MODEL("unpriced_model");
+        ERROR_RATE("error_rate"),
+        LATENCY("latency"),
+        TIMEOUTS("timeouts"),
+        SPEND("spend"),
+        TRAFFIC_STOPPED("traffic_stopped"),
+        UNPRICED_MODEL("unpriced_model");
 
         private final String wireName;
 
@@ -106,8 +110,22 @@ public record AlertRule(
 
     /** The same rule under the id, tenant and version the service stores it with. */
     public AlertRule withIdentity(String id, String tenant, long newVersion) {
-        return new AlertRule(id, tenant, route, model, kind, threshold, percentile, windowMinutes, minRequests, forSeconds,
-                resolveAfterSeconds, webhookUrl, webhookFormat, enabled, newVersion);
+        return new AlertRule(
+                id,
+                tenant,
+                route,
+                model,
+                kind,
+                threshold,
+                percentile,
+                windowMinutes,
+                minRequests,
+                forSeconds,
+                resolveAfterSeconds,
+                webhookUrl,
+                webhookFormat,
+                enabled,
+                newVersion);
     }
 
     /** Whether a series (route, model) is in the rule's scope. */
@@ -126,20 +144,22 @@ public record AlertRule(
         name("model", model, false, errors);
         Kind k = kindOf();
         if (k == null) {
-            errors.add(new FieldError("kind", "must be one of error_rate, latency, timeouts, spend, traffic_stopped, "
-                    + "unpriced_model"));
+            errors.add(new FieldError(
+                    "kind",
+                    "must be one of error_rate, latency, timeouts, spend, traffic_stopped, " + "unpriced_model"));
         } else {
             threshold(k, errors);
         }
         if (percentile != null && (k != Kind.LATENCY || !List.of(50, 95, 99).contains(percentile))) {
-            errors.add(new FieldError("percentile", k == Kind.LATENCY ? "must be 50, 95 or 99" : "applies to latency rules only"));
+            errors.add(new FieldError(
+                    "percentile", k == Kind.LATENCY ? "must be 50, 95 or 99" : "applies to latency rules only"));
         }
         if (windowMinutes != null && (windowMinutes < 1 || windowMinutes > MAX_WINDOW_MINUTES)) {
             errors.add(new FieldError("window_minutes", "must be between 1 and " + MAX_WINDOW_MINUTES));
         }
         if (minRequests != null && (minRequests < 1 || k != Kind.ERROR_RATE)) {
-            errors.add(new FieldError("min_requests", k == Kind.ERROR_RATE ? "must be at least 1"
-                    : "applies to error_rate rules only"));
+            errors.add(new FieldError(
+                    "min_requests", k == Kind.ERROR_RATE ? "must be at least 1" : "applies to error_rate rules only"));
         }
         duration("for_seconds", forSeconds, errors);
         duration("resolve_after_seconds", resolveAfterSeconds, errors);
@@ -166,8 +186,8 @@ public record AlertRule(
         String problem = switch (k) {
             case ERROR_RATE -> threshold > 0 && threshold <= 100 ? null : "must be a percentage above 0, at most 100";
             case LATENCY, SPEND -> threshold > 0 ? null : "must be above 0";
-            case TIMEOUTS, TRAFFIC_STOPPED -> threshold >= 1 && threshold == Math.rint(threshold) ? null
-                    : "must be a whole number, at least 1";
+            case TIMEOUTS, TRAFFIC_STOPPED ->
+                threshold >= 1 && threshold == Math.rint(threshold) ? null : "must be a whole number, at least 1";
             default -> null;
         };
         if (problem != null) {

@@ -42,7 +42,8 @@ public final class CallTotals {
     static {
         for (MetricColumns.Column column : MetricColumns.rolledUpBy(Rollup.Kind.DERIVED)) {
             if (!DERIVED.containsKey(column.name())) {
-                throw new IllegalStateException("MetricsRow." + column.name() + " is derived, but CallTotals has no formula for it");
+                throw new IllegalStateException(
+                        "MetricsRow." + column.name() + " is derived, but CallTotals has no formula for it");
             }
         }
     }
@@ -153,8 +154,8 @@ public final class CallTotals {
     }
 
     /** The row of these totals for one series and span: every column by name, derived ones computed. */
-    public MetricsRow toRow(String tenant, String route, String model, Instant start, Instant end, int revision,
-                            String jobRun) {
+    public MetricsRow toRow(
+            String tenant, String route, String model, Instant start, Instant end, int revision, String jobRun) {
         Map<String, Object> given = new HashMap<>();
         given.put("tenant_id", tenant);
         given.put("route", route);
@@ -242,7 +243,8 @@ public final class CallTotals {
             int i = index(SUM_INDEX, column);
             Object zero = zero(SUMMED.get(i));
             if (total == null || total.getClass() != zero.getClass()) {
-                throw new IllegalArgumentException(column + " takes a " + zero.getClass().getSimpleName() + ", not " + total);
+                throw new IllegalArgumentException(
+                        column + " takes a " + zero.getClass().getSimpleName() + ", not " + total);
             }
             sums[i] = total;
             return this;

@@ -9,8 +9,7 @@ import java.time.Instant;
  */
 public final class Completeness {
 
-    private Completeness() {
-    }
+    private Completeness() {}
 
     /** The end of the newest window that has fired: every window ending at or before it has a row (if it had calls). */
     public static Instant windowsClosedUntil(long watermarkMs, long windowMs) {

@@ -7,8 +7,7 @@ import java.util.regex.Pattern;
 /** Reads durations written as the README's settings are: {@code 250ms}, {@code 30s}, {@code 5m}, {@code 1h}, {@code 1d}. */
 public final class Durations {
 
-    private Durations() {
-    }
+    private Durations() {}
 
     private static final Pattern FORMAT = Pattern.compile("(\\d+)(ms|s|m|h|d)");
 

@@ -23,12 +23,12 @@ public final class EventJson {
 
     private static final ObjectMapper MAPPER = newMapper();
 
-    private EventJson() {
-    }
+    private EventJson() {}
 
     /** A new mapper with StreamLens' settings (thread-safe once configured; share it). */
     public static ObjectMapper newMapper() {
-        JsonFactory factory = JsonFactory.builder().streamReadConstraints(READ_CONSTRAINTS).build();
+        JsonFactory factory =
+                JsonFactory.builder().streamReadConstraints(READ_CONSTRAINTS).build();
         return new ObjectMapper(factory)
                 .registerModule(new JavaTimeModule())
                 .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);

@@ -42,7 +42,8 @@ public final class EventParser {
      */
     public ParseResult<LlmRequest> parseRequest(byte[] json, Instant receivedAt) {
         ParseResult<JsonNode> tree = readObject(json);
-        return tree.isValid() ? parseRequest(tree.event(), json.length, receivedAt)
+        return tree.isValid()
+                ? parseRequest(tree.event(), json.length, receivedAt)
                 : ParseResult.invalid(tree.errors());
     }
 
@@ -53,7 +54,8 @@ public final class EventParser {
     /** Validates a response as if received at {@code receivedAt} (see {@link #parseRequest(byte[], Instant)}). */
     public ParseResult<LlmResponse> parseResponse(byte[] json, Instant receivedAt) {
         ParseResult<JsonNode> tree = readObject(json);
-        return tree.isValid() ? parseResponse(tree.event(), json.length, receivedAt)
+        return tree.isValid()
+                ? parseResponse(tree.event(), json.length, receivedAt)
                 : ParseResult.invalid(tree.errors());
     }
 
@@ -102,11 +104,13 @@ public final class EventParser {
                 in.optionalCount("cache_write_tokens"),
                 in.optionalCount("reasoning_tokens"));
         // Rules between fields only once both fields are valid: a broken field is reported once, as itself.
-        if (response.reasoningTokens() != null && !in.hasError("completion_tokens")
+        if (response.reasoningTokens() != null
+                && !in.hasError("completion_tokens")
                 && response.reasoningTokens() > response.completionTokensOrZero()) {
             in.reject("reasoning_tokens", "must not exceed completion_tokens (reasoning tokens are part of them)");
         }
-        if (response.timeToFirstTokenMs() != null && response.latencyMs() != null
+        if (response.timeToFirstTokenMs() != null
+                && response.latencyMs() != null
                 && response.timeToFirstTokenMs() > response.latencyMs()) {
             in.reject("time_to_first_token_ms", "must not exceed latency_ms");
         }

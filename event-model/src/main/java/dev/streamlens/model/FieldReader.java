@@ -17,6 +17,7 @@ final class FieldReader {
     private final ValidationLimits limits;
     /** When the event was received: the future bound is measured from here. */
     private final Instant receivedAt;
+
     private final List<FieldError> errors = new ArrayList<>();
 
     /** Size of the whole document in bytes, or -1 when unknown (an item of a batch). */
@@ -71,15 +72,17 @@ final class FieldReader {
         }
         Instant instant = Rfc3339.parse(value.textValue());
         if (instant == null) {
-            return fail(field, "must be RFC 3339 with a four-digit year and an offset or Z, such as 2025-11-20T10:00:30.000Z");
+            return fail(
+                    field,
+                    "must be RFC 3339 with a four-digit year and an offset or Z, such as 2025-11-20T10:00:30.000Z");
         }
         if (!Rfc3339.inRange(instant)) {
             return fail(field, "must lie between 0000-01-01T00:00:00Z and 9999-12-31T23:59:59Z");
         }
         Instant latest = receivedAt.plus(limits.maxFutureSkew());
         if (instant.isAfter(latest)) {
-            return fail(field, "must not lie more than " + limits.maxFutureSkew().toSeconds()
-                    + " s in the future");
+            return fail(
+                    field, "must not lie more than " + limits.maxFutureSkew().toSeconds() + " s in the future");
         }
         return instant;
     }

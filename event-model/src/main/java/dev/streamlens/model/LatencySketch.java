@@ -27,6 +27,7 @@ public final class LatencySketch {
     public static final double RELATIVE_ACCURACY = 0.01;
     /** Caps memory: 2048 bins at 1% span over 17 orders of magnitude; lower bins collapse first. */
     static final int MAX_BINS = 2048;
+
     private static final Supplier<Store> STORE = () -> new CollapsingLowestDenseStore(MAX_BINS);
     private static final LogarithmicMapping MAPPING = new LogarithmicMapping(RELATIVE_ACCURACY);
 
@@ -95,8 +96,10 @@ public final class LatencySketch {
 
     /** ⌈q·n⌉ computed in decimal, so 0.95 × 20 is exactly 19 rather than a float just above or below. */
     static long nearestRank(double q, long n) {
-        return java.math.BigDecimal.valueOf(q).multiply(java.math.BigDecimal.valueOf(n))
-                .setScale(0, java.math.RoundingMode.CEILING).longValueExact();
+        return java.math.BigDecimal.valueOf(q)
+                .multiply(java.math.BigDecimal.valueOf(n))
+                .setScale(0, java.math.RoundingMode.CEILING)
+                .longValueExact();
     }
 
     /** The sketch in DDSketch's portable binary encoding (index mapping included). */

@@ -42,8 +42,18 @@ public record LlmResponse(
 
     /** The same response recorded for a tenant (the ingest service stamps the caller's, with API keys on). */
     public LlmResponse withTenantId(String tenant) {
-        return new LlmResponse(requestId, timestamp, latencyMs, completionTokens, finishReason, error, timeToFirstTokenMs,
-                tenant, cachedPromptTokens, cacheWriteTokens, reasoningTokens);
+        return new LlmResponse(
+                requestId,
+                timestamp,
+                latencyMs,
+                completionTokens,
+                finishReason,
+                error,
+                timeToFirstTokenMs,
+                tenant,
+                cachedPromptTokens,
+                cacheWriteTokens,
+                reasoningTokens);
     }
 
     /** Completion tokens with an absent value read as zero. */

@@ -2,8 +2,8 @@ package dev.streamlens.model;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import java.lang.invoke.MethodHandle;
-import java.lang.reflect.Constructor;
 import java.lang.invoke.MethodHandles;
+import java.lang.reflect.Constructor;
 import java.lang.reflect.RecordComponent;
 import java.util.Arrays;
 import java.util.List;
@@ -69,19 +69,20 @@ public final class MetricColumns {
     }
 
     private static final List<Column> ALL = Arrays.stream(MetricsRow.class.getRecordComponents())
-            .map(MetricColumns::column).toList();
+            .map(MetricColumns::column)
+            .toList();
     private static final Constructor<MetricsRow> CANONICAL;
 
     static {
         try {
-            CANONICAL = MetricsRow.class.getDeclaredConstructor(ALL.stream().map(Column::type).toArray(Class<?>[]::new));
+            CANONICAL = MetricsRow.class.getDeclaredConstructor(
+                    ALL.stream().map(Column::type).toArray(Class<?>[]::new));
         } catch (NoSuchMethodException e) {
             throw new ExceptionInInitializerError(e);
         }
     }
 
-    private MetricColumns() {
-    }
+    private MetricColumns() {}
 
     /** Every column, in the order of {@link MetricsRow}'s components (its canonical constructor's). */
     public static List<Column> all() {
@@ -110,7 +111,10 @@ public final class MetricColumns {
             throw new IllegalStateException("MetricsRow." + component.getName() + " needs @JsonProperty and @Rollup");
         }
         try {
-            return new Column(json.value(), component.getType(), ValueType.of(component.getType(), json.value()),
+            return new Column(
+                    json.value(),
+                    component.getType(),
+                    ValueType.of(component.getType(), json.value()),
                     rollup.value(),
                     MethodHandles.publicLookup().unreflect(component.getAccessor()));
         } catch (IllegalAccessException e) {

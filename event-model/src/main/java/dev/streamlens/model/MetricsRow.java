@@ -55,9 +55,15 @@ public record MetricsRow(
         @Rollup(DERIVED) @JsonProperty("p95_latency_ms") Double p95LatencyMs,
         @Rollup(DERIVED) @JsonProperty("p99_latency_ms") Double p99LatencyMs,
         @Rollup(DERIVED) @JsonProperty("avg_prompt_tokens") Double avgPromptTokens,
-        @Rollup(DERIVED) @JsonProperty("avg_completion_tokens") Double avgCompletionTokens,
+
+        @Rollup(DERIVED) @JsonProperty("avg_completion_tokens")
+        Double avgCompletionTokens,
+
         @Rollup(SUM) @JsonProperty("total_prompt_tokens") long totalPromptTokens,
-        @Rollup(SUM) @JsonProperty("total_completion_tokens") long totalCompletionTokens,
+
+        @Rollup(SUM) @JsonProperty("total_completion_tokens")
+        long totalCompletionTokens,
+
         @Rollup(SUM) @JsonProperty("latency_sum_ms") double latencySumMs,
         @Rollup(SUM) @JsonProperty("estimated_cost_usd") BigDecimal estimatedCostUsd,
         @Rollup(SUM) @JsonProperty("unpriced_requests") long unpricedRequests,
@@ -73,19 +79,67 @@ public record MetricsRow(
         @Rollup(DERIVED) @JsonProperty("p99_ttft_ms") Double p99TtftMs,
         @Rollup(SKETCH) @JsonProperty("ttft_sketch") byte[] ttftSketch,
         @Rollup(SUM) @JsonProperty("generation_ms_sum") double generationMsSum,
-        @Rollup(DERIVED) @JsonProperty("output_tokens_per_second") Double outputTokensPerSecond) {
+
+        @Rollup(DERIVED) @JsonProperty("output_tokens_per_second")
+        Double outputTokensPerSecond) {
 
     /** A row without prompt-cache, reasoning and streaming figures (all zero or absent). */
-    public MetricsRow(String tenantId, String route, String model, Instant windowStart, Instant windowEnd,
-                      long requests, long errors, long timeouts, Double avgLatencyMs, Double p50LatencyMs,
-                      Double p95LatencyMs, Double p99LatencyMs, Double avgPromptTokens, Double avgCompletionTokens,
-                      long totalPromptTokens, long totalCompletionTokens, double latencySumMs,
-                      BigDecimal estimatedCostUsd, long unpricedRequests, byte[] latencySketch, int revision,
-                      String jobRun) {
-        this(tenantId, route, model, windowStart, windowEnd, requests, errors, timeouts, avgLatencyMs, p50LatencyMs,
-                p95LatencyMs, p99LatencyMs, avgPromptTokens, avgCompletionTokens, totalPromptTokens,
-                totalCompletionTokens, latencySumMs, estimatedCostUsd, unpricedRequests, latencySketch, revision, jobRun,
-                0, 0, 0, 0, null, null, null, null, 0, null);
+    public MetricsRow(
+            String tenantId,
+            String route,
+            String model,
+            Instant windowStart,
+            Instant windowEnd,
+            long requests,
+            long errors,
+            long timeouts,
+            Double avgLatencyMs,
+            Double p50LatencyMs,
+            Double p95LatencyMs,
+            Double p99LatencyMs,
+            Double avgPromptTokens,
+            Double avgCompletionTokens,
+            long totalPromptTokens,
+            long totalCompletionTokens,
+            double latencySumMs,
+            BigDecimal estimatedCostUsd,
+            long unpricedRequests,
+            byte[] latencySketch,
+            int revision,
+            String jobRun) {
+        this(
+                tenantId,
+                route,
+                model,
+                windowStart,
+                windowEnd,
+                requests,
+                errors,
+                timeouts,
+                avgLatencyMs,
+                p50LatencyMs,
+                p95LatencyMs,
+                p99LatencyMs,
+                avgPromptTokens,
+                avgCompletionTokens,
+                totalPromptTokens,
+                totalCompletionTokens,
+                latencySumMs,
+                estimatedCostUsd,
+                unpricedRequests,
+                latencySketch,
+                revision,
+                jobRun,
+                0,
+                0,
+                0,
+                0,
+                null,
+                null,
+                null,
+                null,
+                0,
+                null);
     }
 
     /** The Kafka key of this row on {@code llm.metrics}: {@code tenant|route|model}. */

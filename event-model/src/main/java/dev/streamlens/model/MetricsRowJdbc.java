@@ -18,20 +18,23 @@ public final class MetricsRowJdbc {
 
     /** The metrics tables, which share their columns. */
     public static final String MINUTES = "llm_metrics";
+
     public static final String HOURS = "llm_metrics_hourly";
 
     /** Every column of a row ({@link MetricColumns}), in the order of the parameters {@link #bind} sets. */
-    public static final String COLUMNS = MetricColumns.all().stream().map(MetricColumns.Column::name)
-            .collect(Collectors.joining(", "));
-    private static final String VALUES = "VALUES (" + "?, ".repeat(MetricColumns.all().size() - 1) + "?)";
+    public static final String COLUMNS =
+            MetricColumns.all().stream().map(MetricColumns.Column::name).collect(Collectors.joining(", "));
+
+    private static final String VALUES =
+            "VALUES (" + "?, ".repeat(MetricColumns.all().size() - 1) + "?)";
     /** An upsert's new values: every column but the key's and the revision (each statement has its rule). */
     private static final String SET_VALUES = MetricColumns.all().stream()
-            .filter(c -> c.rollup() != Rollup.Kind.KEY && !c.name().equals("revision"))
-            .map(c -> c.name() + " = EXCLUDED." + c.name())
-            .collect(Collectors.joining(", ")) + ", updated_at = now()";
+                    .filter(c -> c.rollup() != Rollup.Kind.KEY && !c.name().equals("revision"))
+                    .map(c -> c.name() + " = EXCLUDED." + c.name())
+                    .collect(Collectors.joining(", "))
+            + ", updated_at = now()";
 
-    private MetricsRowJdbc() {
-    }
+    private MetricsRowJdbc() {}
 
     /** A plain insert of every column (for loading data). */
     public static String insert(String table) {

@@ -22,18 +22,22 @@ public final class Rfc3339 {
 
     /** The earliest and latest instants the pipeline takes: every one prints with a four-digit year. */
     public static final Instant EARLIEST = Instant.parse("0000-01-01T00:00:00Z");
+
     public static final Instant LATEST = Instant.parse("9999-12-31T23:59:59.999999999Z");
 
     private static final int SECONDS_PER_DAY = 86_400;
 
-    private Rfc3339() {
-    }
+    private Rfc3339() {}
 
     /** The instant, or null when the text is not an RFC 3339 date-time. */
     public static Instant parse(String s) {
         int n = s.length();
-        if (n < 20 || s.charAt(4) != '-' || s.charAt(7) != '-' || (s.charAt(10) != 'T' && s.charAt(10) != 't')
-                || s.charAt(13) != ':' || s.charAt(16) != ':') {
+        if (n < 20
+                || s.charAt(4) != '-'
+                || s.charAt(7) != '-'
+                || (s.charAt(10) != 'T' && s.charAt(10) != 't')
+                || s.charAt(13) != ':'
+                || s.charAt(16) != ':') {
             return null;
         }
         int year = digits(s, 0, 4);
@@ -42,8 +46,17 @@ public final class Rfc3339 {
         int hour = digits(s, 11, 2);
         int minute = digits(s, 14, 2);
         int second = digits(s, 17, 2);
-        if (year < 0 || month < 1 || month > 12 || day < 1 || day > lengthOfMonth(year, month)
-                || hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 60) {
+        if (year < 0
+                || month < 1
+                || month > 12
+                || day < 1
+                || day > lengthOfMonth(year, month)
+                || hour < 0
+                || hour > 23
+                || minute < 0
+                || minute > 59
+                || second < 0
+                || second > 60) {
             return null;
         }
         int i = 19;
@@ -82,8 +95,8 @@ public final class Rfc3339 {
             return null;
         }
         long epochDay = epochDay(year, month, day);
-        long epochSecond = epochDay * SECONDS_PER_DAY + hour * 3600L + minute * 60L + Math.min(second, 59)
-                - offsetSeconds;
+        long epochSecond =
+                epochDay * SECONDS_PER_DAY + hour * 3600L + minute * 60L + Math.min(second, 59) - offsetSeconds;
         if (second == 60 && Math.floorMod(epochSecond, SECONDS_PER_DAY) != SECONDS_PER_DAY - 1) {
             return null; // a leap second only ends a UTC day
         }

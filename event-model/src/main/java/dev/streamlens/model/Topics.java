@@ -23,12 +23,14 @@ public final class Topics {
     public static final String ALERTS = "llm.alerts";
 
     /** Every topic the pipeline needs, in creation order. */
-    public static final List<String> ALL = List.of(REQUESTS, RESPONSES, METRICS, DEAD_LETTER, LATE_EVENTS, ALERT_RULES,
-            ALERTS);
+    public static final List<String> ALL =
+            List.of(REQUESTS, RESPONSES, METRICS, DEAD_LETTER, LATE_EVENTS, ALERT_RULES, ALERTS);
 
     /** How long each topic keeps its records; the reasons are in docs/RETENTION.md#kafka-topics. */
     public static final long EVENTS_RETENTION_MS = java.time.Duration.ofDays(7).toMillis();
-    public static final long INSPECTION_RETENTION_MS = java.time.Duration.ofDays(30).toMillis();
+
+    public static final long INSPECTION_RETENTION_MS =
+            java.time.Duration.ofDays(30).toMillis();
 
     /**
      * Topic settings beyond the broker's defaults, retention always explicit (docker-compose.yml
@@ -54,6 +56,5 @@ public final class Topics {
         };
     }
 
-    private Topics() {
-    }
+    private Topics() {}
 }

@@ -26,11 +26,18 @@ public record ValidationLimits(
         double maxLatencyMs,
         Duration maxFutureSkew) {
 
-    public static final ValidationLimits DEFAULTS = new ValidationLimits(
-            255, 4096, 16 * 1024, 5, 128, 100_000_000L, 24 * 3600 * 1000.0, Duration.ofMinutes(5));
+    public static final ValidationLimits DEFAULTS =
+            new ValidationLimits(255, 4096, 16 * 1024, 5, 128, 100_000_000L, 24 * 3600 * 1000.0, Duration.ofMinutes(5));
 
     public ValidationLimits withMaxFutureSkew(Duration skew) {
-        return new ValidationLimits(maxIdentifierLength, maxErrorLength, maxMetadataBytes, maxMetadataDepth,
-                maxMetadataKeys, maxTokens, maxLatencyMs, skew);
+        return new ValidationLimits(
+                maxIdentifierLength,
+                maxErrorLength,
+                maxMetadataBytes,
+                maxMetadataDepth,
+                maxMetadataKeys,
+                maxTokens,
+                maxLatencyMs,
+                skew);
     }
 }

@@ -37,27 +37,29 @@ class InvalidEventProperties {
             new EventParser(ValidationLimits.DEFAULTS, Clock.fixed(EventArbitraries.NOW, ZoneOffset.UTC));
 
     @Property(tries = 1000)
-    void brokenRequestsNameEveryBrokenField(@ForAll("requests") LlmRequest valid,
-                                            @ForAll("requestMutations") List<Mutation> mutations) {
+    void brokenRequestsNameEveryBrokenField(
+            @ForAll("requests") LlmRequest valid, @ForAll("requestMutations") List<Mutation> mutations) {
         ObjectNode json = EventJson.mapper().valueToTree(valid);
         mutations.forEach(m -> m.apply().accept(json));
 
         ParseResult<LlmRequest> result = parser.parseRequest(bytes(json));
 
         assertThat(result.isValid()).isFalse();
-        assertThat(fields(result)).isEqualTo(mutations.stream().map(Mutation::field).collect(Collectors.toSet()));
+        assertThat(fields(result))
+                .isEqualTo(mutations.stream().map(Mutation::field).collect(Collectors.toSet()));
     }
 
     @Property(tries = 1000)
-    void brokenResponsesNameEveryBrokenField(@ForAll("responses") LlmResponse valid,
-                                             @ForAll("responseMutations") List<Mutation> mutations) {
+    void brokenResponsesNameEveryBrokenField(
+            @ForAll("responses") LlmResponse valid, @ForAll("responseMutations") List<Mutation> mutations) {
         ObjectNode json = EventJson.mapper().valueToTree(valid);
         mutations.forEach(m -> m.apply().accept(json));
 
         ParseResult<LlmResponse> result = parser.parseResponse(bytes(json));
 
         assertThat(result.isValid()).isFalse();
-        assertThat(fields(result)).isEqualTo(mutations.stream().map(Mutation::field).collect(Collectors.toSet()));
+        assertThat(fields(result))
+                .isEqualTo(mutations.stream().map(Mutation::field).collect(Collectors.toSet()));
     }
 
     @Provide
@@ -83,8 +85,10 @@ class InvalidEventProperties {
         all.add(set("metadata", "is an array", JSON.arrayNode().add(1)));
         all.add(set("metadata", "nests too deep", nested(ValidationLimits.DEFAULTS.maxMetadataDepth() + 1)));
         all.add(set("metadata", "has too many keys", manyKeys(ValidationLimits.DEFAULTS.maxMetadataKeys() + 1)));
-        all.add(set("metadata", "is too large", JSON.objectNode().put("blob",
-                "x".repeat(ValidationLimits.DEFAULTS.maxMetadataBytes()))));
+        all.add(set(
+                "metadata",
+                "is too large",
+                JSON.objectNode().put("blob", "x".repeat(ValidationLimits.DEFAULTS.maxMetadataBytes()))));
         return oneMutationPerField(all);
     }
 

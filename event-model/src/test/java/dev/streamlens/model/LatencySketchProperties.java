@@ -58,14 +58,19 @@ class LatencySketchProperties {
     }
 
     private static void assertQuantilesMatch(LatencySketch sketch, List<Double> values) {
-        double[] sorted = values.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+        double[] sorted =
+                values.stream().mapToDouble(Double::doubleValue).sorted().toArray();
         for (double q : new double[] {0.5, 0.95, 0.99, 1.0}) {
             // nearest rank: the ceil(q * n)-th smallest value, computed in exact decimal arithmetic
-            int rank = new java.math.BigDecimal(Double.toString(q)).multiply(java.math.BigDecimal.valueOf(sorted.length))
-                    .setScale(0, java.math.RoundingMode.CEILING).intValueExact();
+            int rank = new java.math.BigDecimal(Double.toString(q))
+                    .multiply(java.math.BigDecimal.valueOf(sorted.length))
+                    .setScale(0, java.math.RoundingMode.CEILING)
+                    .intValueExact();
             double exact = sorted[Math.max(1, rank) - 1];
             double tolerance = exact * LatencySketch.RELATIVE_ACCURACY + 1e-9;
-            assertThat(sketch.quantile(q)).as("q=%s of %s", q, Arrays.toString(sorted)).isCloseTo(exact, within(tolerance));
+            assertThat(sketch.quantile(q))
+                    .as("q=%s of %s", q, Arrays.toString(sorted))
+                    .isCloseTo(exact, within(tolerance));
         }
     }
 }

@@ -16,13 +16,16 @@ class MetricColumnsTest {
     @Test
     void everyComponentOfAMetricsRowIsAColumnNamedAsItsJsonProperty() {
         assertThat(MetricColumns.all()).hasSize(MetricsRow.class.getRecordComponents().length);
-        assertThat(MetricColumns.all()).extracting(MetricColumns.Column::name)
+        assertThat(MetricColumns.all())
+                .extracting(MetricColumns.Column::name)
                 .doesNotHaveDuplicates()
                 .startsWith("tenant_id", "route", "model", "window_start", "window_end")
                 .contains("requests", "latency_sketch", "output_tokens_per_second");
-        assertThat(MetricColumns.rolledUpBy(Rollup.Kind.KEY)).extracting(MetricColumns.Column::name)
+        assertThat(MetricColumns.rolledUpBy(Rollup.Kind.KEY))
+                .extracting(MetricColumns.Column::name)
                 .containsExactly("tenant_id", "route", "model", "window_start");
-        assertThat(MetricsRowJdbc.COLUMNS.split(", ")).hasSize(MetricColumns.all().size());
+        assertThat(MetricsRowJdbc.COLUMNS.split(", "))
+                .hasSize(MetricColumns.all().size());
     }
 
     @Test
@@ -46,8 +49,10 @@ class MetricColumnsTest {
         }
         for (MetricColumns.Column column : MetricColumns.rolledUpBy(Rollup.Kind.SKETCH)) {
             LatencySketch merged = LatencySketch.decode((byte[]) column.of(total));
-            assertThat(merged.count()).as(column.name()).isEqualTo(
-                    LatencySketch.decode((byte[]) column.of(a)).count() + LatencySketch.decode((byte[]) column.of(b)).count());
+            assertThat(merged.count())
+                    .as(column.name())
+                    .isEqualTo(LatencySketch.decode((byte[]) column.of(a)).count()
+                            + LatencySketch.decode((byte[]) column.of(b)).count());
         }
     }
 
@@ -56,9 +61,14 @@ class MetricColumnsTest {
         LatencySketch latencies = LatencySketch.create();
         latencies.add(100);
         latencies.add(400);
-        MetricsRow row = CallTotals.builder().sum("requests", 2L).sum("latency_sum_ms", 500.0)
-                .sum("total_prompt_tokens", 30L).sum("total_completion_tokens", 50L).sum("generation_ms_sum", 250.0)
-                .sketch("latency_sketch", latencies).build()
+        MetricsRow row = CallTotals.builder()
+                .sum("requests", 2L)
+                .sum("latency_sum_ms", 500.0)
+                .sum("total_prompt_tokens", 30L)
+                .sum("total_completion_tokens", 50L)
+                .sum("generation_ms_sum", 250.0)
+                .sketch("latency_sketch", latencies)
+                .build()
                 .toRow("acme", "/chat", "m", T0, T0.plusSeconds(60), 3, "run");
         assertThat(row.requests()).isEqualTo(2);
         assertThat(row.avgLatencyMs()).isEqualTo(250.0);
@@ -77,7 +87,8 @@ class MetricColumnsTest {
     @Test
     void totalsRefuseAnUnknownColumnOrAValueOfTheWrongKind() {
         assertThatThrownBy(() -> CallTotals.builder().sum("requests", 1)).hasMessageContaining("requests takes a Long");
-        assertThatThrownBy(() -> CallTotals.builder().sum("avg_latency_ms", 1.0)).hasMessageContaining("no such column");
+        assertThatThrownBy(() -> CallTotals.builder().sum("avg_latency_ms", 1.0))
+                .hasMessageContaining("no such column");
         assertThatThrownBy(() -> CallTotals.builder().sketch("requests", LatencySketch.create()))
                 .hasMessageContaining("no such column");
     }
@@ -90,9 +101,38 @@ class MetricColumnsTest {
             latencies.add(100.0 * (i + 1));
             ttfts.add(10.0 * (i + 1));
         }
-        return new MetricsRow("acme", "/chat", "m", T0, T0.plusSeconds(60), 3L * k, k, 2L * k, null, null, null, null,
-                null, null, 5L * k, 7L * k, 11.5 * k, new BigDecimal("0.013").multiply(BigDecimal.valueOf(k)), 13L * k,
-                latencies.encode(), 1, "run", 17L * k, 19L * k, 23L * k, 29L * k, null, null, null, ttfts.encode(),
-                31.25 * k, null);
+        return new MetricsRow(
+                "acme",
+                "/chat",
+                "m",
+                T0,
+                T0.plusSeconds(60),
+                3L * k,
+                k,
+                2L * k,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                5L * k,
+                7L * k,
+                11.5 * k,
+                new BigDecimal("0.013").multiply(BigDecimal.valueOf(k)),
+                13L * k,
+                latencies.encode(),
+                1,
+                "run",
+                17L * k,
+                19L * k,
+                23L * k,
+                29L * k,
+                null,
+                null,
+                null,
+                ttfts.encode(),
+                31.25 * k,
+                null);
     }
 }

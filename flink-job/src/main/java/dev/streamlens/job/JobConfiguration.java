@@ -25,16 +25,18 @@ public final class JobConfiguration {
      */
     public static final java.time.Duration CHECKPOINT_TIMEOUT = java.time.Duration.ofMinutes(10);
 
-    private JobConfiguration() {
-    }
+    private JobConfiguration() {}
 
     public static Configuration of(JobSettings settings) {
         Configuration conf = new Configuration();
         stateBackend(conf, settings.stateBackend);
         conf.set(CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");
         // A recompute keeps its checkpoints apart: the live job's restore must never pick one of them.
-        conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, settings.isRecompute()
-                ? settings.checkpointDir.replaceAll("/+$", "") + "-recompute" : settings.checkpointDir);
+        conf.set(
+                CheckpointingOptions.CHECKPOINTS_DIRECTORY,
+                settings.isRecompute()
+                        ? settings.checkpointDir.replaceAll("/+$", "") + "-recompute"
+                        : settings.checkpointDir);
         conf.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, settings.checkpointInterval);
         conf.set(CheckpointingOptions.CHECKPOINTING_TIMEOUT, CHECKPOINT_TIMEOUT);
         conf.set(CheckpointingOptions.CHECKPOINTING_CONSISTENCY_MODE, CheckpointingMode.EXACTLY_ONCE);
@@ -42,24 +44,31 @@ public final class JobConfiguration {
         // in flight (kept by an unaligned checkpoint) could be overtaken by (docs/DESIGN.md).
         conf.set(CheckpointingOptions.ENABLE_UNALIGNED, false);
         // Kept when the job is cancelled, so the next start resumes from it.
-        conf.set(CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION,
+        conf.set(
+                CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION,
                 ExternalizedCheckpointRetention.RETAIN_ON_CANCELLATION);
         conf.set(CheckpointingOptions.MAX_RETAINED_CHECKPOINTS, 3);
         conf.set(RestartStrategyOptions.RESTART_STRATEGY, "exponential-delay");
-        conf.set(RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_INITIAL_BACKOFF, java.time.Duration.ofSeconds(1));
-        conf.set(RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_MAX_BACKOFF, java.time.Duration.ofSeconds(30));
+        conf.set(
+                RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_INITIAL_BACKOFF,
+                java.time.Duration.ofSeconds(1));
+        conf.set(
+                RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_MAX_BACKOFF,
+                java.time.Duration.ofSeconds(30));
         if (settings.fromSavepoint != null && !settings.isRecompute()) {
             LOG.info("restoring from {}", settings.fromSavepoint);
             conf.set(StateRecoveryOptions.SAVEPOINT_PATH, settings.fromSavepoint);
         } else if (settings.resumeFromLatestCheckpoint && !settings.isRecompute()) {
             Optional<String> latest = LatestCheckpoint.find(settings.checkpointDir);
-            latest.ifPresentOrElse(path -> {
-                LOG.info("resuming from retained checkpoint {}", path);
-                conf.set(StateRecoveryOptions.SAVEPOINT_PATH, path);
-                // State of operators a newer version no longer has (e.g. the hourly rollup, now derived
-                // in PostgreSQL) is dropped instead of refusing to start.
-                conf.set(StateRecoveryOptions.SAVEPOINT_IGNORE_UNCLAIMED_STATE, true);
-            }, () -> LOG.info("no retained checkpoint under {}: starting fresh", settings.checkpointDir));
+            latest.ifPresentOrElse(
+                    path -> {
+                        LOG.info("resuming from retained checkpoint {}", path);
+                        conf.set(StateRecoveryOptions.SAVEPOINT_PATH, path);
+                        // State of operators a newer version no longer has (e.g. the hourly rollup, now derived
+                        // in PostgreSQL) is dropped instead of refusing to start.
+                        conf.set(StateRecoveryOptions.SAVEPOINT_IGNORE_UNCLAIMED_STATE, true);
+                    },
+                    () -> LOG.info("no retained checkpoint under {}: starting fresh", settings.checkpointDir));
         }
         return conf;
     }

@@ -13,8 +13,7 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  */
 final class JobEnvironment {
 
-    private JobEnvironment() {
-    }
+    private JobEnvironment() {}
 
     /**
      * The parallelism ({@link #parallelism}), the checkpoint mode ({@link #alignedCheckpointsOnly})
@@ -62,9 +61,12 @@ final class JobEnvironment {
      * An event topic's source, never wider than the topic: a subtask without a partition would hold
      * every watermark back for good.
      */
-    static DataStream<TelemetryEvent> eventSource(StreamExecutionEnvironment env, JobSettings settings, String topic,
-                                                  KafkaSource<TelemetryEvent> reader,
-                                                  WatermarkStrategy<TelemetryEvent> eventTime) {
+    static DataStream<TelemetryEvent> eventSource(
+            StreamExecutionEnvironment env,
+            JobSettings settings,
+            String topic,
+            KafkaSource<TelemetryEvent> reader,
+            WatermarkStrategy<TelemetryEvent> eventTime) {
         // Also refuses a topic whose record timestamps are not the broker's append time.
         int partitions = KafkaSources.eventTopicPartitions(settings.kafkaBrokers, topic);
         return env.fromSource(reader, eventTime, topic)

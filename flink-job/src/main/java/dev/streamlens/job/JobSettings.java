@@ -18,62 +18,120 @@ import picocli.CommandLine.Option;
  * validates its environment with {@link #parse} and lets the job read the same variables; on a
  * cluster the arguments follow {@code flink run <jar>}.
  */
-@Command(name = "streamlens-job", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(
+        name = "streamlens-job",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
         description = "Joins LLM request and response events in event time and writes per-window metrics "
                 + "to PostgreSQL (llm_metrics) and Kafka (llm.metrics), exactly once.",
-        footer = {"Durations are written like 250ms, 30s, 5m, 1h.",
-                "Every option can also be set as an environment variable STREAMLENS_<OPTION>, e.g. "
-                        + "STREAMLENS_JOIN_TIMEOUT=2m; an argument wins."})
+        footer = {
+            "Durations are written like 250ms, 30s, 5m, 1h.",
+            "Every option can also be set as an environment variable STREAMLENS_<OPTION>, e.g. "
+                    + "STREAMLENS_JOIN_TIMEOUT=2m; an argument wins."
+        })
 public class JobSettings implements Serializable {
 
     private static final long serialVersionUID = 1L;
 
-    @Option(names = "--kafka-brokers", defaultValue = "localhost:19092", description = "Kafka bootstrap servers (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--kafka-brokers",
+            defaultValue = "localhost:19092",
+            description = "Kafka bootstrap servers (default: ${DEFAULT-VALUE})")
     public String kafkaBrokers;
 
-    @Option(names = "--jdbc-url", defaultValue = "jdbc:postgresql://localhost:15432/postgres", description = "PostgreSQL JDBC URL (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--jdbc-url",
+            defaultValue = "jdbc:postgresql://localhost:15432/postgres",
+            description = "PostgreSQL JDBC URL (default: ${DEFAULT-VALUE})")
     public String jdbcUrl;
 
-    @Option(names = "--jdbc-user", defaultValue = "postgres", description = "PostgreSQL user (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--jdbc-user",
+            defaultValue = "postgres",
+            description = "PostgreSQL user (default: ${DEFAULT-VALUE})")
     public String jdbcUser;
 
-    @Option(names = "--jdbc-password", defaultValue = "postgres", description = "PostgreSQL password (default: ${DEFAULT-VALUE}; better set STREAMLENS_JDBC_PASSWORD than an argument)")
+    @Option(
+            names = "--jdbc-password",
+            defaultValue = "postgres",
+            description =
+                    "PostgreSQL password (default: ${DEFAULT-VALUE}; better set STREAMLENS_JDBC_PASSWORD than an argument)")
     public String jdbcPassword;
 
-    @Option(names = "--window", defaultValue = "1m", converter = DurationConverter.class, description = "tumbling window size (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--window",
+            defaultValue = "1m",
+            converter = DurationConverter.class,
+            description = "tumbling window size (default: ${DEFAULT-VALUE})")
     public Duration window;
 
-    @Option(names = "--join-timeout", defaultValue = "5m", converter = DurationConverter.class, description = "how long a request waits for its response (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--join-timeout",
+            defaultValue = "5m",
+            converter = DurationConverter.class,
+            description = "how long a request waits for its response (default: ${DEFAULT-VALUE})")
     public Duration joinTimeout;
 
-    @Option(names = "--out-of-orderness", defaultValue = "5s", converter = DurationConverter.class, description = "watermark bound (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--out-of-orderness",
+            defaultValue = "5s",
+            converter = DurationConverter.class,
+            description = "watermark bound (default: ${DEFAULT-VALUE})")
     public Duration outOfOrderness;
 
-    @Option(names = "--idle-timeout", defaultValue = "10s", converter = DurationConverter.class, description = "a quiet partition holds the watermark back at most about this long: the job appends a clock tick to every partition of its input topics this often (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--idle-timeout",
+            defaultValue = "10s",
+            converter = DurationConverter.class,
+            description =
+                    "a quiet partition holds the watermark back at most about this long: the job appends a clock tick to every partition of its input topics this often (default: ${DEFAULT-VALUE})")
     public Duration idleTimeout;
 
-    @Option(names = "--allowed-lateness", defaultValue = "1m", converter = DurationConverter.class, description = "late events within this still revise their window (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--allowed-lateness",
+            defaultValue = "1m",
+            converter = DurationConverter.class,
+            description = "late events within this still revise their window (default: ${DEFAULT-VALUE})")
     public Duration allowedLateness;
 
-    @Option(names = "--checkpoint-interval", defaultValue = "10s", converter = DurationConverter.class, description = "checkpoint and exactly-once commit interval (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--checkpoint-interval",
+            defaultValue = "10s",
+            converter = DurationConverter.class,
+            description = "checkpoint and exactly-once commit interval (default: ${DEFAULT-VALUE})")
     public Duration checkpointInterval;
 
-    @Option(names = "--checkpoint-dir", defaultValue = "file:///tmp/streamlens/checkpoints", description = "durable checkpoint storage URI (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--checkpoint-dir",
+            defaultValue = "file:///tmp/streamlens/checkpoints",
+            description = "durable checkpoint storage URI (default: ${DEFAULT-VALUE})")
     public String checkpointDir;
 
-    @Option(names = "--resume-from-latest-checkpoint", description = "restore from the newest retained checkpoint under --checkpoint-dir, if any (local file storage)")
+    @Option(
+            names = "--resume-from-latest-checkpoint",
+            description =
+                    "restore from the newest retained checkpoint under --checkpoint-dir, if any (local file storage)")
     public boolean resumeFromLatestCheckpoint;
 
-    @Option(names = "--partition-discovery-interval", defaultValue = "30s", converter = DurationConverter.class,
-            description = "how soon partitions added to the event topics are read and get clock ticks: until then a new "
-            + "partition holds the watermark back, so windows wait at most about this plus --idle-timeout (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--partition-discovery-interval",
+            defaultValue = "30s",
+            converter = DurationConverter.class,
+            description =
+                    "how soon partitions added to the event topics are read and get clock ticks: until then a new "
+                            + "partition holds the watermark back, so windows wait at most about this plus --idle-timeout (default: ${DEFAULT-VALUE})")
     public Duration partitionDiscoveryInterval;
 
-    @Option(names = "--from-savepoint", description = "restore from this savepoint or retained checkpoint, as `flink run -s` "
-            + "does on a cluster (e.g. after `stop --drain`); wins over --resume-from-latest-checkpoint")
+    @Option(
+            names = "--from-savepoint",
+            description = "restore from this savepoint or retained checkpoint, as `flink run -s` "
+                    + "does on a cluster (e.g. after `stop --drain`); wins over --resume-from-latest-checkpoint")
     public String fromSavepoint;
 
-    @Option(names = "--state-backend", defaultValue = "rocksdb", description = "rocksdb or hashmap (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--state-backend",
+            defaultValue = "rocksdb",
+            description = "rocksdb or hashmap (default: ${DEFAULT-VALUE})")
     public String stateBackend;
 
     @Option(names = "--pricing-file", description = "price table JSON (default: the bundled table)")
@@ -82,42 +140,73 @@ public class JobSettings implements Serializable {
     @Option(names = "--parallelism", defaultValue = "-1", description = "job parallelism (default: the cluster's)")
     public int parallelism;
 
-    @Option(names = "--max-parallelism", defaultValue = "128", description = "the most subtasks the keyed state can ever "
-            + "be split over (key groups); fixed by the first start, a restore refuses another value (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--max-parallelism",
+            defaultValue = "128",
+            description =
+                    "the most subtasks the keyed state can ever "
+                            + "be split over (key groups); fixed by the first start, a restore refuses another value (default: ${DEFAULT-VALUE})")
     public int maxParallelism;
 
-    @Option(names = "--consumer-group", defaultValue = "streamlens-metrics-job", description = "Kafka consumer group, for offset monitoring (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--consumer-group",
+            defaultValue = "streamlens-metrics-job",
+            description = "Kafka consumer group, for offset monitoring (default: ${DEFAULT-VALUE})")
     public String consumerGroup;
 
-    @Option(names = "--transactional-id-prefix", defaultValue = "streamlens-metrics", description = "stable prefix of the Kafka sinks' transactional ids (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--transactional-id-prefix",
+            defaultValue = "streamlens-metrics",
+            description = "stable prefix of the Kafka sinks' transactional ids (default: ${DEFAULT-VALUE})")
     public String transactionalIdPrefix;
 
-    @Option(names = "--kafka-transaction-timeout", defaultValue = "15m", converter = DurationConverter.class, description = "at most the broker's transaction.max.timeout.ms; a job down longer than this minus one checkpoint interval loses its last checkpoint's records on the Kafka topics (PostgreSQL is rewritten from the checkpoint) (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--kafka-transaction-timeout",
+            defaultValue = "15m",
+            converter = DurationConverter.class,
+            description =
+                    "at most the broker's transaction.max.timeout.ms; a job down longer than this minus one checkpoint interval loses its last checkpoint's records on the Kafka topics (PostgreSQL is rewritten from the checkpoint) (default: ${DEFAULT-VALUE})")
     public Duration kafkaTransactionTimeout;
 
-    @Option(names = "--local-web-ui-port", defaultValue = "0", description = "run on a local mini-cluster with Flink's web UI on this port (0: no local web UI; on a cluster leave it unset)")
+    @Option(
+            names = "--local-web-ui-port",
+            defaultValue = "0",
+            description =
+                    "run on a local mini-cluster with Flink's web UI on this port (0: no local web UI; on a cluster leave it unset)")
     public int localWebUiPort;
 
-    @Option(names = "--tenant-scoped-request-ids", description = "request_id is unique per tenant, not globally: a "
-            + "response joins only a request of its own tenant, so tenants cannot collide or interfere (set it when the "
-            + "services run with API keys, which record the tenant on every response; a response without one is then an orphan)")
+    @Option(
+            names = "--tenant-scoped-request-ids",
+            description =
+                    "request_id is unique per tenant, not globally: a "
+                            + "response joins only a request of its own tenant, so tenants cannot collide or interfere (set it when the "
+                            + "services run with API keys, which record the tenant on every response; a response without one is then an orphan)")
     public boolean tenantScopedRequestIds;
 
-    @Option(names = "--job-name", description = "(default: StreamLens metrics; a recompute: StreamLens recompute <from> to <to>)")
+    @Option(
+            names = "--job-name",
+            description = "(default: StreamLens metrics; a recompute: StreamLens recompute <from> to <to>)")
     public String jobName;
 
-    @Option(names = "--export-dir", description = "also write the minute rows as Parquet files under this directory "
-            + "(file:///… or s3://… with Flink's S3 plugin), by date and tenant, exactly once, a file per checkpoint; "
-            + "off when unset (docs/RETENTION.md#export)")
+    @Option(
+            names = "--export-dir",
+            description = "also write the minute rows as Parquet files under this directory "
+                    + "(file:///… or s3://… with Flink's S3 plugin), by date and tenant, exactly once, a file per checkpoint; "
+                    + "off when unset (docs/RETENTION.md#export)")
     public String exportDir;
 
-    @Option(names = "--recompute-from", description = "recompute mode: instead of the live job, a bounded run over the "
-            + "raw topics that rewrites the windows starting at or after this instant (RFC 3339, on a window boundary) "
-            + "with a new revision, e.g. after a price-table change (docs/RETENTION.md#recompute); needs --recompute-to")
+    @Option(
+            names = "--recompute-from",
+            description =
+                    "recompute mode: instead of the live job, a bounded run over the "
+                            + "raw topics that rewrites the windows starting at or after this instant (RFC 3339, on a window boundary) "
+                            + "with a new revision, e.g. after a price-table change (docs/RETENTION.md#recompute); needs --recompute-to")
     public Instant recomputeFrom;
 
-    @Option(names = "--recompute-to", description = "recompute mode: the windows starting before this instant; at most "
-            + "the live job's final_until (windows it can still revise are refused)")
+    @Option(
+            names = "--recompute-to",
+            description = "recompute mode: the windows starting before this instant; at most "
+                    + "the live job's final_until (windows it can still revise are refused)")
     public Instant recomputeTo;
 
     /**
@@ -149,15 +238,16 @@ public class JobSettings implements Serializable {
 
     /** {@code --join-timeout} → {@code STREAMLENS_JOIN_TIMEOUT}. */
     public static String environmentName(String option) {
-        return "STREAMLENS_" + option.replaceFirst("^--", "").toUpperCase(Locale.ROOT).replace('-', '_');
+        return "STREAMLENS_"
+                + option.replaceFirst("^--", "").toUpperCase(Locale.ROOT).replace('-', '_');
     }
 
     /** Fails fast on settings the pipeline cannot honour. */
     public void validate() {
         requirePositive("--window", window);
         if (Duration.ofHours(1).toMillis() % window.toMillis() != 0) {
-            throw new IllegalArgumentException("--window must divide an hour (hourly rows sum whole windows), not "
-                    + Durations.format(window));
+            throw new IllegalArgumentException(
+                    "--window must divide an hour (hourly rows sum whole windows), not " + Durations.format(window));
         }
         requirePositive("--idle-timeout", idleTimeout);
         requireNotNegative("--out-of-orderness", outOfOrderness);
@@ -165,8 +255,8 @@ public class JobSettings implements Serializable {
         requirePositive("--join-timeout", joinTimeout);
         requirePositive("--checkpoint-interval", checkpointInterval);
         if (maxParallelism < 1 || maxParallelism > 32_768 || (parallelism > maxParallelism)) {
-            throw new IllegalArgumentException("--max-parallelism must lie between --parallelism and 32768, not "
-                    + maxParallelism);
+            throw new IllegalArgumentException(
+                    "--max-parallelism must lie between --parallelism and 32768, not " + maxParallelism);
         }
         if (!stateBackend.equals("rocksdb") && !stateBackend.equals("hashmap")) {
             throw new IllegalArgumentException("--state-backend must be rocksdb or hashmap, not " + stateBackend);

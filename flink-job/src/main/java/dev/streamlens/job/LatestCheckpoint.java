@@ -15,8 +15,7 @@ import java.util.stream.Stream;
  */
 public final class LatestCheckpoint {
 
-    private LatestCheckpoint() {
-    }
+    private LatestCheckpoint() {}
 
     public static Optional<String> find(String checkpointDir) {
         Path root = checkpointDir.startsWith("file:") ? Path.of(URI.create(checkpointDir)) : Path.of(checkpointDir);

@@ -5,13 +5,13 @@ import dev.streamlens.job.events.JoinedCall;
 import dev.streamlens.job.events.LateEvent;
 import dev.streamlens.job.events.TelemetryEvent;
 import dev.streamlens.job.join.RequestResponseJoin;
+import dev.streamlens.job.pricing.PriceTable;
+import dev.streamlens.job.time.CommittedWatermark;
+import dev.streamlens.job.time.RestoredWatermark;
 import dev.streamlens.job.window.CallAggregate;
 import dev.streamlens.job.window.CallBatch;
 import dev.streamlens.job.window.CallPreAggregator;
 import dev.streamlens.job.window.CallWindows;
-import dev.streamlens.job.pricing.PriceTable;
-import dev.streamlens.job.time.CommittedWatermark;
-import dev.streamlens.job.time.RestoredWatermark;
 import dev.streamlens.job.window.SeriesKey;
 import dev.streamlens.job.window.WindowAccumulatorTypeInfo;
 import dev.streamlens.job.window.WindowRowEmitter;
@@ -43,9 +43,8 @@ import org.apache.flink.util.OutputTag;
 public final class MetricsPipeline {
 
     /** What the pipeline produces, for the caller to send to its sinks. */
-    public record Outputs(DataStream<MetricsRow> rows, DataStream<DeadLetter> deadLetters,
-                          DataStream<LateEvent> lateEvents) {
-    }
+    public record Outputs(
+            DataStream<MetricsRow> rows, DataStream<DeadLetter> deadLetters, DataStream<LateEvent> lateEvents) {}
 
     /** The timing settings the pipeline needs. */
     public record Timing(Duration window, Duration joinTimeout, Duration allowedLateness) {
@@ -54,8 +53,8 @@ public final class MetricsPipeline {
         }
     }
 
-    static final OutputTag<DeadLetter> REJECTED = new OutputTag<>("rejected") { };
-    static final OutputTag<CallBatch> TOO_LATE = new OutputTag<>("too-late-for-window") { };
+    static final OutputTag<DeadLetter> REJECTED = new OutputTag<>("rejected") {};
+    static final OutputTag<CallBatch> TOO_LATE = new OutputTag<>("too-late-for-window") {};
     /**
      * Why a call did not count: its window was closed — beyond the allowed lateness, or before this
      * run of the job began (restored, resumed after a drained stop, started without state).
@@ -64,16 +63,18 @@ public final class MetricsPipeline {
     /** Open batches the pre-aggregation holds at most (series × windows between two watermarks). */
     static final int MAX_OPEN_BATCHES = 10_000;
 
-    private MetricsPipeline() {
-    }
+    private MetricsPipeline() {}
 
     /** The join's key: request_id, or tenant and request_id when ids are scoped per tenant. */
     static KeySelector<TelemetryEvent, String> joinKey(boolean tenantScopedIds) {
         return event -> RequestResponseJoin.key(event, tenantScopedIds);
     }
 
-    public static Outputs build(DataStream<TelemetryEvent> requests, DataStream<TelemetryEvent> responses,
-                                Timing timing, PriceTable prices) {
+    public static Outputs build(
+            DataStream<TelemetryEvent> requests,
+            DataStream<TelemetryEvent> responses,
+            Timing timing,
+            PriceTable prices) {
         return build(requests, responses, timing, prices, false);
     }
 
@@ -81,8 +82,12 @@ public final class MetricsPipeline {
      * @param tenantScopedIds join on tenant and request_id (API keys on: every response carries its
      *                        tenant), so one tenant's ids can never meet another's
      */
-    public static Outputs build(DataStream<TelemetryEvent> requests, DataStream<TelemetryEvent> responses,
-                                Timing timing, PriceTable prices, boolean tenantScopedIds) {
+    public static Outputs build(
+            DataStream<TelemetryEvent> requests,
+            DataStream<TelemetryEvent> responses,
+            Timing timing,
+            PriceTable prices,
+            boolean tenantScopedIds) {
         return build(requests, responses, timing, prices, tenantScopedIds, CommittedWatermark.NONE);
     }
 
@@ -91,60 +96,91 @@ public final class MetricsPipeline {
      *                  committed: the windows they wrote stay closed to it (a recompute passes
      *                  {@link CommittedWatermark#NONE}: it computes past windows on purpose)
      */
-    public static Outputs build(DataStream<TelemetryEvent> requests, DataStream<TelemetryEvent> responses,
-                                Timing timing, PriceTable prices, boolean tenantScopedIds, CommittedWatermark committed) {
+    public static Outputs build(
+            DataStream<TelemetryEvent> requests,
+            DataStream<TelemetryEvent> responses,
+            Timing timing,
+            PriceTable prices,
+            boolean tenantScopedIds,
+            CommittedWatermark committed) {
         // As wide as its source, so that it chains to it.
-        SingleOutputStreamOperator<TelemetryEvent> validRequests = resumedAtCheckpointWatermark(requests, "requests", committed)
-                .process(new SplitRejected()).setParallelism(requests.getParallelism())
-                .uid("split-rejected-requests").name("validate requests");
-        SingleOutputStreamOperator<TelemetryEvent> validResponses = resumedAtCheckpointWatermark(responses, "responses", committed)
-                .process(new SplitRejected()).setParallelism(responses.getParallelism())
-                .uid("split-rejected-responses").name("validate responses");
+        SingleOutputStreamOperator<TelemetryEvent> validRequests = resumedAtCheckpointWatermark(
+                        requests, "requests", committed)
+                .process(new SplitRejected())
+                .setParallelism(requests.getParallelism())
+                .uid("split-rejected-requests")
+                .name("validate requests");
+        SingleOutputStreamOperator<TelemetryEvent> validResponses = resumedAtCheckpointWatermark(
+                        responses, "responses", committed)
+                .process(new SplitRejected())
+                .setParallelism(responses.getParallelism())
+                .uid("split-rejected-responses")
+                .name("validate responses");
 
-        SingleOutputStreamOperator<JoinedCall> calls = validRequests.connect(validResponses)
+        SingleOutputStreamOperator<JoinedCall> calls = validRequests
+                .connect(validResponses)
                 .keyBy(joinKey(tenantScopedIds), joinKey(tenantScopedIds))
                 .process(new RequestResponseJoin(timing.joinTimeout(), timing.allowedLateness(), timing.window()))
-                .uid("join-requests-responses").name("join requests and responses");
+                .uid("join-requests-responses")
+                .name("join requests and responses");
 
-        SingleOutputStreamOperator<CallBatch> batches = calls
-                .transform("pre-aggregate calls per series and window", TypeInformation.of(CallBatch.class),
-                        new CallPreAggregator(timing.window().toMillis(), timing.allowedLateness().toMillis(),
-                                MAX_OPEN_BATCHES, committed))
+        SingleOutputStreamOperator<CallBatch> batches = calls.transform(
+                        "pre-aggregate calls per series and window",
+                        TypeInformation.of(CallBatch.class),
+                        new CallPreAggregator(
+                                timing.window().toMillis(),
+                                timing.allowedLateness().toMillis(),
+                                MAX_OPEN_BATCHES,
+                                committed))
                 .uid("pre-aggregate-calls");
-        SingleOutputStreamOperator<MetricsRow> rows = batches
-                .keyBy(new SeriesKey())
+        SingleOutputStreamOperator<MetricsRow> rows = batches.keyBy(new SeriesKey())
                 .window(CallWindows.of(timing.window()))
                 .allowedLateness(timing.allowedLateness())
                 .sideOutputLateData(TOO_LATE)
-                .aggregate(new CallAggregate(), new WindowRowEmitter(prices), WindowAccumulatorTypeInfo.INSTANCE,
-                        WindowAccumulatorTypeInfo.INSTANCE, TypeInformation.of(MetricsRow.class))
-                .uid("window-metrics").name("aggregate windows");
+                .aggregate(
+                        new CallAggregate(),
+                        new WindowRowEmitter(prices),
+                        WindowAccumulatorTypeInfo.INSTANCE,
+                        WindowAccumulatorTypeInfo.INSTANCE,
+                        TypeInformation.of(MetricsRow.class))
+                .uid("window-metrics")
+                .name("aggregate windows");
 
         DataStream<LateEvent> late = rows.getSideOutput(TOO_LATE)
                 .union(batches.getSideOutput(CallPreAggregator.CLOSED_BEFORE_RESTORE))
-                .flatMap(new LateCalls()).uid("late-calls").name("late calls")
+                .flatMap(new LateCalls())
+                .uid("late-calls")
+                .name("late calls")
                 .map(new Labelled(WINDOW_CLOSED))
-                .uid("late-for-window").name("late for their window")
+                .uid("late-for-window")
+                .name("late for their window")
                 .union(calls.getSideOutput(RequestResponseJoin.LATE_RESPONSES)
                         .map(new Labelled("response arrived after its request had timed out"))
-                        .uid("late-after-timeout").name("late after timeout"))
+                        .uid("late-after-timeout")
+                        .name("late after timeout"))
                 .map(new Counted<LateEvent>("streamlens_late_events"))
-                .uid("count-late-events").name("count late events");
+                .uid("count-late-events")
+                .name("count late events");
 
-        DataStream<DeadLetter> deadLetters = validRequests.getSideOutput(REJECTED)
+        DataStream<DeadLetter> deadLetters = validRequests
+                .getSideOutput(REJECTED)
                 .union(validResponses.getSideOutput(REJECTED), calls.getSideOutput(RequestResponseJoin.ORPHANS))
                 .map(new Counted<DeadLetter>("streamlens_dead_letters"))
-                .uid("count-dead-letters").name("count dead letters");
+                .uid("count-dead-letters")
+                .name("count dead letters");
 
         return new Outputs(rows, deadLetters, late);
     }
 
     /** The source's events, starting after a restore at the watermark its checkpoint held ({@link RestoredWatermark}). */
-    private static DataStream<TelemetryEvent> resumedAtCheckpointWatermark(DataStream<TelemetryEvent> source, String what,
-                                                                         CommittedWatermark committed) {
-        return source.transform("resume " + what + " at the checkpoint's watermark", source.getType(),
+    private static DataStream<TelemetryEvent> resumedAtCheckpointWatermark(
+            DataStream<TelemetryEvent> source, String what, CommittedWatermark committed) {
+        return source.transform(
+                        "resume " + what + " at the checkpoint's watermark",
+                        source.getType(),
                         new RestoredWatermark<TelemetryEvent>(committed))
-                .setParallelism(source.getParallelism()).uid("restored-watermark-" + what);
+                .setParallelism(source.getParallelism())
+                .uid("restored-watermark-" + what);
     }
 
     /**
@@ -181,7 +217,8 @@ public final class MetricsPipeline {
      * others moved the window stage's watermark on, and then goes to the late output as one record
      * naming how many calls it held.
      */
-    static final class LateCalls implements org.apache.flink.api.common.functions.FlatMapFunction<CallBatch, JoinedCall> {
+    static final class LateCalls
+            implements org.apache.flink.api.common.functions.FlatMapFunction<CallBatch, JoinedCall> {
         private static final long serialVersionUID = 1L;
 
         @Override

@@ -41,8 +41,7 @@ public final class RecomputeJob {
      */
     static final Duration READ_MARGIN = Duration.ofHours(1);
 
-    private RecomputeJob() {
-    }
+    private RecomputeJob() {}
 
     /** Adds the recompute of {@code [--recompute-from, --recompute-to)} to an environment. */
     public static void build(StreamExecutionEnvironment env, JobSettings settings) {
@@ -51,46 +50,73 @@ public final class RecomputeJob {
         requireFinal(postgres, settings.recomputeTo);
         // A call counts in the window of its response (or its timeout deadline): its request came up to a join
         // timeout earlier; late records arrive up to the allowed lateness after the watermark passed them.
-        long readFrom = settings.recomputeFrom.minus(settings.joinTimeout).minus(settings.outOfOrderness)
-                .minus(READ_MARGIN).toEpochMilli();
-        long readUntil = settings.recomputeTo.plus(settings.joinTimeout).plus(settings.allowedLateness)
-                .plus(settings.outOfOrderness).plus(READ_MARGIN).toEpochMilli();
+        long readFrom = settings.recomputeFrom
+                .minus(settings.joinTimeout)
+                .minus(settings.outOfOrderness)
+                .minus(READ_MARGIN)
+                .toEpochMilli();
+        long readUntil = settings.recomputeTo
+                .plus(settings.joinTimeout)
+                .plus(settings.allowedLateness)
+                .plus(settings.outOfOrderness)
+                .plus(READ_MARGIN)
+                .toEpochMilli();
         List<String> truncated = new ArrayList<>();
         for (String topic : List.of(Topics.REQUESTS, Topics.RESPONSES)) {
             truncated.addAll(KafkaSources.partitionsTruncatedAfter(settings.kafkaBrokers, topic, readFrom));
         }
         if (!truncated.isEmpty()) {
-            throw new IllegalArgumentException("cannot recompute from " + settings.recomputeFrom + ": Kafka has deleted "
-                    + "records received after " + Instant.ofEpochMilli(readFrom) + " from " + truncated
-                    + " (topic retention); recompute a later range");
+            throw new IllegalArgumentException(
+                    "cannot recompute from " + settings.recomputeFrom + ": Kafka has deleted "
+                            + "records received after " + Instant.ofEpochMilli(readFrom) + " from " + truncated
+                            + " (topic retention); recompute a later range");
         }
 
         WatermarkStrategy<TelemetryEvent> eventTime = EventTimeStrategy.of(settings.outOfOrderness);
         String group = settings.consumerGroup + "-recompute";
-        DataStream<TelemetryEvent> requests = JobEnvironment.eventSource(env, settings, Topics.REQUESTS,
-                KafkaSources.eventsBetween(settings.kafkaBrokers, group, Topics.REQUESTS, readFrom, readUntil), eventTime);
-        DataStream<TelemetryEvent> responses = JobEnvironment.eventSource(env, settings, Topics.RESPONSES,
-                KafkaSources.eventsBetween(settings.kafkaBrokers, group, Topics.RESPONSES, readFrom, readUntil), eventTime);
+        DataStream<TelemetryEvent> requests = JobEnvironment.eventSource(
+                env,
+                settings,
+                Topics.REQUESTS,
+                KafkaSources.eventsBetween(settings.kafkaBrokers, group, Topics.REQUESTS, readFrom, readUntil),
+                eventTime);
+        DataStream<TelemetryEvent> responses = JobEnvironment.eventSource(
+                env,
+                settings,
+                Topics.RESPONSES,
+                KafkaSources.eventsBetween(settings.kafkaBrokers, group, Topics.RESPONSES, readFrom, readUntil),
+                eventTime);
 
         // Dead letters and late events were reported by the live job; here they end in the pipeline.
-        MetricsPipeline.Outputs out = MetricsPipeline.build(requests, responses, MetricsPipeline.Timing.of(settings),
-                PriceTable.load(settings.pricingFile), settings.tenantScopedRequestIds);
+        MetricsPipeline.Outputs out = MetricsPipeline.build(
+                requests,
+                responses,
+                MetricsPipeline.Timing.of(settings),
+                PriceTable.load(settings.pricingFile),
+                settings.tenantScopedRequestIds);
         DataStream<MetricsRow> inRange = out.rows()
                 .filter(new WindowsIn(settings.recomputeFrom.toEpochMilli(), settings.recomputeTo.toEpochMilli()))
-                .uid("recompute-range").name("windows in the recompute range");
-        PostgresMetricsSink.addTo(inRange, postgres, new PipelineProgress.Timing(settings.window, settings.allowedLateness),
+                .uid("recompute-range")
+                .name("windows in the recompute range");
+        PostgresMetricsSink.addTo(
+                        inRange,
+                        postgres,
+                        new PipelineProgress.Timing(settings.window, settings.allowedLateness),
                         PostgresCommitter.Mode.RECOMPUTE)
-                .uid("sink-postgres-recompute").name("llm_metrics and llm_metrics_hourly (recompute)");
+                .uid("sink-postgres-recompute")
+                .name("llm_metrics and llm_metrics_hourly (recompute)");
     }
 
     /** Refuses a range the live job may still revise: its rows would race the live job's. */
     private static void requireFinal(JdbcTarget postgres, Instant to) {
         Instant finalUntil;
         try (Connection c = postgres.connect()) {
-            finalUntil = PipelineProgress.finalUntil(c).orElseThrow(() -> new IllegalArgumentException(
-                    "cannot recompute: the live job has committed no progress to pipeline_progress yet"));
+            finalUntil = PipelineProgress.finalUntil(c)
+                    .orElseThrow(() -> new IllegalArgumentException(
+                            "cannot recompute: the live job has committed no progress to pipeline_progress yet"));
         } catch (SQLException e) {
-            throw new IllegalStateException("cannot read pipeline_progress from " + postgres + ": " + e.getMessage(), e);
+            throw new IllegalStateException(
+                    "cannot read pipeline_progress from " + postgres + ": " + e.getMessage(), e);
         }
         if (to.isAfter(finalUntil)) {
             throw new IllegalArgumentException("--recompute-to " + to + " is after the live job's final_until "

@@ -5,15 +5,15 @@ import dev.streamlens.job.alerts.AlertStep;
 import dev.streamlens.job.events.TelemetryEvent;
 import dev.streamlens.job.io.AlertsStore;
 import dev.streamlens.job.io.ClockTicks;
+import dev.streamlens.job.io.JdbcTarget;
 import dev.streamlens.job.io.KafkaSinks;
 import dev.streamlens.job.io.KafkaSources;
-import dev.streamlens.job.io.JdbcTarget;
 import dev.streamlens.job.io.ParquetExport;
 import dev.streamlens.job.io.PipelineProgress;
 import dev.streamlens.job.io.PostgresCommitter;
 import dev.streamlens.job.io.PostgresMetricsSink;
-import dev.streamlens.job.time.EventTimeStrategy;
 import dev.streamlens.job.pricing.PriceTable;
+import dev.streamlens.job.time.EventTimeStrategy;
 import dev.streamlens.model.Topics;
 import java.util.List;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
@@ -33,8 +33,7 @@ public final class StreamLensJob {
 
     private static final Logger LOG = LoggerFactory.getLogger(StreamLensJob.class);
 
-    private StreamLensJob() {
-    }
+    private StreamLensJob() {}
 
     public static void main(String[] args) throws Exception {
         JobSettings settings = new JobSettings();
@@ -82,41 +81,86 @@ public final class StreamLensJob {
         }
         JobEnvironment.configure(env, settings);
         WatermarkStrategy<TelemetryEvent> eventTime = EventTimeStrategy.of(settings.outOfOrderness);
-        DataStream<TelemetryEvent> requests = JobEnvironment.eventSource(env, settings, Topics.REQUESTS,
-                KafkaSources.events(settings.kafkaBrokers, settings.consumerGroup, Topics.REQUESTS,
-                        settings.partitionDiscoveryInterval, JobConfiguration.CHECKPOINT_TIMEOUT), eventTime);
-        DataStream<TelemetryEvent> responses = JobEnvironment.eventSource(env, settings, Topics.RESPONSES,
-                KafkaSources.events(settings.kafkaBrokers, settings.consumerGroup, Topics.RESPONSES,
-                        settings.partitionDiscoveryInterval, JobConfiguration.CHECKPOINT_TIMEOUT), eventTime);
-        ClockTicks.addTo(env, settings.kafkaBrokers, List.of(Topics.REQUESTS, Topics.RESPONSES), settings.idleTimeout,
+        DataStream<TelemetryEvent> requests = JobEnvironment.eventSource(
+                env,
+                settings,
+                Topics.REQUESTS,
+                KafkaSources.events(
+                        settings.kafkaBrokers,
+                        settings.consumerGroup,
+                        Topics.REQUESTS,
+                        settings.partitionDiscoveryInterval,
+                        JobConfiguration.CHECKPOINT_TIMEOUT),
+                eventTime);
+        DataStream<TelemetryEvent> responses = JobEnvironment.eventSource(
+                env,
+                settings,
+                Topics.RESPONSES,
+                KafkaSources.events(
+                        settings.kafkaBrokers,
+                        settings.consumerGroup,
+                        Topics.RESPONSES,
+                        settings.partitionDiscoveryInterval,
+                        JobConfiguration.CHECKPOINT_TIMEOUT),
+                eventTime);
+        ClockTicks.addTo(
+                env,
+                settings.kafkaBrokers,
+                List.of(Topics.REQUESTS, Topics.RESPONSES),
+                settings.idleTimeout,
                 settings.partitionDiscoveryInterval);
 
         JdbcTarget postgres = new JdbcTarget(settings.jdbcUrl, settings.jdbcUser, settings.jdbcPassword);
-        // A start without state resumes at the watermark earlier runs committed (docs/DESIGN.md, "A start without state").
-        MetricsPipeline.Outputs out = MetricsPipeline.build(requests, responses, MetricsPipeline.Timing.of(settings),
-                PriceTable.load(settings.pricingFile), settings.tenantScopedRequestIds,
+        // A start without state resumes at the watermark earlier runs committed (docs/DESIGN.md, "A start without
+        // state").
+        MetricsPipeline.Outputs out = MetricsPipeline.build(
+                requests,
+                responses,
+                MetricsPipeline.Timing.of(settings),
+                PriceTable.load(settings.pricingFile),
+                settings.tenantScopedRequestIds,
                 PipelineProgress.committedWatermark(postgres));
 
-        KafkaSinks.Target kafka = new KafkaSinks.Target(settings.kafkaBrokers, settings.transactionalIdPrefix,
-                settings.kafkaTransactionTimeout, JobConfiguration.CHECKPOINT_TIMEOUT);
+        KafkaSinks.Target kafka = new KafkaSinks.Target(
+                settings.kafkaBrokers,
+                settings.transactionalIdPrefix,
+                settings.kafkaTransactionTimeout,
+                JobConfiguration.CHECKPOINT_TIMEOUT);
         // Its own uid since it stopped being a Sink V2 (whose committer kept its rows under another).
-        PostgresMetricsSink.addTo(out.rows(), postgres, new PipelineProgress.Timing(settings.window, settings.allowedLateness),
+        PostgresMetricsSink.addTo(
+                        out.rows(),
+                        postgres,
+                        new PipelineProgress.Timing(settings.window, settings.allowedLateness),
                         PostgresCommitter.Mode.LIVE)
-                .uid("sink-postgres").name("llm_metrics and llm_metrics_hourly");
+                .uid("sink-postgres")
+                .name("llm_metrics and llm_metrics_hourly");
         out.rows().sinkTo(KafkaSinks.metrics(kafka)).uid("sink-metrics-topic").name("llm.metrics");
         if (settings.exportDir != null) {
-            out.rows().sinkTo(ParquetExport.sink(settings.exportDir)).uid("sink-parquet-export")
+            out.rows()
+                    .sinkTo(ParquetExport.sink(settings.exportDir))
+                    .uid("sink-parquet-export")
                     .name("Parquet export");
         }
-        out.deadLetters().sinkTo(KafkaSinks.deadLetters(kafka)).uid("sink-dead-letter").name("llm.dead-letter");
-        out.lateEvents().sinkTo(KafkaSinks.lateEvents(kafka)).uid("sink-late-events").name("llm.late-events");
+        out.deadLetters()
+                .sinkTo(KafkaSinks.deadLetters(kafka))
+                .uid("sink-dead-letter")
+                .name("llm.dead-letter");
+        out.lateEvents()
+                .sinkTo(KafkaSinks.lateEvents(kafka))
+                .uid("sink-late-events")
+                .name("llm.late-events");
 
-        DataStream<AlertRuleChange> rules = env.fromSource(KafkaSources.alertRules(settings.kafkaBrokers,
-                        settings.consumerGroup, JobConfiguration.CHECKPOINT_TIMEOUT), AlertStep.rulesTime(), Topics.ALERT_RULES)
-                .setParallelism(Math.min(env.getParallelism(),
-                        KafkaSources.partitionCount(settings.kafkaBrokers, Topics.ALERT_RULES)))
+        DataStream<AlertRuleChange> rules = env.fromSource(
+                        KafkaSources.alertRules(
+                                settings.kafkaBrokers, settings.consumerGroup, JobConfiguration.CHECKPOINT_TIMEOUT),
+                        AlertStep.rulesTime(),
+                        Topics.ALERT_RULES)
+                .setParallelism(Math.min(
+                        env.getParallelism(), KafkaSources.partitionCount(settings.kafkaBrokers, Topics.ALERT_RULES)))
                 .uid("source-alert-rules");
         AlertStep.build(out.rows(), rules, settings.window, AlertsStore.openAlerts(postgres))
-                .sinkTo(KafkaSinks.alerts(kafka)).uid("sink-alerts").name("llm.alerts");
+                .sinkTo(KafkaSinks.alerts(kafka))
+                .uid("sink-alerts")
+                .name("llm.alerts");
     }
 }

@@ -21,8 +21,10 @@ class CheckpointModeTest {
         cluster.set(CheckpointingOptions.FORCE_UNALIGNED, true);
         cluster.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, java.time.Duration.ofSeconds(10));
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-        env.configure(cluster);     // as a cluster's configuration reaches the job's environment
-        assertThat(env.getCheckpointConfig().isUnalignedCheckpointsEnabled()).as("the cluster's setting").isTrue();
+        env.configure(cluster); // as a cluster's configuration reaches the job's environment
+        assertThat(env.getCheckpointConfig().isUnalignedCheckpointsEnabled())
+                .as("the cluster's setting")
+                .isTrue();
 
         JobEnvironment.alignedCheckpointsOnly(env);
 
@@ -36,20 +38,24 @@ class CheckpointModeTest {
         cluster.set(CheckpointingOptions.CHECKPOINTING_TIMEOUT, java.time.Duration.ofMinutes(1));
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.configure(cluster);
-        assertThat(env.getCheckpointConfig().getCheckpointTimeout()).as("the cluster's setting").isEqualTo(60_000);
+        assertThat(env.getCheckpointConfig().getCheckpointTimeout())
+                .as("the cluster's setting")
+                .isEqualTo(60_000);
 
         JobEnvironment.checkpointTimeout(env);
 
         assertThat(env.getCheckpointConfig().getCheckpointTimeout())
-                .isEqualTo(JobConfiguration.CHECKPOINT_TIMEOUT.toMillis()).isEqualTo(600_000);
+                .isEqualTo(JobConfiguration.CHECKPOINT_TIMEOUT.toMillis())
+                .isEqualTo(600_000);
     }
 
     @Test
     void theJobsOwnConfigurationTurnsThemOffToo() {
         JobSettings settings = new JobSettings();
-        new picocli.CommandLine(settings).parseArgs("--kafka-brokers", "localhost:9092", "--jdbc-url",
-                "jdbc:postgresql://localhost/x");
-        assertThat(JobConfiguration.of(settings).get(CheckpointingOptions.ENABLE_UNALIGNED)).isFalse();
+        new picocli.CommandLine(settings)
+                .parseArgs("--kafka-brokers", "localhost:9092", "--jdbc-url", "jdbc:postgresql://localhost/x");
+        assertThat(JobConfiguration.of(settings).get(CheckpointingOptions.ENABLE_UNALIGNED))
+                .isFalse();
         assertThat(JobConfiguration.of(settings).get(CheckpointingOptions.CHECKPOINTING_TIMEOUT))
                 .isEqualTo(JobConfiguration.CHECKPOINT_TIMEOUT);
     }

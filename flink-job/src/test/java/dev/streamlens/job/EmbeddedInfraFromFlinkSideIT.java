@@ -41,25 +41,30 @@ class EmbeddedInfraFromFlinkSideIT {
         Properties p = new Properties();
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA.bootstrapServers());
         p.put(ProducerConfig.ACKS_CONFIG, "all");
-        try (KafkaProducer<String, String> producer = new KafkaProducer<>(p, new StringSerializer(), new StringSerializer())) {
-            producer.send(new ProducerRecord<>(Topics.RESPONSES, 0, "req-1", "hello")).get(10, TimeUnit.SECONDS);
+        try (KafkaProducer<String, String> producer =
+                new KafkaProducer<>(p, new StringSerializer(), new StringSerializer())) {
+            producer.send(new ProducerRecord<>(Topics.RESPONSES, 0, "req-1", "hello"))
+                    .get(10, TimeUnit.SECONDS);
         }
         Properties c = new Properties();
         c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA.bootstrapServers());
         c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(c, new StringDeserializer(), new StringDeserializer())) {
+        try (KafkaConsumer<String, String> consumer =
+                new KafkaConsumer<>(c, new StringDeserializer(), new StringDeserializer())) {
             TopicPartition partition = new TopicPartition(Topics.RESPONSES, 0);
             consumer.assign(List.of(partition));
             consumer.seekToBeginning(List.of(partition));
             var records = consumer.poll(Duration.ofSeconds(10));
-            assertThat(records.records(partition)).extracting(r -> r.key() + "=" + r.value()).containsExactly("req-1=hello");
+            assertThat(records.records(partition))
+                    .extracting(r -> r.key() + "=" + r.value())
+                    .containsExactly("req-1=hello");
         }
     }
 
     @Test
     void theMigratedTableIsThere() throws Exception {
         try (Connection connection = POSTGRES.dataSource().getConnection();
-             ResultSet rs = connection.createStatement().executeQuery("SELECT count(*) FROM llm_metrics")) {
+                ResultSet rs = connection.createStatement().executeQuery("SELECT count(*) FROM llm_metrics")) {
             rs.next();
             assertThat(rs.getLong(1)).isZero();
         }

@@ -49,17 +49,29 @@ class MetricsPipelineTest {
     void everyWindowMatchesTheIndependentlyComputedMetrics() throws Exception {
         long start = Instant.parse("2026-03-01T10:00:00Z").toEpochMilli();
         // Records arrive up to 3 s behind their time, within the 5 s out-of-orderness: nothing is late.
-        Workload workload = Workload.generate(11, 2000, start, Duration.ofMinutes(6).toMillis(),
-                JOIN_TIMEOUT.toMillis(), 3000);
+        Workload workload =
+                Workload.generate(11, 2000, start, Duration.ofMinutes(6).toMillis(), JOIN_TIMEOUT.toMillis(), 3000);
         ExpectedMetrics expected = ExpectedMetrics.of(workload, PRICES, WINDOW.toMillis(), JOIN_TIMEOUT.toMillis());
         assertThat(expected.rows).hasSizeGreaterThan(100);
-        assertThat(expected.rows.values().stream().mapToLong(r -> r.timeouts).sum()).isPositive();
-        assertThat(expected.rows.values().stream().mapToLong(r -> r.unpriced).sum()).isPositive();
+        assertThat(expected.rows.values().stream().mapToLong(r -> r.timeouts).sum())
+                .isPositive();
+        assertThat(expected.rows.values().stream().mapToLong(r -> r.unpriced).sum())
+                .isPositive();
         assertThat(expected.orphans).isPositive();
-        assertThat(expected.rows.values().stream().mapToLong(r -> r.cachedPromptTokens).sum()).isPositive();
-        assertThat(expected.rows.values().stream().mapToLong(r -> r.cacheWriteTokens).sum()).isPositive();
-        assertThat(expected.rows.values().stream().mapToLong(r -> r.reasoningTokens).sum()).isPositive();
-        assertThat(expected.rows.values().stream().mapToInt(r -> r.ttfts.size()).sum()).isPositive();
+        assertThat(expected.rows.values().stream()
+                        .mapToLong(r -> r.cachedPromptTokens)
+                        .sum())
+                .isPositive();
+        assertThat(expected.rows.values().stream()
+                        .mapToLong(r -> r.cacheWriteTokens)
+                        .sum())
+                .isPositive();
+        assertThat(expected.rows.values().stream()
+                        .mapToLong(r -> r.reasoningTokens)
+                        .sum())
+                .isPositive();
+        assertThat(expected.rows.values().stream().mapToInt(r -> r.ttfts.size()).sum())
+                .isPositive();
 
         StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(2);
         MetricsPipeline.Outputs out = MetricsPipeline.build(
@@ -91,27 +103,57 @@ class MetricsPipelineTest {
     }
 
     /** Event time from the events, bounded out-of-orderness: the end of the input closes every window and timeout. */
-    private static DataStream<TelemetryEvent> source(StreamExecutionEnvironment env, List<TelemetryEvent> events,
-                                                     String name) {
-        return env.fromData(events, TypeInformation.of(TelemetryEvent.class)).name(name).uid("source-" + name)
-                .assignTimestampsAndWatermarks(WatermarkStrategy.<TelemetryEvent>forBoundedOutOfOrderness(OUT_OF_ORDERNESS)
-                        .withTimestampAssigner((event, previous) -> event.timestamp))
-                .name("event time of " + name).uid("event-time-" + name);
+    private static DataStream<TelemetryEvent> source(
+            StreamExecutionEnvironment env, List<TelemetryEvent> events, String name) {
+        return env.fromData(events, TypeInformation.of(TelemetryEvent.class))
+                .name(name)
+                .uid("source-" + name)
+                .assignTimestampsAndWatermarks(
+                        WatermarkStrategy.<TelemetryEvent>forBoundedOutOfOrderness(OUT_OF_ORDERNESS)
+                                .withTimestampAssigner((event, previous) -> event.timestamp))
+                .name("event time of " + name)
+                .uid("event-time-" + name);
     }
 
     private static Map<ExpectedMetrics.Key, PipelineOutputs.Actual> latestRevisions(CloseableIterator<MetricsRow> rows)
             throws Exception {
         Map<ExpectedMetrics.Key, MetricsRow> latest = new HashMap<>();
         try (rows) {
-            rows.forEachRemaining(row -> latest.merge(new ExpectedMetrics.Key(row.tenantId(), row.route(), row.model(),
-                    row.windowStart().toEpochMilli()), row, (a, b) -> a.revision() >= b.revision() ? a : b));
+            rows.forEachRemaining(row -> latest.merge(
+                    new ExpectedMetrics.Key(
+                            row.tenantId(),
+                            row.route(),
+                            row.model(),
+                            row.windowStart().toEpochMilli()),
+                    row,
+                    (a, b) -> a.revision() >= b.revision() ? a : b));
         }
         Map<ExpectedMetrics.Key, PipelineOutputs.Actual> actual = new HashMap<>();
-        latest.forEach((key, r) -> actual.put(key, new PipelineOutputs.Actual(r.requests(), r.errors(), r.timeouts(),
-                r.avgLatencyMs(), r.p50LatencyMs(), r.p95LatencyMs(), r.p99LatencyMs(), r.avgPromptTokens(),
-                r.avgCompletionTokens(), r.totalPromptTokens(), r.totalCompletionTokens(), r.estimatedCostUsd(),
-                r.unpricedRequests(), r.revision(), r.cachedPromptTokens(), r.cacheWriteTokens(), r.reasoningTokens(),
-                r.streamedRequests(), r.p50TtftMs(), r.p95TtftMs(), r.p99TtftMs(), r.outputTokensPerSecond())));
+        latest.forEach((key, r) -> actual.put(
+                key,
+                new PipelineOutputs.Actual(
+                        r.requests(),
+                        r.errors(),
+                        r.timeouts(),
+                        r.avgLatencyMs(),
+                        r.p50LatencyMs(),
+                        r.p95LatencyMs(),
+                        r.p99LatencyMs(),
+                        r.avgPromptTokens(),
+                        r.avgCompletionTokens(),
+                        r.totalPromptTokens(),
+                        r.totalCompletionTokens(),
+                        r.estimatedCostUsd(),
+                        r.unpricedRequests(),
+                        r.revision(),
+                        r.cachedPromptTokens(),
+                        r.cacheWriteTokens(),
+                        r.reasoningTokens(),
+                        r.streamedRequests(),
+                        r.p50TtftMs(),
+                        r.p95TtftMs(),
+                        r.p99TtftMs(),
+                        r.outputTokensPerSecond())));
         return actual;
     }
 

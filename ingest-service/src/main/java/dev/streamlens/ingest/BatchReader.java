@@ -30,7 +30,9 @@ public class BatchReader {
         boolean ndjson = ContentTypes.isNdjson(contentType);
         if (!ndjson && !ContentTypes.isJson(contentType)) {
             metrics.rejected("content_type", 1);
-            return BatchBody.refused(Response.Status.UNSUPPORTED_MEDIA_TYPE, "Content-Type",
+            return BatchBody.refused(
+                    Response.Status.UNSUPPORTED_MEDIA_TYPE,
+                    "Content-Type",
                     "must be application/json (an array) or application/x-ndjson, not " + contentType);
         }
         if (body == null || body.length == 0) {
@@ -38,11 +40,14 @@ public class BatchReader {
         }
         if (body.length > settings.maxBatchBytes()) {
             metrics.rejected("too_large", 1);
-            return BatchBody.refused(Response.Status.REQUEST_ENTITY_TOO_LARGE, "body",
+            return BatchBody.refused(
+                    Response.Status.REQUEST_ENTITY_TOO_LARGE,
+                    "body",
                     "must not exceed " + settings.maxBatchBytes() + " bytes");
         }
         List<ParseResult<JsonNode>> items = ndjson ? lines(body) : arrayItems(body);
-        return items == null ? BatchBody.refused(Response.Status.BAD_REQUEST, "body", "must be a JSON array of events")
+        return items == null
+                ? BatchBody.refused(Response.Status.BAD_REQUEST, "body", "must be a JSON array of events")
                 : counted(items);
     }
 
@@ -53,7 +58,9 @@ public class BatchReader {
         }
         if (items.size() > settings.maxBatchEvents()) {
             metrics.rejected("too_large", items.size());
-            return BatchBody.refused(Response.Status.REQUEST_ENTITY_TOO_LARGE, "body",
+            return BatchBody.refused(
+                    Response.Status.REQUEST_ENTITY_TOO_LARGE,
+                    "body",
                     "must hold at most " + settings.maxBatchEvents() + " events, not " + items.size());
         }
         return BatchBody.of(items);

@@ -78,6 +78,7 @@ public class BatchResource {
     /** Every item is checked, so that all the errors are reported at once. */
     private CheckedBatch check(List<ParseResult<JsonNode>> items) {
         Optional<String> tenant = caller.get();
-        return new CheckedBatch(items.stream().map(item -> intake.checkItem(item, tenant)).toList());
+        return new CheckedBatch(
+                items.stream().map(item -> intake.checkItem(item, tenant)).toList());
     }
 }

@@ -55,7 +55,8 @@ final class CheckedBatch {
             if (written[e]) {
                 accepted++;
             } else {
-                errors.add(new ItemError(eventIndexes.get(e),
+                errors.add(new ItemError(
+                        eventIndexes.get(e),
                         List.of(new FieldError("kafka", "not acknowledged in time: send this event again"))));
             }
         }

@@ -12,13 +12,15 @@ public final class ContentTypes {
 
     public static final String NDJSON = "application/x-ndjson";
 
-    private ContentTypes() {
-    }
+    private ContentTypes() {}
 
     public static boolean isJson(String contentType) {
         String type = baseType(contentType);
-        return type.isEmpty() || type.equals("application/json") || type.endsWith("+json")
-                || type.equals("text/plain") || type.equals("application/x-www-form-urlencoded");
+        return type.isEmpty()
+                || type.equals("application/json")
+                || type.endsWith("+json")
+                || type.equals("text/plain")
+                || type.equals("application/x-www-form-urlencoded");
     }
 
     public static boolean isNdjson(String contentType) {
@@ -31,6 +33,8 @@ public final class ContentTypes {
             return "";
         }
         int semicolon = contentType.indexOf(';');
-        return (semicolon < 0 ? contentType : contentType.substring(0, semicolon)).trim().toLowerCase(Locale.ROOT);
+        return (semicolon < 0 ? contentType : contentType.substring(0, semicolon))
+                .trim()
+                .toLowerCase(Locale.ROOT);
     }
 }

@@ -38,15 +38,25 @@ public class EventIntake {
     @PostConstruct
     void limits() {
         ValidationLimits defaults = ValidationLimits.DEFAULTS;
-        if (settings.maxMetadataKeys() > defaults.maxMetadataKeys() || settings.maxMetadataDepth() > defaults.maxMetadataDepth()
+        if (settings.maxMetadataKeys() > defaults.maxMetadataKeys()
+                || settings.maxMetadataDepth() > defaults.maxMetadataDepth()
                 || settings.maxMetadataBytes() > defaults.maxMetadataBytes()) {
-            throw new IllegalStateException("streamlens.ingest.max-metadata-* may only be lowered below the job's limits ("
-                    + defaults.maxMetadataKeys() + " keys, depth " + defaults.maxMetadataDepth() + ", "
-                    + defaults.maxMetadataBytes() + " bytes)");
+            throw new IllegalStateException(
+                    "streamlens.ingest.max-metadata-* may only be lowered below the job's limits ("
+                            + defaults.maxMetadataKeys() + " keys, depth " + defaults.maxMetadataDepth() + ", "
+                            + defaults.maxMetadataBytes() + " bytes)");
         }
-        parser = new EventParser(new ValidationLimits(defaults.maxIdentifierLength(), defaults.maxErrorLength(),
-                settings.maxMetadataBytes(), settings.maxMetadataDepth(), settings.maxMetadataKeys(), defaults.maxTokens(),
-                defaults.maxLatencyMs(), defaults.maxFutureSkew()), Clock.systemUTC());
+        parser = new EventParser(
+                new ValidationLimits(
+                        defaults.maxIdentifierLength(),
+                        defaults.maxErrorLength(),
+                        settings.maxMetadataBytes(),
+                        settings.maxMetadataDepth(),
+                        settings.maxMetadataKeys(),
+                        defaults.maxTokens(),
+                        defaults.maxLatencyMs(),
+                        defaults.maxFutureSkew()),
+                Clock.systemUTC());
     }
 
     /**
@@ -88,8 +98,8 @@ public class EventIntake {
         if (caller.isPresent() && !caller.get().equals(request.tenantId())) {
             return forbidden();
         }
-        return IntakeVerdict.valid(new ValidatedEvent(EventType.REQUEST, request.requestId(), EventJson.toBytes(request),
-                request.tenantId()));
+        return IntakeVerdict.valid(new ValidatedEvent(
+                EventType.REQUEST, request.requestId(), EventJson.toBytes(request), request.tenantId()));
     }
 
     private IntakeVerdict checkResponse(JsonNode json, Optional<String> caller) {
@@ -104,8 +114,8 @@ public class EventIntake {
             }
             response = response.withTenantId(caller.get());
         }
-        return IntakeVerdict.valid(new ValidatedEvent(EventType.RESPONSE, response.requestId(),
-                EventJson.toBytes(response), response.tenantId()));
+        return IntakeVerdict.valid(new ValidatedEvent(
+                EventType.RESPONSE, response.requestId(), EventJson.toBytes(response), response.tenantId()));
     }
 
     private IntakeVerdict invalid(List<FieldError> errors) {
@@ -115,6 +125,7 @@ public class EventIntake {
 
     private IntakeVerdict forbidden() {
         metrics.rejected("tenant_forbidden", 1);
-        return IntakeVerdict.forbidden(List.of(new FieldError("tenant_id", "does not match the tenant of the API key")));
+        return IntakeVerdict.forbidden(
+                List.of(new FieldError("tenant_id", "does not match the tenant of the API key")));
     }
 }

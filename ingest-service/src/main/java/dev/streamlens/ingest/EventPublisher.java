@@ -1,7 +1,7 @@
 package dev.streamlens.ingest;
 
-import io.smallrye.mutiny.infrastructure.Infrastructure;
 import io.quarkus.runtime.Startup;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -71,8 +71,9 @@ public class EventPublisher {
         long linger = settings.producerLinger().toMillis();
         if (linger < 0 || linger > timeout - 1000) {
             // Kafka needs delivery.timeout.ms >= linger.ms + request.timeout.ms (at least 1 s).
-            throw new IllegalStateException("streamlens.ingest.producer-linger must lie between 0 and the send timeout less 1 s ("
-                    + (timeout - 1000) + " ms), not " + linger + " ms");
+            throw new IllegalStateException(
+                    "streamlens.ingest.producer-linger must lie between 0 and the send timeout less 1 s ("
+                            + (timeout - 1000) + " ms), not " + linger + " ms");
         }
         Properties props = new Properties();
         props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
@@ -142,7 +143,9 @@ public class EventPublisher {
             int index = i;
             ValidatedEvent event = events.get(i);
             String topic = event.type().topic();
-            long size = event.value().length + (event.key() == null ? 0 : event.key().length() * 3L) + RECORD_OVERHEAD_BYTES;
+            long size = event.value().length
+                    + (event.key() == null ? 0 : event.key().length() * 3L)
+                    + RECORD_OVERHEAD_BYTES;
             bytesInFlight.addAndGet(size);
             Callback outcome = (metadata, error) -> {
                 bytesInFlight.addAndGet(-size);
@@ -167,21 +170,22 @@ public class EventPublisher {
         if (events.isEmpty()) {
             answered.complete(null);
         }
-        return answered.completeOnTimeout(null, maxWait().toNanos(), TimeUnit.NANOSECONDS).thenApply(ignored -> {
-            boolean[] outcome;
-            synchronized (written) {
-                outcome = written.clone(); // an acknowledgement after the deadline changes no answer given
-            }
-            metrics.produceLatency(System.nanoTime() - started);
-            for (int i = 0; i < outcome.length; i++) {
-                if (outcome[i]) {
-                    metrics.accepted(events.get(i).type(), 1);
-                } else {
-                    metrics.rejected("kafka_unavailable", 1);
-                }
-            }
-            return outcome;
-        });
+        return answered.completeOnTimeout(null, maxWait().toNanos(), TimeUnit.NANOSECONDS)
+                .thenApply(ignored -> {
+                    boolean[] outcome;
+                    synchronized (written) {
+                        outcome = written.clone(); // an acknowledgement after the deadline changes no answer given
+                    }
+                    metrics.produceLatency(System.nanoTime() - started);
+                    for (int i = 0; i < outcome.length; i++) {
+                        if (outcome[i]) {
+                            metrics.accepted(events.get(i).type(), 1);
+                        } else {
+                            metrics.rejected("kafka_unavailable", 1);
+                        }
+                    }
+                    return outcome;
+                });
     }
 
     /** How long to wait on a send's future: the producer itself gives up a little earlier. */

@@ -72,25 +72,36 @@ public class EventResource {
         if (!admission.admitted()) {
             return CompletableFuture.completedFuture(IngestAnswers.rateLimited(admission));
         }
-        return publisher.publishWithoutBlocking(List.of(verdict.event())).thenApply(written -> written[0] ? IngestAnswers.accepted()
-                : IngestAnswers.unavailable(settings.retryAfterSeconds(), "Kafka did not acknowledge the event within "
-                        + settings.sendTimeout().toSeconds() + " s; it may not be stored, send it again"));
+        return publisher
+                .publishWithoutBlocking(List.of(verdict.event()))
+                .thenApply(written -> written[0]
+                        ? IngestAnswers.accepted()
+                        : IngestAnswers.unavailable(
+                                settings.retryAfterSeconds(),
+                                "Kafka did not acknowledge the event within "
+                                        + settings.sendTimeout().toSeconds()
+                                        + " s; it may not be stored, send it again"));
     }
 
     /** A body that is not JSON, empty or too large for one event, refused before it is read. */
     private Optional<Response> refuseUnreadable(String contentType, byte[] body) {
         if (!ContentTypes.isJson(contentType)) {
             metrics.rejected("content_type", 1);
-            return Optional.of(IngestAnswers.rejected(Response.Status.UNSUPPORTED_MEDIA_TYPE, "Content-Type",
+            return Optional.of(IngestAnswers.rejected(
+                    Response.Status.UNSUPPORTED_MEDIA_TYPE,
+                    "Content-Type",
                     "must be application/json, not " + contentType));
         }
         if (body == null || body.length == 0) {
             metrics.rejected("body", 1);
-            return Optional.of(IngestAnswers.rejected(Response.Status.BAD_REQUEST, "body", "is empty: send one JSON event"));
+            return Optional.of(
+                    IngestAnswers.rejected(Response.Status.BAD_REQUEST, "body", "is empty: send one JSON event"));
         }
         if (body.length > settings.maxEventBytes()) {
             metrics.rejected("too_large", 1);
-            return Optional.of(IngestAnswers.rejected(Response.Status.REQUEST_ENTITY_TOO_LARGE, "body",
+            return Optional.of(IngestAnswers.rejected(
+                    Response.Status.REQUEST_ENTITY_TOO_LARGE,
+                    "body",
                     "must not exceed " + settings.maxEventBytes() + " bytes"));
         }
         return Optional.empty();

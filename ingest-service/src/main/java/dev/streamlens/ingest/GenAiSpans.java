@@ -41,8 +41,8 @@ final class GenAiSpans {
      * was read from ({@code attributeOf}: event field → attribute), to name it when the count is
      * refused. A span whose ids are invalid has a {@code refusal} instead, and no events.
      */
-    record SpanCall(String span, ObjectNode request, ObjectNode response, Map<String, String> attributeOf,
-                    FieldError refusal) {
+    record SpanCall(
+            String span, ObjectNode request, ObjectNode response, Map<String, String> attributeOf, FieldError refusal) {
 
         static SpanCall refused(String span, FieldError refusal) {
             return new SpanCall(span, null, null, Map.of(), refusal);
@@ -54,12 +54,10 @@ final class GenAiSpans {
     }
 
     /** The calls found, and how many spans were left out because they are not GenAI inference spans. */
-    record Mapped(List<SpanCall> calls, int notInference) {
-    }
+    record Mapped(List<SpanCall> calls, int notInference) {}
 
     /** Where the tenant and route come from (streamlens.ingest.otlp-* settings). */
-    record Rules(String tenantAttribute, String defaultTenant, String routeAttribute) {
-    }
+    record Rules(String tenantAttribute, String defaultTenant, String routeAttribute) {}
 
     /** Operations that are one call to a model; embeddings, tools and agents are not counted. */
     static final Set<String> INFERENCE = Set.of("chat", "text_completion", "generate_content", "completion");
@@ -68,13 +66,13 @@ final class GenAiSpans {
 
     /** A number as JSON writes it (leading zeros allowed, as before); other strings are not numbers. */
     private static final Pattern INTEGER = Pattern.compile("-?\\d+");
+
     private static final Pattern DECIMAL = Pattern.compile("-?\\d+(\\.\\d+)?([eE][+-]?\\d+)?");
 
     /** Longer numbers are not read (Jackson's own bound, so the JSON API refuses them too). */
     private static final int MAX_NUMBER_LENGTH = 1000;
 
-    private GenAiSpans() {
-    }
+    private GenAiSpans() {}
 
     /**
      * @param caller the API key's tenant when keys are on: it is every span's tenant (a span that
@@ -99,8 +97,12 @@ final class GenAiSpans {
                         continue;
                     }
                     Map<String, String> attributeOf = new HashMap<>();
-                    calls.add(new SpanCall(requestId(span), request(span, attributes, resource, rules, caller, attributeOf),
-                            response(span, attributes, attributeOf), attributeOf, null));
+                    calls.add(new SpanCall(
+                            requestId(span),
+                            request(span, attributes, resource, rules, caller, attributeOf),
+                            response(span, attributes, attributeOf),
+                            attributeOf,
+                            null));
                 }
             }
         }
@@ -143,28 +145,52 @@ final class GenAiSpans {
     /** A span without valid ids, in messages: its ids in hex ({@code none} when missing) and its name. */
     private static String describe(Span span) {
         HexFormat hex = HexFormat.of();
-        String trace = span.getTraceId().isEmpty() ? "none" : hex.formatHex(span.getTraceId().toByteArray());
-        String id = span.getSpanId().isEmpty() ? "none" : hex.formatHex(span.getSpanId().toByteArray());
+        String trace = span.getTraceId().isEmpty()
+                ? "none"
+                : hex.formatHex(span.getTraceId().toByteArray());
+        String id = span.getSpanId().isEmpty()
+                ? "none"
+                : hex.formatHex(span.getSpanId().toByteArray());
         String name = span.getName().length() > 100 ? span.getName().substring(0, 100) + "..." : span.getName();
         return trace + "-" + id + (name.isBlank() ? "" : " \"" + name + "\"");
     }
 
-    private static ObjectNode request(Span span, Map<String, AnyValue> attributes, Map<String, AnyValue> resource,
-                                      Rules rules, Optional<String> caller, Map<String, String> attributeOf) {
+    private static ObjectNode request(
+            Span span,
+            Map<String, AnyValue> attributes,
+            Map<String, AnyValue> resource,
+            Rules rules,
+            Optional<String> caller,
+            Map<String, String> attributeOf) {
         ObjectNode request = NODES.objectNode();
         request.put("request_id", requestId(span));
-        Optional<String> named = text(attributes, rules.tenantAttribute()).or(() -> text(resource, rules.tenantAttribute()));
-        request.put("tenant_id", caller.isPresent() && named.isEmpty() ? caller.get() : named.orElse(rules.defaultTenant()));
-        request.put("route", text(attributes, rules.routeAttribute()).or(() -> text(resource, rules.routeAttribute()))
-                .or(() -> text(resource, "service.name")).orElse("unknown"));
-        text(attributes, "gen_ai.response.model").or(() -> text(attributes, "gen_ai.request.model"))
+        Optional<String> named =
+                text(attributes, rules.tenantAttribute()).or(() -> text(resource, rules.tenantAttribute()));
+        request.put(
+                "tenant_id",
+                caller.isPresent() && named.isEmpty() ? caller.get() : named.orElse(rules.defaultTenant()));
+        request.put(
+                "route",
+                text(attributes, rules.routeAttribute())
+                        .or(() -> text(resource, rules.routeAttribute()))
+                        .or(() -> text(resource, "service.name"))
+                        .orElse("unknown"));
+        text(attributes, "gen_ai.response.model")
+                .or(() -> text(attributes, "gen_ai.request.model"))
                 .ifPresent(model -> request.put("model", model)); // absent: refused as a missing model
         request.put("timestamp", timestamp(span.getStartTimeUnixNano()));
-        count(request, "prompt_tokens", attributes, attributeOf, "gen_ai.usage.input_tokens", "gen_ai.usage.prompt_tokens");
+        count(
+                request,
+                "prompt_tokens",
+                attributes,
+                attributeOf,
+                "gen_ai.usage.input_tokens",
+                "gen_ai.usage.prompt_tokens");
         ObjectNode metadata = NODES.objectNode();
         metadata.put("source", "otlp");
         text(attributes, "gen_ai.operation.name").ifPresent(op -> metadata.put("operation", op));
-        text(attributes, "gen_ai.provider.name").or(() -> text(attributes, "gen_ai.system"))
+        text(attributes, "gen_ai.provider.name")
+                .or(() -> text(attributes, "gen_ai.system"))
                 .ifPresent(provider -> metadata.put("provider", provider));
         request.set("metadata", metadata);
         return request;
@@ -176,15 +202,36 @@ final class GenAiSpans {
         response.put("timestamp", timestamp(span.getEndTimeUnixNano()));
         // Unsigned nanoseconds; an end before the start gives a negative latency, refused by the rules.
         response.put("latency_ms", (span.getEndTimeUnixNano() - span.getStartTimeUnixNano()) / 1e6);
-        count(response, "completion_tokens", attributes, attributeOf,
-                "gen_ai.usage.output_tokens", "gen_ai.usage.completion_tokens");
+        count(
+                response,
+                "completion_tokens",
+                attributes,
+                attributeOf,
+                "gen_ai.usage.output_tokens",
+                "gen_ai.usage.completion_tokens");
         // Prompt-cache and reasoning tokens: parts of the input and output tokens (GenAI conventions).
-        count(response, "cached_prompt_tokens", attributes, attributeOf,
-                "gen_ai.usage.cache_read.input_tokens", "gen_ai.usage.cache_read_input_tokens");
-        count(response, "cache_write_tokens", attributes, attributeOf, "gen_ai.usage.cache_write.input_tokens",
-                "gen_ai.usage.cache_creation.input_tokens", "gen_ai.usage.cache_creation_input_tokens");
-        count(response, "reasoning_tokens", attributes, attributeOf,
-                "gen_ai.usage.reasoning.output_tokens", "gen_ai.usage.reasoning_tokens");
+        count(
+                response,
+                "cached_prompt_tokens",
+                attributes,
+                attributeOf,
+                "gen_ai.usage.cache_read.input_tokens",
+                "gen_ai.usage.cache_read_input_tokens");
+        count(
+                response,
+                "cache_write_tokens",
+                attributes,
+                attributeOf,
+                "gen_ai.usage.cache_write.input_tokens",
+                "gen_ai.usage.cache_creation.input_tokens",
+                "gen_ai.usage.cache_creation_input_tokens");
+        count(
+                response,
+                "reasoning_tokens",
+                attributes,
+                attributeOf,
+                "gen_ai.usage.reasoning.output_tokens",
+                "gen_ai.usage.reasoning_tokens");
         firstFinishReason(attributes).ifPresent(reason -> response.put("finish_reason", reason));
         seconds(attributes, "gen_ai.response.time_to_first_chunk", "gen_ai.server.time_to_first_token")
                 .ifPresent(ttft -> response.put("time_to_first_token_ms", ttft * 1000));
@@ -195,7 +242,8 @@ final class GenAiSpans {
     /** Trace id and span id in hex: unique per span, the same when an exporter sends a span again. */
     static String requestId(Span span) {
         HexFormat hex = HexFormat.of();
-        return hex.formatHex(span.getTraceId().toByteArray()) + "-" + hex.formatHex(span.getSpanId().toByteArray());
+        return hex.formatHex(span.getTraceId().toByteArray()) + "-"
+                + hex.formatHex(span.getSpanId().toByteArray());
     }
 
     private static String timestamp(long unixNanos) {
@@ -208,7 +256,10 @@ final class GenAiSpans {
         if (span.getStatus().getCode() != Status.StatusCode.STATUS_CODE_ERROR && type.isEmpty()) {
             return Optional.empty();
         }
-        return Optional.of(type.orElse(span.getStatus().getMessage().isBlank() ? "error" : span.getStatus().getMessage()));
+        return Optional.of(type.orElse(
+                span.getStatus().getMessage().isBlank()
+                        ? "error"
+                        : span.getStatus().getMessage()));
     }
 
     private static Optional<String> firstFinishReason(Map<String, AnyValue> attributes) {
@@ -217,9 +268,12 @@ final class GenAiSpans {
             return Optional.empty();
         }
         if (reasons.hasArrayValue() && reasons.getArrayValue().getValuesCount() > 0) {
-            return Optional.of(reasons.getArrayValue().getValues(0).getStringValue()).filter(s -> !s.isBlank());
+            return Optional.of(reasons.getArrayValue().getValues(0).getStringValue())
+                    .filter(s -> !s.isBlank());
         }
-        return reasons.hasStringValue() ? Optional.of(reasons.getStringValue()).filter(s -> !s.isBlank()) : Optional.empty();
+        return reasons.hasStringValue()
+                ? Optional.of(reasons.getStringValue()).filter(s -> !s.isBlank())
+                : Optional.empty();
     }
 
     private static Map<String, AnyValue> attributes(Resource resource) {
@@ -236,8 +290,11 @@ final class GenAiSpans {
 
     private static Optional<String> text(Map<String, AnyValue> attributes, String key) {
         AnyValue value = attributes.get(key);
-        return value != null && value.hasStringValue() && !value.getStringValue().isBlank()
-                ? Optional.of(value.getStringValue()) : Optional.empty();
+        return value != null
+                        && value.hasStringValue()
+                        && !value.getStringValue().isBlank()
+                ? Optional.of(value.getStringValue())
+                : Optional.empty();
     }
 
     /**
@@ -247,8 +304,12 @@ final class GenAiSpans {
      * double such as 12.0 counts as 12 and a fraction, a negative or larger number, a word or a
      * boolean is refused. A refused count is never read as no count, nor replaced by the next name's.
      */
-    private static void count(ObjectNode event, String field, Map<String, AnyValue> attributes,
-                              Map<String, String> attributeOf, String... keys) {
+    private static void count(
+            ObjectNode event,
+            String field,
+            Map<String, AnyValue> attributes,
+            Map<String, String> attributeOf,
+            String... keys) {
         for (String key : keys) {
             AnyValue value = attributes.get(key);
             if (value == null || value.getValueCase() == AnyValue.ValueCase.VALUE_NOT_SET) {

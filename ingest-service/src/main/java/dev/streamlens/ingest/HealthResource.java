@@ -20,6 +20,8 @@ public class HealthResource {
     public Response health() {
         return kafka.isReachable()
                 ? IngestAnswers.json(Response.Status.OK, Map.of("status", "healthy"))
-                : IngestAnswers.json(Response.Status.SERVICE_UNAVAILABLE, Map.of("status", "unhealthy", "reason", "Kafka is unreachable"));
+                : IngestAnswers.json(
+                        Response.Status.SERVICE_UNAVAILABLE,
+                        Map.of("status", "unhealthy", "reason", "Kafka is unreachable"));
     }
 }

@@ -11,6 +11,8 @@ public class IngestAccessRefusals implements AccessRefusals {
     @Override
     public Response unauthorized(String reason) {
         Response rejected = IngestAnswers.rejected(Response.Status.UNAUTHORIZED, "Authorization", reason);
-        return Response.fromResponse(rejected).header("WWW-Authenticate", "Bearer").build();
+        return Response.fromResponse(rejected)
+                .header("WWW-Authenticate", "Bearer")
+                .build();
     }
 }

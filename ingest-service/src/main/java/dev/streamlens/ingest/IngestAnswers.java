@@ -16,8 +16,7 @@ public final class IngestAnswers {
     /** 207: some items were written, some refused (WebDAV's Multi-Status; JAX-RS has no constant). */
     private static final int MULTI_STATUS = 207;
 
-    private IngestAnswers() {
-    }
+    private IngestAnswers() {}
 
     /** 202 {"status": "accepted"}, the answer clients of the API rely on (README.md). */
     public static Response accepted() {
@@ -62,8 +61,9 @@ public final class IngestAnswers {
 
     /** 403 for a batch holding another tenant's event: nothing of it is written. */
     public static Response forbiddenBatch(int items, List<ItemError> forbidden) {
-        return json(Response.Status.FORBIDDEN, Map.of("status", "rejected", "accepted", 0,
-                "rejected", items, "errors", forbidden));
+        return json(
+                Response.Status.FORBIDDEN,
+                Map.of("status", "rejected", "accepted", 0, "rejected", items, "errors", forbidden));
     }
 
     /**
@@ -72,28 +72,42 @@ public final class IngestAnswers {
      */
     public static Response batch(BatchOutcome outcome, int retryAfterSeconds) {
         Map<String, Object> body = new LinkedHashMap<>();
-        body.put("status", outcome.unavailable() ? "unavailable"
-                : outcome.invalid() == 0 ? "accepted" : outcome.accepted() > 0 ? "partial" : "rejected");
+        body.put(
+                "status",
+                outcome.unavailable()
+                        ? "unavailable"
+                        : outcome.invalid() == 0 ? "accepted" : outcome.accepted() > 0 ? "partial" : "rejected");
         body.put("accepted", outcome.accepted());
         body.put("rejected", outcome.items() - outcome.accepted());
         body.put("errors", outcome.errors());
         if (outcome.unavailable()) {
-            return Response.status(Response.Status.SERVICE_UNAVAILABLE).header("Retry-After", retryAfterSeconds)
-                    .type(MediaType.APPLICATION_JSON_TYPE).entity(body).build();
+            return Response.status(Response.Status.SERVICE_UNAVAILABLE)
+                    .header("Retry-After", retryAfterSeconds)
+                    .type(MediaType.APPLICATION_JSON_TYPE)
+                    .entity(body)
+                    .build();
         }
         int status = outcome.invalid() == 0 ? 202 : outcome.accepted() > 0 ? MULTI_STATUS : 400;
-        return Response.status(status).type(MediaType.APPLICATION_JSON_TYPE).entity(body).build();
+        return Response.status(status)
+                .type(MediaType.APPLICATION_JSON_TYPE)
+                .entity(body)
+                .build();
     }
 
     /** A refusal raised by the framework (unknown path, wrong method, ...), named by its reason phrase. */
     public static Response frameworkRefusal(int code) {
         Response.Status status = Response.Status.fromStatusCode(code);
-        return Response.status(code).type("application/json")
-                .entity(Map.of("status", "rejected", "error", status == null ? "HTTP " + code : status.getReasonPhrase()))
+        return Response.status(code)
+                .type("application/json")
+                .entity(Map.of(
+                        "status", "rejected", "error", status == null ? "HTTP " + code : status.getReasonPhrase()))
                 .build();
     }
 
     public static Response json(Response.Status status, Object body) {
-        return Response.status(status).type(MediaType.APPLICATION_JSON_TYPE).entity(body).build();
+        return Response.status(status)
+                .type(MediaType.APPLICATION_JSON_TYPE)
+                .entity(body)
+                .build();
     }
 }

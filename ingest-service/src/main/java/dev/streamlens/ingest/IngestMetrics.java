@@ -17,7 +17,8 @@ public class IngestMetrics {
     MeterRegistry registry;
 
     public void accepted(EventType type, int count) {
-        registry.counter("streamlens.ingest.events.accepted", "type", type.wireName()).increment(count);
+        registry.counter("streamlens.ingest.events.accepted", "type", type.wireName())
+                .increment(count);
     }
 
     /** reason: a field name such as {@code timestamp}, or {@code body}, {@code too_large}, {@code kafka_unavailable}... */
@@ -27,12 +28,16 @@ public class IngestMetrics {
 
     /** Events refused with 429, by tenant (tenants are known keys, or the events' own tenant_id with keys off). */
     public void rateLimited(String tenant, int count) {
-        registry.counter("streamlens.ingest.events.rate_limited", "tenant", tenant).increment(count);
+        registry.counter("streamlens.ingest.events.rate_limited", "tenant", tenant)
+                .increment(count);
         rejected("rate_limited", count);
     }
 
     public void produceLatency(long nanos) {
-        Timer.builder("streamlens.ingest.produce").description("time until Kafka acknowledged a write (acks=all)")
-                .publishPercentiles(0.5, 0.99).register(registry).record(nanos, TimeUnit.NANOSECONDS);
+        Timer.builder("streamlens.ingest.produce")
+                .description("time until Kafka acknowledged a write (acks=all)")
+                .publishPercentiles(0.5, 0.99)
+                .register(registry)
+                .record(nanos, TimeUnit.NANOSECONDS);
     }
 }

@@ -27,7 +27,9 @@ public class KafkaReachability {
             return reachable;
         }
         try {
-            admin().describeCluster(new DescribeClusterOptions().timeoutMs(2000)).nodes().get(2, TimeUnit.SECONDS);
+            admin().describeCluster(new DescribeClusterOptions().timeoutMs(2000))
+                    .nodes()
+                    .get(2, TimeUnit.SECONDS);
             reachable = true;
         } catch (Exception e) {
             reachable = false;

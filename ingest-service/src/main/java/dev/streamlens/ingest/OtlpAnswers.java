@@ -22,17 +22,18 @@ final class OtlpAnswers {
     /** HTTP status → the gRPC code OTLP pairs with it. */
     private static final Map<Integer, Integer> GRPC_CODES = Map.of(400, 3, 403, 7, 413, 8, 429, 8, 503, 14);
 
-    private OtlpAnswers() {
-    }
+    private OtlpAnswers() {}
 
     static Response success(OtlpEncoding encoding, int rejectedSpans, String message) {
         ExportTraceServiceResponse.Builder response = ExportTraceServiceResponse.newBuilder();
         if (rejectedSpans > 0) {
             response.setPartialSuccess(ExportTracePartialSuccess.newBuilder()
-                    .setRejectedSpans(rejectedSpans).setErrorMessage(message));
+                    .setRejectedSpans(rejectedSpans)
+                    .setErrorMessage(message));
         }
         ExportTraceServiceResponse body = response.build();
-        return Response.ok(encoding == OtlpEncoding.JSON ? json(body) : body.toByteArray(), encoding.mediaType()).build();
+        return Response.ok(encoding == OtlpEncoding.JSON ? json(body) : body.toByteArray(), encoding.mediaType())
+                .build();
     }
 
     static Response failure(OtlpEncoding encoding, Response.Status status, String message) {
@@ -42,7 +43,8 @@ final class OtlpAnswers {
     /** @param retryAfterSeconds sent as Retry-After when positive */
     static Response failure(OtlpEncoding encoding, Response.Status status, String message, int retryAfterSeconds) {
         int code = GRPC_CODES.getOrDefault(status.getStatusCode(), 2);
-        Object body = encoding == OtlpEncoding.JSON ? Map.of("code", code, "message", message) : rpcStatus(code, message);
+        Object body =
+                encoding == OtlpEncoding.JSON ? Map.of("code", code, "message", message) : rpcStatus(code, message);
         Response.ResponseBuilder answer = Response.status(status).entity(body).type(encoding.mediaType());
         if (retryAfterSeconds > 0) {
             answer.header("Retry-After", retryAfterSeconds);

@@ -34,8 +34,7 @@ final class OtlpJsonReader {
 
     private static final JsonFactory JSON = new JsonFactory();
 
-    private OtlpJsonReader() {
-    }
+    private OtlpJsonReader() {}
 
     /**
      * @throws IOException              the body is not JSON
@@ -107,12 +106,15 @@ final class OtlpJsonReader {
                 case "spanId", "span_id" -> span.setSpanId(hexId(parser, "spanId"));
                 case "parentSpanId", "parent_span_id" -> span.setParentSpanId(hexId(parser, "parentSpanId"));
                 case "name" -> span.setName(text(parser, "name"));
-                case "kind" -> span.setKindValue(enumValue(parser, "kind", name -> Span.SpanKind.valueOf(name).getNumber()));
+                case "kind" ->
+                    span.setKindValue(enumValue(
+                            parser, "kind", name -> Span.SpanKind.valueOf(name).getNumber()));
                 case "startTimeUnixNano", "start_time_unix_nano" ->
-                        span.setStartTimeUnixNano(unsignedLong(parser, "startTimeUnixNano"));
+                    span.setStartTimeUnixNano(unsignedLong(parser, "startTimeUnixNano"));
                 case "endTimeUnixNano", "end_time_unix_nano" ->
-                        span.setEndTimeUnixNano(unsignedLong(parser, "endTimeUnixNano"));
-                case "attributes" -> eachElement(parser, "attributes", value, () -> span.addAttributes(keyValue(parser)));
+                    span.setEndTimeUnixNano(unsignedLong(parser, "endTimeUnixNano"));
+                case "attributes" ->
+                    eachElement(parser, "attributes", value, () -> span.addAttributes(keyValue(parser)));
                 case "status" -> {
                     expect(parser, JsonToken.START_OBJECT, "status", "an object");
                     span.setStatus(status(parser));
@@ -127,8 +129,11 @@ final class OtlpJsonReader {
         Status.Builder status = Status.newBuilder();
         eachField(parser, (field, value) -> {
             switch (field) {
-                case "code" -> status.setCodeValue(enumValue(parser, "status.code",
-                        name -> Status.StatusCode.valueOf(name).getNumber()));
+                case "code" ->
+                    status.setCodeValue(enumValue(
+                            parser,
+                            "status.code",
+                            name -> Status.StatusCode.valueOf(name).getNumber()));
                 case "message" -> status.setMessage(text(parser, "status.message"));
                 default -> parser.skipChildren();
             }
@@ -312,7 +317,8 @@ final class OtlpJsonReader {
     private static String integerText(JsonParser parser, String field) throws IOException {
         JsonToken token = parser.currentToken();
         if (token != JsonToken.VALUE_STRING && token != JsonToken.VALUE_NUMBER_INT) {
-            throw new IllegalArgumentException(field + " must be an integer or a string of digits, not " + describe(token));
+            throw new IllegalArgumentException(
+                    field + " must be an integer or a string of digits, not " + describe(token));
         }
         return parser.getText().trim();
     }

@@ -21,8 +21,7 @@ final class OtlpPayloads {
         }
     }
 
-    private OtlpPayloads() {
-    }
+    private OtlpPayloads() {}
 
     static Decoded decode(OtlpEncoding encoding, String contentEncoding, byte[] body, int maxBytes) {
         byte[] plain;
@@ -35,11 +34,18 @@ final class OtlpPayloads {
             return new Decoded(null, true, "body: must not exceed " + maxBytes + " bytes (uncompressed)");
         }
         try {
-            return new Decoded(encoding == OtlpEncoding.JSON ? OtlpJsonReader.read(plain) : ExportTraceServiceRequest.parseFrom(plain),
-                    false, null);
+            return new Decoded(
+                    encoding == OtlpEncoding.JSON
+                            ? OtlpJsonReader.read(plain)
+                            : ExportTraceServiceRequest.parseFrom(plain),
+                    false,
+                    null);
         } catch (InvalidProtocolBufferException | IllegalArgumentException e) {
-            return new Decoded(null, false, "body: not an OTLP ExportTraceServiceRequest in "
-                    + encoding.mediaType() + " (" + e.getMessage() + ")");
+            return new Decoded(
+                    null,
+                    false,
+                    "body: not an OTLP ExportTraceServiceRequest in " + encoding.mediaType() + " (" + e.getMessage()
+                            + ")");
         } catch (IOException e) {
             return new Decoded(null, false, "body: malformed JSON (" + e.getMessage() + ")");
         }

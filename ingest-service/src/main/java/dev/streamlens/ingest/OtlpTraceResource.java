@@ -44,23 +44,35 @@ public class OtlpTraceResource {
 
     @POST
     @Consumes({"application/x-protobuf", MediaType.APPLICATION_JSON})
-    @Operation(summary = "OTLP/HTTP traces (protobuf or JSON, gzip allowed): GenAI spans become request and response events")
-    public Response export(@HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType,
-                           @HeaderParam(HttpHeaders.CONTENT_ENCODING) String contentEncoding, byte[] body) {
+    @Operation(
+            summary =
+                    "OTLP/HTTP traces (protobuf or JSON, gzip allowed): GenAI spans become request and response events")
+    public Response export(
+            @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType,
+            @HeaderParam(HttpHeaders.CONTENT_ENCODING) String contentEncoding,
+            byte[] body) {
         OtlpEncoding encoding = OtlpEncoding.of(contentType);
-        OtlpPayloads.Decoded decoded = OtlpPayloads.decode(encoding, contentEncoding, body == null ? new byte[0] : body,
-                settings.otlpMaxBodyBytes());
+        OtlpPayloads.Decoded decoded = OtlpPayloads.decode(
+                encoding, contentEncoding, body == null ? new byte[0] : body, settings.otlpMaxBodyBytes());
         if (!decoded.isValid()) {
             metrics.rejected(decoded.tooLarge() ? "too_large" : "body", 1);
-            return OtlpAnswers.failure(encoding, decoded.tooLarge() ? Response.Status.REQUEST_ENTITY_TOO_LARGE
-                    : Response.Status.BAD_REQUEST, decoded.problem());
+            return OtlpAnswers.failure(
+                    encoding,
+                    decoded.tooLarge() ? Response.Status.REQUEST_ENTITY_TOO_LARGE : Response.Status.BAD_REQUEST,
+                    decoded.problem());
         }
         Optional<String> tenant = caller.get();
-        GenAiSpans.Mapped spans = GenAiSpans.of(decoded.export(), new GenAiSpans.Rules(settings.otlpTenantAttribute(),
-                settings.otlpDefaultTenant(), settings.otlpRouteAttribute()), tenant);
+        GenAiSpans.Mapped spans = GenAiSpans.of(
+                decoded.export(),
+                new GenAiSpans.Rules(
+                        settings.otlpTenantAttribute(), settings.otlpDefaultTenant(), settings.otlpRouteAttribute()),
+                tenant);
         if (spans.calls().size() > settings.otlpMaxSpans()) {
-            return OtlpAnswers.failure(encoding, Response.Status.REQUEST_ENTITY_TOO_LARGE, "body: at most "
-                    + settings.otlpMaxSpans() + " GenAI spans per export, not " + spans.calls().size());
+            return OtlpAnswers.failure(
+                    encoding,
+                    Response.Status.REQUEST_ENTITY_TOO_LARGE,
+                    "body: at most " + settings.otlpMaxSpans() + " GenAI spans per export, not "
+                            + spans.calls().size());
         }
         CheckedSpans checked = check(spans.calls(), tenant);
         if (checked.forbidden() != null) {
@@ -69,12 +81,18 @@ public class OtlpTraceResource {
         RateLimitDecision admission = limits.admit(checked.events());
         if (!admission.admitted()) {
             boolean retry = admission.refusal() == RateLimitDecision.Refusal.OVER_RATE;
-            return OtlpAnswers.failure(encoding, retry ? Response.Status.TOO_MANY_REQUESTS
-                    : Response.Status.REQUEST_ENTITY_TOO_LARGE, admission.reason(), retry ? admission.retryAfterSeconds() : 0);
+            return OtlpAnswers.failure(
+                    encoding,
+                    retry ? Response.Status.TOO_MANY_REQUESTS : Response.Status.REQUEST_ENTITY_TOO_LARGE,
+                    admission.reason(),
+                    retry ? admission.retryAfterSeconds() : 0);
         }
         if (!publish(checked.events())) {
-            return OtlpAnswers.failure(encoding, Response.Status.SERVICE_UNAVAILABLE, "Kafka did not acknowledge every "
-                    + "event within " + settings.sendTimeout().toSeconds() + " s; send the export again",
+            return OtlpAnswers.failure(
+                    encoding,
+                    Response.Status.SERVICE_UNAVAILABLE,
+                    "Kafka did not acknowledge every " + "event within "
+                            + settings.sendTimeout().toSeconds() + " s; send the export again",
                     settings.retryAfterSeconds());
         }
         int rejected = spans.notInference() + checked.invalid().size();
@@ -82,8 +100,7 @@ public class OtlpTraceResource {
     }
 
     /** The spans' events that passed the JSON API's rules, the invalid spans' reasons, or a tenant refusal. */
-    private record CheckedSpans(List<ValidatedEvent> events, List<String> invalid, String forbidden) {
-    }
+    private record CheckedSpans(List<ValidatedEvent> events, List<String> invalid, String forbidden) {}
 
     /**
      * A span counts only when both its events are valid; every invalid span is reported, naming the
@@ -95,14 +112,17 @@ public class OtlpTraceResource {
         for (GenAiSpans.SpanCall call : calls) {
             if (call.isRefused()) {
                 metrics.rejected(call.refusal().field(), 2); // neither of its two events is written
-                invalid.add("span " + call.span() + ": " + call.refusal().field() + " " + call.refusal().reason());
+                invalid.add("span " + call.span() + ": " + call.refusal().field() + " "
+                        + call.refusal().reason());
                 continue;
             }
             IntakeVerdict request = intake.check(EventType.REQUEST, call.request(), tenant);
             IntakeVerdict response = intake.check(EventType.RESPONSE, call.response(), tenant);
             if (request.forbidden() || response.forbidden()) {
-                return new CheckedSpans(List.of(), List.of(), "span " + call.span()
-                        + " names another tenant than the API key's; nothing was written");
+                return new CheckedSpans(
+                        List.of(),
+                        List.of(),
+                        "span " + call.span() + " names another tenant than the API key's; nothing was written");
             }
             if (request.isValid() && response.isValid()) {
                 events.add(request.event());
@@ -138,8 +158,9 @@ public class OtlpTraceResource {
             parts.add(notInference + " spans are not GenAI inference spans and were ignored");
         }
         if (!invalid.isEmpty()) {
-            parts.add(invalid.size() + " GenAI spans were invalid (" + String.join("; ", invalid.subList(0,
-                    Math.min(5, invalid.size()))) + (invalid.size() > 5 ? "; ..." : "") + ")");
+            parts.add(invalid.size() + " GenAI spans were invalid ("
+                    + String.join("; ", invalid.subList(0, Math.min(5, invalid.size())))
+                    + (invalid.size() > 5 ? "; ..." : "") + ")");
         }
         return String.join("; ", parts);
     }

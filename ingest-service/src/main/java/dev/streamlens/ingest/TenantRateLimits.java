@@ -35,8 +35,7 @@ public class TenantRateLimits {
     IngestMetrics metrics;
 
     /** A tenant's bucket and the rate it was built for (rebuilt when the keys file changes the rate). */
-    private record Limit(Bucket bucket, long rate) {
-    }
+    private record Limit(Bucket bucket, long rate) {}
 
     private final Map<String, Limit> buckets = new LinkedHashMap<>(256, 0.75f, true) {
         @Override
@@ -86,8 +85,10 @@ public class TenantRateLimits {
         }
         metrics.rateLimited(tenant, events);
         int retryAfterSeconds = retryAfterSeconds(wait.getAsLong());
-        return RateLimitDecision.overRate("tenant " + tenant + " is over its limit of " + rateOf(tenant)
-                + " events per second: retry after " + retryAfterSeconds + " s", retryAfterSeconds);
+        return RateLimitDecision.overRate(
+                "tenant " + tenant + " is over its limit of " + rateOf(tenant) + " events per second: retry after "
+                        + retryAfterSeconds + " s",
+                retryAfterSeconds);
     }
 
     /** Takes {@code events} from the tenant's bucket; empty when allowed, else how long to wait. */
@@ -100,8 +101,14 @@ public class TenantRateLimits {
         synchronized (buckets) {
             limit = buckets.get(tenant);
             if (limit == null || limit.rate() != rate) {
-                limit = new Limit(Bucket.builder().addLimit(Bandwidth.builder().capacity(burstFor(rate))
-                        .refillGreedy(rate, Duration.ofSeconds(1)).build()).build(), rate);
+                limit = new Limit(
+                        Bucket.builder()
+                                .addLimit(Bandwidth.builder()
+                                        .capacity(burstFor(rate))
+                                        .refillGreedy(rate, Duration.ofSeconds(1))
+                                        .build())
+                                .build(),
+                        rate);
                 buckets.put(tenant, limit);
             }
         }

@@ -5,5 +5,4 @@ package dev.streamlens.ingest;
  * Kafka key, its normalized JSON, and the tenant whose rate limit it counts against (null: a
  * response without tenant while API keys are off, see README.md#access-api-keys-tenants-rate-limits).
  */
-public record ValidatedEvent(EventType type, String key, byte[] value, String tenant) {
-}
+public record ValidatedEvent(EventType type, String key, byte[] value, String tenant) {}

@@ -45,7 +45,8 @@ class AbuseBoundsIT {
             slow.setSoTimeout(15_000);
             OutputStream out = slow.getOutputStream();
             out.write(("POST /v1/llm/request HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
-                    + "Content-Length: 500\r\n\r\n{\"request_id\": ").getBytes(StandardCharsets.US_ASCII));
+                            + "Content-Length: 500\r\n\r\n{\"request_id\": ")
+                    .getBytes(StandardCharsets.US_ASCII));
             out.flush();
             long started = System.nanoTime();
             InputStream in = slow.getInputStream();
@@ -60,11 +61,20 @@ class AbuseBoundsIT {
 
     @Test
     void metadataBeyondTheConfiguredKeysIsRefusedNamingIt() {
-        String event = "{\"request_id\": \"meta-1\", \"tenant_id\": \"acme\", \"route\": \"chat\", \"model\": \"gpt-4o\", "
-                + "\"timestamp\": \"" + Instant.now() + "\", \"metadata\": {\"a\": 1, \"b\": 2, \"c\": 3, \"d\": 4}}";
-        given().contentType(ContentType.JSON).body(event).post("/v1/llm/request").then().statusCode(400)
+        String event =
+                "{\"request_id\": \"meta-1\", \"tenant_id\": \"acme\", \"route\": \"chat\", \"model\": \"gpt-4o\", "
+                        + "\"timestamp\": \"" + Instant.now()
+                        + "\", \"metadata\": {\"a\": 1, \"b\": 2, \"c\": 3, \"d\": 4}}";
+        given().contentType(ContentType.JSON)
+                .body(event)
+                .post("/v1/llm/request")
+                .then()
+                .statusCode(400)
                 .body("errors[0].field", equalTo("metadata"));
-        given().contentType(ContentType.JSON).body(event.replace(", \"d\": 4", "")).post("/v1/llm/request")
-                .then().statusCode(202);
+        given().contentType(ContentType.JSON)
+                .body(event.replace(", \"d\": 4", ""))
+                .post("/v1/llm/request")
+                .then()
+                .statusCode(202);
     }
 }

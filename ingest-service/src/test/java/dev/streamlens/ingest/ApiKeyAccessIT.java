@@ -2,8 +2,8 @@ package dev.streamlens.ingest;
 
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -35,12 +35,26 @@ class ApiKeyAccessIT {
     @Test
     void callsWithoutAKnownKeyAre401AndHealthStaysOpen() {
         String request = request("acme", id());
-        given().contentType(ContentType.JSON).body(request).post("/v1/llm/request").then().statusCode(401)
-                .header("WWW-Authenticate", "Bearer").body("errors[0].field", equalTo("Authorization"));
-        given().contentType(ContentType.JSON).header("Authorization", "Bearer not-a-key").body(request)
-                .post("/v1/llm/request").then().statusCode(401).body("errors[0].reason", equalTo("unknown API key"));
-        given().contentType(ContentType.JSON).header("Authorization", "Basic YWNtZTp4").body(request)
-                .post("/v1/llm/events").then().statusCode(401);
+        given().contentType(ContentType.JSON)
+                .body(request)
+                .post("/v1/llm/request")
+                .then()
+                .statusCode(401)
+                .header("WWW-Authenticate", "Bearer")
+                .body("errors[0].field", equalTo("Authorization"));
+        given().contentType(ContentType.JSON)
+                .header("Authorization", "Bearer not-a-key")
+                .body(request)
+                .post("/v1/llm/request")
+                .then()
+                .statusCode(401)
+                .body("errors[0].reason", equalTo("unknown API key"));
+        given().contentType(ContentType.JSON)
+                .header("Authorization", "Basic YWNtZTp4")
+                .body(request)
+                .post("/v1/llm/events")
+                .then()
+                .statusCode(401);
         given().get("/health").then().statusCode(200);
         given().get("/q/health/live").then().statusCode(200);
     }
@@ -48,25 +62,46 @@ class ApiKeyAccessIT {
     @Test
     void aKeyWritesItsOwnTenantsRequestsOnly() throws Exception {
         String own = id();
-        given().contentType(ContentType.JSON).header("Authorization", "Bearer " + ApiKeyProfile.ACME_KEY)
-                .body(request("acme", own)).post("/v1/llm/request").then().statusCode(202);
+        given().contentType(ContentType.JSON)
+                .header("Authorization", "Bearer " + ApiKeyProfile.ACME_KEY)
+                .body(request("acme", own))
+                .post("/v1/llm/request")
+                .then()
+                .statusCode(202);
         String other = id();
-        given().contentType(ContentType.JSON).header("X-API-Key", ApiKeyProfile.ACME_KEY)
-                .body(request("globex", other)).post("/v1/llm/request").then().statusCode(403)
+        given().contentType(ContentType.JSON)
+                .header("X-API-Key", ApiKeyProfile.ACME_KEY)
+                .body(request("globex", other))
+                .post("/v1/llm/request")
+                .then()
+                .statusCode(403)
                 .body("errors[0].field", equalTo("tenant_id"));
-        List<String> keys = TopicReader.readAll(Topics.REQUESTS).stream().map(TopicReader.Entry::key).toList();
+        List<String> keys = TopicReader.readAll(Topics.REQUESTS).stream()
+                .map(TopicReader.Entry::key)
+                .toList();
         assertThat(keys).contains(own).doesNotContain(other);
     }
 
     @Test
     void responsesAreRecordedWithTheKeysTenant() throws Exception {
         String id = id();
-        given().contentType(ContentType.JSON).header("Authorization", "Bearer " + ApiKeyProfile.GLOBEX_KEY)
-                .body(response(id, null)).post("/v1/llm/response").then().statusCode(202);
-        given().contentType(ContentType.JSON).header("Authorization", "Bearer " + ApiKeyProfile.GLOBEX_KEY)
-                .body(response(id(), "acme")).post("/v1/llm/response").then().statusCode(403);
-        JsonNode written = JSON.readTree(TopicReader.readAll(Topics.RESPONSES).stream().filter(e -> id.equals(e.key()))
-                .findFirst().orElseThrow().value());
+        given().contentType(ContentType.JSON)
+                .header("Authorization", "Bearer " + ApiKeyProfile.GLOBEX_KEY)
+                .body(response(id, null))
+                .post("/v1/llm/response")
+                .then()
+                .statusCode(202);
+        given().contentType(ContentType.JSON)
+                .header("Authorization", "Bearer " + ApiKeyProfile.GLOBEX_KEY)
+                .body(response(id(), "acme"))
+                .post("/v1/llm/response")
+                .then()
+                .statusCode(403);
+        JsonNode written = JSON.readTree(TopicReader.readAll(Topics.RESPONSES).stream()
+                .filter(e -> id.equals(e.key()))
+                .findFirst()
+                .orElseThrow()
+                .value());
         assertThat(written.get("tenant_id").asText()).isEqualTo("globex");
     }
 
@@ -79,18 +114,31 @@ class ApiKeyAccessIT {
                   {"traceId": "%s", "spanId": "%s", "startTimeUnixNano": "%d", "endTimeUnixNano": "%d",
                    "attributes": [{"key": "gen_ai.operation.name", "value": {"stringValue": "chat"}},
                                   {"key": "gen_ai.request.model", "value": {"stringValue": "gpt-4o"}}]}]}]}]}""";
-        given().contentType(ContentType.JSON).body(export.formatted("", trace, "4444444444444444", start, start + 1000))
-                .post("/v1/traces").then().statusCode(401);
-        given().contentType(ContentType.JSON).header("Authorization", "Bearer " + ApiKeyProfile.ACME_KEY)
+        given().contentType(ContentType.JSON)
                 .body(export.formatted("", trace, "4444444444444444", start, start + 1000))
-                .post("/v1/traces").then().statusCode(200);
+                .post("/v1/traces")
+                .then()
+                .statusCode(401);
+        given().contentType(ContentType.JSON)
+                .header("Authorization", "Bearer " + ApiKeyProfile.ACME_KEY)
+                .body(export.formatted("", trace, "4444444444444444", start, start + 1000))
+                .post("/v1/traces")
+                .then()
+                .statusCode(200);
         String globex = "{\"key\": \"tenant.id\", \"value\": {\"stringValue\": \"globex\"}}";
-        given().contentType(ContentType.JSON).header("Authorization", "Bearer " + ApiKeyProfile.ACME_KEY)
+        given().contentType(ContentType.JSON)
+                .header("Authorization", "Bearer " + ApiKeyProfile.ACME_KEY)
                 .body(export.formatted(globex, trace, "5555555555555555", start, start + 1000))
-                .post("/v1/traces").then().statusCode(403).body("code", equalTo(7));
+                .post("/v1/traces")
+                .then()
+                .statusCode(403)
+                .body("code", equalTo(7));
         var requests = TopicReader.readAll(Topics.REQUESTS);
-        JsonNode own = JSON.readTree(requests.stream().filter(e -> e.key().equals(trace + "-4444444444444444"))
-                .findFirst().orElseThrow().value());
+        JsonNode own = JSON.readTree(requests.stream()
+                .filter(e -> e.key().equals(trace + "-4444444444444444"))
+                .findFirst()
+                .orElseThrow()
+                .value());
         assertThat(own.get("tenant_id").asText()).isEqualTo("acme");
         assertThat(requests).extracting(TopicReader.Entry::key).doesNotContain(trace + "-5555555555555555");
     }
@@ -102,26 +150,40 @@ class ApiKeyAccessIT {
         List<String> sent = new java.util.ArrayList<>();
         for (int i = 0; i < 10 && refused == null; i++) {
             String trace = UUID.randomUUID().toString().replace("-", "");
-            Response answer = given().contentType(ContentType.JSON).header("Authorization", "Bearer " + ApiKeyProfile.METERED_KEY)
-                    .body(otlpExport(trace, 4)).post("/v1/traces");
+            Response answer = given().contentType(ContentType.JSON)
+                    .header("Authorization", "Bearer " + ApiKeyProfile.METERED_KEY)
+                    .body(otlpExport(trace, 4))
+                    .post("/v1/traces");
             if (answer.statusCode() == 200) {
                 sent.add(trace);
             } else {
                 refused = answer;
-                refused.then().statusCode(429).contentType(ContentType.JSON)
+                refused.then()
+                        .statusCode(429)
+                        .contentType(ContentType.JSON)
                         .body("code", equalTo(8)) // google.rpc.Code RESOURCE_EXHAUSTED
                         .body("message", containsString("5 events per second"));
                 assertThat(Integer.parseInt(refused.header("Retry-After"))).isBetween(1, 2);
-                List<String> keys = TopicReader.readAll(Topics.REQUESTS).stream().map(TopicReader.Entry::key).toList();
-                assertThat(keys).as("a refused export writes none of its spans").noneMatch(key -> key.startsWith(trace));
+                List<String> keys = TopicReader.readAll(Topics.REQUESTS).stream()
+                        .map(TopicReader.Entry::key)
+                        .toList();
+                assertThat(keys)
+                        .as("a refused export writes none of its spans")
+                        .noneMatch(key -> key.startsWith(trace));
             }
         }
         assertThat(refused).as("refused within 10 exports of 8 events").isNotNull();
-        assertThat(sent).as("the burst of 10 events lets at most one export of 8 through at once").hasSizeLessThanOrEqualTo(3);
+        assertThat(sent)
+                .as("the burst of 10 events lets at most one export of 8 through at once")
+                .hasSizeLessThanOrEqualTo(3);
         // 6 spans (12 events) could never fit a bucket of 10: retrying would not help, so 413, not 429
-        given().contentType(ContentType.JSON).header("Authorization", "Bearer " + ApiKeyProfile.METERED_KEY)
-                .body(otlpExport(UUID.randomUUID().toString().replace("-", ""), 6)).post("/v1/traces")
-                .then().statusCode(413).header("Retry-After", (String) null);
+        given().contentType(ContentType.JSON)
+                .header("Authorization", "Bearer " + ApiKeyProfile.METERED_KEY)
+                .body(otlpExport(UUID.randomUUID().toString().replace("-", ""), 6))
+                .post("/v1/traces")
+                .then()
+                .statusCode(413)
+                .header("Retry-After", (String) null);
     }
 
     /** OTLP/JSON with {@code spans} GenAI chat spans in one trace, ended a few seconds ago. */
@@ -132,8 +194,7 @@ class ApiKeyAccessIT {
             body.append(i == 0 ? "" : ",").append("""
                     {"traceId": "%s", "spanId": "%016x", "startTimeUnixNano": "%d", "endTimeUnixNano": "%d",
                      "attributes": [{"key": "gen_ai.operation.name", "value": {"stringValue": "chat"}},
-                                    {"key": "gen_ai.request.model", "value": {"stringValue": "gpt-4o"}}]}"""
-                    .formatted(trace, i + 1, start, start + 1_000_000));
+                                    {"key": "gen_ai.request.model", "value": {"stringValue": "gpt-4o"}}]}""".formatted(trace, i + 1, start, start + 1_000_000));
         }
         return body.append("]}]}]}").toString();
     }
@@ -142,10 +203,17 @@ class ApiKeyAccessIT {
     void aBatchWithAnotherTenantsEventWritesNothing() throws Exception {
         String mine = id();
         String theirs = id();
-        given().contentType(ContentType.JSON).header("Authorization", "Bearer " + ApiKeyProfile.ACME_KEY)
-                .body("[" + typed("request", request("acme", mine)) + "," + typed("request", request("globex", theirs)) + "]")
-                .post("/v1/llm/events").then().statusCode(403).body("errors[0].index", equalTo(1));
-        List<String> keys = TopicReader.readAll(Topics.REQUESTS).stream().map(TopicReader.Entry::key).toList();
+        given().contentType(ContentType.JSON)
+                .header("Authorization", "Bearer " + ApiKeyProfile.ACME_KEY)
+                .body("[" + typed("request", request("acme", mine)) + "," + typed("request", request("globex", theirs))
+                        + "]")
+                .post("/v1/llm/events")
+                .then()
+                .statusCode(403)
+                .body("errors[0].index", equalTo(1));
+        List<String> keys = TopicReader.readAll(Topics.REQUESTS).stream()
+                .map(TopicReader.Entry::key)
+                .toList();
         assertThat(keys).doesNotContain(mine, theirs);
     }
 
@@ -156,8 +224,10 @@ class ApiKeyAccessIT {
         Response refused = null;
         long started = System.nanoTime();
         for (int i = 0; i < 30 && refused == null; i++) {
-            Response answer = given().contentType(ContentType.JSON).header("Authorization", "Bearer " + ApiKeyProfile.METERED_KEY)
-                    .body(request("metered", id())).post("/v1/llm/request");
+            Response answer = given().contentType(ContentType.JSON)
+                    .header("Authorization", "Bearer " + ApiKeyProfile.METERED_KEY)
+                    .body(request("metered", id()))
+                    .post("/v1/llm/request");
             if (answer.statusCode() == 202) {
                 accepted++;
             } else {
@@ -172,21 +242,35 @@ class ApiKeyAccessIT {
         assertThat(Integer.parseInt(refused.header("Retry-After"))).isBetween(1, 2);
         assertThat(refused.jsonPath().getString("errors[0].reason")).contains("5 events per second");
         // a batch counts each of its events: 3 at once do not fit what is left
-        given().contentType(ContentType.JSON).header("Authorization", "Bearer " + ApiKeyProfile.METERED_KEY)
-                .body("[" + typed("request", request("metered", id())) + "," + typed("request", request("metered", id()))
-                        + "," + typed("request", request("metered", id())) + "]")
-                .post("/v1/llm/events").then().statusCode(429);
-        given().contentType(ContentType.JSON).header("Authorization", "Bearer " + ApiKeyProfile.ACME_KEY)
-                .body(request("acme", id())).post("/v1/llm/request").then().statusCode(202);
+        given().contentType(ContentType.JSON)
+                .header("Authorization", "Bearer " + ApiKeyProfile.METERED_KEY)
+                .body("[" + typed("request", request("metered", id())) + ","
+                        + typed("request", request("metered", id())) + "," + typed("request", request("metered", id()))
+                        + "]")
+                .post("/v1/llm/events")
+                .then()
+                .statusCode(429);
+        given().contentType(ContentType.JSON)
+                .header("Authorization", "Bearer " + ApiKeyProfile.ACME_KEY)
+                .body(request("acme", id()))
+                .post("/v1/llm/request")
+                .then()
+                .statusCode(202);
         // a batch larger than the bucket could ever hold is not told to wait: 413, naming the limit
         StringBuilder eleven = new StringBuilder("[");
         for (int i = 0; i < 11; i++) {
             eleven.append(i == 0 ? "" : ",").append(typed("request", request("metered", id())));
         }
-        given().contentType(ContentType.JSON).header("Authorization", "Bearer " + ApiKeyProfile.METERED_KEY)
-                .body(eleven.append("]").toString()).post("/v1/llm/events").then().statusCode(413)
+        given().contentType(ContentType.JSON)
+                .header("Authorization", "Bearer " + ApiKeyProfile.METERED_KEY)
+                .body(eleven.append("]").toString())
+                .post("/v1/llm/events")
+                .then()
+                .statusCode(413)
                 .body("errors[0].reason", containsString("more than its limit lets through at once (10)"));
-        given().get("/q/metrics").then().statusCode(200)
+        given().get("/q/metrics")
+                .then()
+                .statusCode(200)
                 .body(containsString("streamlens_ingest_events_rate_limited_total{tenant=\"metered\"}"));
     }
 
@@ -194,16 +278,26 @@ class ApiKeyAccessIT {
     void aKeyAddedToTheFileWorksWithoutARestart() throws Exception {
         String newKey = "initech-key-" + UUID.randomUUID();
         String request = request("initech", id());
-        given().contentType(ContentType.JSON).header("Authorization", "Bearer " + newKey).body(request)
-                .post("/v1/llm/request").then().statusCode(401);
+        given().contentType(ContentType.JSON)
+                .header("Authorization", "Bearer " + newKey)
+                .body(request)
+                .post("/v1/llm/request")
+                .then()
+                .statusCode(401);
         ApiKeyProfile.writeKeys(ApiKeyProfile.entry("acme", ApiKeyProfile.ACME_KEY) + ","
                 + ApiKeyProfile.entry("globex", ApiKeyProfile.GLOBEX_KEY) + "," + ApiKeyProfile.entry("initech", newKey)
-                + ",{\"tenant_id\": \"metered\", \"sha256\": \"" + dev.streamlens.access.ApiKeys.hashOf(ApiKeyProfile.METERED_KEY)
+                + ",{\"tenant_id\": \"metered\", \"sha256\": \""
+                + dev.streamlens.access.ApiKeys.hashOf(ApiKeyProfile.METERED_KEY)
                 + "\", \"events_per_second\": 5}");
-        Files.setLastModifiedTime(ApiKeyProfile.KEYS_FILE, FileTime.from(Instant.now().plusSeconds(3)));
+        Files.setLastModifiedTime(
+                ApiKeyProfile.KEYS_FILE, FileTime.from(Instant.now().plusSeconds(3)));
         Thread.sleep(1100);
-        given().contentType(ContentType.JSON).header("Authorization", "Bearer " + newKey).body(request)
-                .post("/v1/llm/request").then().statusCode(202);
+        given().contentType(ContentType.JSON)
+                .header("Authorization", "Bearer " + newKey)
+                .body(request)
+                .post("/v1/llm/request")
+                .then()
+                .statusCode(202);
     }
 
     private static String id() {
@@ -211,8 +305,9 @@ class ApiKeyAccessIT {
     }
 
     private static String request(String tenant, String id) {
-        return "{\"request_id\": \"" + id + "\", \"tenant_id\": \"" + tenant + "\", \"route\": \"chat\", \"model\": \"gpt-4o\", "
-                + "\"timestamp\": \"" + Instant.now() + "\", \"prompt_tokens\": 10}";
+        return "{\"request_id\": \"" + id + "\", \"tenant_id\": \"" + tenant
+                + "\", \"route\": \"chat\", \"model\": \"gpt-4o\", " + "\"timestamp\": \"" + Instant.now()
+                + "\", \"prompt_tokens\": 10}";
     }
 
     private static String response(String id, String tenant) {

@@ -22,7 +22,8 @@ public class ApiKeyProfile implements QuarkusTestProfile {
     @Override
     public Map<String, String> getConfigOverrides() {
         writeKeys(entry("acme", ACME_KEY) + "," + entry("globex", GLOBEX_KEY) + ","
-                + "{\"tenant_id\": \"metered\", \"sha256\": \"" + ApiKeys.hashOf(METERED_KEY) + "\", \"events_per_second\": 5}");
+                + "{\"tenant_id\": \"metered\", \"sha256\": \"" + ApiKeys.hashOf(METERED_KEY)
+                + "\", \"events_per_second\": 5}");
         return Map.of("streamlens.access.auth", "api-key", "streamlens.access.api-keys-file", KEYS_FILE.toString());
     }
 

@@ -37,7 +37,8 @@ class BrokerOutageIT {
     @TestHTTPResource("/v1/llm/request")
     URI endpoint;
 
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final Map<String, Integer> statusById = new ConcurrentHashMap<>();
     private final AtomicInteger sequence = new AtomicInteger();
     private final AtomicLong slowestMillis = new AtomicLong();
@@ -70,7 +71,9 @@ class BrokerOutageIT {
         assertThat(statusById.values()).as("only 202 or 503").allMatch(s -> s == 202 || s == 503);
         assertThat(statusById.values()).as("the outage was noticed").contains(503);
         assertThat(accepted()).as("recovered without a restart").isGreaterThan(duringOutage);
-        assertThat(slowestMillis.get()).as("every answer within the send timeout").isLessThan(WORST_ANSWER.toMillis());
+        assertThat(slowestMillis.get())
+                .as("every answer within the send timeout")
+                .isLessThan(WORST_ANSWER.toMillis());
         assertThat(missingRetryAfter.get()).as("503s without Retry-After").isZero();
 
         // The broker is shared with the other test classes of this module: look at this test's events only.
@@ -99,13 +102,16 @@ class BrokerOutageIT {
                     + "\"model\": \"gpt-4o\", \"timestamp\": \"2025-11-20T10:00:30Z\", \"prompt_tokens\": 1}";
             long started = System.nanoTime();
             try {
-                HttpResponse<String> answer = http.send(HttpRequest.newBuilder(endpoint)
+                HttpResponse<String> answer = http.send(
+                        HttpRequest.newBuilder(endpoint)
                                 .header("Content-Type", "application/json")
                                 .timeout(Duration.ofSeconds(30))
-                                .POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+                                .POST(HttpRequest.BodyPublishers.ofString(body))
+                                .build(),
                         HttpResponse.BodyHandlers.ofString());
                 slowestMillis.accumulateAndGet(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started), Math::max);
-                if (answer.statusCode() == 503 && answer.headers().firstValue("Retry-After").isEmpty()) {
+                if (answer.statusCode() == 503
+                        && answer.headers().firstValue("Retry-After").isEmpty()) {
                     missingRetryAfter.incrementAndGet();
                 }
                 statusById.put(id, answer.statusCode());
@@ -114,5 +120,4 @@ class BrokerOutageIT {
             }
         }
     }
-
 }

@@ -28,7 +28,8 @@ class EmbeddedInfraFromQuarkusSideIT {
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA.bootstrapServers());
         p.put(ProducerConfig.ACKS_CONFIG, "all");
         p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
-        try (KafkaProducer<String, String> producer = new KafkaProducer<>(p, new StringSerializer(), new StringSerializer())) {
+        try (KafkaProducer<String, String> producer =
+                new KafkaProducer<>(p, new StringSerializer(), new StringSerializer())) {
             RecordMetadata written = producer.send(new ProducerRecord<>(Topics.REQUESTS, "req-1", "{}"))
                     .get(10, TimeUnit.SECONDS);
             assertThat(written.offset()).isZero();

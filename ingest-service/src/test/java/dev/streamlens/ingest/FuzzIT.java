@@ -35,16 +35,29 @@ class FuzzIT {
     @Test
     void mutatedCallsNeverGet5xxAndAValidEventStillCounts() throws Exception {
         HttpFuzzer fuzzer = new HttpFuzzer(base.getPort(), 20261126L);
-        String request = "{\"request_id\": \"fuzz-1\", \"tenant_id\": \"acme\", \"route\": \"chat\", \"model\": \"gpt-4o\", "
-                + "\"timestamp\": \"2026-11-26T10:00:00Z\", \"prompt_tokens\": 12, \"metadata\": {\"a\": [1, {\"b\": null}]}}";
-        String response = "{\"request_id\": \"fuzz-1\", \"timestamp\": \"2026-11-26T10:00:01.5Z\", \"latency_ms\": 1500, "
-                + "\"completion_tokens\": 30, \"finish_reason\": \"stop\", \"error\": null}";
-        String batch = "[{\"type\": \"request\", " + request.substring(1) + ", {\"type\": \"response\", " + response.substring(1) + "]";
-        String ndjson = "{\"type\": \"request\", " + request.substring(1) + "\n{\"type\": \"response\", " + response.substring(1);
-        List<Map.Entry<String, String>> valid = List.of(Map.entry("/v1/llm/request", request),
-                Map.entry("/v1/llm/response", response), Map.entry("/v1/llm/events", batch), Map.entry("/v1/llm/events", ndjson));
-        List<String> otherTargets = List.of("/v1/llm/request?x=%zz", "/v1/llm/", "/v1/llm/request/..%2f..%2f", "/health",
-                "/v1/llm/events?" + "a=b&".repeat(500), "/%00", "/q/health/ready");
+        String request =
+                "{\"request_id\": \"fuzz-1\", \"tenant_id\": \"acme\", \"route\": \"chat\", \"model\": \"gpt-4o\", "
+                        + "\"timestamp\": \"2026-11-26T10:00:00Z\", \"prompt_tokens\": 12, \"metadata\": {\"a\": [1, {\"b\": null}]}}";
+        String response =
+                "{\"request_id\": \"fuzz-1\", \"timestamp\": \"2026-11-26T10:00:01.5Z\", \"latency_ms\": 1500, "
+                        + "\"completion_tokens\": 30, \"finish_reason\": \"stop\", \"error\": null}";
+        String batch = "[{\"type\": \"request\", " + request.substring(1) + ", {\"type\": \"response\", "
+                + response.substring(1) + "]";
+        String ndjson = "{\"type\": \"request\", " + request.substring(1) + "\n{\"type\": \"response\", "
+                + response.substring(1);
+        List<Map.Entry<String, String>> valid = List.of(
+                Map.entry("/v1/llm/request", request),
+                Map.entry("/v1/llm/response", response),
+                Map.entry("/v1/llm/events", batch),
+                Map.entry("/v1/llm/events", ndjson));
+        List<String> otherTargets = List.of(
+                "/v1/llm/request?x=%zz",
+                "/v1/llm/",
+                "/v1/llm/request/..%2f..%2f",
+                "/health",
+                "/v1/llm/events?" + "a=b&".repeat(500),
+                "/%00",
+                "/q/health/ready");
         List<String> methods = List.of("GET", "PUT", "DELETE", "PATCH", "OPTIONS", "HEAD", "TRACE", "BREW");
 
         long heapBefore = HttpFuzzer.usedHeapAfterGc();
@@ -54,22 +67,36 @@ class FuzzIT {
             int dice = fuzzer.random().nextInt(100);
             String method = dice < 90 ? "POST" : fuzzer.pick(methods);
             String target = dice % 10 == 0 ? fuzzer.pick(otherTargets) : seed.getKey();
-            HttpFuzzer.Outcome outcome = fuzzer.send(method, target, fuzzer.headers("application/json"),
+            HttpFuzzer.Outcome outcome = fuzzer.send(
+                    method,
+                    target,
+                    fuzzer.headers("application/json"),
                     fuzzer.mutate(seed.getValue().getBytes(StandardCharsets.UTF_8)));
             statuses.merge(outcome.status(), 1, Integer::sum);
             if (outcome.status() == -1) {
-                assertThat(HttpFuzzer.isValidRequestTarget(target, 4096)).as("closed without an answer: %s", target).isFalse();
+                assertThat(HttpFuzzer.isValidRequestTarget(target, 4096))
+                        .as("closed without an answer: %s", target)
+                        .isFalse();
             }
-            assertThat(outcome.status()).as("case %d: %s %s -> %s", i, method, target, outcome.statusLine()).isLessThan(500);
+            assertThat(outcome.status())
+                    .as("case %d: %s %s -> %s", i, method, target, outcome.statusLine())
+                    .isLessThan(500);
         }
         long heapGrowth = HttpFuzzer.usedHeapAfterGc() - heapBefore;
-        System.out.printf("[fuzz] ingest-service: %d cases, answers by status %s, heap growth %d MB%n", CASES, statuses,
-                heapGrowth >> 20);
+        System.out.printf(
+                "[fuzz] ingest-service: %d cases, answers by status %s, heap growth %d MB%n",
+                CASES, statuses, heapGrowth >> 20);
         assertThat(heapGrowth).as("heap growth").isLessThan(128L << 20);
 
         String id = "after-fuzz-" + UUID.randomUUID();
-        given().contentType(ContentType.JSON).body(request.replace("fuzz-1", id).replace("2026-11-26T10:00:00Z",
-                Instant.now().toString())).post("/v1/llm/request").then().statusCode(202);
-        assertThat(TopicReader.readAll(Topics.REQUESTS)).extracting(TopicReader.Entry::key).contains(id);
+        given().contentType(ContentType.JSON)
+                .body(request.replace("fuzz-1", id)
+                        .replace("2026-11-26T10:00:00Z", Instant.now().toString()))
+                .post("/v1/llm/request")
+                .then()
+                .statusCode(202);
+        assertThat(TopicReader.readAll(Topics.REQUESTS))
+                .extracting(TopicReader.Entry::key)
+                .contains(id);
     }
 }

@@ -34,7 +34,8 @@ class GenAiSpansTest {
 
     @Test
     void inferenceOperationsCountAndOtherGenAiOperationsDoNot() {
-        ExportTraceServiceRequest export = export(Resource.getDefaultInstance(),
+        ExportTraceServiceRequest export = export(
+                Resource.getDefaultInstance(),
                 span(1, attr("gen_ai.operation.name", "chat")),
                 span(2, attr("gen_ai.operation.name", "text_completion")),
                 span(3, attr("gen_ai.operation.name", "generate_content")),
@@ -43,16 +44,20 @@ class GenAiSpansTest {
                 span(6, attr("gen_ai.operation.name", "execute_tool")),
                 span(7, attr("http.request.method", "GET")));
         GenAiSpans.Mapped mapped = GenAiSpans.of(export, RULES, Optional.empty());
-        assertThat(mapped.calls()).extracting(c -> c.request().get("request_id").asText().substring(33))
+        assertThat(mapped.calls())
+                .extracting(c -> c.request().get("request_id").asText().substring(33))
                 .containsExactly(spanHex(1), spanHex(2), spanHex(3), spanHex(4));
         assertThat(mapped.notInference()).isEqualTo(3);
     }
 
     @Test
     void tenantAndRouteComeFromTheSpanThenTheResourceThenTheDefaults() {
-        Resource resource = Resource.newBuilder().addAttributes(attr("service.name", "web"))
-                .addAttributes(attr("tenant.id", "acme")).build();
-        ExportTraceServiceRequest export = export(resource,
+        Resource resource = Resource.newBuilder()
+                .addAttributes(attr("service.name", "web"))
+                .addAttributes(attr("tenant.id", "acme"))
+                .build();
+        ExportTraceServiceRequest export = export(
+                resource,
                 span(1, attr("gen_ai.operation.name", "chat"), attr("streamlens.route", "triage")),
                 span(2, attr("gen_ai.operation.name", "chat"), attr("tenant.id", "globex")));
         GenAiSpans.Mapped mapped = GenAiSpans.of(export, RULES, Optional.empty());
@@ -61,20 +66,26 @@ class GenAiSpansTest {
         assertThat(mapped.calls().get(1).request().get("route").asText()).isEqualTo("web");
         assertThat(mapped.calls().get(1).request().get("tenant_id").asText()).isEqualTo("globex");
 
-        GenAiSpans.Mapped bare = GenAiSpans.of(export(Resource.getDefaultInstance(),
-                span(1, attr("gen_ai.operation.name", "chat"))), RULES, Optional.empty());
+        GenAiSpans.Mapped bare = GenAiSpans.of(
+                export(Resource.getDefaultInstance(), span(1, attr("gen_ai.operation.name", "chat"))),
+                RULES,
+                Optional.empty());
         assertThat(bare.calls().get(0).request().get("tenant_id").asText()).isEqualTo("default");
         assertThat(bare.calls().get(0).request().get("route").asText()).isEqualTo("unknown");
-        GenAiSpans.Mapped keyed = GenAiSpans.of(export(Resource.getDefaultInstance(),
-                span(1, attr("gen_ai.operation.name", "chat"))), RULES, Optional.of("initech"));
+        GenAiSpans.Mapped keyed = GenAiSpans.of(
+                export(Resource.getDefaultInstance(), span(1, attr("gen_ai.operation.name", "chat"))),
+                RULES,
+                Optional.of("initech"));
         assertThat(keyed.calls().get(0).request().get("tenant_id").asText()).isEqualTo("initech");
     }
 
     @Test
     void aSpanWithoutValidIdsIsRefusedNamingTheIdInsteadOfBecomingRequestIdDash() {
-        Span good = span(1, attr("gen_ai.operation.name", "chat"), attr("gen_ai.request.model", "gpt-4o"))
-                .toBuilder().setName("chat gpt-4o").build();
-        ExportTraceServiceRequest export = export(Resource.getDefaultInstance(),
+        Span good = span(1, attr("gen_ai.operation.name", "chat"), attr("gen_ai.request.model", "gpt-4o")).toBuilder()
+                .setName("chat gpt-4o")
+                .build();
+        ExportTraceServiceRequest export = export(
+                Resource.getDefaultInstance(),
                 withIds(good, "", spanHex(2)),
                 withIds(good, "0".repeat(32), spanHex(3)),
                 withIds(good, TRACE, ""),
@@ -82,24 +93,32 @@ class GenAiSpansTest {
                 withIds(good, "0102030405060708", spanHex(5)),
                 withIds(good, "", "").toBuilder().setName("").build(),
                 good);
-        List<GenAiSpans.SpanCall> calls = GenAiSpans.of(export, RULES, Optional.empty()).calls();
+        List<GenAiSpans.SpanCall> calls =
+                GenAiSpans.of(export, RULES, Optional.empty()).calls();
 
-        assertThat(calls).as("still GenAI spans: counted against the export's bound").hasSize(7);
-        assertThat(calls.subList(0, 6)).allMatch(call -> call.isRefused() && call.request() == null && call.response() == null);
-        assertThat(calls.subList(0, 6)).extracting(GenAiSpans.SpanCall::span).containsExactly(
-                "none-" + spanHex(2) + " \"chat gpt-4o\"",
-                "0".repeat(32) + "-" + spanHex(3) + " \"chat gpt-4o\"",
-                TRACE + "-none \"chat gpt-4o\"",
-                TRACE + "-" + "0".repeat(16) + " \"chat gpt-4o\"",
-                "0102030405060708-" + spanHex(5) + " \"chat gpt-4o\"",
-                "none-none");
-        assertThat(calls.subList(0, 6)).extracting(GenAiSpans.SpanCall::refusal).containsExactly(
-                new FieldError("trace_id", "is required (16 bytes, not all zeros)"),
-                new FieldError("trace_id", "must not be all zeros (an invalid id in OTLP)"),
-                new FieldError("span_id", "is required (8 bytes, not all zeros)"),
-                new FieldError("span_id", "must not be all zeros (an invalid id in OTLP)"),
-                new FieldError("trace_id", "must be 16 bytes, not 8"),
-                new FieldError("trace_id", "is required (16 bytes, not all zeros)"));
+        assertThat(calls)
+                .as("still GenAI spans: counted against the export's bound")
+                .hasSize(7);
+        assertThat(calls.subList(0, 6))
+                .allMatch(call -> call.isRefused() && call.request() == null && call.response() == null);
+        assertThat(calls.subList(0, 6))
+                .extracting(GenAiSpans.SpanCall::span)
+                .containsExactly(
+                        "none-" + spanHex(2) + " \"chat gpt-4o\"",
+                        "0".repeat(32) + "-" + spanHex(3) + " \"chat gpt-4o\"",
+                        TRACE + "-none \"chat gpt-4o\"",
+                        TRACE + "-" + "0".repeat(16) + " \"chat gpt-4o\"",
+                        "0102030405060708-" + spanHex(5) + " \"chat gpt-4o\"",
+                        "none-none");
+        assertThat(calls.subList(0, 6))
+                .extracting(GenAiSpans.SpanCall::refusal)
+                .containsExactly(
+                        new FieldError("trace_id", "is required (16 bytes, not all zeros)"),
+                        new FieldError("trace_id", "must not be all zeros (an invalid id in OTLP)"),
+                        new FieldError("span_id", "is required (8 bytes, not all zeros)"),
+                        new FieldError("span_id", "must not be all zeros (an invalid id in OTLP)"),
+                        new FieldError("trace_id", "must be 16 bytes, not 8"),
+                        new FieldError("trace_id", "is required (16 bytes, not all zeros)"));
         assertThat(calls.get(6).isRefused()).isFalse();
         assertThat(calls.get(6).span()).isEqualTo(TRACE + "-" + spanHex(1));
         assertThat(calls.get(6).request().get("request_id").asText()).isEqualTo(TRACE + "-" + spanHex(1));
@@ -111,8 +130,7 @@ class GenAiSpansTest {
      */
     @Test
     void tokenCountsAreDecidedByTheJsonApisRuleAndTheAttributeIsNamed() {
-        record Case(AnyValue value, String asJson, String verdict) {
-        }
+        record Case(AnyValue value, String asJson, String verdict) {}
         String fraction = "prompt_tokens must be an integer >= 0";
         String tooMany = "prompt_tokens must be at most 100000000";
         List<Case> cases = List.of(
@@ -137,59 +155,128 @@ class GenAiSpansTest {
                 new Case(text(""), "\"\"", fraction),
                 new Case(text(" 12"), "\" 12\"", fraction),
                 new Case(AnyValue.newBuilder().setBoolValue(true).build(), "true", fraction),
-                new Case(AnyValue.newBuilder().setArrayValue(io.opentelemetry.proto.common.v1.ArrayValue.newBuilder()
-                        .addValues(intValue(12))).build(), "[]", fraction));
+                new Case(
+                        AnyValue.newBuilder()
+                                .setArrayValue(io.opentelemetry.proto.common.v1.ArrayValue.newBuilder()
+                                        .addValues(intValue(12)))
+                                .build(),
+                        "[]",
+                        fraction));
         for (Case c : cases) {
-            GenAiSpans.SpanCall call = GenAiSpans.of(export(Resource.getDefaultInstance(), span(1,
-                    attr("gen_ai.operation.name", "chat"), attr("gen_ai.request.model", "gpt-4o"),
-                    KeyValue.newBuilder().setKey("gen_ai.usage.input_tokens").setValue(c.value()).build())),
-                    RULES, Optional.empty()).calls().get(0);
+            GenAiSpans.SpanCall call = GenAiSpans.of(
+                            export(
+                                    Resource.getDefaultInstance(),
+                                    span(
+                                            1,
+                                            attr("gen_ai.operation.name", "chat"),
+                                            attr("gen_ai.request.model", "gpt-4o"),
+                                            KeyValue.newBuilder()
+                                                    .setKey("gen_ai.usage.input_tokens")
+                                                    .setValue(c.value())
+                                                    .build())),
+                            RULES,
+                            Optional.empty())
+                    .calls()
+                    .get(0);
             ObjectNode body = call.request().deepCopy();
             body.remove("prompt_tokens");
             String json = body.toString().replaceFirst("^\\{", "{\"prompt_tokens\": " + c.asJson() + ", ");
 
-            assertThat(verdict(JSON_API.parseRequest(call.request()))).as("%s from the span", c.value())
+            assertThat(verdict(JSON_API.parseRequest(call.request())))
+                    .as("%s from the span", c.value())
                     .isEqualTo(c.verdict());
             assertThat(verdict(JSON_API.parseRequest(json.getBytes(StandardCharsets.UTF_8))))
-                    .as("%s sent to the JSON API", c.asJson()).isEqualTo(c.verdict());
+                    .as("%s sent to the JSON API", c.asJson())
+                    .isEqualTo(c.verdict());
             assertThat(call.attributeOf()).containsEntry("prompt_tokens", "gen_ai.usage.input_tokens");
         }
         // No JSON literal holds these, and neither is a count.
         for (double notANumber : new double[] {Double.NaN, Double.POSITIVE_INFINITY}) {
-            GenAiSpans.SpanCall call = GenAiSpans.of(export(Resource.getDefaultInstance(), span(1,
-                    attr("gen_ai.operation.name", "chat"), attr("gen_ai.request.model", "gpt-4o"),
-                    KeyValue.newBuilder().setKey("gen_ai.usage.input_tokens").setValue(doubleValue(notANumber)).build())),
-                    RULES, Optional.empty()).calls().get(0);
+            GenAiSpans.SpanCall call = GenAiSpans.of(
+                            export(
+                                    Resource.getDefaultInstance(),
+                                    span(
+                                            1,
+                                            attr("gen_ai.operation.name", "chat"),
+                                            attr("gen_ai.request.model", "gpt-4o"),
+                                            KeyValue.newBuilder()
+                                                    .setKey("gen_ai.usage.input_tokens")
+                                                    .setValue(doubleValue(notANumber))
+                                                    .build())),
+                            RULES,
+                            Optional.empty())
+                    .calls()
+                    .get(0);
             assertThat(verdict(JSON_API.parseRequest(call.request()))).isEqualTo(fraction);
         }
     }
 
     @Test
     void theFirstTokenAttributePresentWinsEvenWhenItIsRefusedAndResponseCountsNameTheirAttribute() {
-        GenAiSpans.SpanCall call = GenAiSpans.of(export(Resource.getDefaultInstance(), span(1,
-                attr("gen_ai.operation.name", "chat"), attr("gen_ai.request.model", "gpt-4o"),
-                KeyValue.newBuilder().setKey("gen_ai.usage.input_tokens").setValue(doubleValue(12.5)).build(),
-                KeyValue.newBuilder().setKey("gen_ai.usage.prompt_tokens").setValue(intValue(12)).build(),
-                KeyValue.newBuilder().setKey("gen_ai.usage.output_tokens").build(), // no value: absent, as JSON's null
-                KeyValue.newBuilder().setKey("gen_ai.usage.completion_tokens").setValue(text("40.0")).build(),
-                KeyValue.newBuilder().setKey("gen_ai.usage.cache_creation_input_tokens").setValue(text("7.5")).build(),
-                KeyValue.newBuilder().setKey("gen_ai.usage.reasoning_tokens").setValue(doubleValue(4.0)).build())),
-                RULES, Optional.empty()).calls().get(0);
+        GenAiSpans.SpanCall call = GenAiSpans.of(
+                        export(
+                                Resource.getDefaultInstance(),
+                                span(
+                                        1,
+                                        attr("gen_ai.operation.name", "chat"),
+                                        attr("gen_ai.request.model", "gpt-4o"),
+                                        KeyValue.newBuilder()
+                                                .setKey("gen_ai.usage.input_tokens")
+                                                .setValue(doubleValue(12.5))
+                                                .build(),
+                                        KeyValue.newBuilder()
+                                                .setKey("gen_ai.usage.prompt_tokens")
+                                                .setValue(intValue(12))
+                                                .build(),
+                                        KeyValue.newBuilder()
+                                                .setKey("gen_ai.usage.output_tokens")
+                                                .build(), // no value: absent, as JSON's null
+                                        KeyValue.newBuilder()
+                                                .setKey("gen_ai.usage.completion_tokens")
+                                                .setValue(text("40.0"))
+                                                .build(),
+                                        KeyValue.newBuilder()
+                                                .setKey("gen_ai.usage.cache_creation_input_tokens")
+                                                .setValue(text("7.5"))
+                                                .build(),
+                                        KeyValue.newBuilder()
+                                                .setKey("gen_ai.usage.reasoning_tokens")
+                                                .setValue(doubleValue(4.0))
+                                                .build())),
+                        RULES,
+                        Optional.empty())
+                .calls()
+                .get(0);
 
         assertThat(verdict(JSON_API.parseRequest(call.request()))).isEqualTo("prompt_tokens must be an integer >= 0");
         ParseResult<LlmResponse> response = JSON_API.parseResponse(call.response());
         assertThat(response.errors()).containsExactly(new FieldError("cache_write_tokens", "must be an integer >= 0"));
-        assertThat(call.attributeOf()).containsExactlyInAnyOrderEntriesOf(java.util.Map.of(
-                "prompt_tokens", "gen_ai.usage.input_tokens",
-                "completion_tokens", "gen_ai.usage.completion_tokens",
-                "cache_write_tokens", "gen_ai.usage.cache_creation_input_tokens",
-                "reasoning_tokens", "gen_ai.usage.reasoning_tokens"));
+        assertThat(call.attributeOf())
+                .containsExactlyInAnyOrderEntriesOf(java.util.Map.of(
+                        "prompt_tokens", "gen_ai.usage.input_tokens",
+                        "completion_tokens", "gen_ai.usage.completion_tokens",
+                        "cache_write_tokens", "gen_ai.usage.cache_creation_input_tokens",
+                        "reasoning_tokens", "gen_ai.usage.reasoning_tokens"));
 
-        GenAiSpans.SpanCall whole = GenAiSpans.of(export(Resource.getDefaultInstance(), span(2,
-                attr("gen_ai.operation.name", "chat"), attr("gen_ai.request.model", "gpt-4o"),
-                KeyValue.newBuilder().setKey("gen_ai.usage.completion_tokens").setValue(text("40.0")).build(),
-                KeyValue.newBuilder().setKey("gen_ai.usage.reasoning_tokens").setValue(doubleValue(4.0)).build())),
-                RULES, Optional.empty()).calls().get(0);
+        GenAiSpans.SpanCall whole = GenAiSpans.of(
+                        export(
+                                Resource.getDefaultInstance(),
+                                span(
+                                        2,
+                                        attr("gen_ai.operation.name", "chat"),
+                                        attr("gen_ai.request.model", "gpt-4o"),
+                                        KeyValue.newBuilder()
+                                                .setKey("gen_ai.usage.completion_tokens")
+                                                .setValue(text("40.0"))
+                                                .build(),
+                                        KeyValue.newBuilder()
+                                                .setKey("gen_ai.usage.reasoning_tokens")
+                                                .setValue(doubleValue(4.0))
+                                                .build())),
+                        RULES,
+                        Optional.empty())
+                .calls()
+                .get(0);
         LlmResponse read = JSON_API.parseResponse(whole.response()).event();
         assertThat(read.completionTokens()).isEqualTo(40L);
         assertThat(read.reasoningTokens()).isEqualTo(4L);
@@ -203,8 +290,10 @@ class GenAiSpansTest {
     }
 
     private static Span withIds(Span span, String traceHex, String spanHex) {
-        return span.toBuilder().setTraceId(ByteString.copyFrom(HexFormat.of().parseHex(traceHex)))
-                .setSpanId(ByteString.copyFrom(HexFormat.of().parseHex(spanHex))).build();
+        return span.toBuilder()
+                .setTraceId(ByteString.copyFrom(HexFormat.of().parseHex(traceHex)))
+                .setSpanId(ByteString.copyFrom(HexFormat.of().parseHex(spanHex)))
+                .build();
     }
 
     private static AnyValue intValue(long value) {
@@ -220,15 +309,21 @@ class GenAiSpansTest {
     }
 
     private static ExportTraceServiceRequest export(Resource resource, Span... spans) {
-        return ExportTraceServiceRequest.newBuilder().addResourceSpans(ResourceSpans.newBuilder().setResource(resource)
-                .addScopeSpans(ScopeSpans.newBuilder().addAllSpans(java.util.List.of(spans)))).build();
+        return ExportTraceServiceRequest.newBuilder()
+                .addResourceSpans(ResourceSpans.newBuilder()
+                        .setResource(resource)
+                        .addScopeSpans(ScopeSpans.newBuilder().addAllSpans(java.util.List.of(spans))))
+                .build();
     }
 
     private static Span span(int n, KeyValue... attributes) {
-        return Span.newBuilder().setTraceId(ByteString.copyFrom(HexFormat.of().parseHex(TRACE)))
+        return Span.newBuilder()
+                .setTraceId(ByteString.copyFrom(HexFormat.of().parseHex(TRACE)))
                 .setSpanId(ByteString.copyFrom(HexFormat.of().parseHex(spanHex(n))))
-                .setStartTimeUnixNano(1_000_000_000L).setEndTimeUnixNano(2_000_000_000L)
-                .addAllAttributes(java.util.List.of(attributes)).build();
+                .setStartTimeUnixNano(1_000_000_000L)
+                .setEndTimeUnixNano(2_000_000_000L)
+                .addAllAttributes(java.util.List.of(attributes))
+                .build();
     }
 
     private static String spanHex(int n) {
@@ -236,6 +331,9 @@ class GenAiSpansTest {
     }
 
     private static KeyValue attr(String key, String value) {
-        return KeyValue.newBuilder().setKey(key).setValue(AnyValue.newBuilder().setStringValue(value)).build();
+        return KeyValue.newBuilder()
+                .setKey(key)
+                .setValue(AnyValue.newBuilder().setStringValue(value))
+                .build();
     }
 }

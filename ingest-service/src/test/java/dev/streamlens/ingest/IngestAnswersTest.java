@@ -16,8 +16,8 @@ class IngestAnswersTest {
         Response answer = IngestAnswers.rateLimited(RateLimitDecision.overRate("over", 2));
         assertThat(answer.getStatus()).isEqualTo(429);
         assertThat(answer.getHeaderString("Retry-After")).isEqualTo("2");
-        assertThat(answer.getEntity()).isEqualTo(Map.of("status", "rejected",
-                "errors", List.of(new FieldError("tenant_id", "over"))));
+        assertThat(answer.getEntity())
+                .isEqualTo(Map.of("status", "rejected", "errors", List.of(new FieldError("tenant_id", "over"))));
     }
 
     @Test
@@ -25,8 +25,8 @@ class IngestAnswersTest {
         Response answer = IngestAnswers.rateLimited(RateLimitDecision.overBurst("too many"));
         assertThat(answer.getStatus()).isEqualTo(413);
         assertThat(answer.getHeaderString("Retry-After")).isNull();
-        assertThat(answer.getEntity()).isEqualTo(Map.of("status", "rejected",
-                "errors", List.of(new FieldError("body", "too many"))));
+        assertThat(answer.getEntity())
+                .isEqualTo(Map.of("status", "rejected", "errors", List.of(new FieldError("body", "too many"))));
     }
 
     @Test
@@ -39,12 +39,16 @@ class IngestAnswersTest {
         assertThat(partial.getStatus()).isEqualTo(207);
         @SuppressWarnings("unchecked")
         Map<String, Object> body = (Map<String, Object>) partial.getEntity();
-        assertThat(body).containsEntry("status", "partial").containsEntry("accepted", 2).containsEntry("rejected", 1);
+        assertThat(body)
+                .containsEntry("status", "partial")
+                .containsEntry("accepted", 2)
+                .containsEntry("rejected", 1);
 
         Response unavailable = IngestAnswers.batch(checked.outcome(new boolean[] {false, true}), 3);
         assertThat(unavailable.getStatus()).isEqualTo(503);
         assertThat(unavailable.getHeaderString("Retry-After")).isEqualTo("3");
         assertThat((List<?>) ((Map<?, ?>) unavailable.getEntity()).get("errors"))
-                .extracting(error -> ((ItemError) error).index()).containsExactly(0, 1);
+                .extracting(error -> ((ItemError) error).index())
+                .containsExactly(0, 1);
     }
 }

@@ -12,9 +12,11 @@ public class KafkaTestResource implements QuarkusTestResourceLifecycleManager {
 
     @Override
     public Map<String, String> start() {
-        broker = EmbeddedKafkaBroker.builder().dataDirectory(TestDirectories.fresh("kafka-ingest")).build().start();
-        return Map.of("kafka.bootstrap.servers", broker.bootstrapServers(),
-                "streamlens.ingest.send-timeout", "3s");
+        broker = EmbeddedKafkaBroker.builder()
+                .dataDirectory(TestDirectories.fresh("kafka-ingest"))
+                .build()
+                .start();
+        return Map.of("kafka.bootstrap.servers", broker.bootstrapServers(), "streamlens.ingest.send-timeout", "3s");
     }
 
     @Override

@@ -37,16 +37,23 @@ class OtlpJavaScriptClientIT {
 
     @Test
     void theJavaScriptSdksOtlpJsonExportBecomesEvents() throws Exception {
-        assertThat(CLIENT.resolve("node_modules")).as("installed by the build (npm ci)").isDirectory();
+        assertThat(CLIENT.resolve("node_modules"))
+                .as("installed by the build (npm ci)")
+                .isDirectory();
         String tenant = "otlp-js-" + UUID.randomUUID();
         long start = Instant.now().minusSeconds(20).toEpochMilli();
-        Process node = new ProcessBuilder("node", "export-genai-spans.js", traces.toString(), tenant, Long.toString(start))
-                .directory(CLIENT.toFile()).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        Process node = new ProcessBuilder(
+                        "node", "export-genai-spans.js", traces.toString(), tenant, Long.toString(start))
+                .directory(CLIENT.toFile())
+                .redirectError(ProcessBuilder.Redirect.INHERIT)
+                .start();
         String out = new String(node.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(node.waitFor(60, TimeUnit.SECONDS)).isTrue();
         assertThat(node.exitValue()).as(out).isZero();
         JsonNode report = JSON.readTree(out);
-        assertThat(report.get("results")).as("every export succeeded (0 = SUCCESS)").hasSize(3)
+        assertThat(report.get("results"))
+                .as("every export succeeded (0 = SUCCESS)")
+                .hasSize(3)
                 .allSatisfy(code -> assertThat(code.asInt()).isZero());
 
         Map<String, JsonNode> spans = new HashMap<>();
@@ -62,8 +69,8 @@ class OtlpJavaScriptClientIT {
         assertThat(requests.get(chatId).get("prompt_tokens").asLong()).isEqualTo(900);
         assertThat(Instant.parse(requests.get(chatId).get("timestamp").asText()).toEpochMilli())
                 .isEqualTo(chat.get("start").asLong());
-        assertThat(responses.get(chatId).get("latency_ms").asDouble())
-                .isEqualTo((double) (chat.get("end").asLong() - chat.get("start").asLong()));
+        assertThat(responses.get(chatId).get("latency_ms").asDouble()).isEqualTo((double)
+                (chat.get("end").asLong() - chat.get("start").asLong()));
         assertThat(responses.get(chatId).get("completion_tokens").asLong()).isEqualTo(150);
         assertThat(responses.get(chatId).get("cached_prompt_tokens").asLong()).isEqualTo(600);
         assertThat(responses.get(chatId).get("finish_reason").asText()).isEqualTo("end_turn");

@@ -27,8 +27,9 @@ class TenantRateLimitsTest {
     void moreEventsThanTheBucketCanEverHoldAreRefusedWithoutWaiting() {
         RateLimitDecision refused = limits.admit(events("acme", 11));
         assertThat(refused.refusal()).isEqualTo(RateLimitDecision.Refusal.OVER_BURST);
-        assertThat(refused.reason()).isEqualTo(
-                "holds 11 events of tenant acme, more than its limit lets through at once (10): send smaller batches");
+        assertThat(refused.reason())
+                .isEqualTo(
+                        "holds 11 events of tenant acme, more than its limit lets through at once (10): send smaller batches");
     }
 
     @Test
@@ -36,7 +37,9 @@ class TenantRateLimitsTest {
         List<ValidatedEvent> batch = new ArrayList<>(events("acme", 4));
         batch.addAll(events("globex", 11));
         assertThat(limits.admit(batch).refusal()).isEqualTo(RateLimitDecision.Refusal.OVER_BURST);
-        assertThat(limits.admit(events("acme", 10)).admitted()).as("acme's 4 were given back").isTrue();
+        assertThat(limits.admit(events("acme", 10)).admitted())
+                .as("acme's 4 were given back")
+                .isTrue();
     }
 
     @Test
@@ -57,10 +60,12 @@ class TenantRateLimitsTest {
     private static TenantRateLimits limitsOf(long eventsPerSecond) {
         TenantRateLimits limits = new TenantRateLimits();
         // The service's real settings mapping, with its defaults, and only the rate set.
-        limits.settings = new SmallRyeConfigBuilder().withMapping(IngestSettings.class)
+        limits.settings = new SmallRyeConfigBuilder()
+                .withMapping(IngestSettings.class)
                 .withConverter(java.time.Duration.class, 100, new io.quarkus.runtime.configuration.DurationConverter())
                 .withDefaultValue("streamlens.ingest.rate-limit-events-per-second", Long.toString(eventsPerSecond))
-                .build().getConfigMapping(IngestSettings.class);
+                .build()
+                .getConfigMapping(IngestSettings.class);
         limits.access = new AccessControl(); // keys off: no per-key limits
         limits.metrics = new IngestMetrics();
         limits.metrics.registry = new SimpleMeterRegistry();

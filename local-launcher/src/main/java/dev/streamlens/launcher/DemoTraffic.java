@@ -31,7 +31,8 @@ import java.util.concurrent.atomic.AtomicLong;
 final class DemoTraffic implements AutoCloseable {
 
     static final Map<String, Integer> TENANT_ERROR_PERCENT = Map.of("acme", 2, "globex", 8, "initech", 4);
-    static final List<String> TENANTS = TENANT_ERROR_PERCENT.keySet().stream().sorted().toList();
+    static final List<String> TENANTS =
+            TENANT_ERROR_PERCENT.keySet().stream().sorted().toList();
     private static final String[] ROUTES = {"chat", "search", "summarize"};
     private static final String UNPRICED_MODEL = "in-house-llm";
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -42,7 +43,9 @@ final class DemoTraffic implements AutoCloseable {
     private final Duration lateAge;
     /** tenant → API key, when keys are on (empty otherwise). */
     private final Map<String, String> apiKeys;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private final ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(2, runnable -> {
         Thread thread = new Thread(runnable, "demo-traffic");
         thread.setDaemon(true);
@@ -70,12 +73,16 @@ final class DemoTraffic implements AutoCloseable {
 
     /** Starts sending about {@code callsPerSecond} calls a second until closed. */
     void start(int callsPerSecond) {
-        scheduler.scheduleAtFixedRate(() -> {
-            owed += callsPerSecond / 10.0;
-            for (; owed >= 1; owed--) {
-                call();
-            }
-        }, 0, 100, TimeUnit.MILLISECONDS);
+        scheduler.scheduleAtFixedRate(
+                () -> {
+                    owed += callsPerSecond / 10.0;
+                    for (; owed >= 1; owed--) {
+                        call();
+                    }
+                },
+                0,
+                100,
+                TimeUnit.MILLISECONDS);
     }
 
     long accepted() {
@@ -124,9 +131,12 @@ final class DemoTraffic implements AutoCloseable {
 
     private ObjectNode request(String tenant, String model, Instant at) {
         ObjectNode node = JSON.createObjectNode()
-                .put("request_id", UUID.randomUUID().toString()).put("tenant_id", tenant)
-                .put("route", ROUTES[random.nextInt(ROUTES.length)]).put("model", model)
-                .put("timestamp", at.toString()).put("prompt_tokens", 50 + random.nextInt(3000));
+                .put("request_id", UUID.randomUUID().toString())
+                .put("tenant_id", tenant)
+                .put("route", ROUTES[random.nextInt(ROUTES.length)])
+                .put("model", model)
+                .put("timestamp", at.toString())
+                .put("prompt_tokens", 50 + random.nextInt(3000));
         node.putObject("metadata").put("source", "streamlens-demo");
         return node;
     }
@@ -134,8 +144,10 @@ final class DemoTraffic implements AutoCloseable {
     private ObjectNode response(ObjectNode request, long latencyMs, String tenant) {
         boolean error = random.nextInt(100) < TENANT_ERROR_PERCENT.get(tenant);
         Instant requestedAt = Instant.parse(request.get("timestamp").asText());
-        ObjectNode node = JSON.createObjectNode().put("request_id", request.get("request_id").asText())
-                .put("timestamp", requestedAt.plusMillis(latencyMs).toString()).put("latency_ms", latencyMs)
+        ObjectNode node = JSON.createObjectNode()
+                .put("request_id", request.get("request_id").asText())
+                .put("timestamp", requestedAt.plusMillis(latencyMs).toString())
+                .put("latency_ms", latencyMs)
                 .put("completion_tokens", error ? 0 : 20 + random.nextInt(1200))
                 .put("finish_reason", error ? "error" : "stop");
         if (error) {
@@ -148,21 +160,26 @@ final class DemoTraffic implements AutoCloseable {
 
     private void post(URI uri, ObjectNode body, long delayMs, String tenant) {
         String json = body.toString(); // fixed now: the caller may still change the node
-        HttpRequest.Builder call = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10))
-                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json));
+        HttpRequest.Builder call = HttpRequest.newBuilder(uri)
+                .timeout(Duration.ofSeconds(10))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(json));
         if (apiKeys.containsKey(tenant)) {
             call.header("Authorization", "Bearer " + apiKeys.get(tenant));
         }
-        scheduler.schedule(() -> http.sendAsync(call.build(),
-                HttpResponse.BodyHandlers.discarding()).whenComplete((answer, error) -> {
-                    if (error != null) {
-                        failed.incrementAndGet();
-                    } else if (answer.statusCode() / 100 == 2) {
-                        accepted.incrementAndGet();
-                    } else {
-                        refused.incrementAndGet();
-                    }
-                }), delayMs, TimeUnit.MILLISECONDS);
+        scheduler.schedule(
+                () -> http.sendAsync(call.build(), HttpResponse.BodyHandlers.discarding())
+                        .whenComplete((answer, error) -> {
+                            if (error != null) {
+                                failed.incrementAndGet();
+                            } else if (answer.statusCode() / 100 == 2) {
+                                accepted.incrementAndGet();
+                            } else {
+                                refused.incrementAndGet();
+                            }
+                        }),
+                delayMs,
+                TimeUnit.MILLISECONDS);
     }
 
     /** The model names of the bundled price table. */

@@ -34,10 +34,12 @@ final class LeftoverProcesses {
     /** Remembers a started part. */
     void record(String part, ProcessHandle process) {
         Optional<Instant> started = process.info().startInstant();
-        String line = part.replace(' ', '_') + " " + process.pid() + " " + started.map(Instant::toEpochMilli).orElse(0L) + "\n";
+        String line = part.replace(' ', '_') + " " + process.pid() + " "
+                + started.map(Instant::toEpochMilli).orElse(0L) + "\n";
         try {
             Files.createDirectories(pidFile.getParent());
-            Files.writeString(pidFile, line, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+            Files.writeString(
+                    pidFile, line, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + pidFile, e);
         }
@@ -51,9 +53,12 @@ final class LeftoverProcesses {
         if (Files.exists(pidFile)) {
             for (String line : Files.readAllLines(pidFile, StandardCharsets.UTF_8)) {
                 String[] fields = line.trim().split(" ");
-                if (fields.length == 3 && fields[0].equals(LAUNCHER) && alive(Long.parseLong(fields[1]), Long.parseLong(fields[2]))) {
-                    throw new ManagedProcess.StartFailure("StreamLens is already running from " + pidFile.getParent().getParent()
-                            + " (launcher pid " + fields[1] + "): stop it first, or use another STREAMLENS_HOME");
+                if (fields.length == 3
+                        && fields[0].equals(LAUNCHER)
+                        && alive(Long.parseLong(fields[1]), Long.parseLong(fields[2]))) {
+                    throw new ManagedProcess.StartFailure("StreamLens is already running from "
+                            + pidFile.getParent().getParent() + " (launcher pid " + fields[1]
+                            + "): stop it first, or use another STREAMLENS_HOME");
                 }
             }
             for (String line : Files.readAllLines(pidFile, StandardCharsets.UTF_8)) {
@@ -63,7 +68,11 @@ final class LeftoverProcesses {
                 }
                 long recordedStart = Long.parseLong(fields[2]);
                 ProcessHandle.of(Long.parseLong(fields[1]))
-                        .filter(p -> p.info().startInstant().map(Instant::toEpochMilli).orElse(-1L) == recordedStart)
+                        .filter(p -> p.info()
+                                        .startInstant()
+                                        .map(Instant::toEpochMilli)
+                                        .orElse(-1L)
+                                == recordedStart)
                         .ifPresent(p -> stop(fields[0].replace('_', ' '), p, out));
             }
             Files.delete(pidFile);
@@ -72,8 +81,11 @@ final class LeftoverProcesses {
         // file names it, and its second line must be our data directory (a reused pid is someone else's).
         if (Files.exists(postmasterPid)) {
             List<String> lines = Files.readAllLines(postmasterPid, StandardCharsets.UTF_8);
-            if (lines.size() > 1 && lines.get(0).trim().matches("\\d+")
-                    && Path.of(lines.get(1).trim()).toAbsolutePath().equals(postmasterPid.getParent().toAbsolutePath())
+            if (lines.size() > 1
+                    && lines.get(0).trim().matches("\\d+")
+                    && Path.of(lines.get(1).trim())
+                            .toAbsolutePath()
+                            .equals(postmasterPid.getParent().toAbsolutePath())
                     && isOurPostgres(Long.parseLong(lines.get(0).trim()), postmasterPid.getParent())) {
                 ProcessHandle.of(Long.parseLong(lines.get(0).trim())).ifPresent(p -> stop("PostgreSQL", p, out));
             }
@@ -90,13 +102,17 @@ final class LeftoverProcesses {
     }
 
     private static boolean alive(long pid, long startedAt) {
-        return ProcessHandle.of(pid).filter(p -> p.pid() != ProcessHandle.current().pid())
-                .map(p -> p.info().startInstant().map(Instant::toEpochMilli).orElse(-1L) == startedAt).orElse(false);
+        return ProcessHandle.of(pid)
+                .filter(p -> p.pid() != ProcessHandle.current().pid())
+                .map(p -> p.info().startInstant().map(Instant::toEpochMilli).orElse(-1L) == startedAt)
+                .orElse(false);
     }
 
     /** A postgres process whose command line names this data directory. */
     private static boolean isOurPostgres(long pid, Path dataDirectory) {
-        return ProcessHandle.of(pid).map(p -> p.info().commandLine().orElse("").contains("-D " + dataDirectory)).orElse(false);
+        return ProcessHandle.of(pid)
+                .map(p -> p.info().commandLine().orElse("").contains("-D " + dataDirectory))
+                .orElse(false);
     }
 
     private static void stop(String part, ProcessHandle process, PrintStream out) {

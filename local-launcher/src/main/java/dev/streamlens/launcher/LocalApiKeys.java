@@ -21,8 +21,7 @@ final class LocalApiKeys {
 
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    private LocalApiKeys() {
-    }
+    private LocalApiKeys() {}
 
     /** A new random key: 32 bytes, URL-safe base64, prefixed so it is recognisable in a config. */
     static String newKey() {
@@ -38,8 +37,12 @@ final class LocalApiKeys {
         for (String tenant : tenants) {
             String key = newKey();
             keys.put(tenant, key);
-            json.append(keys.size() > 1 ? ",\n  " : "\n  ").append("{\"tenant_id\": \"").append(tenant)
-                    .append("\", \"sha256\": \"").append(sha256Hex(key)).append("\"}");
+            json.append(keys.size() > 1 ? ",\n  " : "\n  ")
+                    .append("{\"tenant_id\": \"")
+                    .append(tenant)
+                    .append("\", \"sha256\": \"")
+                    .append(sha256Hex(key))
+                    .append("\"}");
         }
         json.append("\n]}\n");
         Files.createDirectories(file.getParent());
@@ -50,7 +53,8 @@ final class LocalApiKeys {
     /** What the services compare a presented key against (service-access' ApiKeys.hashOf). */
     static String sha256Hex(String key) {
         try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8)));
+            return HexFormat.of()
+                    .formatHex(MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8)));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is part of every JDK", e);
         }

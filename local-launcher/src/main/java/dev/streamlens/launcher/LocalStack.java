@@ -34,6 +34,7 @@ final class LocalStack {
 
     /** Tenants given keys made for this run (the demo's), else empty: `up` makes one for acme once. */
     private final List<String> demoTenants;
+
     private Path keysFile;
     private final Map<String, String> newKeys = new java.util.LinkedHashMap<>();
 
@@ -53,9 +54,18 @@ final class LocalStack {
     void start() throws Exception {
         leftovers.stopAll(out);
         leftovers.record(LeftoverProcesses.LAUNCHER, ProcessHandle.current());
-        for (Map.Entry<String, Integer> port : Map.of("Kafka", settings.kafkaPort(), "PostgreSQL",
-                settings.postgresPort(), "ingest-service", settings.ingestPort(), "query-service",
-                settings.queryPort(), "Flink web UI", settings.flinkUiPort()).entrySet()) {
+        for (Map.Entry<String, Integer> port : Map.of(
+                        "Kafka",
+                        settings.kafkaPort(),
+                        "PostgreSQL",
+                        settings.postgresPort(),
+                        "ingest-service",
+                        settings.ingestPort(),
+                        "query-service",
+                        settings.queryPort(),
+                        "Flink web UI",
+                        settings.flinkUiPort())
+                .entrySet()) {
             if (FreePorts.isListening(port.getValue())) {
                 throw new ManagedProcess.StartFailure(port.getKey() + " cannot start: port " + port.getValue()
                         + " is already in use (set its STREAMLENS_*_PORT)");
@@ -63,25 +73,41 @@ final class LocalStack {
         }
         Files.createDirectories(settings.logs());
 
-        step("Kafka", () -> kafka = EmbeddedKafkaBroker.builder().dataDirectory(settings.home().resolve("kafka"))
-                .port(settings.kafkaPort()).logFile(settings.logs().resolve("kafka.log")).build().start());
+        step(
+                "Kafka",
+                () -> kafka = EmbeddedKafkaBroker.builder()
+                        .dataDirectory(settings.home().resolve("kafka"))
+                        .port(settings.kafkaPort())
+                        .logFile(settings.logs().resolve("kafka.log"))
+                        .build()
+                        .start());
         ProcessHandle.of(kafka.pid()).ifPresent(p -> leftovers.record("Kafka", p));
-        step("PostgreSQL", () -> postgres = EmbeddedPostgresServer.create(settings.home().resolve("postgres"),
-                settings.postgresPort()).durable().start());
+        step(
+                "PostgreSQL",
+                () -> postgres = EmbeddedPostgresServer.create(
+                                settings.home().resolve("postgres"), settings.postgresPort())
+                        .durable()
+                        .start());
         step("Flink job", () -> {
-            ManagedProcess job = ManagedProcess.start("Flink job", jobCommand(), Map.of(),
-                    settings.logs().resolve("flink-job.log"));
+            ManagedProcess job = ManagedProcess.start(
+                    "Flink job", jobCommand(), Map.of(), settings.logs().resolve("flink-job.log"));
             processes.add(job);
             leftovers.record(job.name(), job.handle());
             // Up when the web UI lists the job as running (its sources then read from Kafka).
-            job.awaitHealthy("http://127.0.0.1:" + settings.flinkUiPort() + "/jobs/overview", "\"RUNNING\"",
-                    START_TIMEOUT);
+            job.awaitHealthy(
+                    "http://127.0.0.1:" + settings.flinkUiPort() + "/jobs/overview", "\"RUNNING\"", START_TIMEOUT);
         });
         prepareKeys();
-        step("ingest-service", () -> service("ingest-service", settings.ingestPort(),
-                Map.of("KAFKA_BROKERS", settings.kafkaBrokers())));
-        step("query-service", () -> service("query-service", settings.queryPort(),
-                Map.of("STREAMLENS_JDBC_URL", settings.jdbcUrl(), "KAFKA_BROKERS", settings.kafkaBrokers())));
+        step(
+                "ingest-service",
+                () -> service(
+                        "ingest-service", settings.ingestPort(), Map.of("KAFKA_BROKERS", settings.kafkaBrokers())));
+        step(
+                "query-service",
+                () -> service(
+                        "query-service",
+                        settings.queryPort(),
+                        Map.of("STREAMLENS_JDBC_URL", settings.jdbcUrl(), "KAFKA_BROKERS", settings.kafkaBrokers())));
     }
 
     /** Stops everything in reverse order; the job resumes from its last checkpoint next time. */
@@ -102,7 +128,8 @@ final class LocalStack {
     void printUrls() {
         out.println("StreamLens is up");
         out.println("  dashboard:    " + settings.queryUrl() + "/");
-        out.println("  ingest:       " + settings.ingestUrl() + "  (POST /v1/llm/request, /v1/llm/response, /v1/traces)");
+        out.println(
+                "  ingest:       " + settings.ingestUrl() + "  (POST /v1/llm/request, /v1/llm/response, /v1/traces)");
         out.println("  query:        " + settings.queryUrl() + "/v1/metrics?tenant_id=acme");
         out.println("  Flink web UI: http://127.0.0.1:" + settings.flinkUiPort());
         out.println("  logs:         " + settings.logs());
@@ -115,7 +142,8 @@ final class LocalStack {
     private void service(String module, int port, Map<String, String> env) throws Exception {
         Path jar = root.resolve(module).resolve("target/quarkus-app/quarkus-run.jar");
         if (!Files.exists(jar)) {
-            throw new ManagedProcess.StartFailure(module + " is not built: " + jar + " is missing (run ./mvnw package)");
+            throw new ManagedProcess.StartFailure(
+                    module + " is not built: " + jar + " is missing (run ./mvnw package)");
         }
         Map<String, String> all = new java.util.HashMap<>(env);
         all.put("HTTP_PORT", Integer.toString(port));
@@ -124,7 +152,10 @@ final class LocalStack {
         if (keysFile != null) {
             all.put("STREAMLENS_API_KEYS_FILE", keysFile.toString());
         }
-        ManagedProcess service = ManagedProcess.start(module, List.of(java(), "-Xmx512m", "-jar", jar.toString()), all,
+        ManagedProcess service = ManagedProcess.start(
+                module,
+                List.of(java(), "-Xmx512m", "-jar", jar.toString()),
+                all,
                 settings.logs().resolve(module + ".log"));
         processes.add(service);
         leftovers.record(module, service.handle());
@@ -142,7 +173,8 @@ final class LocalStack {
         }
         if (settings.apiKeysFile() != null) {
             if (!demoTenants.isEmpty()) {
-                throw new ManagedProcess.StartFailure("the demo makes its own API keys: leave STREAMLENS_API_KEYS_FILE unset");
+                throw new ManagedProcess.StartFailure(
+                        "the demo makes its own API keys: leave STREAMLENS_API_KEYS_FILE unset");
             }
             keysFile = settings.apiKeysFile();
             return;
@@ -164,10 +196,17 @@ final class LocalStack {
         try (InputStream in = LocalStack.class.getResourceAsStream("/streamlens/job-log4j2.properties")) {
             Files.write(logConfig, in.readAllBytes());
         }
-        List<String> command = new ArrayList<>(List.of(java(), "-Xmx1g",
-                "--add-opens", "java.base/java.util=ALL-UNNAMED", "--add-opens", "java.base/java.lang=ALL-UNNAMED",
+        List<String> command = new ArrayList<>(List.of(
+                java(),
+                "-Xmx1g",
+                "--add-opens",
+                "java.base/java.util=ALL-UNNAMED",
+                "--add-opens",
+                "java.base/java.lang=ALL-UNNAMED",
                 "-Dlog4j.configurationFile=" + logConfig.toUri(),
-                "-cp", resource("/streamlens/job.classpath"), "dev.streamlens.job.StreamLensJob"));
+                "-cp",
+                resource("/streamlens/job.classpath"),
+                "dev.streamlens.job.StreamLensJob"));
         command.addAll(settings.jobArguments());
         return command;
     }

@@ -13,8 +13,17 @@ import picocli.CommandLine;
  * timeouts, lateness, checkpoints, prices) are read by the job's {@link JobSettings} from the same
  * variables, which the job process inherits: their names and defaults live there only.
  */
-record StackSettings(Path home, int ingestPort, int queryPort, int flinkUiPort, int kafkaPort, int postgresPort,
-                     boolean apiKeys, Path apiKeysFile, List<String> jobArguments, JobSettings job) {
+record StackSettings(
+        Path home,
+        int ingestPort,
+        int queryPort,
+        int flinkUiPort,
+        int kafkaPort,
+        int postgresPort,
+        boolean apiKeys,
+        Path apiKeysFile,
+        List<String> jobArguments,
+        JobSettings job) {
 
     static StackSettings fromEnvironment(Map<String, String> env) {
         Path home = Path.of(env.getOrDefault("STREAMLENS_HOME", ".streamlens")).toAbsolutePath();
@@ -23,13 +32,20 @@ record StackSettings(Path home, int ingestPort, int queryPort, int flinkUiPort, 
         int postgresPort = port(env, "STREAMLENS_POSTGRES_PORT", 15432);
         boolean apiKeys = apiKeys(env.get("STREAMLENS_AUTH"));
         List<String> jobArguments = jobArguments(home, flinkUiPort, kafkaPort, postgresPort, apiKeys);
-        return new StackSettings(home,
+        return new StackSettings(
+                home,
                 port(env, "STREAMLENS_INGEST_PORT", 8080),
                 port(env, "STREAMLENS_QUERY_PORT", 8081),
-                flinkUiPort, kafkaPort, postgresPort, apiKeys,
-                env.get("STREAMLENS_API_KEYS_FILE") == null || env.get("STREAMLENS_API_KEYS_FILE").isBlank() ? null
+                flinkUiPort,
+                kafkaPort,
+                postgresPort,
+                apiKeys,
+                env.get("STREAMLENS_API_KEYS_FILE") == null
+                                || env.get("STREAMLENS_API_KEYS_FILE").isBlank()
+                        ? null
                         : Path.of(env.get("STREAMLENS_API_KEYS_FILE")).toAbsolutePath(),
-                jobArguments, jobSettings(env, jobArguments));
+                jobArguments,
+                jobSettings(env, jobArguments));
     }
 
     /**
@@ -37,16 +53,24 @@ record StackSettings(Path home, int ingestPort, int queryPort, int flinkUiPort, 
      * Everything else (window, timeouts, lateness, checkpoint interval, price table) the job reads
      * from the STREAMLENS_* variables it inherits.
      */
-    private static List<String> jobArguments(Path home, int flinkUiPort, int kafkaPort, int postgresPort,
-                                             boolean apiKeys) {
+    private static List<String> jobArguments(
+            Path home, int flinkUiPort, int kafkaPort, int postgresPort, boolean apiKeys) {
         List<String> args = new ArrayList<>(List.of(
-                "--kafka-brokers", "127.0.0.1:" + kafkaPort,
-                "--jdbc-url", "jdbc:postgresql://127.0.0.1:" + postgresPort + "/postgres",
-                "--checkpoint-dir", home.resolve("checkpoints").toUri().toString(), "--resume-from-latest-checkpoint",
-                "--local-web-ui-port", Integer.toString(flinkUiPort), "--parallelism", "2",
+                "--kafka-brokers",
+                "127.0.0.1:" + kafkaPort,
+                "--jdbc-url",
+                "jdbc:postgresql://127.0.0.1:" + postgresPort + "/postgres",
+                "--checkpoint-dir",
+                home.resolve("checkpoints").toUri().toString(),
+                "--resume-from-latest-checkpoint",
+                "--local-web-ui-port",
+                Integer.toString(flinkUiPort),
+                "--parallelism",
+                "2",
                 // The embedded broker allows hour-long transactions: a job down for up to an hour (less one
                 // checkpoint interval) loses nothing on llm.metrics when it comes back.
-                "--kafka-transaction-timeout", "1h"));
+                "--kafka-transaction-timeout",
+                "1h"));
         if (apiKeys) {
             args.add("--tenant-scoped-request-ids"); // the services record each response's tenant
         }

@@ -14,8 +14,10 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code ./streamlens}: the pipeline on one machine. Settings are the README's STREAMLENS_* variables. */
-@Command(name = "streamlens", mixinStandardHelpOptions = true, subcommands = {
-        StreamLensCommand.Up.class, StreamLensCommand.Demo.class, CommandLine.HelpCommand.class},
+@Command(
+        name = "streamlens",
+        mixinStandardHelpOptions = true,
+        subcommands = {StreamLensCommand.Up.class, StreamLensCommand.Demo.class, CommandLine.HelpCommand.class},
         description = "StreamLens on this machine: embedded Kafka and PostgreSQL, the Flink job, and both services.")
 public final class StreamLensCommand {
 
@@ -43,12 +45,15 @@ public final class StreamLensCommand {
             Path root = Path.of(System.getProperty("streamlens.root", ".")).toAbsolutePath();
             LocalStack stack = new LocalStack(settings, root, System.out, tenantsWithOwnKeys());
             CountDownLatch stopped = new CountDownLatch(1);
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-                System.out.println("stopping StreamLens ...");
-                closeFirst.forEach(StackCommand::closeQuietly);
-                stack.stop();
-                stopped.countDown();
-            }, "streamlens-shutdown"));
+            Runtime.getRuntime()
+                    .addShutdownHook(new Thread(
+                            () -> {
+                                System.out.println("stopping StreamLens ...");
+                                closeFirst.forEach(StackCommand::closeQuietly);
+                                stack.stop();
+                                stopped.countDown();
+                            },
+                            "streamlens-shutdown"));
             try {
                 stack.start();
             } catch (ManagedProcess.StartFailure e) {
@@ -77,7 +82,9 @@ public final class StreamLensCommand {
         }
     }
 
-    @Command(name = "up", mixinStandardHelpOptions = true,
+    @Command(
+            name = "up",
+            mixinStandardHelpOptions = true,
             description = "Starts every part, prints 'StreamLens is up' and the URLs; Ctrl-C or SIGTERM stops all. "
                     + "Data lives under $STREAMLENS_HOME (default .streamlens), so the next 'up' resumes.")
     static final class Up extends StackCommand {
@@ -87,16 +94,24 @@ public final class StreamLensCommand {
         }
     }
 
-    @Command(name = "demo", mixinStandardHelpOptions = true,
+    @Command(
+            name = "demo",
+            mixinStandardHelpOptions = true,
             description = "'up' plus synthetic traffic (tenants, routes, models of the price table, errors, slow, "
                     + "unanswered, out-of-order, duplicate and late calls) and a summary table from the query API "
                     + "every few seconds.")
     static final class Demo extends StackCommand {
 
-        @Option(names = "--calls-per-second", defaultValue = "20", description = "LLM calls to simulate per second (default: ${DEFAULT-VALUE})")
+        @Option(
+                names = "--calls-per-second",
+                defaultValue = "20",
+                description = "LLM calls to simulate per second (default: ${DEFAULT-VALUE})")
         int callsPerSecond;
 
-        @Option(names = "--summary-every", defaultValue = "5", description = "seconds between summary tables (default: ${DEFAULT-VALUE})")
+        @Option(
+                names = "--summary-every",
+                defaultValue = "5",
+                description = "seconds between summary tables (default: ${DEFAULT-VALUE})")
         int summarySeconds;
 
         @Override
@@ -106,14 +121,16 @@ public final class StreamLensCommand {
 
         @Override
         void whileUp(StackSettings settings, LocalStack stack) {
-            DemoTraffic traffic = new DemoTraffic(settings.ingestUrl(), settings.job().window, settings.job().outOfOrderness,
-                    stack.newKeys());
-            DemoSummary summary = new DemoSummary(settings.queryUrl(), DemoTraffic.TENANTS, stack.newKeys(), System.out);
+            DemoTraffic traffic = new DemoTraffic(
+                    settings.ingestUrl(), settings.job().window, settings.job().outOfOrderness, stack.newKeys());
+            DemoSummary summary =
+                    new DemoSummary(settings.queryUrl(), DemoTraffic.TENANTS, stack.newKeys(), System.out);
             ScheduledExecutorService printer = Executors.newSingleThreadScheduledExecutor();
             closeFirst.add(printer::shutdownNow);
             closeFirst.add(traffic);
             traffic.start(callsPerSecond);
-            System.out.println("demo traffic: about " + callsPerSecond + " calls/s; a window's row appears a few seconds "
+            System.out.println("demo traffic: about " + callsPerSecond
+                    + " calls/s; a window's row appears a few seconds "
                     + "after the window ends (out-of-orderness " + Durations.format(settings.job().outOfOrderness)
                     + " plus processing); late calls revise their window later");
             printer.scheduleAtFixedRate(() -> summary.print(traffic), summarySeconds, summarySeconds, TimeUnit.SECONDS);

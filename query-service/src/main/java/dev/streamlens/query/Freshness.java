@@ -11,8 +11,11 @@ import java.time.Instant;
  * lateness. A window has fired once its end is at or before {@link #windowsClosedUntil()}, and can
  * no longer change once its end is at or before {@link #finalUntil()}.
  */
-public record Freshness(@JsonIgnore long watermarkMs, @JsonIgnore long windowMs, @JsonIgnore long allowedLatenessMs,
-                        Instant updatedAt) {
+public record Freshness(
+        @JsonIgnore long watermarkMs,
+        @JsonIgnore long windowMs,
+        @JsonIgnore long allowedLatenessMs,
+        Instant updatedAt) {
 
     @JsonProperty("watermark")
     public Instant watermark() {

@@ -28,6 +28,7 @@ public class HealthResource {
             // falls through to unhealthy
         }
         return Response.status(Response.Status.SERVICE_UNAVAILABLE)
-                .entity(Map.of("status", "unhealthy", "reason", "PostgreSQL is unreachable")).build();
+                .entity(Map.of("status", "unhealthy", "reason", "PostgreSQL is unreachable"))
+                .build();
     }
 }

@@ -18,8 +18,13 @@ import java.util.Optional;
  */
 public record MetricsAnswerRow(
         @JsonProperty("tenant_id") String tenantId,
-        @JsonInclude(JsonInclude.Include.NON_NULL) @JsonProperty("route") String route,
-        @JsonInclude(JsonInclude.Include.NON_NULL) @JsonProperty("model") String model,
+
+        @JsonInclude(JsonInclude.Include.NON_NULL) @JsonProperty("route")
+        String route,
+
+        @JsonInclude(JsonInclude.Include.NON_NULL) @JsonProperty("model")
+        String model,
+
         @JsonProperty("window_start") Instant windowStart,
         @JsonProperty("window_end") Instant windowEnd,
         @JsonProperty("requests") long requests,
@@ -33,9 +38,15 @@ public record MetricsAnswerRow(
         @JsonProperty("avg_completion_tokens") Double avgCompletionTokens,
         @JsonProperty("total_prompt_tokens") long totalPromptTokens,
         @JsonProperty("total_completion_tokens") long totalCompletionTokens,
-        @JsonProperty("estimated_cost_usd") @JsonSerialize(using = PlainDecimalSerializer.class) BigDecimal estimatedCostUsd,
+
+        @JsonProperty("estimated_cost_usd") @JsonSerialize(using = PlainDecimalSerializer.class)
+        BigDecimal estimatedCostUsd,
+
         @JsonProperty("unpriced_requests") long unpricedRequests,
-        @JsonInclude(JsonInclude.Include.NON_NULL) @JsonProperty("revision") Integer revision,
+
+        @JsonInclude(JsonInclude.Include.NON_NULL) @JsonProperty("revision")
+        Integer revision,
+
         @JsonProperty("cached_prompt_tokens") long cachedPromptTokens,
         @JsonProperty("cache_write_tokens") long cacheWriteTokens,
         @JsonProperty("reasoning_tokens") long reasoningTokens,
@@ -44,7 +55,9 @@ public record MetricsAnswerRow(
         @JsonProperty("p95_ttft_ms") Double p95TtftMs,
         @JsonProperty("p99_ttft_ms") Double p99TtftMs,
         @JsonProperty("output_tokens_per_second") Double outputTokensPerSecond,
-        @JsonInclude(JsonInclude.Include.NON_NULL) @JsonProperty("final") Boolean isFinal) {
+
+        @JsonInclude(JsonInclude.Include.NON_NULL) @JsonProperty("final")
+        Boolean isFinal) {
 
     /** Costs are stored to the pico-dollar; answer them without trailing zeros or exponents (0.018, 0). */
     public MetricsAnswerRow {
@@ -68,18 +81,46 @@ public record MetricsAnswerRow(
      * A rollup's bucket, its values derived from the summed totals as the job derives its rows';
      * {@code route} or {@code model} null when the query summed over it.
      */
-    static MetricsAnswerRow ofBucket(String tenant, String route, String model, Instant start, Instant end,
-                                CallTotals totals, Optional<Freshness> freshness) {
+    static MetricsAnswerRow ofBucket(
+            String tenant,
+            String route,
+            String model,
+            Instant start,
+            Instant end,
+            CallTotals totals,
+            Optional<Freshness> freshness) {
         return of(totals.toRow(tenant, route, model, start, end, 0, null), null, freshness);
     }
 
     private static MetricsAnswerRow of(MetricsRow row, Integer revision, Optional<Freshness> freshness) {
-        return new MetricsAnswerRow(row.tenantId(), row.route(), row.model(), row.windowStart(), row.windowEnd(),
-                row.requests(), row.errors(), row.timeouts(), row.avgLatencyMs(), row.p50LatencyMs(),
-                row.p95LatencyMs(), row.p99LatencyMs(), row.avgPromptTokens(), row.avgCompletionTokens(),
-                row.totalPromptTokens(), row.totalCompletionTokens(), row.estimatedCostUsd(), row.unpricedRequests(),
-                revision, row.cachedPromptTokens(), row.cacheWriteTokens(), row.reasoningTokens(), row.streamedRequests(),
-                row.p50TtftMs(), row.p95TtftMs(), row.p99TtftMs(), row.outputTokensPerSecond(),
+        return new MetricsAnswerRow(
+                row.tenantId(),
+                row.route(),
+                row.model(),
+                row.windowStart(),
+                row.windowEnd(),
+                row.requests(),
+                row.errors(),
+                row.timeouts(),
+                row.avgLatencyMs(),
+                row.p50LatencyMs(),
+                row.p95LatencyMs(),
+                row.p99LatencyMs(),
+                row.avgPromptTokens(),
+                row.avgCompletionTokens(),
+                row.totalPromptTokens(),
+                row.totalCompletionTokens(),
+                row.estimatedCostUsd(),
+                row.unpricedRequests(),
+                revision,
+                row.cachedPromptTokens(),
+                row.cacheWriteTokens(),
+                row.reasoningTokens(),
+                row.streamedRequests(),
+                row.p50TtftMs(),
+                row.p95TtftMs(),
+                row.p99TtftMs(),
+                row.outputTokensPerSecond(),
                 freshness.map(f -> f.isFinal(row.windowEnd())).orElse(null));
     }
 }

@@ -12,11 +12,28 @@ import java.time.Instant;
  * @param percentiles merge the rows' sketches into percentiles (false: counts, sums and averages only,
  *                 for charts that draw no percentile; the sketches are then not even read)
  */
-public record MetricsQuery(String tenantId, String route, String model, int limit, Instant from, Instant to,
-                           Granularity granularity, boolean byRoute, boolean byModel, boolean percentiles) {
+public record MetricsQuery(
+        String tenantId,
+        String route,
+        String model,
+        int limit,
+        Instant from,
+        Instant to,
+        Granularity granularity,
+        boolean byRoute,
+        boolean byModel,
+        boolean percentiles) {
 
-    public MetricsQuery(String tenantId, String route, String model, int limit, Instant from, Instant to,
-                        Granularity granularity, boolean byRoute, boolean byModel) {
+    public MetricsQuery(
+            String tenantId,
+            String route,
+            String model,
+            int limit,
+            Instant from,
+            Instant to,
+            Granularity granularity,
+            boolean byRoute,
+            boolean byModel) {
         this(tenantId, route, model, limit, from, to, granularity, byRoute, byModel, true);
     }
 

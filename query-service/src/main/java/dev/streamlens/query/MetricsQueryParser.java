@@ -64,8 +64,17 @@ public final class MetricsQueryParser {
         if (!errors.isEmpty()) {
             return Result.invalid(errors);
         }
-        MetricsQuery query = new MetricsQuery(tenant, route, model, limit, from, to, granularity, grouping.byRoute(),
-                grouping.byModel(), percentiles);
+        MetricsQuery query = new MetricsQuery(
+                tenant,
+                route,
+                model,
+                limit,
+                from,
+                to,
+                granularity,
+                grouping.byRoute(),
+                grouping.byModel(),
+                percentiles);
         return from == null && to == null && query.isStoredMinuteRows() ? Result.valid(query) : inWholeBuckets(query);
     }
 
@@ -166,8 +175,8 @@ public final class MetricsQueryParser {
         }
         Instant instant = Rfc3339.parse(value.trim());
         if (instant == null) {
-            errors.add(new FieldError(field,
-                    "must be RFC 3339 with a four-digit year and an offset or Z, such as 2025-11-20T10:00:00Z"));
+            errors.add(new FieldError(
+                    field, "must be RFC 3339 with a four-digit year and an offset or Z, such as 2025-11-20T10:00:00Z"));
         } else if (!Rfc3339.inRange(instant)) {
             errors.add(new FieldError(field, "must lie between 0000-01-01T00:00:00Z and 9999-12-31T23:59:59Z"));
             return null;
@@ -187,9 +196,11 @@ public final class MetricsQueryParser {
         start = Instant.ofEpochMilli(Math.floorDiv(start.toEpochMilli(), bucketMs) * bucketMs);
         long buckets = (end.toEpochMilli() - start.toEpochMilli()) / bucketMs;
         if (buckets > settings.maxBuckets() && !query.granularity().isWholeRange()) {
-            return Result.invalid(List.of(new FieldError("from", "the range spans " + buckets + " buckets of "
-                    + query.granularity().text() + "; at most " + settings.maxBuckets()
-                    + ": narrow it or use a coarser granularity")));
+            return Result.invalid(List.of(new FieldError(
+                    "from",
+                    "the range spans " + buckets + " buckets of "
+                            + query.granularity().text() + "; at most " + settings.maxBuckets()
+                            + ": narrow it or use a coarser granularity")));
         }
         return Result.valid(query.withRange(start, end));
     }

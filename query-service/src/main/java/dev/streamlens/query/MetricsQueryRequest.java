@@ -25,9 +25,15 @@ public record MetricsQueryRequest(
      * (docs/DESIGN.md#the-query-service-query-service).
      */
     MetricsQueryRequest withEmptyValuesFrom(MultivaluedMap<String, String> sent) {
-        return new MetricsQueryRequest(asSent(sent, "tenant_id", tenantId), asSent(sent, "route", route),
-                asSent(sent, "model", model), asSent(sent, "limit", limit), asSent(sent, "from", from),
-                asSent(sent, "to", to), asSent(sent, "granularity", granularity), asSent(sent, "group_by", groupBy),
+        return new MetricsQueryRequest(
+                asSent(sent, "tenant_id", tenantId),
+                asSent(sent, "route", route),
+                asSent(sent, "model", model),
+                asSent(sent, "limit", limit),
+                asSent(sent, "from", from),
+                asSent(sent, "to", to),
+                asSent(sent, "granularity", granularity),
+                asSent(sent, "group_by", groupBy),
                 asSent(sent, "percentiles", percentiles));
     }
 

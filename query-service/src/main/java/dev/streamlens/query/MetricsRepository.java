@@ -1,10 +1,10 @@
 package dev.streamlens.query;
 
 import dev.streamlens.model.CallTotals;
-import dev.streamlens.model.MetricColumns;
-import dev.streamlens.model.Rollup;
 import dev.streamlens.model.LatencySketch;
+import dev.streamlens.model.MetricColumns;
 import dev.streamlens.model.MetricsRowJdbc;
+import dev.streamlens.model.Rollup;
 import io.agroal.api.AgroalDataSource;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -34,14 +34,15 @@ public class MetricsRepository {
 
     /** The additive columns summed and the sketches gathered ({@link MetricColumns}), each under its column's name. */
     private static final String SUMS = Stream.concat(
-            MetricColumns.rolledUpBy(Rollup.Kind.SUM).stream().map(c -> "sum(" + c.name() + ") AS " + c.name()),
-            MetricColumns.rolledUpBy(Rollup.Kind.SKETCH).stream()
-                    .map(c -> "array_agg(" + c.name() + ") FILTER (WHERE " + c.name() + " IS NOT NULL) AS " + c.name()))
+                    MetricColumns.rolledUpBy(Rollup.Kind.SUM).stream().map(c -> "sum(" + c.name() + ") AS " + c.name()),
+                    MetricColumns.rolledUpBy(Rollup.Kind.SKETCH).stream()
+                            .map(c -> "array_agg(" + c.name() + ") FILTER (WHERE " + c.name() + " IS NOT NULL) AS "
+                                    + c.name()))
             .collect(Collectors.joining(", "));
     /** The same without the sketches (percentiles=false): most of a rollup's bytes and time. */
     private static final String SUMS_WITHOUT_SKETCHES = Stream.concat(
-            MetricColumns.rolledUpBy(Rollup.Kind.SUM).stream().map(c -> "sum(" + c.name() + ") AS " + c.name()),
-            MetricColumns.rolledUpBy(Rollup.Kind.SKETCH).stream().map(c -> "NULL::bytea[] AS " + c.name()))
+                    MetricColumns.rolledUpBy(Rollup.Kind.SUM).stream().map(c -> "sum(" + c.name() + ") AS " + c.name()),
+                    MetricColumns.rolledUpBy(Rollup.Kind.SKETCH).stream().map(c -> "NULL::bytea[] AS " + c.name()))
             .collect(Collectors.joining(", "));
 
     @Inject
@@ -63,7 +64,9 @@ public class MetricsRepository {
     /** The rows of a query, each marked final or not by the job's progress read just before them. */
     public Page find(MetricsQuery q) throws SQLException {
         Optional<Freshness> freshness = progress.read();
-        return q.isStoredMinuteRows() ? new Page(storedMinuteRows(q, freshness), false, null) : rollupPage(q, freshness);
+        return q.isStoredMinuteRows()
+                ? new Page(storedMinuteRows(q, freshness), false, null)
+                : rollupPage(q, freshness);
     }
 
     /** Reads one row past the limit to know whether buckets were left out, and never returns half a bucket. */
@@ -74,12 +77,18 @@ public class MetricsRepository {
         }
         rows = new ArrayList<>(rows.subList(0, q.limit()));
         Instant oldest = rows.get(rows.size() - 1).windowStart();
-        List<MetricsAnswerRow> whole = rows.stream().filter(r -> !r.windowStart().equals(oldest)).toList();
+        List<MetricsAnswerRow> whole =
+                rows.stream().filter(r -> !r.windowStart().equals(oldest)).toList();
         if (whole.isEmpty()) {
             // One bucket holds more groups than the limit: it is returned cut, and the next page goes on before it.
             return new Page(rows, true, oldest);
         }
-        return new Page(whole, true, q.granularity().isWholeRange() ? q.to() : oldest.plus(q.granularity().size()));
+        return new Page(
+                whole,
+                true,
+                q.granularity().isWholeRange()
+                        ? q.to()
+                        : oldest.plus(q.granularity().size()));
     }
 
     /**
@@ -104,8 +113,8 @@ public class MetricsRepository {
 
     private List<MetricsAnswerRow> storedMinuteRows(MetricsQuery q, Instant notBefore, Optional<Freshness> freshness)
             throws SQLException {
-        StringBuilder sql = new StringBuilder("SELECT " + MetricsRowJdbc.COLUMNS + " FROM " + MetricsRowJdbc.MINUTES
-                + " WHERE tenant_id = ?");
+        StringBuilder sql = new StringBuilder(
+                "SELECT " + MetricsRowJdbc.COLUMNS + " FROM " + MetricsRowJdbc.MINUTES + " WHERE tenant_id = ?");
         List<Object> args = new ArrayList<>(List.of(q.tenantId()));
         filters(q, sql, args);
         if (notBefore != null) {
@@ -114,8 +123,9 @@ public class MetricsRepository {
         }
         sql.append(" ORDER BY window_start DESC, route, model LIMIT ?");
         args.add(q.limit());
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = prepare(c, sql.toString(), args);
-             ResultSet rs = ps.executeQuery()) {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = prepare(c, sql.toString(), args);
+                ResultSet rs = ps.executeQuery()) {
             List<MetricsAnswerRow> rows = new ArrayList<>();
             while (rs.next()) {
                 rows.add(MetricsAnswerRow.of(MetricsRowJdbc.read(rs), freshness));
@@ -124,25 +134,36 @@ public class MetricsRepository {
         }
     }
 
-    private List<MetricsAnswerRow> rollup(MetricsQuery q, int limit, Optional<Freshness> freshness) throws SQLException {
+    private List<MetricsAnswerRow> rollup(MetricsQuery q, int limit, Optional<Freshness> freshness)
+            throws SQLException {
         String dimensions = (q.byRoute() ? ", route" : "") + (q.byModel() ? ", model" : "");
         // The origin carries its offset: a bare '1970-01-01' would be midnight in the session's time zone,
         // which the JDBC driver sets from the JVM's, and hours would start at :30 under Asia/Kolkata.
-        StringBuilder sql = new StringBuilder("SELECT " + (q.granularity().isWholeRange() ? "?::timestamptz"
-                : "date_bin(?::interval, window_start, TIMESTAMPTZ '1970-01-01 00:00:00+00')") + " AS bucket"
+        StringBuilder sql = new StringBuilder("SELECT "
+                + (q.granularity().isWholeRange()
+                        ? "?::timestamptz"
+                        : "date_bin(?::interval, window_start, TIMESTAMPTZ '1970-01-01 00:00:00+00')")
+                + " AS bucket"
                 + dimensions + ", " + (q.percentiles() ? SUMS : SUMS_WITHOUT_SKETCHES) + " FROM " + source(q)
                 + " WHERE tenant_id = ?");
-        List<Object> args = new ArrayList<>(List.of(q.granularity().isWholeRange()
-                ? OffsetDateTime.ofInstant(q.from(), ZoneOffset.UTC) : q.granularity().size().toSeconds() + " seconds",
+        List<Object> args = new ArrayList<>(List.of(
+                q.granularity().isWholeRange()
+                        ? OffsetDateTime.ofInstant(q.from(), ZoneOffset.UTC)
+                        : q.granularity().size().toSeconds() + " seconds",
                 q.tenantId()));
         filters(q, sql, args);
-        sql.append(" GROUP BY bucket").append(dimensions).append(" ORDER BY bucket DESC").append(dimensions)
+        sql.append(" GROUP BY bucket")
+                .append(dimensions)
+                .append(" ORDER BY bucket DESC")
+                .append(dimensions)
                 .append(" LIMIT ?");
         args.add(limit);
-        long sizeMs = q.granularity().isWholeRange() ? q.to().toEpochMilli() - q.from().toEpochMilli()
+        long sizeMs = q.granularity().isWholeRange()
+                ? q.to().toEpochMilli() - q.from().toEpochMilli()
                 : q.granularity().size().toMillis();
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = prepare(c, sql.toString(), args);
-             ResultSet rs = ps.executeQuery()) {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = prepare(c, sql.toString(), args);
+                ResultSet rs = ps.executeQuery()) {
             List<MetricsAnswerRow> rows = new ArrayList<>();
             while (rs.next()) {
                 Instant bucket = rs.getObject("bucket", OffsetDateTime.class).toInstant();
@@ -155,8 +176,8 @@ public class MetricsRepository {
                 for (MetricColumns.Column column : CallTotals.sketchColumns()) {
                     totals.sketch(column.name(), merge(rs.getArray(column.name())));
                 }
-                rows.add(MetricsAnswerRow.ofBucket(q.tenantId(), route, model, bucket, bucket.plusMillis(sizeMs),
-                        totals.build(), freshness));
+                rows.add(MetricsAnswerRow.ofBucket(
+                        q.tenantId(), route, model, bucket, bucket.plusMillis(sizeMs), totals.build(), freshness));
             }
             return rows;
         }

@@ -20,13 +20,17 @@ public class PipelineProgressRepository {
     /** Empty until the job has committed its first checkpoint with a watermark. */
     public Optional<Freshness> read() throws SQLException {
         try (Connection c = dataSource.getConnection();
-             PreparedStatement ps = c.prepareStatement("SELECT watermark_ms, window_ms, allowed_lateness_ms, updated_at "
-                     + "FROM pipeline_progress WHERE pipeline = 'streamlens'");
-             ResultSet rs = ps.executeQuery()) {
+                PreparedStatement ps =
+                        c.prepareStatement("SELECT watermark_ms, window_ms, allowed_lateness_ms, updated_at "
+                                + "FROM pipeline_progress WHERE pipeline = 'streamlens'");
+                ResultSet rs = ps.executeQuery()) {
             if (!rs.next()) {
                 return Optional.empty();
             }
-            return Optional.of(new Freshness(rs.getLong(1), rs.getLong(2), rs.getLong(3),
+            return Optional.of(new Freshness(
+                    rs.getLong(1),
+                    rs.getLong(2),
+                    rs.getLong(3),
                     rs.getObject(4, OffsetDateTime.class).toInstant()));
         }
     }

@@ -12,7 +12,9 @@ public class QueryAccessRefusals implements AccessRefusals {
 
     @Override
     public Response unauthorized(String reason) {
-        return Response.fromResponse(QueryAnswers.error(Response.Status.UNAUTHORIZED,
-                List.of(new FieldError("Authorization", reason)))).header("WWW-Authenticate", "Bearer").build();
+        return Response.fromResponse(QueryAnswers.error(
+                        Response.Status.UNAUTHORIZED, List.of(new FieldError("Authorization", reason))))
+                .header("WWW-Authenticate", "Bearer")
+                .build();
     }
 }

@@ -13,8 +13,7 @@ import java.util.Map;
  */
 public final class QueryAnswers {
 
-    private QueryAnswers() {
-    }
+    private QueryAnswers() {}
 
     /**
      * {@code {"metrics": [rows, newest first], "count": N}}; a rollup
@@ -38,26 +37,34 @@ public final class QueryAnswers {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("error", errors.get(0).field() + " " + errors.get(0).reason());
         body.put("errors", errors);
-        return Response.status(status).type(MediaType.APPLICATION_JSON_TYPE).entity(body).build();
+        return Response.status(status)
+                .type(MediaType.APPLICATION_JSON_TYPE)
+                .entity(body)
+                .build();
     }
 
     /** 403: the query names another tenant than the caller's API key. */
     public static Response anotherTenant() {
-        return error(Response.Status.FORBIDDEN, List.of(new FieldError("tenant_id",
-                "belongs to another tenant than the API key")));
+        return error(
+                Response.Status.FORBIDDEN,
+                List.of(new FieldError("tenant_id", "belongs to another tenant than the API key")));
     }
 
     /** 503 with Retry-After: PostgreSQL did not answer. */
     public static Response storeUnavailable() {
-        return Response.status(Response.Status.SERVICE_UNAVAILABLE).header("Retry-After", 1)
+        return Response.status(Response.Status.SERVICE_UNAVAILABLE)
+                .header("Retry-After", 1)
                 .type(MediaType.APPLICATION_JSON_TYPE)
-                .entity(Map.of("error", "the metrics store is unavailable; try again")).build();
+                .entity(Map.of("error", "the metrics store is unavailable; try again"))
+                .build();
     }
 
     /** A refusal raised by the framework (unknown path, wrong method, ...), named by its reason phrase. */
     public static Response frameworkRefusal(int code) {
         Response.Status status = Response.Status.fromStatusCode(code);
-        return Response.status(code).type("application/json")
-                .entity(Map.of("error", status == null ? "HTTP " + code : status.getReasonPhrase())).build();
+        return Response.status(code)
+                .type("application/json")
+                .entity(Map.of("error", status == null ? "HTTP " + code : status.getReasonPhrase()))
+                .build();
     }
 }

@@ -53,8 +53,9 @@ public class TenantsResource {
         if (own.isPresent()) {
             return Response.ok(Map.of("tenants", List.of(own.get()))).build();
         }
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(DISTINCT_TENANTS);
-             ResultSet rs = ps.executeQuery()) {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement(DISTINCT_TENANTS);
+                ResultSet rs = ps.executeQuery()) {
             List<String> tenants = new ArrayList<>();
             while (rs.next()) {
                 tenants.add(rs.getString(1));

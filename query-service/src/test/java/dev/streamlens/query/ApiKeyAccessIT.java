@@ -24,64 +24,130 @@ class ApiKeyAccessIT {
 
     @BeforeAll
     void writeRows() throws Exception {
-        MetricsFixture.write(PostgresTestResource.dataSource(), MetricsFixture.generate(7, "acme",
-                new String[] {"chat"}, new String[] {"gpt-4o"}, FIRST, 5));
-        MetricsFixture.write(PostgresTestResource.dataSource(), MetricsFixture.generate(8, "globex",
-                new String[] {"chat"}, new String[] {"gpt-4o"}, FIRST, 5));
+        MetricsFixture.write(
+                PostgresTestResource.dataSource(),
+                MetricsFixture.generate(7, "acme", new String[] {"chat"}, new String[] {"gpt-4o"}, FIRST, 5));
+        MetricsFixture.write(
+                PostgresTestResource.dataSource(),
+                MetricsFixture.generate(8, "globex", new String[] {"chat"}, new String[] {"gpt-4o"}, FIRST, 5));
     }
 
     @Test
     void withoutAKnownKeyTheAnswerIs401() {
-        given().queryParam("tenant_id", "acme").get("/v1/metrics").then().statusCode(401)
-                .header("WWW-Authenticate", "Bearer").body("errors[0].field", equalTo("Authorization"));
-        given().header("Authorization", "Bearer wrong").queryParam("tenant_id", "acme").get("/v1/metrics")
-                .then().statusCode(401);
+        given().queryParam("tenant_id", "acme")
+                .get("/v1/metrics")
+                .then()
+                .statusCode(401)
+                .header("WWW-Authenticate", "Bearer")
+                .body("errors[0].field", equalTo("Authorization"));
+        given().header("Authorization", "Bearer wrong")
+                .queryParam("tenant_id", "acme")
+                .get("/v1/metrics")
+                .then()
+                .statusCode(401);
         given().get("/health").then().statusCode(200);
     }
 
     @Test
     void aKeyReadsItsOwnTenantOnly() {
-        given().header("Authorization", "Bearer " + ApiKeyProfile.ACME_KEY).queryParam("tenant_id", "acme")
-                .get("/v1/metrics").then().statusCode(200).body("count", greaterThan(0))
+        given().header("Authorization", "Bearer " + ApiKeyProfile.ACME_KEY)
+                .queryParam("tenant_id", "acme")
+                .get("/v1/metrics")
+                .then()
+                .statusCode(200)
+                .body("count", greaterThan(0))
                 .body("metrics.tenant_id", everyItem(equalTo("acme")));
-        given().header("X-API-Key", ApiKeyProfile.ACME_KEY).queryParam("tenant_id", "globex")
-                .get("/v1/metrics").then().statusCode(403).body("errors[0].field", equalTo("tenant_id"));
-        given().header("X-API-Key", ApiKeyProfile.ACME_KEY).queryParam("tenant_id", "globex")
-                .queryParam("granularity", "1h").queryParam("group_by", "none").get("/v1/metrics").then().statusCode(403);
-        given().header("Authorization", "Bearer " + ApiKeyProfile.GLOBEX_KEY).queryParam("tenant_id", "globex")
-                .get("/v1/metrics").then().statusCode(200).body("metrics.tenant_id", everyItem(equalTo("globex")));
+        given().header("X-API-Key", ApiKeyProfile.ACME_KEY)
+                .queryParam("tenant_id", "globex")
+                .get("/v1/metrics")
+                .then()
+                .statusCode(403)
+                .body("errors[0].field", equalTo("tenant_id"));
+        given().header("X-API-Key", ApiKeyProfile.ACME_KEY)
+                .queryParam("tenant_id", "globex")
+                .queryParam("granularity", "1h")
+                .queryParam("group_by", "none")
+                .get("/v1/metrics")
+                .then()
+                .statusCode(403);
+        given().header("Authorization", "Bearer " + ApiKeyProfile.GLOBEX_KEY)
+                .queryParam("tenant_id", "globex")
+                .get("/v1/metrics")
+                .then()
+                .statusCode(200)
+                .body("metrics.tenant_id", everyItem(equalTo("globex")));
     }
 
     @Test
     void theTenantPickerListsOnlyTheKeysTenantAndProgressNeedsAKey() {
-        given().header("Authorization", "Bearer " + ApiKeyProfile.ACME_KEY).get("/v1/tenants").then().statusCode(200)
+        given().header("Authorization", "Bearer " + ApiKeyProfile.ACME_KEY)
+                .get("/v1/tenants")
+                .then()
+                .statusCode(200)
                 .body("tenants", equalTo(java.util.List.of("acme")));
         given().get("/v1/tenants").then().statusCode(401);
         given().get("/v1/progress").then().statusCode(401);
-        given().header("Authorization", "Bearer " + ApiKeyProfile.GLOBEX_KEY).get("/v1/progress").then().statusCode(200);
+        given().header("Authorization", "Bearer " + ApiKeyProfile.GLOBEX_KEY)
+                .get("/v1/progress")
+                .then()
+                .statusCode(200);
     }
 
     @Test
     void aKeyManagesItsOwnTenantsAlertRulesOnly() {
         String acme = "Bearer " + ApiKeyProfile.ACME_KEY;
         String globex = "Bearer " + ApiKeyProfile.GLOBEX_KEY;
-        given().header("Authorization", acme).contentType("application/json")
+        given().header("Authorization", acme)
+                .contentType("application/json")
                 .body("{\"rule_id\":\"acme-timeouts\",\"kind\":\"timeouts\",\"threshold\":3}")
-                .post("/v1/alert-rules").then().statusCode(201).body("tenant_id", equalTo("acme"));
-        given().header("Authorization", acme).contentType("application/json")
+                .post("/v1/alert-rules")
+                .then()
+                .statusCode(201)
+                .body("tenant_id", equalTo("acme"));
+        given().header("Authorization", acme)
+                .contentType("application/json")
                 .body("{\"tenant_id\":\"globex\",\"kind\":\"timeouts\",\"threshold\":3}")
-                .post("/v1/alert-rules").then().statusCode(403).body("errors[0].field", equalTo("tenant_id"));
-        given().header("Authorization", globex).get("/v1/alert-rules/acme-timeouts").then().statusCode(404);
-        given().header("Authorization", globex).delete("/v1/alert-rules/acme-timeouts").then().statusCode(404);
-        given().header("Authorization", globex).contentType("application/json")
-                .body("{\"kind\":\"timeouts\",\"threshold\":5}").put("/v1/alert-rules/acme-timeouts").then().statusCode(409);
-        given().header("Authorization", globex).get("/v1/alert-rules").then().statusCode(200).body("count", equalTo(0));
-        given().header("Authorization", acme).get("/v1/alert-rules").then().statusCode(200)
+                .post("/v1/alert-rules")
+                .then()
+                .statusCode(403)
+                .body("errors[0].field", equalTo("tenant_id"));
+        given().header("Authorization", globex)
+                .get("/v1/alert-rules/acme-timeouts")
+                .then()
+                .statusCode(404);
+        given().header("Authorization", globex)
+                .delete("/v1/alert-rules/acme-timeouts")
+                .then()
+                .statusCode(404);
+        given().header("Authorization", globex)
+                .contentType("application/json")
+                .body("{\"kind\":\"timeouts\",\"threshold\":5}")
+                .put("/v1/alert-rules/acme-timeouts")
+                .then()
+                .statusCode(409);
+        given().header("Authorization", globex)
+                .get("/v1/alert-rules")
+                .then()
+                .statusCode(200)
+                .body("count", equalTo(0));
+        given().header("Authorization", acme)
+                .get("/v1/alert-rules")
+                .then()
+                .statusCode(200)
                 .body("rules.rule_id", equalTo(java.util.List.of("acme-timeouts")));
-        given().header("Authorization", globex).queryParam("tenant_id", "acme").get("/v1/alerts").then().statusCode(403);
+        given().header("Authorization", globex)
+                .queryParam("tenant_id", "acme")
+                .get("/v1/alerts")
+                .then()
+                .statusCode(403);
         given().get("/v1/alert-rules").then().statusCode(401);
-        double threshold = given().header("Authorization", acme).get("/v1/alert-rules/acme-timeouts").then().statusCode(200)
-                .extract().jsonPath().getDouble("threshold");
+        double threshold = given().header("Authorization", acme)
+                .get("/v1/alert-rules/acme-timeouts")
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath()
+                .getDouble("threshold");
         org.assertj.core.api.Assertions.assertThat(threshold).isEqualTo(3.0);
     }
 }

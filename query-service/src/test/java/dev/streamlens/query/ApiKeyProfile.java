@@ -19,8 +19,10 @@ public class ApiKeyProfile implements QuarkusTestProfile {
         Path file = Path.of("target", "query-api-keys.json").toAbsolutePath();
         try {
             Files.createDirectories(file.getParent());
-            Files.writeString(file, "{\"keys\": [{\"tenant_id\": \"acme\", \"sha256\": \"" + ApiKeys.hashOf(ACME_KEY) + "\"},"
-                    + "{\"tenant_id\": \"globex\", \"sha256\": \"" + ApiKeys.hashOf(GLOBEX_KEY) + "\"}]}");
+            Files.writeString(
+                    file,
+                    "{\"keys\": [{\"tenant_id\": \"acme\", \"sha256\": \"" + ApiKeys.hashOf(ACME_KEY) + "\"},"
+                            + "{\"tenant_id\": \"globex\", \"sha256\": \"" + ApiKeys.hashOf(GLOBEX_KEY) + "\"}]}");
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -51,7 +51,8 @@ class FreshnessTest {
 
     @Test
     void itIsAnsweredWithTimesAndSecondsNotRawMilliseconds() throws Exception {
-        ObjectMapper json = new ObjectMapper().findAndRegisterModules().disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
+        ObjectMapper json =
+                new ObjectMapper().findAndRegisterModules().disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
         JsonNode answer = json.valueToTree(at(T.toEpochMilli() + 30_000 - 1, MINUTE));
         assertThat(answer.get("watermark").asText()).isEqualTo("2026-11-29T12:41:29.999Z");
         assertThat(answer.get("windows_closed_until").asText()).isEqualTo("2026-11-29T12:41:00Z");

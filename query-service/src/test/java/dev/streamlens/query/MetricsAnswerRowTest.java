@@ -22,7 +22,34 @@ class MetricsAnswerRowTest {
 
     private static MetricsAnswerRow view(String cost) {
         Instant start = Instant.parse("2026-11-26T08:27:00Z");
-        return new MetricsAnswerRow("acme", "chat", "gpt-4", start, start.plusSeconds(60), 1, 0, 0, 1200.0, 1200.0, 1200.0,
-                1200.0, 100.0, 250.0, 100, 250, new BigDecimal(cost), 0, 1, 0, 0, 0, 0, null, null, null, 0.2, null);
+        return new MetricsAnswerRow(
+                "acme",
+                "chat",
+                "gpt-4",
+                start,
+                start.plusSeconds(60),
+                1,
+                0,
+                0,
+                1200.0,
+                1200.0,
+                1200.0,
+                1200.0,
+                100.0,
+                250.0,
+                100,
+                250,
+                new BigDecimal(cost),
+                0,
+                1,
+                0,
+                0,
+                0,
+                0,
+                null,
+                null,
+                null,
+                0.2,
+                null);
     }
 }

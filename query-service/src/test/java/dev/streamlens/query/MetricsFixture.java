@@ -1,7 +1,7 @@
 package dev.streamlens.query;
 
-import dev.streamlens.model.LatencySketch;
 import dev.streamlens.model.CallTotals;
+import dev.streamlens.model.LatencySketch;
 import dev.streamlens.model.MetricsRow;
 import dev.streamlens.model.MetricsRowJdbc;
 import java.math.BigDecimal;
@@ -21,14 +21,22 @@ import javax.sql.DataSource;
 final class MetricsFixture {
 
     /** One minute of one series, with the raw values behind its row. */
-    record Minute(String tenant, String route, String model, Instant start, List<Double> latencies, long errors,
-                  long timeouts, long promptTokens, long completionTokens, BigDecimal cost) {
-    }
+    record Minute(
+            String tenant,
+            String route,
+            String model,
+            Instant start,
+            List<Double> latencies,
+            long errors,
+            long timeouts,
+            long promptTokens,
+            long completionTokens,
+            BigDecimal cost) {}
 
-    private MetricsFixture() {
-    }
+    private MetricsFixture() {}
 
-    static List<Minute> generate(long seed, String tenant, String[] routes, String[] models, Instant first, int minutes) {
+    static List<Minute> generate(
+            long seed, String tenant, String[] routes, String[] models, Instant first, int minutes) {
         Random random = new Random(seed);
         List<Minute> out = new ArrayList<>();
         for (int m = 0; m < minutes; m++) {
@@ -45,8 +53,16 @@ final class MetricsFixture {
                     }
                     long prompt = calls * (long) random.nextInt(500);
                     long completion = calls * (long) random.nextInt(300);
-                    out.add(new Minute(tenant, route, model, first.plusSeconds(60L * m), latencies, errors,
-                            random.nextInt(3), prompt, completion,
+                    out.add(new Minute(
+                            tenant,
+                            route,
+                            model,
+                            first.plusSeconds(60L * m),
+                            latencies,
+                            errors,
+                            random.nextInt(3),
+                            prompt,
+                            completion,
                             new BigDecimal(random.nextInt(1_000_000)).movePointLeft(9)));
                 }
             }
@@ -64,15 +80,23 @@ final class MetricsFixture {
         java.util.Map<String, List<MetricsRow>> byHour = new java.util.TreeMap<>();
         for (MetricsRow r : rows) {
             Instant hour = r.windowStart().truncatedTo(java.time.temporal.ChronoUnit.HOURS);
-            byHour.computeIfAbsent(r.tenantId() + "|" + r.route() + "|" + r.model() + "|" + hour, k -> new ArrayList<>())
+            byHour.computeIfAbsent(
+                            r.tenantId() + "|" + r.route() + "|" + r.model() + "|" + hour, k -> new ArrayList<>())
                     .add(r);
         }
         List<MetricsRow> hours = new ArrayList<>();
         byHour.values().forEach(group -> {
             MetricsRow first = group.get(0);
             Instant hour = first.windowStart().truncatedTo(java.time.temporal.ChronoUnit.HOURS);
-            hours.add(CallTotals.sum(group).toRow(first.tenantId(), first.route(), first.model(), hour,
-                    hour.plusSeconds(3600), group.size(), null));
+            hours.add(CallTotals.sum(group)
+                    .toRow(
+                            first.tenantId(),
+                            first.route(),
+                            first.model(),
+                            hour,
+                            hour.plusSeconds(3600),
+                            group.size(),
+                            null));
         });
         insert(ds, "llm_metrics_hourly", hours);
     }
@@ -82,15 +106,34 @@ final class MetricsFixture {
         m.latencies().forEach(sketch::add);
         long n = m.latencies().size();
         double sum = m.latencies().stream().mapToDouble(Double::doubleValue).sum();
-        return new MetricsRow(m.tenant(), m.route(), m.model(), m.start(), m.start().plusSeconds(60), n, m.errors(),
-                m.timeouts(), n == 0 ? null : sum / n, sketch.quantile(0.5), sketch.quantile(0.95),
-                sketch.quantile(0.99), n == 0 ? null : (double) m.promptTokens() / n,
-                n == 0 ? null : (double) m.completionTokens() / n, m.promptTokens(), m.completionTokens(), sum,
-                m.cost(), 0, n == 0 ? null : sketch.encode(), 1, null);
+        return new MetricsRow(
+                m.tenant(),
+                m.route(),
+                m.model(),
+                m.start(),
+                m.start().plusSeconds(60),
+                n,
+                m.errors(),
+                m.timeouts(),
+                n == 0 ? null : sum / n,
+                sketch.quantile(0.5),
+                sketch.quantile(0.95),
+                sketch.quantile(0.99),
+                n == 0 ? null : (double) m.promptTokens() / n,
+                n == 0 ? null : (double) m.completionTokens() / n,
+                m.promptTokens(),
+                m.completionTokens(),
+                sum,
+                m.cost(),
+                0,
+                n == 0 ? null : sketch.encode(),
+                1,
+                null);
     }
 
     private static void insert(DataSource ds, String table, List<MetricsRow> rows) throws SQLException {
-        try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement(MetricsRowJdbc.insert(table))) {
+        try (Connection c = ds.getConnection();
+                PreparedStatement ps = c.prepareStatement(MetricsRowJdbc.insert(table))) {
             for (MetricsRow r : rows) {
                 MetricsRowJdbc.bind(ps, r);
                 ps.addBatch();
@@ -101,9 +144,12 @@ final class MetricsFixture {
 
     /** The nearest-rank q-quantile: the ceil(q * n)-th smallest value. */
     static double nearestRank(List<Double> values, double q) {
-        double[] sorted = values.stream().mapToDouble(Double::doubleValue).sorted().toArray();
-        int rank = new BigDecimal(Double.toString(q)).multiply(BigDecimal.valueOf(sorted.length))
-                .setScale(0, java.math.RoundingMode.CEILING).intValueExact();
+        double[] sorted =
+                values.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+        int rank = new BigDecimal(Double.toString(q))
+                .multiply(BigDecimal.valueOf(sorted.length))
+                .setScale(0, java.math.RoundingMode.CEILING)
+                .intValueExact();
         return sorted[Math.max(1, rank) - 1];
     }
 }

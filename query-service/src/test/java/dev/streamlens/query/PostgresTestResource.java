@@ -13,10 +13,15 @@ public class PostgresTestResource implements QuarkusTestResourceLifecycleManager
 
     @Override
     public Map<String, String> start() {
-        server = EmbeddedPostgresServer.create(TestDirectories.fresh("pg-query"), 0).start();
-        return Map.of("quarkus.datasource.jdbc.url", server.jdbcUrl(),
-                "quarkus.datasource.username", server.user(),
-                "quarkus.datasource.password", server.password());
+        server = EmbeddedPostgresServer.create(TestDirectories.fresh("pg-query"), 0)
+                .start();
+        return Map.of(
+                "quarkus.datasource.jdbc.url",
+                server.jdbcUrl(),
+                "quarkus.datasource.username",
+                server.user(),
+                "quarkus.datasource.password",
+                server.password());
     }
 
     @Override

@@ -40,13 +40,15 @@ public class AccessControl {
         if (mode == AuthMode.API_KEY) {
             String file = apiKeysFile.map(String::trim).orElse("");
             if (file.isEmpty()) {
-                throw new IllegalStateException("API keys are on (listening on " + host + ") but STREAMLENS_API_KEYS_FILE "
-                        + "is not set: name a file {\"keys\": [{\"tenant_id\": ..., \"sha256\": ...}]}");
+                throw new IllegalStateException(
+                        "API keys are on (listening on " + host + ") but STREAMLENS_API_KEYS_FILE "
+                                + "is not set: name a file {\"keys\": [{\"tenant_id\": ..., \"sha256\": ...}]}");
             }
             keys = ApiKeys.load(Path.of(file));
         }
-        LOG.infof("access: %s (listening on %s)", mode == AuthMode.API_KEY ? "API keys from " + apiKeysFile.orElse("")
-                : "no API keys", host);
+        LOG.infof(
+                "access: %s (listening on %s)",
+                mode == AuthMode.API_KEY ? "API keys from " + apiKeysFile.orElse("") : "no API keys", host);
     }
 
     public boolean keysRequired() {

@@ -28,10 +28,11 @@ public class AccessFilter {
         if (!access.keysRequired() || !request.getUriInfo().getPath().startsWith("/v1/")) {
             return Optional.empty();
         }
-        Optional<String> key = PresentedKey.from(request.getHeaderString(HttpHeaders.AUTHORIZATION),
-                request.getHeaderString("X-API-Key"));
+        Optional<String> key = PresentedKey.from(
+                request.getHeaderString(HttpHeaders.AUTHORIZATION), request.getHeaderString("X-API-Key"));
         if (key.isEmpty()) {
-            return Optional.of(refusals.unauthorized("an API key is required: send Authorization: Bearer <key> or X-API-Key: <key>"));
+            return Optional.of(refusals.unauthorized(
+                    "an API key is required: send Authorization: Bearer <key> or X-API-Key: <key>"));
         }
         Optional<ApiKeys.TenantKey> tenant = access.keys().flatMap(keys -> keys.find(key.get()));
         if (tenant.isEmpty()) {

@@ -28,8 +28,7 @@ import org.jboss.logging.Logger;
 public final class ApiKeys {
 
     /** One key's owner and, optionally, its own rate limit (null: the service's default). */
-    public record TenantKey(String tenantId, byte[] sha256, Long eventsPerSecond) {
-    }
+    public record TenantKey(String tenantId, byte[] sha256, Long eventsPerSecond) {}
 
     private static final Logger LOG = Logger.getLogger(ApiKeys.class);
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -74,8 +73,10 @@ public final class ApiKeys {
     /** The limit configured for a tenant's key, if any. */
     public Optional<Long> eventsPerSecond(String tenantId) {
         reloadIfChanged();
-        return keys.stream().filter(k -> k.tenantId().equals(tenantId) && k.eventsPerSecond() != null)
-                .map(TenantKey::eventsPerSecond).findFirst();
+        return keys.stream()
+                .filter(k -> k.tenantId().equals(tenantId) && k.eventsPerSecond() != null)
+                .map(TenantKey::eventsPerSecond)
+                .findFirst();
     }
 
     /** The hex SHA-256 of a key: what goes into the file. */
@@ -102,7 +103,9 @@ public final class ApiKeys {
                 version = current;
                 LOG.infof("API keys reloaded from %s: %d keys", file, keys.size());
             } catch (RuntimeException e) {
-                LOG.errorf("API keys file %s changed but cannot be used, keeping the previous keys: %s", file, e.getMessage());
+                LOG.errorf(
+                        "API keys file %s changed but cannot be used, keeping the previous keys: %s",
+                        file, e.getMessage());
             }
         }
     }
@@ -128,14 +131,17 @@ public final class ApiKeys {
                 throw new IllegalArgumentException(file + ": keys[" + i + "].tenant_id must be a non-empty string");
             }
             if (hash == null || !hash.isTextual() || !hash.textValue().matches("[0-9a-fA-F]{64}")) {
-                throw new IllegalArgumentException(file + ": keys[" + i + "].sha256 must be 64 hex digits (the SHA-256 of the key)");
+                throw new IllegalArgumentException(
+                        file + ": keys[" + i + "].sha256 must be 64 hex digits (the SHA-256 of the key)");
             }
             if (rate != null && !(rate.isIntegralNumber() && rate.canConvertToLong() && rate.longValue() > 0)) {
-                throw new IllegalArgumentException(file + ": keys[" + i + "].events_per_second must be a positive integer");
+                throw new IllegalArgumentException(
+                        file + ": keys[" + i + "].events_per_second must be a positive integer");
             }
             byte[] sha256 = HexFormat.of().parseHex(hash.textValue().toLowerCase());
             if (keys.stream().anyMatch(k -> MessageDigest.isEqual(k.sha256(), sha256))) {
-                throw new IllegalArgumentException(file + ": keys[" + i + "].sha256 is listed twice: a key belongs to one tenant");
+                throw new IllegalArgumentException(
+                        file + ": keys[" + i + "].sha256 is listed twice: a key belongs to one tenant");
             }
             keys.add(new TenantKey(tenant.textValue(), sha256, rate == null ? null : rate.longValue()));
         }

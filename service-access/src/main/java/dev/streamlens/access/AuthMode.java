@@ -10,7 +10,8 @@ import java.util.Locale;
  * explicit statement that a trusted gateway authenticates callers in front of the service.
  */
 public enum AuthMode {
-    NONE, API_KEY;
+    NONE,
+    API_KEY;
 
     /**
      * @param setting        STREAMLENS_AUTH: {@code none}, {@code api-key}, or empty for the default
@@ -32,7 +33,8 @@ public enum AuthMode {
                 }
                 yield NONE;
             }
-            default -> throw new IllegalStateException("STREAMLENS_AUTH must be none or api-key, not '" + setting + "'");
+            default ->
+                throw new IllegalStateException("STREAMLENS_AUTH must be none or api-key, not '" + setting + "'");
         };
     }
 

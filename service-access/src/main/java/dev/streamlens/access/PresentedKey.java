@@ -7,8 +7,7 @@ public final class PresentedKey {
 
     private static final int MAX_KEY_LENGTH = 256;
 
-    private PresentedKey() {
-    }
+    private PresentedKey() {}
 
     public static Optional<String> from(String authorization, String apiKeyHeader) {
         if (authorization != null) {

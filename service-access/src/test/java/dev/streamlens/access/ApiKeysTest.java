@@ -18,13 +18,25 @@ class ApiKeysTest {
     @Test
     void aKeyIsFoundByItsHashOnly() throws Exception {
         Path file = write("{\"keys\": [" + entry("acme", "acme-secret") + "," + entry("globex", "globex-secret")
-                + ",{\"tenant_id\": \"initech\", \"sha256\": \"" + ApiKeys.hashOf("initech-secret").toUpperCase()
+                + ",{\"tenant_id\": \"initech\", \"sha256\": \""
+                + ApiKeys.hashOf("initech-secret").toUpperCase()
                 + "\", \"events_per_second\": 50}]}");
         ApiKeys keys = ApiKeys.load(file);
-        assertThat(keys.find("acme-secret")).get().extracting(ApiKeys.TenantKey::tenantId).isEqualTo("acme");
-        assertThat(keys.find("globex-secret")).get().extracting(ApiKeys.TenantKey::tenantId).isEqualTo("globex");
-        assertThat(keys.find("initech-secret")).get().extracting(ApiKeys.TenantKey::tenantId).isEqualTo("initech");
-        assertThat(keys.find(ApiKeys.hashOf("acme-secret"))).as("the hash itself is not a key").isEmpty();
+        assertThat(keys.find("acme-secret"))
+                .get()
+                .extracting(ApiKeys.TenantKey::tenantId)
+                .isEqualTo("acme");
+        assertThat(keys.find("globex-secret"))
+                .get()
+                .extracting(ApiKeys.TenantKey::tenantId)
+                .isEqualTo("globex");
+        assertThat(keys.find("initech-secret"))
+                .get()
+                .extracting(ApiKeys.TenantKey::tenantId)
+                .isEqualTo("initech");
+        assertThat(keys.find(ApiKeys.hashOf("acme-secret")))
+                .as("the hash itself is not a key")
+                .isEmpty();
         assertThat(keys.find("acme-secre")).isEmpty();
         assertThat(keys.find("")).isEmpty();
         assertThat(keys.eventsPerSecond("initech")).contains(50L);
@@ -48,7 +60,9 @@ class ApiKeysTest {
         Files.writeString(file, "{\"keys\": [{\"tenant_id\": \"acme\", \"sha256\": \"nothex\"}]}");
         Files.setLastModifiedTime(file, FileTime.fromMillis(System.currentTimeMillis() + 10_000));
         clock.addAndGet(1_000_000_000L);
-        assertThat(keys.find("new-key")).as("a broken file keeps the previous keys").isPresent();
+        assertThat(keys.find("new-key"))
+                .as("a broken file keeps the previous keys")
+                .isPresent();
     }
 
     @Test
@@ -61,7 +75,8 @@ class ApiKeysTest {
         assertThatThrownBy(() -> ApiKeys.load(write("{\"keys\": [" + entry("a", "k") + "," + entry("b", "k") + "]}")))
                 .hasMessageContaining("keys[1].sha256 is listed twice");
         assertThatThrownBy(() -> ApiKeys.load(write("{\"keys\": [{\"tenant_id\": \"a\", \"sha256\": \""
-                + ApiKeys.hashOf("k") + "\", \"events_per_second\": 1.5}]}"))).hasMessageContaining("events_per_second");
+                        + ApiKeys.hashOf("k") + "\", \"events_per_second\": 1.5}]}")))
+                .hasMessageContaining("events_per_second");
         assertThatThrownBy(() -> ApiKeys.load(dir.resolve("missing.json"))).hasMessageContaining("cannot read");
     }
 

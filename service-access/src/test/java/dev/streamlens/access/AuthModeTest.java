@@ -19,7 +19,8 @@ class AuthModeTest {
     @Test
     void noKeysBeyondLoopbackNeedsATrustedGateway() {
         assertThatThrownBy(() -> AuthMode.resolve("none", "0.0.0.0", false))
-                .isInstanceOf(IllegalStateException.class).hasMessageContaining("STREAMLENS_TRUSTED_GATEWAY");
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("STREAMLENS_TRUSTED_GATEWAY");
         assertThat(AuthMode.resolve("none", "0.0.0.0", true)).isEqualTo(AuthMode.NONE);
         assertThat(AuthMode.resolve("none", "127.0.0.1", false)).isEqualTo(AuthMode.NONE);
     }

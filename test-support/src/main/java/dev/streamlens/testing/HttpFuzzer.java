@@ -19,12 +19,33 @@ import java.util.Random;
 public final class HttpFuzzer {
 
     /** What the server answered: its status, or -1 when it closed the connection without one. */
-    public record Outcome(int status, String statusLine) {
-    }
+    public record Outcome(int status, String statusLine) {}
 
-    private static final String[] NASTY_STRINGS = {"", "null", "true", "-1", "1e400", "NaN", "\u0000", "\u202e",
-        "\ud83d\ude00", "'; DROP TABLE llm_metrics; --", "%00", "%", "%zz", "../../etc/passwd", "{}", "[]", "\"",
-        "\\", "\r\n", "a".repeat(70_000), "9".repeat(400), "{\"a\":".repeat(5000), "[".repeat(10_000)};
+    private static final String[] NASTY_STRINGS = {
+        "",
+        "null",
+        "true",
+        "-1",
+        "1e400",
+        "NaN",
+        "\u0000",
+        "\u202e",
+        "\ud83d\ude00",
+        "'; DROP TABLE llm_metrics; --",
+        "%00",
+        "%",
+        "%zz",
+        "../../etc/passwd",
+        "{}",
+        "[]",
+        "\"",
+        "\\",
+        "\r\n",
+        "a".repeat(70_000),
+        "9".repeat(400),
+        "{\"a\":".repeat(5000),
+        "[".repeat(10_000)
+    };
 
     private final int port;
     private final Random random;
@@ -94,9 +115,15 @@ public final class HttpFuzzer {
                 out.write(body, at, body.length - at);
             }
             default -> { // wrap in an array or object
-                out.writeBytes(random.nextBoolean() ? "[".getBytes(StandardCharsets.UTF_8) : "{\"x\":".getBytes(StandardCharsets.UTF_8));
+                out.writeBytes(
+                        random.nextBoolean()
+                                ? "[".getBytes(StandardCharsets.UTF_8)
+                                : "{\"x\":".getBytes(StandardCharsets.UTF_8));
                 out.writeBytes(body);
-                out.writeBytes(random.nextBoolean() ? "]".getBytes(StandardCharsets.UTF_8) : "}".getBytes(StandardCharsets.UTF_8));
+                out.writeBytes(
+                        random.nextBoolean()
+                                ? "]".getBytes(StandardCharsets.UTF_8)
+                                : "}".getBytes(StandardCharsets.UTF_8));
             }
         }
         return out.toByteArray();
@@ -113,8 +140,16 @@ public final class HttpFuzzer {
                 case 1 -> parameters.add(parameters.get(i));
                 case 2 -> parameters.remove(i);
                 case 3 -> parameters.add(percentEncodedOrRaw(nasty()) + "=" + percentEncodedOrRaw(nasty()));
-                default -> parameters.set(i, pair[0] + "=" + new String(mutate(pair.length > 1
-                        ? pair[1].getBytes(StandardCharsets.UTF_8) : new byte[0]), StandardCharsets.ISO_8859_1));
+                default ->
+                    parameters.set(
+                            i,
+                            pair[0] + "="
+                                    + new String(
+                                            mutate(
+                                                    pair.length > 1
+                                                            ? pair[1].getBytes(StandardCharsets.UTF_8)
+                                                            : new byte[0]),
+                                            StandardCharsets.ISO_8859_1));
             }
             if (parameters.isEmpty()) {
                 parameters.add("tenant_id=" + percentEncodedOrRaw(nasty()));
@@ -126,8 +161,16 @@ public final class HttpFuzzer {
     /** Content types and extra headers, sometimes odd, sometimes huge. */
     public List<String> headers(String usualContentType) {
         List<String> headers = new ArrayList<>();
-        String[] types = {usualContentType, "application/json", "application/x-ndjson", "text/plain", "application/xml",
-            "multipart/form-data; boundary=x", "application/json; charset=latin1", nasty()};
+        String[] types = {
+            usualContentType,
+            "application/json",
+            "application/x-ndjson",
+            "text/plain",
+            "application/xml",
+            "multipart/form-data; boundary=x",
+            "application/json; charset=latin1",
+            nasty()
+        };
         int type = random.nextInt(types.length + 1);
         if (type < types.length) {
             headers.add("Content-Type: " + headerSafe(types[type]));
@@ -138,7 +181,7 @@ public final class HttpFuzzer {
             case 2 -> headers.add("X-Junk: " + "x".repeat(random.nextInt(40_000)));
             case 3 -> headers.add("Accept: " + headerSafe(nasty()));
             case 4 -> headers.add("Transfer-Encoding: " + (random.nextBoolean() ? "gzip" : "identity"));
-            default -> { }
+            default -> {}
         }
         return headers;
     }
@@ -149,9 +192,17 @@ public final class HttpFuzzer {
             socket.connect(new InetSocketAddress("127.0.0.1", port), 5_000);
             socket.setSoTimeout(15_000);
             OutputStream out = socket.getOutputStream();
-            StringBuilder head = new StringBuilder(method).append(' ').append(target).append(" HTTP/1.1\r\n")
-                    .append("Host: 127.0.0.1:").append(port).append("\r\n").append("Connection: close\r\n")
-                    .append("Content-Length: ").append(body.length).append("\r\n");
+            StringBuilder head = new StringBuilder(method)
+                    .append(' ')
+                    .append(target)
+                    .append(" HTTP/1.1\r\n")
+                    .append("Host: 127.0.0.1:")
+                    .append(port)
+                    .append("\r\n")
+                    .append("Connection: close\r\n")
+                    .append("Content-Length: ")
+                    .append(body.length)
+                    .append("\r\n");
             headers.forEach(h -> head.append(h).append("\r\n"));
             head.append("\r\n");
             try {
@@ -194,9 +245,12 @@ public final class HttpFuzzer {
 
     private String percentEncodedOrRaw(String value) {
         if (random.nextBoolean()) {
-            return java.net.URLEncoder.encode(value.length() > 3000 ? value.substring(0, 3000) : value, StandardCharsets.UTF_8);
+            return java.net.URLEncoder.encode(
+                    value.length() > 3000 ? value.substring(0, 3000) : value, StandardCharsets.UTF_8);
         }
-        return value.length() > 200 ? value.substring(0, 200) : headerSafe(value).replace(' ', '+');
+        return value.length() > 200
+                ? value.substring(0, 200)
+                : headerSafe(value).replace(' ', '+');
     }
 
     /** Header and request-line bytes must stay on one line for the request to be framed at all. */

@@ -25,7 +25,8 @@ public final class KafkaBrokerExtension implements BeforeAllCallback, AfterAllCa
 
     @Override
     public void beforeAll(ExtensionContext context) {
-        builder.dataDirectory(TestDirectories.fresh("kafka-" + context.getRequiredTestClass().getSimpleName()));
+        builder.dataDirectory(
+                TestDirectories.fresh("kafka-" + context.getRequiredTestClass().getSimpleName()));
         broker = builder.build().start();
     }
 

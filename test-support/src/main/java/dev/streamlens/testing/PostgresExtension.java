@@ -17,7 +17,10 @@ public final class PostgresExtension implements BeforeAllCallback, AfterAllCallb
     @Override
     public void beforeAll(ExtensionContext context) {
         server = EmbeddedPostgresServer.create(
-                TestDirectories.fresh("pg-" + context.getRequiredTestClass().getSimpleName()), 0).start();
+                        TestDirectories.fresh(
+                                "pg-" + context.getRequiredTestClass().getSimpleName()),
+                        0)
+                .start();
     }
 
     @Override

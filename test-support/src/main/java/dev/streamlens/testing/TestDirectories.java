@@ -12,8 +12,7 @@ import java.nio.file.Path;
  */
 public final class TestDirectories {
 
-    private TestDirectories() {
-    }
+    private TestDirectories() {}
 
     public static Path fresh(String prefix) {
         try {

@@ -14,8 +14,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class WebhookReceiver implements AutoCloseable {
 
-    public record Received(String idempotencyKey, String body, int status) {
-    }
+    public record Received(String idempotencyKey, String body, int status) {}
 
     private final HttpServer server;
     private final List<Received> received = new CopyOnWriteArrayList<>();
@@ -26,8 +25,10 @@ public final class WebhookReceiver implements AutoCloseable {
         server.createContext("/hook", exchange -> {
             byte[] body = exchange.getRequestBody().readAllBytes();
             int status = failuresLeft.getAndUpdate(n -> Math.max(0, n - 1)) > 0 ? 500 : 200;
-            received.add(new Received(exchange.getRequestHeaders().getFirst("Idempotency-Key"),
-                    new String(body, StandardCharsets.UTF_8), status));
+            received.add(new Received(
+                    exchange.getRequestHeaders().getFirst("Idempotency-Key"),
+                    new String(body, StandardCharsets.UTF_8),
+                    status));
             exchange.sendResponseHeaders(status, -1);
             exchange.close();
         });
@@ -48,7 +49,9 @@ public final class WebhookReceiver implements AutoCloseable {
 
     /** How many requests carried this idempotency key. */
     public long count(String idempotencyKey) {
-        return received.stream().filter(r -> idempotencyKey.equals(r.idempotencyKey())).count();
+        return received.stream()
+                .filter(r -> idempotencyKey.equals(r.idempotencyKey()))
+                .count();
     }
 
     /** The requests this receiver accepted (answered 200): what a receiver that drops duplicates by key keeps. */

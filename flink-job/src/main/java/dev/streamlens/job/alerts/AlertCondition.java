@@ -7,11 +7,9 @@ import java.math.BigDecimal;
 final class AlertCondition {
 
     /** The outcome: holds or not, and the value compared with the threshold (null: nothing to compare). */
-    record Check(boolean holds, Double value) {
-    }
+    record Check(boolean holds, Double value) {}
 
-    private AlertCondition() {
-    }
+    private AlertCondition() {}
 
     /**
      * @param previous the range just before {@code current}: traffic_stopped only (was there traffic?), else null
@@ -22,17 +20,19 @@ final class AlertCondition {
         return switch (rule.kindOf()) {
             case ERROR_RATE -> {
                 Double rate = current.requests == 0 ? null : 100.0 * current.errors / current.requests;
-                yield new Check(rate != null && current.requests >= rule.minRequestsOrDefault() && rate >= threshold, rate);
+                yield new Check(
+                        rate != null && current.requests >= rule.minRequestsOrDefault() && rate >= threshold, rate);
             }
             case LATENCY -> {
                 Double latency = current.latencies.quantile(rule.percentileOrDefault() / 100.0);
                 yield new Check(latency != null && latency >= threshold, latency);
             }
             case TIMEOUTS -> new Check(current.timeouts >= threshold, (double) current.timeouts);
-            case SPEND -> new Check(current.costUsd.compareTo(BigDecimal.valueOf(threshold)) >= 0,
-                    current.costUsd.doubleValue());
-            case TRAFFIC_STOPPED -> new Check(current.requests < threshold
-                    && (active || previous.requests >= threshold), (double) current.requests);
+            case SPEND ->
+                new Check(current.costUsd.compareTo(BigDecimal.valueOf(threshold)) >= 0, current.costUsd.doubleValue());
+            case TRAFFIC_STOPPED ->
+                new Check(current.requests < threshold && (active || previous.requests >= threshold), (double)
+                        current.requests);
             case UNPRICED_MODEL -> new Check(current.unpricedRequests >= 1, (double) current.unpricedRequests);
         };
     }

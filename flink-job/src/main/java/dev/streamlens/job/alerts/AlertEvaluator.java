@@ -42,6 +42,7 @@ public class AlertEvaluator extends KeyedBroadcastProcessFunction<String, Metric
     /** Every rule, by rule_id: the broadcast state. */
     public static final MapStateDescriptor<String, AlertRule> RULES =
             new MapStateDescriptor<>("alert-rules", String.class, AlertRule.class);
+
     static final MapStateDescriptor<String, AlertInstance> INSTANCES =
             new MapStateDescriptor<>("alert-instances", String.class, AlertInstance.class);
 
@@ -92,7 +93,8 @@ public class AlertEvaluator extends KeyedBroadcastProcessFunction<String, Metric
 
     @Override
     public void open(OpenContext openContext) {
-        windows = getRuntimeContext().getMapState(new MapStateDescriptor<>("alert-windows", String.class, SeriesWindow.class));
+        windows = getRuntimeContext()
+                .getMapState(new MapStateDescriptor<>("alert-windows", String.class, SeriesWindow.class));
         instances = getRuntimeContext().getMapState(INSTANCES);
         lastEvaluated = getRuntimeContext().getState(new ValueStateDescriptor<>("alert-evaluated-until", Long.class));
         fired = getRuntimeContext().getMetricGroup().counter("streamlens_alerts_fired");
@@ -140,7 +142,8 @@ public class AlertEvaluator extends KeyedBroadcastProcessFunction<String, Metric
             for (String model : modelsOf(rule, kept, at - range, at)) {
                 keepTicking |= evaluate(rule, model, kept, at, range, out);
             }
-            keepTicking |= absence && kept.stream().anyMatch(w -> w.windowStart >= at - 2 * range && rule.covers(w.route, w.model));
+            keepTicking |= absence
+                    && kept.stream().anyMatch(w -> w.windowStart >= at - 2 * range && rule.covers(w.route, w.model));
         }
         long oldest = at - lookback;
         for (SeriesWindow w : kept) {
@@ -173,8 +176,9 @@ public class AlertEvaluator extends KeyedBroadcastProcessFunction<String, Metric
      * Steps one alert; returns whether it is not OK (it then needs the next evaluation even
      * without new rows).
      */
-    private boolean evaluate(AlertRule rule, String model, List<SeriesWindow> kept, long at, long range,
-                             Collector<AlertTransition> out) throws Exception {
+    private boolean evaluate(
+            AlertRule rule, String model, List<SeriesWindow> kept, long at, long range, Collector<AlertTransition> out)
+            throws Exception {
         String alertId = model == null ? rule.ruleId() : rule.ruleId() + MODEL_PART + model;
         AlertInstance alert = instances.get(alertId);
         if (alert == null) {
@@ -183,8 +187,10 @@ public class AlertEvaluator extends KeyedBroadcastProcessFunction<String, Metric
         RangeFigures current = RangeFigures.of(kept, rule, at - range, at, model);
         // Only absence compares with the range before; every other kind would walk the rows twice for nothing.
         RangeFigures previous = rule.kindOf() == AlertRule.Kind.TRAFFIC_STOPPED
-                ? RangeFigures.of(kept, rule, at - 2 * range, at - range, model) : null;
-        AlertCondition.Check check = AlertCondition.evaluate(rule, current, previous, alert.status != AlertInstance.Status.OK);
+                ? RangeFigures.of(kept, rule, at - 2 * range, at - range, model)
+                : null;
+        AlertCondition.Check check =
+                AlertCondition.evaluate(rule, current, previous, alert.status != AlertInstance.Status.OK);
         switch (alert.status) {
             case OK -> {
                 if (check.holds()) {
@@ -214,12 +220,14 @@ public class AlertEvaluator extends KeyedBroadcastProcessFunction<String, Metric
             alert.firedAt = at;
             alert.episodes++;
             fired.inc();
-            out.collect(transition(rule, alertId, model, alert, AlertTransition.FIRING, at, range, current, check, null));
+            out.collect(
+                    transition(rule, alertId, model, alert, AlertTransition.FIRING, at, range, current, check, null));
         }
         if (alert.status == AlertInstance.Status.RESOLVING && at - alert.since >= rule.resolveAfterMillis()) {
             alert.status = AlertInstance.Status.OK;
             resolved.inc();
-            out.collect(transition(rule, alertId, model, alert, AlertTransition.RESOLVED, at, range, current, check, null));
+            out.collect(
+                    transition(rule, alertId, model, alert, AlertTransition.RESOLVED, at, range, current, check, null));
         }
         if (alert.status == AlertInstance.Status.OK && alert.episodes == 0) {
             instances.remove(alertId); // never fired: nothing worth keeping
@@ -237,7 +245,10 @@ public class AlertEvaluator extends KeyedBroadcastProcessFunction<String, Metric
             return models;
         }
         for (SeriesWindow w : kept) {
-            if (w.unpricedRequests > 0 && w.windowStart >= from && w.windowStart < to && rule.covers(w.route, w.model)) {
+            if (w.unpricedRequests > 0
+                    && w.windowStart >= from
+                    && w.windowStart < to
+                    && rule.covers(w.route, w.model)) {
                 models.add(w.model);
             }
         }
@@ -255,8 +266,11 @@ public class AlertEvaluator extends KeyedBroadcastProcessFunction<String, Metric
         BroadcastState<String, AlertRule> rules = ctx.getBroadcastState(RULES);
         AlertRule before = rules.get(change.ruleId);
         AlertRule after = change.isDeletion() || !change.rule.enabledOrDefault() ? null : change.rule;
-        boolean sameScope = before != null && after != null && before.tenantId().equals(after.tenantId())
-                && before.kind().equals(after.kind()) && java.util.Objects.equals(before.route(), after.route())
+        boolean sameScope = before != null
+                && after != null
+                && before.tenantId().equals(after.tenantId())
+                && before.kind().equals(after.kind())
+                && java.util.Objects.equals(before.route(), after.route())
                 && java.util.Objects.equals(before.model(), after.model());
         if (before != null && !sameScope) {
             // Deleted, disabled or now about something else: its open alerts resolve, once.
@@ -264,15 +278,25 @@ public class AlertEvaluator extends KeyedBroadcastProcessFunction<String, Metric
             ctx.applyToKeyedState(INSTANCES, (tenant, alerts) -> {
                 List<String> ids = new ArrayList<>();
                 for (Map.Entry<String, AlertInstance> entry : alerts.entries()) {
-                    if (entry.getKey().equals(before.ruleId()) || entry.getKey().startsWith(before.ruleId() + MODEL_PART)) {
+                    if (entry.getKey().equals(before.ruleId())
+                            || entry.getKey().startsWith(before.ruleId() + MODEL_PART)) {
                         ids.add(entry.getKey());
                         if (entry.getValue().isActive()) {
-                            String model = entry.getKey().equals(before.ruleId()) ? null
+                            String model = entry.getKey().equals(before.ruleId())
+                                    ? null
                                     : entry.getKey().substring(before.ruleId().length() + MODEL_PART.length());
                             resolved.inc();
                             long now = Math.max(watermark, entry.getValue().firedAt);
-                            out.collect(transition(before, entry.getKey(), model, entry.getValue(), AlertTransition.RESOLVED,
-                                    now, before.lookbackMinutes() * MINUTE, null, null,
+                            out.collect(transition(
+                                    before,
+                                    entry.getKey(),
+                                    model,
+                                    entry.getValue(),
+                                    AlertTransition.RESOLVED,
+                                    now,
+                                    before.lookbackMinutes() * MINUTE,
+                                    null,
+                                    null,
                                     after == null ? "rule deleted or disabled" : "rule changed"));
                         }
                     }
@@ -294,22 +318,46 @@ public class AlertEvaluator extends KeyedBroadcastProcessFunction<String, Metric
         if (rulesByTenant == null) {
             Map<String, List<AlertRule>> grouped = new HashMap<>();
             for (Map.Entry<String, AlertRule> entry : all.immutableEntries()) {
-                grouped.computeIfAbsent(entry.getValue().tenantId(), t -> new ArrayList<>()).add(entry.getValue());
+                grouped.computeIfAbsent(entry.getValue().tenantId(), t -> new ArrayList<>())
+                        .add(entry.getValue());
             }
             rulesByTenant = grouped;
         }
         return rulesByTenant.getOrDefault(tenant, List.of());
     }
 
-    private static AlertTransition transition(AlertRule rule, String alertId, String model, AlertInstance alert,
-                                              String state, long at, long range, RangeFigures figures,
-                                              AlertCondition.Check check, String reason) {
+    private static AlertTransition transition(
+            AlertRule rule,
+            String alertId,
+            String model,
+            AlertInstance alert,
+            String state,
+            long at,
+            long range,
+            RangeFigures figures,
+            AlertCondition.Check check,
+            String reason) {
         Instant firedAt = Instant.ofEpochMilli(alert.firedAt);
-        return new AlertTransition(alertId, rule.ruleId(), rule.version(), rule.tenantId(), rule.route(),
-                model != null ? model : rule.model(), rule.kind(), state, alert.episodes, firedAt,
-                AlertTransition.idempotencyKey(alertId, firedAt, state), Instant.ofEpochMilli(at - range),
-                Instant.ofEpochMilli(at), check == null ? null : check.value(), rule.threshold(),
-                figures == null ? 0 : figures.requests, figures == null ? 0 : figures.errors,
-                figures == null ? 0 : figures.timeouts, figures == null ? null : figures.costUsd, reason);
+        return new AlertTransition(
+                alertId,
+                rule.ruleId(),
+                rule.version(),
+                rule.tenantId(),
+                rule.route(),
+                model != null ? model : rule.model(),
+                rule.kind(),
+                state,
+                alert.episodes,
+                firedAt,
+                AlertTransition.idempotencyKey(alertId, firedAt, state),
+                Instant.ofEpochMilli(at - range),
+                Instant.ofEpochMilli(at),
+                check == null ? null : check.value(),
+                rule.threshold(),
+                figures == null ? 0 : figures.requests,
+                figures == null ? 0 : figures.errors,
+                figures == null ? 0 : figures.timeouts,
+                figures == null ? null : figures.costUsd,
+                reason);
     }
 }

@@ -9,7 +9,12 @@ package dev.streamlens.job.alerts;
  */
 public class AlertInstance {
 
-    public enum Status { OK, PENDING, FIRING, RESOLVING }
+    public enum Status {
+        OK,
+        PENDING,
+        FIRING,
+        RESOLVING
+    }
 
     public Status status = Status.OK;
     /** PENDING: since when the condition holds; RESOLVING: since when it is clear (event time, ms). */
@@ -19,8 +24,7 @@ public class AlertInstance {
     /** Episodes fired so far. */
     public long episodes;
 
-    public AlertInstance() {
-    }
+    public AlertInstance() {}
 
     boolean isActive() {
         return status == Status.FIRING || status == Status.RESOLVING;

@@ -9,8 +9,7 @@ public class AlertRuleChange {
     /** Null: the rule was deleted. */
     public AlertRule rule;
 
-    public AlertRuleChange() {
-    }
+    public AlertRuleChange() {}
 
     public AlertRuleChange(String ruleId, AlertRule rule) {
         this.ruleId = ruleId;

@@ -12,8 +12,7 @@ import org.apache.flink.streaming.api.datastream.DataStream;
 /** Adds the alert rules' evaluation to the pipeline: window rows in, alert transitions out (docs/ALERTS.md). */
 public final class AlertStep {
 
-    private AlertStep() {
-    }
+    private AlertStep() {}
 
     /**
      * Rules carry no event time. Their stream's watermark is the end of time from the start, so the
@@ -34,17 +33,18 @@ public final class AlertStep {
         });
     }
 
-    public static DataStream<AlertTransition> build(DataStream<MetricsRow> rows, DataStream<AlertRuleChange> rules,
-                                                    Duration window) {
+    public static DataStream<AlertTransition> build(
+            DataStream<MetricsRow> rows, DataStream<AlertRuleChange> rules, Duration window) {
         return build(rows, rules, window, OpenAlerts.NONE);
     }
 
     /** @param openAlerts where a start without state finds the episodes earlier runs left firing */
-    public static DataStream<AlertTransition> build(DataStream<MetricsRow> rows, DataStream<AlertRuleChange> rules,
-                                                    Duration window, OpenAlerts openAlerts) {
+    public static DataStream<AlertTransition> build(
+            DataStream<MetricsRow> rows, DataStream<AlertRuleChange> rules, Duration window, OpenAlerts openAlerts) {
         return rows.keyBy(MetricsRow::tenantId)
                 .connect(rules.broadcast(AlertEvaluator.RULES))
                 .process(new AlertEvaluator(window.toMillis(), openAlerts))
-                .uid("alert-rules-evaluation").name("alert rules");
+                .uid("alert-rules-evaluation")
+                .name("alert rules");
     }
 }

@@ -17,8 +17,7 @@ public interface OpenAlerts extends Serializable {
     OpenAlerts NONE = () -> Map.of();
 
     /** One alert whose newest stored transition is a firing. */
-    record Episode(String alertId, String ruleId, long firedAt, long episode) implements Serializable {
-    }
+    record Episode(String alertId, String ruleId, long firedAt, long episode) implements Serializable {}
 
     /**
      * The open episodes by tenant. Throws when the store cannot be read: the subtask then fails and

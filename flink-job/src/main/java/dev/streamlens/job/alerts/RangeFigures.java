@@ -18,8 +18,7 @@ final class RangeFigures {
     BigDecimal costUsd = BigDecimal.ZERO;
     final LatencySketch latencies = LatencySketch.create();
 
-    private RangeFigures() {
-    }
+    private RangeFigures() {}
 
     /**
      * @param onlyModel the one model counted (unpriced_model alerts are per model), or null
@@ -28,7 +27,9 @@ final class RangeFigures {
         RangeFigures figures = new RangeFigures();
         boolean sketches = rule.kindOf() == AlertRule.Kind.LATENCY;
         for (SeriesWindow w : windows) {
-            if (w.windowStart < from || w.windowStart >= to || !rule.covers(w.route, w.model)
+            if (w.windowStart < from
+                    || w.windowStart >= to
+                    || !rule.covers(w.route, w.model)
                     || (onlyModel != null && !onlyModel.equals(w.model))) {
                 continue;
             }

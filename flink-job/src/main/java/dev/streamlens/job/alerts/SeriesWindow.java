@@ -21,8 +21,7 @@ public class SeriesWindow {
     /** Encoded DDSketch, as in the row; decoded only for latency rules. */
     public byte[] latencySketch;
 
-    public SeriesWindow() {
-    }
+    public SeriesWindow() {}
 
     static SeriesWindow of(MetricsRow row) {
         SeriesWindow w = new SeriesWindow();

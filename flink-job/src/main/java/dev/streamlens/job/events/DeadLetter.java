@@ -8,8 +8,7 @@ public class DeadLetter {
     public byte[] value;
     public String reason;
 
-    public DeadLetter() {
-    }
+    public DeadLetter() {}
 
     public DeadLetter(String sourceTopic, byte[] key, byte[] value, String reason) {
         this.sourceTopic = sourceTopic;

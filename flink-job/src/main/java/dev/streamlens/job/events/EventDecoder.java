@@ -31,7 +31,11 @@ public final class EventDecoder implements Serializable {
             event = parse(topic, key, value, writtenAt);
         } catch (RuntimeException e) {
             // Nothing a record holds may stop the job: whatever the parser missed is a dead letter too.
-            event = TelemetryEvent.rejected(topic, key, value == null ? new byte[0] : value, writtenAt,
+            event = TelemetryEvent.rejected(
+                    topic,
+                    key,
+                    value == null ? new byte[0] : value,
+                    writtenAt,
                     "body: could not be decoded (" + e + ")");
         }
         event.writtenAt = writtenAt < 0 ? Long.MIN_VALUE : writtenAt;
@@ -43,24 +47,33 @@ public final class EventDecoder implements Serializable {
             return TelemetryEvent.rejected(topic, key, new byte[0], writtenAt, "body: record has no value");
         }
         // A record timestamp in the future (another producer's clock) must not widen the future bound.
-        Instant receivedAt = Instant.ofEpochMilli(writtenAt < 0 ? System.currentTimeMillis()
-                : Math.min(writtenAt, System.currentTimeMillis()));
+        Instant receivedAt = Instant.ofEpochMilli(
+                writtenAt < 0 ? System.currentTimeMillis() : Math.min(writtenAt, System.currentTimeMillis()));
         if (Topics.REQUESTS.equals(topic)) {
             ParseResult<LlmRequest> result = parser().parseRequest(value, receivedAt);
             if (!result.isValid()) {
                 return TelemetryEvent.rejected(topic, key, value, writtenAt, result.describeErrors());
             }
             LlmRequest r = result.event();
-            return TelemetryEvent.request(r.requestId(), r.timestamp().toEpochMilli(), r.tenantId(), r.route(),
-                    r.model(), r.promptTokensOrZero());
+            return TelemetryEvent.request(
+                    r.requestId(),
+                    r.timestamp().toEpochMilli(),
+                    r.tenantId(),
+                    r.route(),
+                    r.model(),
+                    r.promptTokensOrZero());
         }
         ParseResult<LlmResponse> result = parser().parseResponse(value, receivedAt);
         if (!result.isValid()) {
             return TelemetryEvent.rejected(topic, key, value, writtenAt, result.describeErrors());
         }
         LlmResponse r = result.event();
-        TelemetryEvent response = TelemetryEvent.response(r.requestId(), r.timestamp().toEpochMilli(),
-                r.latencyMs() == null ? Double.NaN : r.latencyMs(), r.completionTokensOrZero(), r.isFailure(),
+        TelemetryEvent response = TelemetryEvent.response(
+                r.requestId(),
+                r.timestamp().toEpochMilli(),
+                r.latencyMs() == null ? Double.NaN : r.latencyMs(),
+                r.completionTokensOrZero(),
+                r.isFailure(),
                 r.tenantId());
         response.cachedPromptTokens = r.cachedPromptTokensOrZero();
         response.cacheWriteTokens = r.cacheWriteTokensOrZero();

@@ -12,23 +12,25 @@ public class JoinedCall {
     public String model;
     /** Where the call counts: the response timestamp, or the request's deadline for a timeout. */
     public long eventTime;
+
     public boolean timeout;
     /** A timeout taken back: its request's response arrived late, and the call counts instead. */
     public boolean retraction;
+
     public boolean failed;
     public double latencyMs;
     public long promptTokens;
     public long completionTokens;
     /** Parts of {@link #promptTokens}, never more than it together. */
     public long cachedPromptTokens;
+
     public long cacheWriteTokens;
     /** Part of {@link #completionTokens}. */
     public long reasoningTokens;
     /** NaN when the call was not streamed; never more than the latency. */
     public double timeToFirstTokenMs = Double.NaN;
 
-    public JoinedCall() {
-    }
+    public JoinedCall() {}
 
     public static JoinedCall completed(TelemetryEvent request, TelemetryEvent response) {
         JoinedCall c = of(request);
@@ -45,7 +47,8 @@ public class JoinedCall {
         c.cachedPromptTokens = Math.min(response.cachedPromptTokens, c.promptTokens);
         c.cacheWriteTokens = Math.min(response.cacheWriteTokens, c.promptTokens - c.cachedPromptTokens);
         c.reasoningTokens = Math.min(response.reasoningTokens, c.completionTokens);
-        c.timeToFirstTokenMs = Double.isNaN(response.timeToFirstTokenMs) ? Double.NaN
+        c.timeToFirstTokenMs = Double.isNaN(response.timeToFirstTokenMs)
+                ? Double.NaN
                 : Math.min(response.timeToFirstTokenMs, c.latencyMs);
         return c;
     }
@@ -75,7 +78,7 @@ public class JoinedCall {
 
     @Override
     public String toString() {
-        return (retraction ? "RETRACTED-TIMEOUT(" : timeout ? "TIMEOUT(" : "CALL(") + requestId + " " + tenantId + "|" + route + "|" + model + " @"
-                + eventTime + ")";
+        return (retraction ? "RETRACTED-TIMEOUT(" : timeout ? "TIMEOUT(" : "CALL(") + requestId + " " + tenantId + "|"
+                + route + "|" + model + " @" + eventTime + ")";
     }
 }

@@ -6,8 +6,7 @@ public class LateEvent {
     public JoinedCall call;
     public String reason;
 
-    public LateEvent() {
-    }
+    public LateEvent() {}
 
     public LateEvent(JoinedCall call, String reason) {
         this.call = call;

@@ -12,7 +12,12 @@ import org.apache.flink.api.common.typeinfo.TypeInfo;
 @TypeInfo(TelemetryEventTypeInfo.Factory.class)
 public class TelemetryEvent {
 
-    public enum Kind { REQUEST, RESPONSE, REJECTED, CLOCK_TICK }
+    public enum Kind {
+        REQUEST,
+        RESPONSE,
+        REJECTED,
+        CLOCK_TICK
+    }
 
     public Kind kind;
     public String requestId;
@@ -33,10 +38,12 @@ public class TelemetryEvent {
     // Responses.
     /** NaN when the client did not send it: the join then uses response - request time. */
     public double latencyMs = Double.NaN;
+
     public long completionTokens;
     public boolean failed;
     /** Parts of the request's prompt tokens: read from, and written to, the prompt cache. */
     public long cachedPromptTokens;
+
     public long cacheWriteTokens;
     /** Part of the completion tokens. */
     public long reasoningTokens;
@@ -49,11 +56,10 @@ public class TelemetryEvent {
     public byte[] raw;
     public String reason;
 
-    public TelemetryEvent() {
-    }
+    public TelemetryEvent() {}
 
-    public static TelemetryEvent request(String requestId, long timestamp, String tenantId, String route,
-                                         String model, long promptTokens) {
+    public static TelemetryEvent request(
+            String requestId, long timestamp, String tenantId, String route, String model, long promptTokens) {
         TelemetryEvent e = new TelemetryEvent();
         e.kind = Kind.REQUEST;
         e.requestId = requestId;
@@ -65,8 +71,13 @@ public class TelemetryEvent {
         return e;
     }
 
-    public static TelemetryEvent response(String requestId, long timestamp, double latencyMs, long completionTokens,
-                                          boolean failed, String tenantId) {
+    public static TelemetryEvent response(
+            String requestId,
+            long timestamp,
+            double latencyMs,
+            long completionTokens,
+            boolean failed,
+            String tenantId) {
         TelemetryEvent e = new TelemetryEvent();
         e.kind = Kind.RESPONSE;
         e.requestId = requestId;

@@ -30,7 +30,11 @@ public final class TelemetryEventSerializer extends TypeSerializerSingleton<Tele
 
     /** The stored code of each kind, by code: never reorder, only append (state holds these numbers). */
     private static final TelemetryEvent.Kind[] KINDS = {
-        TelemetryEvent.Kind.REQUEST, TelemetryEvent.Kind.RESPONSE, TelemetryEvent.Kind.REJECTED, TelemetryEvent.Kind.CLOCK_TICK};
+        TelemetryEvent.Kind.REQUEST,
+        TelemetryEvent.Kind.RESPONSE,
+        TelemetryEvent.Kind.REJECTED,
+        TelemetryEvent.Kind.CLOCK_TICK
+    };
 
     // One bit per field that may be left out.
     private static final int REQUEST_ID = 1;
@@ -98,13 +102,23 @@ public final class TelemetryEventSerializer extends TypeSerializerSingleton<Tele
 
     @Override
     public void serialize(TelemetryEvent e, DataOutputView out) throws IOException {
-        int present = (e.kind != null ? KIND : 0) | (e.requestId != null ? REQUEST_ID : 0) | (e.tenantId != null ? TENANT_ID : 0)
-                | (e.route != null ? ROUTE : 0) | (e.model != null ? MODEL : 0) | (e.promptTokens != 0 ? PROMPT_TOKENS : 0)
-                | (!Double.isNaN(e.latencyMs) ? LATENCY : 0) | (e.completionTokens != 0 ? COMPLETION_TOKENS : 0)
-                | (e.failed ? FAILED : 0) | (e.cachedPromptTokens != 0 ? CACHED_PROMPT_TOKENS : 0)
-                | (e.cacheWriteTokens != 0 ? CACHE_WRITE_TOKENS : 0) | (e.reasoningTokens != 0 ? REASONING_TOKENS : 0)
-                | (!Double.isNaN(e.timeToFirstTokenMs) ? TIME_TO_FIRST_TOKEN : 0) | (e.sourceTopic != null ? SOURCE_TOPIC : 0)
-                | (e.key != null ? KEY : 0) | (e.raw != null ? RAW : 0) | (e.reason != null ? REASON : 0);
+        int present = (e.kind != null ? KIND : 0)
+                | (e.requestId != null ? REQUEST_ID : 0)
+                | (e.tenantId != null ? TENANT_ID : 0)
+                | (e.route != null ? ROUTE : 0)
+                | (e.model != null ? MODEL : 0)
+                | (e.promptTokens != 0 ? PROMPT_TOKENS : 0)
+                | (!Double.isNaN(e.latencyMs) ? LATENCY : 0)
+                | (e.completionTokens != 0 ? COMPLETION_TOKENS : 0)
+                | (e.failed ? FAILED : 0)
+                | (e.cachedPromptTokens != 0 ? CACHED_PROMPT_TOKENS : 0)
+                | (e.cacheWriteTokens != 0 ? CACHE_WRITE_TOKENS : 0)
+                | (e.reasoningTokens != 0 ? REASONING_TOKENS : 0)
+                | (!Double.isNaN(e.timeToFirstTokenMs) ? TIME_TO_FIRST_TOKEN : 0)
+                | (e.sourceTopic != null ? SOURCE_TOPIC : 0)
+                | (e.key != null ? KEY : 0)
+                | (e.raw != null ? RAW : 0)
+                | (e.reason != null ? REASON : 0);
         out.writeInt(present);
         if ((present & KIND) != 0) {
             out.writeByte(codeOf(e.kind));

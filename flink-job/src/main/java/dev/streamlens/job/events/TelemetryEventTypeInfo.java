@@ -12,8 +12,7 @@ public final class TelemetryEventTypeInfo {
     public static final TypeInformation<TelemetryEvent> INSTANCE =
             new SerializerTypeInfo<>(TelemetryEvent.class, TelemetryEventSerializer.INSTANCE);
 
-    private TelemetryEventTypeInfo() {
-    }
+    private TelemetryEventTypeInfo() {}
 
     /** Makes every use of the class (streams, the join's state, fields of other POJOs) take this type information. */
     public static final class Factory extends TypeInfoFactory<TelemetryEvent> {

@@ -36,8 +36,10 @@ public final class AlertRuleDeserializer implements KafkaRecordDeserializationSc
         try {
             AlertRule rule = EventJson.mapper().readValue(record.value(), AlertRule.class);
             if (!ruleId.equals(rule.ruleId()) || !rule.problems().isEmpty()) {
-                LOG.warn("skipped alert rule {}: {}", ruleId, ruleId.equals(rule.ruleId()) ? rule.problems()
-                        : "its rule_id differs from the record's key");
+                LOG.warn(
+                        "skipped alert rule {}: {}",
+                        ruleId,
+                        ruleId.equals(rule.ruleId()) ? rule.problems() : "its rule_id differs from the record's key");
                 return;
             }
             out.collect(new AlertRuleChange(ruleId, rule));

@@ -26,8 +26,7 @@ public final class AlertsStore {
             + " ORDER BY alert_id, fired_at DESC, (state = 'resolved') DESC, id DESC) newest"
             + " WHERE state = 'firing'";
 
-    private AlertsStore() {
-    }
+    private AlertsStore() {}
 
     /** The alerts left firing, read from PostgreSQL when a job starts without state. */
     public static OpenAlerts openAlerts(JdbcTarget target) {
@@ -38,8 +37,9 @@ public final class AlertsStore {
         @Override
         public Map<String, List<Episode>> read() throws SQLException {
             Map<String, List<Episode>> open = new HashMap<>();
-            try (Connection c = target.connect(); Statement select = c.createStatement();
-                 ResultSet rs = select.executeQuery(OPEN)) {
+            try (Connection c = target.connect();
+                    Statement select = c.createStatement();
+                    ResultSet rs = select.executeQuery(OPEN)) {
                 while (rs.next()) {
                     open.computeIfAbsent(rs.getString(1), tenant -> new ArrayList<>())
                             .add(new Episode(rs.getString(2), rs.getString(3), rs.getLong(5), rs.getLong(4)));

@@ -43,7 +43,8 @@ public final class ClockTickWriter implements Sink<Long> {
 
     @Override
     public SinkWriter<Long> createWriter(WriterInitContext context) {
-        return new Writer(brokers, topics, partitionDiscovery, context.metricGroup().counter("streamlens_clock_ticks_failed"));
+        return new Writer(
+                brokers, topics, partitionDiscovery, context.metricGroup().counter("streamlens_clock_ticks_failed"));
     }
 
     private static final class Writer implements SinkWriter<Long> {
@@ -101,8 +102,10 @@ public final class ClockTickWriter implements Sink<Long> {
             long now = System.currentTimeMillis();
             if (now - lastWarning > 60_000) {
                 lastWarning = now;
-                LOG.warn("could not write a clock tick to {} (windows close only with new events until it works): {}",
-                        topic, e.toString());
+                LOG.warn(
+                        "could not write a clock tick to {} (windows close only with new events until it works): {}",
+                        topic,
+                        e.toString());
             }
         }
 

@@ -23,21 +23,28 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  */
 public final class ClockTicks {
 
-    private ClockTicks() {
-    }
+    private ClockTicks() {}
 
     /**
      * Adds the tick source and writer (one subtask each) to the job. The writer learns of partitions
      * added to the topics within {@code partitionDiscovery}, as the job's sources do.
      */
-    public static void addTo(StreamExecutionEnvironment env, String brokers, List<String> topics, Duration interval,
-                             Duration partitionDiscovery) {
+    public static void addTo(
+            StreamExecutionEnvironment env,
+            String brokers,
+            List<String> topics,
+            Duration interval,
+            Duration partitionDiscovery) {
         GeneratorFunction<Long, Long> tickNumber = index -> index;
-        DataGeneratorSource<Long> ticks = new DataGeneratorSource<>(tickNumber, Long.MAX_VALUE,
-                RateLimiterStrategy.perSecond(1000.0 / interval.toMillis()), Types.LONG);
+        DataGeneratorSource<Long> ticks = new DataGeneratorSource<>(
+                tickNumber, Long.MAX_VALUE, RateLimiterStrategy.perSecond(1000.0 / interval.toMillis()), Types.LONG);
         env.fromSource(ticks, WatermarkStrategy.noWatermarks(), "clock ticks")
-                .setParallelism(1).uid("clock-ticks").name("clock ticks")
+                .setParallelism(1)
+                .uid("clock-ticks")
+                .name("clock ticks")
                 .sinkTo(new ClockTickWriter(brokers, topics, partitionDiscovery))
-                .setParallelism(1).uid("clock-tick-writer").name("append clock ticks to the input topics");
+                .setParallelism(1)
+                .uid("clock-tick-writer")
+                .name("append clock ticks to the input topics");
     }
 }

@@ -15,6 +15,7 @@ public record JdbcTarget(String url, String user, String password) implements Se
      * hold every operator of its task. A URL may set its own.
      */
     static final int CONNECT_TIMEOUT_S = 10;
+
     static final int SOCKET_TIMEOUT_S = 120;
 
     public Connection connect() throws SQLException {

@@ -25,16 +25,15 @@ public final class KafkaSinks {
      * What the transactional sinks need of the job's settings. {@code outageWait}: how long the
      * producers wait for brokers that went away, the job's checkpoint timeout.
      */
-    public record Target(String brokers, String transactionalIdPrefix, Duration transactionTimeout,
-                         Duration outageWait) implements Serializable {
-    }
+    public record Target(String brokers, String transactionalIdPrefix, Duration transactionTimeout, Duration outageWait)
+            implements Serializable {}
 
     /** Header naming why a record was dead-lettered, and where it came from. */
     public static final String REASON_HEADER = "streamlens.reason";
+
     public static final String SOURCE_TOPIC_HEADER = "streamlens.source-topic";
 
-    private KafkaSinks() {
-    }
+    private KafkaSinks() {}
 
     /**
      * Window rows on llm.metrics, keyed tenant|route|model, value the row JSON with its revision.
@@ -42,19 +41,21 @@ public final class KafkaSinks {
      * record timestamps, and a row for a window older than the retention would be deleted at once.
      */
     public static KafkaSink<MetricsRow> metrics(Target settings) {
-        return transactional(settings, "metrics", (KafkaRecordSerializationSchema<MetricsRow>) (row, ctx, ts) ->
-                new ProducerRecord<>(Topics.METRICS, row.seriesKey().getBytes(StandardCharsets.UTF_8),
-                        EventJson.toBytes(row)));
+        return transactional(settings, "metrics", (KafkaRecordSerializationSchema<MetricsRow>)
+                (row, ctx, ts) -> new ProducerRecord<>(
+                        Topics.METRICS, row.seriesKey().getBytes(StandardCharsets.UTF_8), EventJson.toBytes(row)));
     }
 
     /** Rejected and orphan records on llm.dead-letter: original key and bytes, reason in a header. */
     public static KafkaSink<DeadLetter> deadLetters(Target settings) {
-        return transactional(settings, "dead-letter", (KafkaRecordSerializationSchema<DeadLetter>) (letter, ctx, ts) -> {
-            ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(Topics.DEAD_LETTER, letter.key, letter.value);
-            record.headers().add(REASON_HEADER, letter.reason.getBytes(StandardCharsets.UTF_8));
-            record.headers().add(SOURCE_TOPIC_HEADER, letter.sourceTopic.getBytes(StandardCharsets.UTF_8));
-            return record;
-        });
+        return transactional(settings, "dead-letter", (KafkaRecordSerializationSchema<DeadLetter>)
+                (letter, ctx, ts) -> {
+                    ProducerRecord<byte[], byte[]> record =
+                            new ProducerRecord<>(Topics.DEAD_LETTER, letter.key, letter.value);
+                    record.headers().add(REASON_HEADER, letter.reason.getBytes(StandardCharsets.UTF_8));
+                    record.headers().add(SOURCE_TOPIC_HEADER, letter.sourceTopic.getBytes(StandardCharsets.UTF_8));
+                    return record;
+                });
     }
 
     /** Calls too late for their window on llm.late-events, keyed by request_id, as JSON with the reason. */
@@ -74,20 +75,22 @@ public final class KafkaSinks {
                 json.put("completion_tokens", late.call.completionTokens);
             }
             json.put("reason", late.reason);
-            return new ProducerRecord<>(Topics.LATE_EVENTS, late.call.requestId.getBytes(StandardCharsets.UTF_8),
+            return new ProducerRecord<>(
+                    Topics.LATE_EVENTS,
+                    late.call.requestId.getBytes(StandardCharsets.UTF_8),
                     json.toString().getBytes(StandardCharsets.UTF_8));
         });
     }
 
     /** Alert transitions on llm.alerts, keyed by alert_id (one alert's transitions stay in order). */
     public static KafkaSink<AlertTransition> alerts(Target settings) {
-        return transactional(settings, "alerts", (KafkaRecordSerializationSchema<AlertTransition>) (alert, ctx, ts) ->
-                new ProducerRecord<>(Topics.ALERTS, alert.alertId().getBytes(StandardCharsets.UTF_8),
-                        EventJson.toBytes(alert)));
+        return transactional(settings, "alerts", (KafkaRecordSerializationSchema<AlertTransition>)
+                (alert, ctx, ts) -> new ProducerRecord<>(
+                        Topics.ALERTS, alert.alertId().getBytes(StandardCharsets.UTF_8), EventJson.toBytes(alert)));
     }
 
-    private static <T> KafkaSink<T> transactional(Target settings, String name,
-                                                  KafkaRecordSerializationSchema<T> serializer) {
+    private static <T> KafkaSink<T> transactional(
+            Target settings, String name, KafkaRecordSerializationSchema<T> serializer) {
         return KafkaSink.<T>builder()
                 .setBootstrapServers(settings.brokers())
                 .setRecordSerializer(serializer)
@@ -95,14 +98,18 @@ public final class KafkaSinks {
                 // Stable across restarts, distinct per sink: Kafka fences a restored job's zombies by it.
                 .setTransactionalIdPrefix(settings.transactionalIdPrefix() + "-" + name)
                 // The client default (1 h) exceeds a default broker's transaction.max.timeout.ms (15 min).
-                .setProperty("transaction.timeout.ms", Long.toString(settings.transactionTimeout().toMillis()))
+                .setProperty(
+                        "transaction.timeout.ms",
+                        Long.toString(settings.transactionTimeout().toMillis()))
                 .setProperty("acks", "all")
                 // While the brokers are away, a checkpoint waits for them instead of failing the job:
                 // Flink fails over at once when its synchronous phase throws, which the client's
                 // 60 s (new transactional producer) and 120 s (unsent records) limits would make it do
                 // every minute or two of a Kafka outage. The wait ends at the checkpoint's own timeout.
                 .setProperty("max.block.ms", Long.toString(settings.outageWait().toMillis()))
-                .setProperty("delivery.timeout.ms", Long.toString(settings.outageWait().toMillis()))
+                .setProperty(
+                        "delivery.timeout.ms",
+                        Long.toString(settings.outageWait().toMillis()))
                 .build();
     }
 }

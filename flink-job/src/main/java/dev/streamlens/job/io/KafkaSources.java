@@ -14,8 +14,8 @@ import java.util.concurrent.TimeoutException;
 import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.consumer.OffsetResetStrategy;
@@ -27,16 +27,15 @@ public final class KafkaSources {
 
     private static final String TIMESTAMP_TYPE = "message.timestamp.type";
 
-    private KafkaSources() {
-    }
+    private KafkaSources() {}
 
     /**
      * Reads a topic from the group's committed offsets, or from the beginning the first time.
      * After a restore the checkpointed offsets win; committed offsets only serve monitoring.
      */
     @SuppressWarnings("deprecation") // the connector's API still takes Kafka's OffsetResetStrategy
-    public static KafkaSource<TelemetryEvent> events(String brokers, String consumerGroup, String topic,
-                                                     Duration partitionDiscovery, Duration outageWait) {
+    public static KafkaSource<TelemetryEvent> events(
+            String brokers, String consumerGroup, String topic, Duration partitionDiscovery, Duration outageWait) {
         return KafkaSource.<TelemetryEvent>builder()
                 .setBootstrapServers(brokers)
                 .setTopics(topic)
@@ -57,8 +56,8 @@ public final class KafkaSources {
      * the input of a recompute. A group of its own that commits nothing, so the live job's offsets
      * and lag are untouched. An end past the newest record stops at the offsets found at start.
      */
-    public static KafkaSource<TelemetryEvent> eventsBetween(String brokers, String consumerGroup, String topic,
-                                                            long fromMillis, long untilMillis) {
+    public static KafkaSource<TelemetryEvent> eventsBetween(
+            String brokers, String consumerGroup, String topic, long fromMillis, long untilMillis) {
         return KafkaSource.<TelemetryEvent>builder()
                 .setBootstrapServers(brokers)
                 .setTopics(topic)
@@ -79,8 +78,10 @@ public final class KafkaSources {
      */
     public static List<String> partitionsTruncatedAfter(String brokers, String topic, long fromMillis) {
         return withAdmin(brokers, "the offsets of topic " + topic, admin -> {
-            TopicDescription description = admin.describeTopics(List.of(topic)).allTopicNames()
-                    .get(30, TimeUnit.SECONDS).get(topic);
+            TopicDescription description = admin.describeTopics(List.of(topic))
+                    .allTopicNames()
+                    .get(30, TimeUnit.SECONDS)
+                    .get(topic);
             Map<TopicPartition, OffsetSpec> earliest = new HashMap<>();
             Map<TopicPartition, OffsetSpec> atTime = new HashMap<>();
             Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
@@ -128,9 +129,15 @@ public final class KafkaSources {
      * watermark back (nothing ever moves it), so a source never runs wider than its topic.
      */
     public static int partitionCount(String brokers, String topic) {
-        return withAdmin(brokers, "the partitions of topic " + topic + " (does the topic exist?)", admin ->
-                admin.describeTopics(List.of(topic)).allTopicNames().get(30, TimeUnit.SECONDS).get(topic)
-                        .partitions().size());
+        return withAdmin(
+                brokers,
+                "the partitions of topic " + topic + " (does the topic exist?)",
+                admin -> admin.describeTopics(List.of(topic))
+                        .allTopicNames()
+                        .get(30, TimeUnit.SECONDS)
+                        .get(topic)
+                        .partitions()
+                        .size());
     }
 
     /**
@@ -141,21 +148,30 @@ public final class KafkaSources {
      * backlog, and the windows it closes early would turn good calls into late events.
      */
     public static int eventTopicPartitions(String brokers, String topic) {
-        return withAdmin(brokers, "the partitions and configuration of topic " + topic + " (does the topic exist?)", admin -> {
-            ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
-            ConfigEntry type = admin.describeConfigs(List.of(resource)).all().get(30, TimeUnit.SECONDS)
-                    .get(resource).get(TIMESTAMP_TYPE);
-            if (type == null || !"LogAppendTime".equals(type.value())) {
-                throw new IllegalStateException("topic " + topic + " has " + TIMESTAMP_TYPE + "="
-                        + (type == null ? null : type.value())
-                        + ": its record timestamps come from the producers' clocks, and StreamLens takes event time from "
-                        + "when a record was written. Set it on the topic (kafka-configs.sh --bootstrap-server " + brokers
-                        + " --alter --entity-type topics --entity-name " + topic + " --add-config "
-                        + TIMESTAMP_TYPE + "=LogAppendTime) and start the job again");
-            }
-            return admin.describeTopics(List.of(topic)).allTopicNames().get(30, TimeUnit.SECONDS).get(topic)
-                    .partitions().size();
-        });
+        return withAdmin(
+                brokers, "the partitions and configuration of topic " + topic + " (does the topic exist?)", admin -> {
+                    ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
+                    ConfigEntry type = admin.describeConfigs(List.of(resource))
+                            .all()
+                            .get(30, TimeUnit.SECONDS)
+                            .get(resource)
+                            .get(TIMESTAMP_TYPE);
+                    if (type == null || !"LogAppendTime".equals(type.value())) {
+                        throw new IllegalStateException("topic " + topic + " has " + TIMESTAMP_TYPE + "="
+                                + (type == null ? null : type.value())
+                                + ": its record timestamps come from the producers' clocks, and StreamLens takes event time from "
+                                + "when a record was written. Set it on the topic (kafka-configs.sh --bootstrap-server "
+                                + brokers
+                                + " --alter --entity-type topics --entity-name " + topic + " --add-config "
+                                + TIMESTAMP_TYPE + "=LogAppendTime) and start the job again");
+                    }
+                    return admin.describeTopics(List.of(topic))
+                            .allTopicNames()
+                            .get(30, TimeUnit.SECONDS)
+                            .get(topic)
+                            .partitions()
+                            .size();
+                });
     }
 
     /** What Kafka's admin client answers a question with, waiting up to 30 s for each reply. */
@@ -165,11 +181,15 @@ public final class KafkaSources {
 
     /** Asks the brokers one question; a broker that cannot answer becomes an exception naming {@code what}. */
     private static <T> T withAdmin(String brokers, String what, AdminQuestion<T> question) {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, brokers,
-                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "30000"))) {
+        try (Admin admin = Admin.create(Map.of(
+                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                brokers,
+                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG,
+                "30000"))) {
             return question.ask(admin);
         } catch (ExecutionException | TimeoutException e) {
-            throw new IllegalStateException("cannot read " + what + " from Kafka at " + brokers + ": " + e.getMessage(), e);
+            throw new IllegalStateException(
+                    "cannot read " + what + " from Kafka at " + brokers + ": " + e.getMessage(), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while reading " + what, e);

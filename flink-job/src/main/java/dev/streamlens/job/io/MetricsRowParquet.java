@@ -36,8 +36,8 @@ public final class MetricsRowParquet {
     private static final int COST_PRECISION = 24;
     private static final int COST_SCALE = 12;
     private static final Schema TIMESTAMP = LogicalTypes.timestampMillis().addToSchema(Schema.create(Schema.Type.LONG));
-    private static final Schema COST = LogicalTypes.decimal(COST_PRECISION, COST_SCALE)
-            .addToSchema(Schema.create(Schema.Type.BYTES));
+    private static final Schema COST =
+            LogicalTypes.decimal(COST_PRECISION, COST_SCALE).addToSchema(Schema.create(Schema.Type.BYTES));
 
     /**
      * The Avro schema of an exported row (Parquet's schema is derived from it): every column of
@@ -57,8 +57,7 @@ public final class MetricsRowParquet {
     static final class ExportClock {
         private static final AtomicLong LAST = new AtomicLong();
 
-        private ExportClock() {
-        }
+        private ExportClock() {}
 
         static long next() {
             long now = System.currentTimeMillis();
@@ -66,12 +65,13 @@ public final class MetricsRowParquet {
         }
     }
 
-    private MetricsRowParquet() {
-    }
+    private MetricsRowParquet() {}
 
     /** Opens a Parquet writer of rows on the file the sink hands over (Snappy, as warehouses expect). */
     public static ParquetBuilder<MetricsRow> writers() {
-        return out -> new Builder(out).withCompressionCodec(CompressionCodecName.SNAPPY).build();
+        return out -> new Builder(out)
+                .withCompressionCodec(CompressionCodecName.SNAPPY)
+                .build();
     }
 
     /** The row as an Avro record of {@link #SCHEMA}, stamped with the time it is exported. */
@@ -86,8 +86,12 @@ public final class MetricsRowParquet {
 
     private static Object avroValue(Object value, MetricColumns.ValueType type) {
         return switch (type) {
-            case DECIMAL -> DECIMALS.toBytes((value == null ? BigDecimal.ZERO : (BigDecimal) value)
-                    .setScale(COST_SCALE, RoundingMode.HALF_EVEN), COST, COST.getLogicalType());
+            case DECIMAL ->
+                DECIMALS.toBytes(
+                        (value == null ? BigDecimal.ZERO : (BigDecimal) value)
+                                .setScale(COST_SCALE, RoundingMode.HALF_EVEN),
+                        COST,
+                        COST.getLogicalType());
             case TIME -> value == null ? null : ((Instant) value).toEpochMilli();
             case BYTES -> value == null ? null : ByteBuffer.wrap((byte[]) value);
             case TEXT, LONG, INT, DOUBLE, OPTIONAL_DOUBLE -> value;
@@ -101,13 +105,15 @@ public final class MetricsRowParquet {
      */
     private static Schema schema() {
         SchemaBuilder.FieldAssembler<Schema> fields = SchemaBuilder.record("llm_metrics")
-                .namespace("dev.streamlens.export").fields();
+                .namespace("dev.streamlens.export")
+                .fields();
         for (MetricColumns.Column column : MetricColumns.all()) {
             String name = column.name();
             fields = switch (column.valueType()) {
                 case TIME -> fields.name(name).type(TIMESTAMP).noDefault();
                 case DECIMAL -> fields.name(name).type(COST).noDefault();
-                case TEXT -> column.rollup() == Rollup.Kind.KEY ? fields.requiredString(name) : fields.optionalString(name);
+                case TEXT ->
+                    column.rollup() == Rollup.Kind.KEY ? fields.requiredString(name) : fields.optionalString(name);
                 case LONG -> fields.requiredLong(name);
                 case INT -> fields.requiredInt(name);
                 case DOUBLE -> fields.requiredDouble(name);

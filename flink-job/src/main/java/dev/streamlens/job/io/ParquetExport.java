@@ -24,15 +24,16 @@ import org.apache.flink.streaming.api.functions.sink.filesystem.rollingpolicies.
  */
 public final class ParquetExport {
 
-    private ParquetExport() {
-    }
+    private ParquetExport() {}
 
     /** @param directory a URI Flink's file systems know: {@code file:///…}, or {@code s3://…} with Flink's S3 plugin */
     public static FileSink<MetricsRow> sink(String directory) {
         return FileSink.forBulkFormat(new Path(directory), new ParquetWriterFactory<>(MetricsRowParquet.writers()))
                 .withBucketAssigner(new DateAndTenant())
                 .withRollingPolicy(OnCheckpointRollingPolicy.build())
-                .withOutputFileConfig(OutputFileConfig.builder().withPartPrefix("minutes").withPartSuffix(".parquet")
+                .withOutputFileConfig(OutputFileConfig.builder()
+                        .withPartPrefix("minutes")
+                        .withPartSuffix(".parquet")
                         .build())
                 .build();
     }
@@ -47,8 +48,8 @@ public final class ParquetExport {
         }
 
         static String bucketOf(MetricsRow row) {
-            return "date=" + LocalDate.ofInstant(row.windowStart(), ZoneOffset.UTC)
-                    + "/tenant=" + URLEncoder.encode(row.tenantId(), StandardCharsets.UTF_8);
+            return "date=" + LocalDate.ofInstant(row.windowStart(), ZoneOffset.UTC) + "/tenant="
+                    + URLEncoder.encode(row.tenantId(), StandardCharsets.UTF_8);
         }
 
         @Override

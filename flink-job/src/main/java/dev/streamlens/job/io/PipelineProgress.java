@@ -26,8 +26,7 @@ import java.util.Optional;
 public final class PipelineProgress {
 
     /** The job's window size and allowed lateness, written with the watermark. */
-    public record Timing(Duration window, Duration allowedLateness) implements Serializable {
-    }
+    public record Timing(Duration window, Duration allowedLateness) implements Serializable {}
 
     /** Which sink subtask commits, of how many. */
     public record Subtask(int index, int count) implements Serializable {
@@ -43,19 +42,21 @@ public final class PipelineProgress {
     private static final String LOCK = "SELECT pg_advisory_xact_lock(5173, 1)";
     /** A subtask's watermark only moves forward, unless the parallelism changed (then the row is another subtask's). */
     private static final String SUBTASK = "INSERT INTO pipeline_progress_subtasks (pipeline, subtask, subtasks, "
-            + "watermark_ms, updated_at) VALUES ('" + PIPELINE + "', ?, ?, ?, now()) ON CONFLICT (pipeline, subtask) DO UPDATE "
+            + "watermark_ms, updated_at) VALUES ('" + PIPELINE
+            + "', ?, ?, ?, now()) ON CONFLICT (pipeline, subtask) DO UPDATE "
             + "SET watermark_ms = CASE WHEN pipeline_progress_subtasks.subtasks = excluded.subtasks "
             + "THEN GREATEST(pipeline_progress_subtasks.watermark_ms, excluded.watermark_ms) ELSE excluded.watermark_ms END, "
             + "subtasks = excluded.subtasks, updated_at = now()";
+
     private static final String LOWEST = "SELECT count(*), min(watermark_ms) FROM pipeline_progress_subtasks "
             + "WHERE pipeline = '" + PIPELINE + "' AND subtasks = ? AND subtask < ?";
     private static final String UPSERT = "INSERT INTO pipeline_progress (pipeline, watermark_ms, window_ms, "
-            + "allowed_lateness_ms, updated_at) VALUES ('" + PIPELINE + "', ?, ?, ?, now()) ON CONFLICT (pipeline) DO UPDATE SET "
+            + "allowed_lateness_ms, updated_at) VALUES ('" + PIPELINE
+            + "', ?, ?, ?, now()) ON CONFLICT (pipeline) DO UPDATE SET "
             + "watermark_ms = GREATEST(pipeline_progress.watermark_ms, excluded.watermark_ms), "
             + "window_ms = excluded.window_ms, allowed_lateness_ms = excluded.allowed_lateness_ms, updated_at = now()";
 
-    private PipelineProgress() {
-    }
+    private PipelineProgress() {}
 
     /**
      * The end of the newest window that can no longer change ({@code final_until} of the query
@@ -63,8 +64,8 @@ public final class PipelineProgress {
      */
     public static Optional<Instant> finalUntil(Connection c) throws SQLException {
         try (PreparedStatement select = c.prepareStatement("SELECT watermark_ms, window_ms, allowed_lateness_ms "
-                + "FROM pipeline_progress WHERE pipeline = '" + PIPELINE + "'");
-             ResultSet rs = select.executeQuery()) {
+                        + "FROM pipeline_progress WHERE pipeline = '" + PIPELINE + "'");
+                ResultSet rs = select.executeQuery()) {
             if (!rs.next()) {
                 return Optional.empty();
             }
@@ -79,9 +80,9 @@ public final class PipelineProgress {
 
     /** Reads the committed watermark; {@link Long#MIN_VALUE} when nothing was committed yet. */
     static long watermark(Connection c) throws SQLException {
-        try (PreparedStatement select = c.prepareStatement("SELECT watermark_ms FROM pipeline_progress WHERE pipeline = '"
-                + PIPELINE + "'");
-             ResultSet rs = select.executeQuery()) {
+        try (PreparedStatement select = c.prepareStatement(
+                        "SELECT watermark_ms FROM pipeline_progress WHERE pipeline = '" + PIPELINE + "'");
+                ResultSet rs = select.executeQuery()) {
             return rs.next() ? rs.getLong(1) : Long.MIN_VALUE;
         }
     }

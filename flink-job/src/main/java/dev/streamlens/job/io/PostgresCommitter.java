@@ -77,8 +77,12 @@ public final class PostgresCommitter implements AutoCloseable {
     }
 
     /** @param subtask the sink subtask committing, whose watermark the progress records */
-    public PostgresCommitter(JdbcTarget target, PipelineProgress.Timing timing, Mode mode,
-                             PipelineProgress.Subtask subtask, MetricGroup metrics) {
+    public PostgresCommitter(
+            JdbcTarget target,
+            PipelineProgress.Timing timing,
+            Mode mode,
+            PipelineProgress.Subtask subtask,
+            MetricGroup metrics) {
         this.target = target;
         this.timing = timing;
         this.mode = mode;
@@ -108,7 +112,8 @@ public final class PostgresCommitter implements AutoCloseable {
             if (mode == Mode.LIVE) {
                 PipelineProgress.write(c, watermark, timing, subtask);
             }
-            String minuteWrite = mode == Mode.LIVE ? MetricsRowJdbc.upsert(MetricsRowJdbc.MINUTES)
+            String minuteWrite = mode == Mode.LIVE
+                    ? MetricsRowJdbc.upsert(MetricsRowJdbc.MINUTES)
                     : MetricsRowJdbc.replace(MetricsRowJdbc.MINUTES);
             try (PreparedStatement upsert = c.prepareStatement(minuteWrite)) {
                 for (MetricsRow row : rows) {
@@ -123,8 +128,15 @@ public final class PostgresCommitter implements AutoCloseable {
                 hours.putIfAbsent(new SeriesHour(row.tenantId(), row.route(), row.model(), start), row.jobRun());
             }
             try (PreparedStatement lock = c.prepareStatement(LOCK_HOURS)) {
-                lock.setArray(1, c.createArrayOf("bigint",
-                        hours.keySet().stream().map(SeriesHour::lockKey).sorted().distinct().toArray()));
+                lock.setArray(
+                        1,
+                        c.createArrayOf(
+                                "bigint",
+                                hours.keySet().stream()
+                                        .map(SeriesHour::lockKey)
+                                        .sorted()
+                                        .distinct()
+                                        .toArray()));
                 lock.executeQuery().close();
             }
             Map<SeriesHour, List<MetricsRow>> minutes = minutesOf(c, hours.keySet());
@@ -132,8 +144,17 @@ public final class PostgresCommitter implements AutoCloseable {
                 for (Map.Entry<SeriesHour, String> hour : hours.entrySet()) {
                     SeriesHour h = hour.getKey();
                     Instant start = Instant.ofEpochMilli(h.start());
-                    MetricsRowJdbc.bind(replace, CallTotals.sum(minutes.getOrDefault(h, List.of()))
-                            .toRow(h.tenant(), h.route(), h.model(), start, start.plusMillis(HOUR_MS), 1, hour.getValue()));
+                    MetricsRowJdbc.bind(
+                            replace,
+                            CallTotals.sum(minutes.getOrDefault(h, List.of()))
+                                    .toRow(
+                                            h.tenant(),
+                                            h.route(),
+                                            h.model(),
+                                            start,
+                                            start.plusMillis(HOUR_MS),
+                                            1,
+                                            hour.getValue()));
                     replace.addBatch();
                 }
                 replace.executeBatch();
@@ -153,18 +174,30 @@ public final class PostgresCommitter implements AutoCloseable {
             throws SQLException {
         List<SeriesHour> all = new ArrayList<>(hours);
         try (PreparedStatement select = c.prepareStatement(MetricsRowJdbc.selectMinutesOfHours())) {
-            select.setArray(1, c.createArrayOf("text", all.stream().map(SeriesHour::tenant).toArray()));
-            select.setArray(2, c.createArrayOf("text", all.stream().map(SeriesHour::route).toArray()));
-            select.setArray(3, c.createArrayOf("text", all.stream().map(SeriesHour::model).toArray()));
-            select.setArray(4, c.createArrayOf("text",
-                    all.stream().map(h -> Instant.ofEpochMilli(h.start()).toString()).toArray()));
+            select.setArray(
+                    1,
+                    c.createArrayOf("text", all.stream().map(SeriesHour::tenant).toArray()));
+            select.setArray(
+                    2,
+                    c.createArrayOf("text", all.stream().map(SeriesHour::route).toArray()));
+            select.setArray(
+                    3,
+                    c.createArrayOf("text", all.stream().map(SeriesHour::model).toArray()));
+            select.setArray(
+                    4,
+                    c.createArrayOf(
+                            "text",
+                            all.stream()
+                                    .map(h -> Instant.ofEpochMilli(h.start()).toString())
+                                    .toArray()));
             Map<SeriesHour, List<MetricsRow>> minutes = new HashMap<>();
             try (ResultSet rs = select.executeQuery()) {
                 while (rs.next()) {
                     MetricsRow m = MetricsRowJdbc.read(rs);
                     long start = Math.floorDiv(m.windowStart().toEpochMilli(), HOUR_MS) * HOUR_MS;
-                    minutes.computeIfAbsent(new SeriesHour(m.tenantId(), m.route(), m.model(), start),
-                            k -> new ArrayList<>()).add(m);
+                    minutes.computeIfAbsent(
+                                    new SeriesHour(m.tenantId(), m.route(), m.model(), start), k -> new ArrayList<>())
+                            .add(m);
                 }
             }
             return minutes;

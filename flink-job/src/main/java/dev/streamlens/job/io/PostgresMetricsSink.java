@@ -52,7 +52,8 @@ import org.slf4j.LoggerFactory;
  * (docs/BENCHMARKS.md), and rows of a window revised several times within one checkpoint
  * interval are written once.
  */
-public final class PostgresMetricsSink extends AbstractStreamOperator<Void> implements OneInputStreamOperator<MetricsRow, Void> {
+public final class PostgresMetricsSink extends AbstractStreamOperator<Void>
+        implements OneInputStreamOperator<MetricsRow, Void> {
 
     private static final long serialVersionUID = 1L;
     private static final Logger LOG = LoggerFactory.getLogger(PostgresMetricsSink.class);
@@ -72,6 +73,7 @@ public final class PostgresMetricsSink extends AbstractStreamOperator<Void> impl
     private transient TreeMap<Long, Rows> taken;
     /** Rows of completed checkpoints not yet in PostgreSQL. */
     private transient Rows completed;
+
     private transient long outageSince;
     private transient long lastReport;
     private transient Counter failedWrites;
@@ -86,9 +88,13 @@ public final class PostgresMetricsSink extends AbstractStreamOperator<Void> impl
     }
 
     /** Adds the sink after {@code rows}, as wide as they are (it then chains to the window stage). */
-    public static SingleOutputStreamOperator<Void> addTo(DataStream<MetricsRow> rows, JdbcTarget target,
-                                                        PipelineProgress.Timing timing, PostgresCommitter.Mode mode) {
-        return rows.transform("llm_metrics and llm_metrics_hourly", Types.VOID, new PostgresMetricsSink(target, timing, mode))
+    public static SingleOutputStreamOperator<Void> addTo(
+            DataStream<MetricsRow> rows,
+            JdbcTarget target,
+            PipelineProgress.Timing timing,
+            PostgresCommitter.Mode mode) {
+        return rows.transform(
+                        "llm_metrics and llm_metrics_hourly", Types.VOID, new PostgresMetricsSink(target, timing, mode))
                 .setParallelism(rows.getParallelism());
     }
 
@@ -101,19 +107,26 @@ public final class PostgresMetricsSink extends AbstractStreamOperator<Void> impl
         waitingState = context.getOperatorStateStore().getListState(WAITING);
         // Everything restored belongs to the restored checkpoint or earlier ones: all completed.
         for (byte[] stored : waitingState.get()) {
-            completed.mergeRestored(SimpleVersionedSerialization.readVersionAndDeSerialize(new RowBatch.Serializer(), stored));
+            completed.mergeRestored(
+                    SimpleVersionedSerialization.readVersionAndDeSerialize(new RowBatch.Serializer(), stored));
         }
     }
 
     @Override
     public void open() throws Exception {
         super.open();
-        committer = new PostgresCommitter(target, timing, mode, new PipelineProgress.Subtask(
-                getRuntimeContext().getTaskInfo().getIndexOfThisSubtask(),
-                getRuntimeContext().getTaskInfo().getNumberOfParallelSubtasks()), getMetricGroup());
+        committer = new PostgresCommitter(
+                target,
+                timing,
+                mode,
+                new PipelineProgress.Subtask(
+                        getRuntimeContext().getTaskInfo().getIndexOfThisSubtask(),
+                        getRuntimeContext().getTaskInfo().getNumberOfParallelSubtasks()),
+                getMetricGroup());
         failedWrites = getMetricGroup().counter("streamlens_postgres_failed_writes");
         getMetricGroup().gauge("streamlens_postgres_rows_waiting", this::rowsWaiting);
-        // Event-time lag: how far the job's time is behind the wall clock (large during a backlog or after traffic stops).
+        // Event-time lag: how far the job's time is behind the wall clock (large during a backlog or after traffic
+        // stops).
         getMetricGroup().gauge("streamlens_event_time_lag_ms", this::eventTimeLagMillis);
         if (!completed.isEmpty()) {
             writeCompleted(); // a restore writes the restored checkpoint's rows at once
@@ -143,8 +156,8 @@ public final class PostgresMetricsSink extends AbstractStreamOperator<Void> impl
         // One merged batch: on restore all of it belongs to completed checkpoints.
         Rows all = completed.copy();
         taken.values().forEach(all::merge);
-        waitingState.update(List.of(SimpleVersionedSerialization.writeVersionAndSerialize(new RowBatch.Serializer(),
-                all.toBatch())));
+        waitingState.update(List.of(
+                SimpleVersionedSerialization.writeVersionAndSerialize(new RowBatch.Serializer(), all.toBatch())));
     }
 
     @Override
@@ -164,8 +177,10 @@ public final class PostgresMetricsSink extends AbstractStreamOperator<Void> impl
         try {
             committer.write(new ArrayList<>(completed.rows.values()), completed.watermark);
             if (outageSince != 0) {
-                LOG.info("PostgreSQL written again after {} s: {} rows that waited", 
-                        (System.currentTimeMillis() - outageSince) / 1000, completed.rows.size());
+                LOG.info(
+                        "PostgreSQL written again after {} s: {} rows that waited",
+                        (System.currentTimeMillis() - outageSince) / 1000,
+                        completed.rows.size());
                 outageSince = 0;
             }
             completed.rows.clear();
@@ -181,8 +196,13 @@ public final class PostgresMetricsSink extends AbstractStreamOperator<Void> impl
             }
             if (now - lastReport >= REPORT_EVERY_MS) {
                 lastReport = now;
-                LOG.warn("could not write {} rows to {} (failing for {} s); they wait in the checkpoints and are written "
-                        + "once it answers: {}", completed.rows.size(), target, (now - outageSince) / 1000, e.toString());
+                LOG.warn(
+                        "could not write {} rows to {} (failing for {} s); they wait in the checkpoints and are written "
+                                + "once it answers: {}",
+                        completed.rows.size(),
+                        target,
+                        (now - outageSince) / 1000,
+                        e.toString());
             }
         }
     }
@@ -211,8 +231,7 @@ public final class PostgresMetricsSink extends AbstractStreamOperator<Void> impl
     /** The newest row of each window, and the newest watermark, of one or more checkpoints. */
     private static final class Rows {
 
-        private record WindowKey(String tenant, String route, String model, Instant start) {
-        }
+        private record WindowKey(String tenant, String route, String model, Instant start) {}
 
         final Map<WindowKey, MetricsRow> rows = new LinkedHashMap<>();
         long watermark = Long.MIN_VALUE;

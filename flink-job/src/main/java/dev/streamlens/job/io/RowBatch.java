@@ -37,8 +37,7 @@ public record RowBatch(List<MetricsRow> rows, long watermark) {
         }
 
         /** Version 2's layout; rows are written directly (a JSON tree in between would round costs through doubles). */
-        private record Stored(List<MetricsRow> rows, long watermark) {
-        }
+        private record Stored(List<MetricsRow> rows, long watermark) {}
 
         @Override
         public byte[] serialize(RowBatch batch) throws IOException {

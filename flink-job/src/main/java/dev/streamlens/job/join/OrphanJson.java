@@ -7,8 +7,7 @@ import java.time.Instant;
 /** The JSON of a response that found no request, as written to the dead-letter topic. */
 final class OrphanJson {
 
-    private OrphanJson() {
-    }
+    private OrphanJson() {}
 
     static byte[] of(TelemetryEvent response) {
         var node = dev.streamlens.model.EventJson.mapper().createObjectNode();

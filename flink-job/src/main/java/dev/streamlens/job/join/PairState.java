@@ -8,7 +8,11 @@ import dev.streamlens.job.events.TelemetryEvent;
  */
 public class PairState {
 
-    public enum Status { WAITING, JOINED, TIMED_OUT }
+    public enum Status {
+        WAITING,
+        JOINED,
+        TIMED_OUT
+    }
 
     /** WAITING until the pair is emitted or the request times out. */
     public Status status = Status.WAITING;
@@ -30,10 +34,10 @@ public class PairState {
     public TelemetryEvent[] pendingResponses;
     /** The last response refused for this request (time and tenant), so its retries are not dead-lettered twice. */
     public long refusedResponseTimestamp = Long.MIN_VALUE;
+
     public String refusedResponseTenant;
 
-    public PairState() {
-    }
+    public PairState() {}
 
     public boolean hasRequest() {
         return requestTimestamp != Long.MIN_VALUE;

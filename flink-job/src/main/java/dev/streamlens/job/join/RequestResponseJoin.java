@@ -54,8 +54,8 @@ public class RequestResponseJoin extends KeyedCoProcessFunction<String, Telemetr
     /** A response may carry a timestamp up to this much before its request (clock skew). */
     public static final Duration EARLY_RESPONSE_TOLERANCE = Duration.ofSeconds(5);
 
-    public static final OutputTag<DeadLetter> ORPHANS = new OutputTag<>("orphan-responses") { };
-    public static final OutputTag<JoinedCall> LATE_RESPONSES = new OutputTag<>("responses-after-timeout") { };
+    public static final OutputTag<DeadLetter> ORPHANS = new OutputTag<>("orphan-responses") {};
+    public static final OutputTag<JoinedCall> LATE_RESPONSES = new OutputTag<>("responses-after-timeout") {};
 
     private final Duration joinTimeout;
     private final Duration allowedLateness;
@@ -127,7 +127,8 @@ public class RequestResponseJoin extends KeyedCoProcessFunction<String, Telemetr
         pair.requestTimestamp = request.timestamp;
         pair.deadline = request.timestamp + joinTimeoutMs;
 
-        // The first waiting response that may join does; the others (another tenant's, or outside the interval) are refused.
+        // The first waiting response that may join does; the others (another tenant's, or outside the interval) are
+        // refused.
         TelemetryEvent[] waiting = pair.pendingResponses == null ? new TelemetryEvent[0] : pair.pendingResponses;
         pair.pendingResponses = null;
         for (TelemetryEvent response : waiting) {
@@ -141,7 +142,8 @@ public class RequestResponseJoin extends KeyedCoProcessFunction<String, Telemetr
                 duplicates.inc();
             }
         }
-        ctx.timerService().registerEventTimeTimer(pair.status == PairState.Status.JOINED ? cleanupTime(pair) : deadline(pair));
+        ctx.timerService()
+                .registerEventTimeTimer(pair.status == PairState.Status.JOINED ? cleanupTime(pair) : deadline(pair));
         pairs.update(pair);
     }
 
@@ -160,7 +162,10 @@ public class RequestResponseJoin extends KeyedCoProcessFunction<String, Telemetr
                 }
             }
             if (waiting.length >= MAX_WAITING_RESPONSES) {
-                orphan(ctx, response, "responses of more than " + MAX_WAITING_RESPONSES + " tenants wait for this request_id");
+                orphan(
+                        ctx,
+                        response,
+                        "responses of more than " + MAX_WAITING_RESPONSES + " tenants wait for this request_id");
                 return;
             }
             pair.pendingResponses = Arrays.copyOf(waiting, waiting.length + 1);
@@ -169,8 +174,9 @@ public class RequestResponseJoin extends KeyedCoProcessFunction<String, Telemetr
             pairs.update(pair);
             return;
         }
-        if (pair.status == PairState.Status.JOINED || (response.timestamp == pair.refusedResponseTimestamp
-                && Objects.equals(response.tenantId, pair.refusedResponseTenant))) {
+        if (pair.status == PairState.Status.JOINED
+                || (response.timestamp == pair.refusedResponseTimestamp
+                        && Objects.equals(response.tenantId, pair.refusedResponseTenant))) {
             duplicates.inc();
             return;
         }
@@ -210,7 +216,8 @@ public class RequestResponseJoin extends KeyedCoProcessFunction<String, Telemetr
         if (!pair.hasRequest()) {
             // Only an orphan timer can find no request: these responses no request claimed in time.
             List<TelemetryEvent> stillWaiting = new ArrayList<>();
-            for (TelemetryEvent response : pair.pendingResponses == null ? new TelemetryEvent[0] : pair.pendingResponses) {
+            for (TelemetryEvent response :
+                    pair.pendingResponses == null ? new TelemetryEvent[0] : pair.pendingResponses) {
                 if (timestamp >= orphanDeadline(response)) {
                     orphan(ctx, response, "no request with this request_id within the join interval");
                 } else {
@@ -251,7 +258,8 @@ public class RequestResponseJoin extends KeyedCoProcessFunction<String, Telemetr
      * at most this watermark, so it will not find the window closed for good either.
      */
     private boolean mayRevise(Context ctx, long eventTime) {
-        return WindowMath.windowEnd(eventTime, windowMs) - 1 + allowedLatenessMs > ctx.timerService().currentWatermark();
+        return WindowMath.windowEnd(eventTime, windowMs) - 1 + allowedLatenessMs
+                > ctx.timerService().currentWatermark();
     }
 
     /** Null when the response may join the request, else why it may not. */
@@ -282,8 +290,13 @@ public class RequestResponseJoin extends KeyedCoProcessFunction<String, Telemetr
 
     private void orphan(Context ctx, TelemetryEvent response, String reason) {
         orphans.inc();
-        ctx.output(ORPHANS, new DeadLetter(dev.streamlens.model.Topics.RESPONSES,
-                response.requestId.getBytes(StandardCharsets.UTF_8), OrphanJson.of(response), "orphan response: " + reason));
+        ctx.output(
+                ORPHANS,
+                new DeadLetter(
+                        dev.streamlens.model.Topics.RESPONSES,
+                        response.requestId.getBytes(StandardCharsets.UTF_8),
+                        OrphanJson.of(response),
+                        "orphan response: " + reason));
     }
 
     private long deadline(PairState pair) {
@@ -302,6 +315,7 @@ public class RequestResponseJoin extends KeyedCoProcessFunction<String, Telemetr
      * the late events — either way never an orphan plus a timeout the request did not have.
      */
     private long orphanDeadline(TelemetryEvent response) {
-        return WindowMath.windowEnd(response.timestamp + earlyToleranceMs + joinTimeoutMs, windowMs) + allowedLatenessMs;
+        return WindowMath.windowEnd(response.timestamp + earlyToleranceMs + joinTimeoutMs, windowMs)
+                + allowedLatenessMs;
     }
 }

@@ -29,8 +29,9 @@ public final class PriceTable implements Serializable {
      * tokens read from or written to the provider's prompt cache (the input price when the table
      * gives none).
      */
-    public record Price(long inputPicoPerToken, long outputPicoPerToken, long cacheReadPicoPerToken,
-                        long cacheWritePicoPerToken) implements Serializable {
+    public record Price(
+            long inputPicoPerToken, long outputPicoPerToken, long cacheReadPicoPerToken, long cacheWritePicoPerToken)
+            implements Serializable {
         public Price(long inputPicoPerToken, long outputPicoPerToken) {
             this(inputPicoPerToken, outputPicoPerToken, inputPicoPerToken, inputPicoPerToken);
         }
@@ -83,12 +84,19 @@ public final class PriceTable implements Serializable {
             String where = source + ": models." + model.getKey();
             JsonNode entry = model.getValue();
             long input = picoPerToken(entry.get("input_per_million"), where + ".input_per_million");
-            prices.put(model.getKey(), new Price(input,
-                    picoPerToken(entry.get("output_per_million"), where + ".output_per_million"),
-                    entry.has("cache_read_per_million")
-                            ? picoPerToken(entry.get("cache_read_per_million"), where + ".cache_read_per_million") : input,
-                    entry.has("cache_write_per_million")
-                            ? picoPerToken(entry.get("cache_write_per_million"), where + ".cache_write_per_million") : input));
+            prices.put(
+                    model.getKey(),
+                    new Price(
+                            input,
+                            picoPerToken(entry.get("output_per_million"), where + ".output_per_million"),
+                            entry.has("cache_read_per_million")
+                                    ? picoPerToken(
+                                            entry.get("cache_read_per_million"), where + ".cache_read_per_million")
+                                    : input,
+                            entry.has("cache_write_per_million")
+                                    ? picoPerToken(
+                                            entry.get("cache_write_per_million"), where + ".cache_write_per_million")
+                                    : input));
         }
         return new PriceTable(prices);
     }
@@ -124,10 +132,11 @@ public final class PriceTable implements Serializable {
      * (docs/DESIGN.md#what-the-numbers-mean, rule 6). Linear, so the cost of a window's sums is
      * the sum of its calls' costs.
      */
-    public static BigDecimal costUsd(Price price, long promptTokens, long cachedPromptTokens, long cacheWriteTokens,
-                                     long completionTokens) {
+    public static BigDecimal costUsd(
+            Price price, long promptTokens, long cachedPromptTokens, long cacheWriteTokens, long completionTokens) {
         long uncached = promptTokens - cachedPromptTokens - cacheWriteTokens;
-        BigInteger pico = BigInteger.valueOf(uncached).multiply(BigInteger.valueOf(price.inputPicoPerToken()))
+        BigInteger pico = BigInteger.valueOf(uncached)
+                .multiply(BigInteger.valueOf(price.inputPicoPerToken()))
                 .add(BigInteger.valueOf(cachedPromptTokens).multiply(BigInteger.valueOf(price.cacheReadPicoPerToken())))
                 .add(BigInteger.valueOf(cacheWriteTokens).multiply(BigInteger.valueOf(price.cacheWritePicoPerToken())))
                 .add(BigInteger.valueOf(completionTokens).multiply(BigInteger.valueOf(price.outputPicoPerToken())));
@@ -135,7 +144,9 @@ public final class PriceTable implements Serializable {
     }
 
     private static long picoPerToken(JsonNode perMillion, String where) {
-        if (perMillion == null || !perMillion.isNumber() || perMillion.decimalValue().signum() < 0) {
+        if (perMillion == null
+                || !perMillion.isNumber()
+                || perMillion.decimalValue().signum() < 0) {
             throw new IllegalArgumentException(where + " must be a number >= 0");
         }
         // USD per 1e6 tokens = 1e6 pico-dollars per token per USD: move the point 6 places.

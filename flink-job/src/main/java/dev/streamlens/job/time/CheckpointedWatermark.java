@@ -23,7 +23,8 @@ public final class CheckpointedWatermark {
     /** The end of event time: a drained stop's or a bounded input's last watermark, never a time to resume at. */
     public static final long END_OF_TIME = Long.MAX_VALUE;
 
-    private static final ListStateDescriptor<Long> DESCRIPTOR = new ListStateDescriptor<>("watermark-passed-on", Types.LONG);
+    private static final ListStateDescriptor<Long> DESCRIPTOR =
+            new ListStateDescriptor<>("watermark-passed-on", Types.LONG);
 
     private final ListState<Long> kept;
     private final long restored;
@@ -47,8 +48,9 @@ public final class CheckpointedWatermark {
         return register(context, new ListStateDescriptor<>(name, Types.LONG), highest);
     }
 
-    private static CheckpointedWatermark register(StateInitializationContext context, ListStateDescriptor<Long> descriptor,
-                                                  boolean highest) throws Exception {
+    private static CheckpointedWatermark register(
+            StateInitializationContext context, ListStateDescriptor<Long> descriptor, boolean highest)
+            throws Exception {
         ListState<Long> kept = context.getOperatorStateStore().getUnionListState(descriptor);
         long restored = Long.MIN_VALUE;
         if (context.isRestored()) {

@@ -7,8 +7,7 @@ import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 /** Event time of telemetry: the event's own timestamp, watermarks from {@link PartitionWatermarks}. */
 public final class EventTimeStrategy {
 
-    private EventTimeStrategy() {
-    }
+    private EventTimeStrategy() {}
 
     public static WatermarkStrategy<TelemetryEvent> of(Duration outOfOrderness) {
         return WatermarkStrategy.<TelemetryEvent>forGenerator(

@@ -35,6 +35,7 @@ public final class PartitionWatermarks implements WatermarkGenerator<TelemetryEv
 
     /** The latest point in time the partition has been read up to (Long.MIN_VALUE: no record yet). */
     private long readUpTo = Long.MIN_VALUE;
+
     private long emitted = Long.MIN_VALUE;
 
     public PartitionWatermarks(Duration outOfOrderness, SerializableSupplier<Long> wallClock) {

@@ -59,7 +59,9 @@ public final class RestoredWatermark<T> extends AbstractStreamOperator<T> implem
         } else {
             passedOn = committed.read();
             if (passedOn != Long.MIN_VALUE) {
-                RESTORES.info("{} starts without state at the watermark earlier runs committed: {}", getOperatorName(),
+                RESTORES.info(
+                        "{} starts without state at the watermark earlier runs committed: {}",
+                        getOperatorName(),
                         passedOn);
             }
         }

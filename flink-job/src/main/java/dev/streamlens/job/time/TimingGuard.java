@@ -34,8 +34,7 @@ public final class TimingGuard {
     private static final ListStateDescriptor<Tuple2<Long, Long>> TIMING =
             new ListStateDescriptor<>("window-and-lateness", Types.TUPLE(Types.LONG, Types.LONG));
 
-    private TimingGuard() {
-    }
+    private TimingGuard() {}
 
     /**
      * Records the window size and allowed lateness in the operator's checkpoints, and on a restore

@@ -20,8 +20,7 @@ public class CallBatch {
     /** The one call this batch stands for; null when it carries {@link #totals}. */
     public JoinedCall single;
 
-    public CallBatch() {
-    }
+    public CallBatch() {}
 
     /** A batch of one call, passed on as it is. */
     public static CallBatch of(JoinedCall call) {

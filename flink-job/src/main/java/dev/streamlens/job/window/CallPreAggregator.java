@@ -11,8 +11,8 @@ import org.apache.flink.runtime.state.StateSnapshotContext;
 import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
 import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
 import org.apache.flink.streaming.api.watermark.Watermark;
-import org.apache.flink.streaming.runtime.watermarkstatus.WatermarkStatus;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.runtime.watermarkstatus.WatermarkStatus;
 import org.apache.flink.util.OutputTag;
 
 /**
@@ -53,7 +53,7 @@ public final class CallPreAggregator extends AbstractStreamOperator<CallBatch>
     private static final long serialVersionUID = 1L;
 
     /** Calls for windows closed before this run began: restored, resumed after a drained stop, or started without state. */
-    public static final OutputTag<CallBatch> CLOSED_BEFORE_RESTORE = new OutputTag<>("closed-before-restore") { };
+    public static final OutputTag<CallBatch> CLOSED_BEFORE_RESTORE = new OutputTag<>("closed-before-restore") {};
 
     private final long windowMs;
     private final long allowedLatenessMs;
@@ -67,13 +67,13 @@ public final class CallPreAggregator extends AbstractStreamOperator<CallBatch>
     private transient long closedThrough;
     /** The last window a drained stop closed, or {@link Long#MIN_VALUE}. */
     private transient long drainedThrough;
+
     private transient long newestCall;
     private transient CheckpointedWatermark checkpointed;
     private transient CheckpointedWatermark drained;
 
     /** Which batch a call joins: its series and window. */
-    private record BatchKey(String tenantId, String route, String model, long windowStart) {
-    }
+    private record BatchKey(String tenantId, String route, String model, long windowStart) {}
 
     /**
      * @param windowMs          the window size (a batch never spans two windows)

@@ -83,14 +83,21 @@ public final class WindowAccumulator {
                 ? BigDecimal.ZERO.setScale(12)
                 : PriceTable.costUsd(price, promptTokens, cachedPromptTokens, cacheWriteTokens, completionTokens);
         return CallTotals.builder()
-                .sum("requests", requests).sum("errors", errors).sum("timeouts", timeouts)
+                .sum("requests", requests)
+                .sum("errors", errors)
+                .sum("timeouts", timeouts)
                 .sum("latency_sum_ms", latencySumMs)
-                .sum("total_prompt_tokens", promptTokens).sum("total_completion_tokens", completionTokens)
-                .sum("estimated_cost_usd", cost).sum("unpriced_requests", price == null ? requests : 0L)
-                .sum("cached_prompt_tokens", cachedPromptTokens).sum("cache_write_tokens", cacheWriteTokens)
+                .sum("total_prompt_tokens", promptTokens)
+                .sum("total_completion_tokens", completionTokens)
+                .sum("estimated_cost_usd", cost)
+                .sum("unpriced_requests", price == null ? requests : 0L)
+                .sum("cached_prompt_tokens", cachedPromptTokens)
+                .sum("cache_write_tokens", cacheWriteTokens)
                 .sum("reasoning_tokens", reasoningTokens)
-                .sum("streamed_requests", streamedRequests).sum("generation_ms_sum", generationMsSum)
-                .sketch("latency_sketch", latencies).sketch("ttft_sketch", ttfts)
+                .sum("streamed_requests", streamedRequests)
+                .sum("generation_ms_sum", generationMsSum)
+                .sketch("latency_sketch", latencies)
+                .sketch("ttft_sketch", ttfts)
                 .build();
     }
 

@@ -12,13 +12,13 @@ public final class WindowAccumulatorTypeInfo {
     public static final TypeInformation<WindowAccumulator> INSTANCE =
             new SerializerTypeInfo<>(WindowAccumulator.class, WindowAccumulatorSerializer.INSTANCE);
 
-    private WindowAccumulatorTypeInfo() {
-    }
+    private WindowAccumulatorTypeInfo() {}
 
     /** Makes every use of the class (a field of {@link CallBatch}, too) take this type information. */
     public static final class Factory extends TypeInfoFactory<WindowAccumulator> {
         @Override
-        public TypeInformation<WindowAccumulator> createTypeInfo(Type type, Map<String, TypeInformation<?>> parameters) {
+        public TypeInformation<WindowAccumulator> createTypeInfo(
+                Type type, Map<String, TypeInformation<?>> parameters) {
             return INSTANCE;
         }
     }

@@ -74,8 +74,12 @@ public final class WindowRowEmitter
     }
 
     @Override
-    public void process(Tuple3<String, String, String> series, Context ctx, Iterable<WindowAccumulator> accumulators,
-                        Collector<MetricsRow> out) throws Exception {
+    public void process(
+            Tuple3<String, String, String> series,
+            Context ctx,
+            Iterable<WindowAccumulator> accumulators,
+            Collector<MetricsRow> out)
+            throws Exception {
         WindowAccumulator acc = accumulators.iterator().next();
         ValueState<Integer> revisionState = ctx.windowState().getState(REVISION);
         int revision = revisionState.value() == null ? 1 : revisionState.value() + 1;
@@ -85,8 +89,15 @@ public final class WindowRowEmitter
         }
 
         TimeWindow window = ctx.window();
-        MetricsRow row = acc.totals(prices.priceOf(series.f2)).toRow(series.f0, series.f1, series.f2,
-                Instant.ofEpochMilli(window.getStart()), Instant.ofEpochMilli(window.getEnd()), revision, jobRun);
+        MetricsRow row = acc.totals(prices.priceOf(series.f2))
+                .toRow(
+                        series.f0,
+                        series.f1,
+                        series.f2,
+                        Instant.ofEpochMilli(window.getStart()),
+                        Instant.ofEpochMilli(window.getEnd()),
+                        revision,
+                        jobRun);
 
         // Count each unpriced call once, however many revisions its window gets.
         ValueState<Long> counted = ctx.windowState().getState(UNPRICED_COUNTED);

@@ -51,19 +51,25 @@ class AlertEvaluatorTest {
 
     private static KeyedBroadcastOperatorTestHarness<String, MetricsRow, AlertRuleChange, AlertTransition> newHarness(
             OpenAlerts store) throws Exception {
-        return new KeyedBroadcastOperatorTestHarness<>(new CoBroadcastWithKeyedOperator<>(new AlertEvaluator(MINUTE, store),
-                List.of(AlertEvaluator.RULES)), MetricsRow::tenantId, Types.STRING, 1, 1, 0);
+        return new KeyedBroadcastOperatorTestHarness<>(
+                new CoBroadcastWithKeyedOperator<>(new AlertEvaluator(MINUTE, store), List.of(AlertEvaluator.RULES)),
+                MetricsRow::tenantId,
+                Types.STRING,
+                1,
+                1,
+                0);
     }
 
     @Test
     void anErrorRateFiresOnceAfterItsForDurationAndResolvesOnceAfterItsDelay() throws Exception {
         // 10 % over the last 2 minutes, with at least 20 requests, for 2 minutes; resolves after 1 clear minute.
-        rule(new AlertRule("errors", "acme", null, null, "error_rate", 10.0, null, 2, 20L, 120L, 60L, null, null, null, 7L));
-        minute(0, row("chat", "gpt-4o", 0, 50, 10, 0));      // 20 %: holds, pending since 10:01
-        minute(1, row("chat", "gpt-4o", 1, 50, 10, 0));      // holds for 1 min
+        rule(new AlertRule(
+                "errors", "acme", null, null, "error_rate", 10.0, null, 2, 20L, 120L, 60L, null, null, null, 7L));
+        minute(0, row("chat", "gpt-4o", 0, 50, 10, 0)); // 20 %: holds, pending since 10:01
+        minute(1, row("chat", "gpt-4o", 1, 50, 10, 0)); // holds for 1 min
         assertThat(output()).isEmpty();
-        minute(2, row("chat", "gpt-4o", 2, 50, 10, 0));      // 10:03: 2 min since 10:01: fires
-        minute(3, row("chat", "gpt-4o", 3, 50, 10, 0));      // still firing: nothing new
+        minute(2, row("chat", "gpt-4o", 2, 50, 10, 0)); // 10:03: 2 min since 10:01: fires
+        minute(3, row("chat", "gpt-4o", 3, 50, 10, 0)); // still firing: nothing new
         List<AlertTransition> out = output();
         assertThat(out).singleElement().satisfies(t -> {
             assertThat(t.state()).isEqualTo(AlertTransition.FIRING);
@@ -76,19 +82,22 @@ class AlertEvaluatorTest {
             assertThat(t.windowEnd()).isEqualTo(Instant.ofEpochMilli(T0 + 3 * MINUTE));
             assertThat(t.idempotencyKey()).isEqualTo("errors/" + (T0 + 3 * MINUTE) + "/firing");
         });
-        minute(4, row("chat", "gpt-4o", 4, 50, 0, 0));       // 10 / 100 = 10 %: still holds (≥)
-        minute(5, row("chat", "gpt-4o", 5, 50, 0, 0));       // 0 %: clear since 10:06
-        minute(6, row("chat", "gpt-4o", 6, 50, 0, 0));       // clear for 1 min: resolves
+        minute(4, row("chat", "gpt-4o", 4, 50, 0, 0)); // 10 / 100 = 10 %: still holds (≥)
+        minute(5, row("chat", "gpt-4o", 5, 50, 0, 0)); // 0 %: clear since 10:06
+        minute(6, row("chat", "gpt-4o", 6, 50, 0, 0)); // clear for 1 min: resolves
         minute(7, row("chat", "gpt-4o", 7, 50, 0, 0));
         List<AlertTransition> all = output();
-        assertThat(all).extracting(AlertTransition::state).containsExactly(AlertTransition.FIRING, AlertTransition.RESOLVED);
+        assertThat(all)
+                .extracting(AlertTransition::state)
+                .containsExactly(AlertTransition.FIRING, AlertTransition.RESOLVED);
         assertThat(all.get(1).idempotencyKey()).isEqualTo("errors/" + (T0 + 3 * MINUTE) + "/resolved");
         assertThat(all.get(1).windowEnd()).isEqualTo(Instant.ofEpochMilli(T0 + 7 * MINUTE));
     }
 
     @Test
     void tooFewRequestsNeverFireAnErrorRate() throws Exception {
-        rule(new AlertRule("errors", "acme", null, null, "error_rate", 10.0, null, 5, 20L, 0L, 0L, null, null, null, 1L));
+        rule(new AlertRule(
+                "errors", "acme", null, null, "error_rate", 10.0, null, 5, 20L, 0L, 0L, null, null, null, 1L));
         for (int m = 0; m < 10; m++) {
             minute(m, row("chat", "gpt-4o", m, 2, 1, 0)); // 50 %, but 10 requests over 5 minutes
         }
@@ -97,7 +106,8 @@ class AlertEvaluatorTest {
 
     @Test
     void aConditionAtTheThresholdDoesNotFlapWithAResolveDelay() throws Exception {
-        rule(new AlertRule("errors", "acme", null, null, "error_rate", 10.0, null, 1, 1L, 0L, 180L, null, null, null, 1L));
+        rule(new AlertRule(
+                "errors", "acme", null, null, "error_rate", 10.0, null, 1, 1L, 0L, 180L, null, null, null, 1L));
         // alternating 12 % and 8 %: fires once, stays firing (each clear minute is shorter than 3 min)
         for (int m = 0; m < 10; m++) {
             minute(m, row("chat", "gpt-4o", m, 100, m % 2 == 0 ? 12 : 8, 0));
@@ -106,7 +116,9 @@ class AlertEvaluatorTest {
         for (int m = 10; m < 14; m++) {
             minute(m, row("chat", "gpt-4o", m, 100, 0, 0));
         }
-        assertThat(output()).extracting(AlertTransition::state).containsExactly(AlertTransition.FIRING, AlertTransition.RESOLVED);
+        assertThat(output())
+                .extracting(AlertTransition::state)
+                .containsExactly(AlertTransition.FIRING, AlertTransition.RESOLVED);
     }
 
     @Test
@@ -126,7 +138,8 @@ class AlertEvaluatorTest {
 
     @Test
     void timeoutsAndSpendOverTheirRanges() throws Exception {
-        rule(new AlertRule("timeouts", "acme", "chat", null, "timeouts", 5.0, null, 3, null, 0L, 0L, null, null, null, 1L));
+        rule(new AlertRule(
+                "timeouts", "acme", "chat", null, "timeouts", 5.0, null, 3, null, 0L, 0L, null, null, null, 1L));
         rule(new AlertRule("budget", "acme", null, null, "spend", 1.5, null, 60, null, 0L, 0L, null, null, null, 1L));
         minute(0, row("chat", "gpt-4o", 0, 10, 0, 2), row("search", "gpt-4o", 0, 10, 0, 9)); // search is out of scope
         minute(1, row("chat", "gpt-4o", 1, 10, 0, 2));
@@ -138,18 +151,24 @@ class AlertEvaluatorTest {
             minute(m, row("chat", "gpt-4o", m, 10, 0, 0));
         }
         List<AlertTransition> out = output();
-        assertThat(out).filteredOn(t -> t.alertId().equals("budget")).singleElement().satisfies(t -> {
-            assertThat(t.costUsd()).isEqualByComparingTo(new BigDecimal("1.50"));
-            assertThat(t.windowEnd()).isEqualTo(Instant.ofEpochMilli(T0 + 29 * MINUTE));
-            assertThat(t.windowStart()).isEqualTo(Instant.ofEpochMilli(T0 + 29 * MINUTE - 60 * MINUTE));
-        });
-        assertThat(out).filteredOn(t -> t.alertId().equals("timeouts")).extracting(AlertTransition::state)
+        assertThat(out)
+                .filteredOn(t -> t.alertId().equals("budget"))
+                .singleElement()
+                .satisfies(t -> {
+                    assertThat(t.costUsd()).isEqualByComparingTo(new BigDecimal("1.50"));
+                    assertThat(t.windowEnd()).isEqualTo(Instant.ofEpochMilli(T0 + 29 * MINUTE));
+                    assertThat(t.windowStart()).isEqualTo(Instant.ofEpochMilli(T0 + 29 * MINUTE - 60 * MINUTE));
+                });
+        assertThat(out)
+                .filteredOn(t -> t.alertId().equals("timeouts"))
+                .extracting(AlertTransition::state)
                 .containsExactly(AlertTransition.FIRING, AlertTransition.RESOLVED);
     }
 
     @Test
     void trafficThatStopsFiresWithoutAnyNewRowAndResolvesWhenItReturns() throws Exception {
-        rule(new AlertRule("quiet", "acme", null, null, "traffic_stopped", 10.0, null, 3, null, 0L, 0L, null, null, null, 1L));
+        rule(new AlertRule(
+                "quiet", "acme", null, null, "traffic_stopped", 10.0, null, 3, null, 0L, 0L, null, null, null, 1L));
         for (int m = 0; m < 6; m++) {
             minute(m, row("chat", "gpt-4o", m, 20, 0, 0));
         }
@@ -164,9 +183,26 @@ class AlertEvaluatorTest {
             assertThat(t.value()).isEqualTo(0.0);
         });
         minute(12, row("chat", "gpt-4o", 12, 30, 0, 0));
-        assertThat(output()).extracting(AlertTransition::state).containsExactly(AlertTransition.FIRING, AlertTransition.RESOLVED);
+        assertThat(output())
+                .extracting(AlertTransition::state)
+                .containsExactly(AlertTransition.FIRING, AlertTransition.RESOLVED);
         // a tenant that never had traffic is not "stopped"
-        rule(new AlertRule("quiet-globex", "globex", null, null, "traffic_stopped", 10.0, null, 3, null, 0L, 0L, null, null, null, 1L));
+        rule(new AlertRule(
+                "quiet-globex",
+                "globex",
+                null,
+                null,
+                "traffic_stopped",
+                10.0,
+                null,
+                3,
+                null,
+                0L,
+                0L,
+                null,
+                null,
+                null,
+                1L));
         minute(13, row("chat", "gpt-4o", 13, 30, 0, 0));
         assertThat(output()).hasSize(2);
     }
@@ -174,27 +210,35 @@ class AlertEvaluatorTest {
     @Test
     @org.junit.jupiter.api.Timeout(30) // without the guard this never returns
     void theEndOfInputStopsTheTimersThatAbsenceKeepsRunning() throws Exception {
-        rule(new AlertRule("quiet", "acme", null, null, "traffic_stopped", 10.0, null, 3, null, 0L, 0L, null, null, null, 1L));
-        rule(new AlertRule("errors", "acme", null, null, "error_rate", 10.0, null, 1, 1L, 0L, 600L, null, null, null, 1L));
+        rule(new AlertRule(
+                "quiet", "acme", null, null, "traffic_stopped", 10.0, null, 3, null, 0L, 0L, null, null, null, 1L));
+        rule(new AlertRule(
+                "errors", "acme", null, null, "error_rate", 10.0, null, 1, 1L, 0L, 600L, null, null, null, 1L));
         minute(0, row("chat", "gpt-4o", 0, 20, 10, 0)); // fires errors; both rules now keep timers running
-        harness.watermark(Long.MAX_VALUE);             // returns: no timer chain towards the end of time
+        harness.watermark(Long.MAX_VALUE); // returns: no timer chain towards the end of time
         assertThat(harness.numEventTimeTimers()).isZero();
         assertThat(output()).extracting(AlertTransition::alertId).contains("errors");
     }
 
     @Test
     void anUnpricedModelIsOneAlertPerModel() throws Exception {
-        rule(new AlertRule("prices", "acme", null, null, "unpriced_model", null, null, 5, null, 0L, 0L, null, null, null, 1L));
-        minute(0, row("chat", "gpt-4o", 0, 10, 0, 0), unpriced(row("chat", "in-house", 0, 3, 0, 0)),
+        rule(new AlertRule(
+                "prices", "acme", null, null, "unpriced_model", null, null, 5, null, 0L, 0L, null, null, null, 1L));
+        minute(
+                0,
+                row("chat", "gpt-4o", 0, 10, 0, 0),
+                unpriced(row("chat", "in-house", 0, 3, 0, 0)),
                 unpriced(row("search", "mystery", 0, 1, 0, 0)));
-        assertThat(output()).extracting(AlertTransition::alertId)
+        assertThat(output())
+                .extracting(AlertTransition::alertId)
                 .containsExactlyInAnyOrder("prices|model=in-house", "prices|model=mystery");
         assertThat(output()).allSatisfy(t -> assertThat(t.model()).isIn("in-house", "mystery"));
     }
 
     @Test
     void aLateRevisionIsEvaluatedAndCanFire() throws Exception {
-        rule(new AlertRule("errors", "acme", null, null, "error_rate", 10.0, null, 3, 1L, 0L, 0L, null, null, null, 1L));
+        rule(new AlertRule(
+                "errors", "acme", null, null, "error_rate", 10.0, null, 3, 1L, 0L, 0L, null, null, null, 1L));
         minute(0, row("chat", "gpt-4o", 0, 100, 1, 0));
         minute(1, row("chat", "gpt-4o", 1, 100, 1, 0));
         assertThat(output()).isEmpty();
@@ -210,9 +254,10 @@ class AlertEvaluatorTest {
 
     @Test
     void aRestoredJobReplayingTheSameWindowsDoesNotFireOrResolveAgain() throws Exception {
-        rule(new AlertRule("errors", "acme", null, null, "error_rate", 10.0, null, 1, 1L, 0L, 0L, null, null, null, 1L));
+        rule(new AlertRule(
+                "errors", "acme", null, null, "error_rate", 10.0, null, 1, 1L, 0L, 0L, null, null, null, 1L));
         minute(0, row("chat", "gpt-4o", 0, 100, 50, 0)); // fires
-        minute(1, row("chat", "gpt-4o", 1, 100, 0, 0));  // resolves
+        minute(1, row("chat", "gpt-4o", 1, 100, 0, 0)); // resolves
         assertThat(output()).hasSize(2);
         OperatorSubtaskState snapshot = harness.snapshot(1, T0 + 2 * MINUTE);
         harness.close();
@@ -223,7 +268,9 @@ class AlertEvaluatorTest {
         // the source rewinds to before the checkpoint's last windows: the same rows again
         minute(1, row("chat", "gpt-4o", 1, 100, 0, 0));
         minute(2, row("chat", "gpt-4o", 2, 100, 0, 0));
-        assertThat(output()).as("rules came back with the state; nothing transitions twice").isEmpty();
+        assertThat(output())
+                .as("rules came back with the state; nothing transitions twice")
+                .isEmpty();
         minute(3, row("chat", "gpt-4o", 3, 100, 40, 0));
         assertThat(output()).extracting(AlertTransition::episode).containsExactly(2L);
     }
@@ -231,30 +278,35 @@ class AlertEvaluatorTest {
     @Test
     void aStartWithoutStateTakesUpTheEpisodesAnEarlierRunLeftFiring() throws Exception {
         long firedAt = T0 - 10 * MINUTE;
-        OpenAlerts store = () -> Map.of("acme", List.of(new OpenAlerts.Episode("errors", "errors", firedAt, 3),
-                new OpenAlerts.Episode("gone", "gone", firedAt, 1)));          // its rule no longer exists
+        OpenAlerts store = () -> Map.of(
+                "acme",
+                List.of(
+                        new OpenAlerts.Episode("errors", "errors", firedAt, 3),
+                        new OpenAlerts.Episode("gone", "gone", firedAt, 1))); // its rule no longer exists
         harness.close();
         harness = newHarness(store);
         harness.open();
-        rule(new AlertRule("errors", "acme", null, null, "error_rate", 10.0, null, 1, 1L, 0L, 60L, null, null, null, 1L));
-        minute(0, row("chat", "gpt-4o", 0, 100, 20, 0));   // still holds: the episode goes on, nobody is paged again
+        rule(new AlertRule(
+                "errors", "acme", null, null, "error_rate", 10.0, null, 1, 1L, 0L, 60L, null, null, null, 1L));
+        minute(0, row("chat", "gpt-4o", 0, 100, 20, 0)); // still holds: the episode goes on, nobody is paged again
         minute(1, row("chat", "gpt-4o", 1, 100, 20, 0));
         assertThat(output()).as("no second firing of an open episode").isEmpty();
-        minute(2, row("chat", "gpt-4o", 2, 100, 0, 0));    // clear
-        minute(3, row("chat", "gpt-4o", 3, 100, 0, 0));    // clear for the resolve delay: resolves that episode
+        minute(2, row("chat", "gpt-4o", 2, 100, 0, 0)); // clear
+        minute(3, row("chat", "gpt-4o", 3, 100, 0, 0)); // clear for the resolve delay: resolves that episode
         minute(4, row("chat", "gpt-4o", 4, 100, 0, 0));
         assertThat(output()).singleElement().satisfies(t -> {
             assertThat(t.state()).isEqualTo(AlertTransition.RESOLVED);
             assertThat(t.episode()).isEqualTo(3L);
             assertThat(t.idempotencyKey()).isEqualTo("errors/" + firedAt + "/resolved");
         });
-        minute(5, row("chat", "gpt-4o", 5, 100, 50, 0));   // the next episode is the fourth
+        minute(5, row("chat", "gpt-4o", 5, 100, 50, 0)); // the next episode is the fourth
         assertThat(output()).extracting(AlertTransition::episode).containsExactly(3L, 4L);
     }
 
     @Test
     void aRestoredJobKeepsItsOwnEpisodesAndNeverAsksTheStore() throws Exception {
-        rule(new AlertRule("errors", "acme", null, null, "error_rate", 10.0, null, 1, 1L, 0L, 0L, null, null, null, 1L));
+        rule(new AlertRule(
+                "errors", "acme", null, null, "error_rate", 10.0, null, 1, 1L, 0L, 0L, null, null, null, 1L));
         minute(0, row("chat", "gpt-4o", 0, 100, 50, 0)); // fires
         OperatorSubtaskState snapshot = harness.snapshot(1, T0 + MINUTE);
         harness.close();
@@ -264,22 +316,26 @@ class AlertEvaluatorTest {
         });
         harness.initializeState(snapshot);
         harness.open();
-        minute(1, row("chat", "gpt-4o", 1, 100, 0, 0));  // resolves the episode its state holds
-        assertThat(output()).extracting(AlertTransition::state, AlertTransition::episode)
+        minute(1, row("chat", "gpt-4o", 1, 100, 0, 0)); // resolves the episode its state holds
+        assertThat(output())
+                .extracting(AlertTransition::state, AlertTransition::episode)
                 .containsExactly(org.assertj.core.groups.Tuple.tuple(AlertTransition.RESOLVED, 1L));
     }
 
     @Test
     void aRuleDeletedWhileFiringResolvesOnceAndAChangedRuleAppliesAtTheNextWindow() throws Exception {
-        AlertRule errors = new AlertRule("errors", "acme", null, null, "error_rate", 10.0, null, 1, 1L, 0L, 0L, null, null,
-                null, 1L);
+        AlertRule errors = new AlertRule(
+                "errors", "acme", null, null, "error_rate", 10.0, null, 1, 1L, 0L, 0L, null, null, null, 1L);
         rule(errors);
         minute(0, row("chat", "gpt-4o", 0, 100, 20, 0));
         assertThat(output()).extracting(AlertTransition::state).containsExactly(AlertTransition.FIRING);
         // a higher threshold: the next window's evaluation clears it
-        rule(new AlertRule("errors", "acme", null, null, "error_rate", 50.0, null, 1, 1L, 0L, 0L, null, null, null, 2L));
+        rule(new AlertRule(
+                "errors", "acme", null, null, "error_rate", 50.0, null, 1, 1L, 0L, 0L, null, null, null, 2L));
         minute(1, row("chat", "gpt-4o", 1, 100, 20, 0));
-        assertThat(output()).extracting(AlertTransition::state).containsExactly(AlertTransition.FIRING, AlertTransition.RESOLVED);
+        assertThat(output())
+                .extracting(AlertTransition::state)
+                .containsExactly(AlertTransition.FIRING, AlertTransition.RESOLVED);
         assertThat(output().get(1).ruleVersion()).isEqualTo(2L);
         minute(2, row("chat", "gpt-4o", 2, 100, 60, 0));
         assertThat(output()).hasSize(3);
@@ -317,34 +373,50 @@ class AlertEvaluatorTest {
     }
 
     /** requests calls of latencyMs each; 0.05 USD per row. */
-    private static MetricsRow row(String route, String model, int minute, long requests, long errors, long timeouts,
-                                  double latencyMs) {
+    private static MetricsRow row(
+            String route, String model, int minute, long requests, long errors, long timeouts, double latencyMs) {
         LatencySketch latencies = LatencySketch.create();
         for (int i = 0; i < requests; i++) {
             latencies.add(latencyMs);
         }
-        CallTotals totals = CallTotals.builder().sum("requests", requests).sum("errors", errors)
-                .sum("timeouts", timeouts).sum("latency_sum_ms", requests * latencyMs)
-                .sum("total_prompt_tokens", requests * 100).sum("total_completion_tokens", requests * 50)
-                .sum("estimated_cost_usd", new BigDecimal("0.05")).sketch("latency_sketch", latencies).build();
+        CallTotals totals = CallTotals.builder()
+                .sum("requests", requests)
+                .sum("errors", errors)
+                .sum("timeouts", timeouts)
+                .sum("latency_sum_ms", requests * latencyMs)
+                .sum("total_prompt_tokens", requests * 100)
+                .sum("total_completion_tokens", requests * 50)
+                .sum("estimated_cost_usd", new BigDecimal("0.05"))
+                .sketch("latency_sketch", latencies)
+                .build();
         Instant start = Instant.ofEpochMilli(T0 + minute * MINUTE);
         return totals.toRow("acme", route, model, start, start.plusMillis(MINUTE), 1, "run");
     }
 
     private static MetricsRow unpriced(MetricsRow row) {
         CallTotals totals = CallTotals.of(row);
-        CallTotals free = CallTotals.builder().sum("requests", totals.count("requests"))
-                .sum("errors", totals.count("errors")).sum("timeouts", totals.count("timeouts"))
+        CallTotals free = CallTotals.builder()
+                .sum("requests", totals.count("requests"))
+                .sum("errors", totals.count("errors"))
+                .sum("timeouts", totals.count("timeouts"))
                 .sum("latency_sum_ms", totals.total("latency_sum_ms").doubleValue())
                 .sum("total_prompt_tokens", totals.count("total_prompt_tokens"))
                 .sum("total_completion_tokens", totals.count("total_completion_tokens"))
                 .sum("unpriced_requests", totals.count("requests"))
-                .sketch("latency_sketch", totals.sketch("latency_sketch")).build();
+                .sketch("latency_sketch", totals.sketch("latency_sketch"))
+                .build();
         return free.toRow(row.tenantId(), row.route(), row.model(), row.windowStart(), row.windowEnd(), 1, "run");
     }
 
     private static MetricsRow revision(MetricsRow row, int revision) {
-        return CallTotals.of(row).toRow(row.tenantId(), row.route(), row.model(), row.windowStart(), row.windowEnd(),
-                revision, row.jobRun());
+        return CallTotals.of(row)
+                .toRow(
+                        row.tenantId(),
+                        row.route(),
+                        row.model(),
+                        row.windowStart(),
+                        row.windowEnd(),
+                        revision,
+                        row.jobRun());
     }
 }

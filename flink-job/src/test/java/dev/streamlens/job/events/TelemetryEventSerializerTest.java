@@ -2,9 +2,9 @@ package dev.streamlens.job.events;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.streamlens.job.join.PairState;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import dev.streamlens.job.join.PairState;
 import org.apache.flink.api.common.serialization.SerializerConfigImpl;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.java.typeutils.ObjectArrayTypeInfo;
@@ -46,10 +46,17 @@ class TelemetryEventSerializerTest {
                 everything)) {
             DataOutputSerializer out = new DataOutputSerializer(64);
             serializer.serialize(event, out);
-            TelemetryEvent read = serializer.deserialize(new DataInputDeserializer(out.getSharedBuffer(), 0, out.length()));
-            assertThat(read).as(event.toString()).usingRecursiveComparison().ignoringFields("writtenAt")
-                    .withEqualsForType(Double::equals, Double.class).isEqualTo(event); // NaN is NaN, -0.0 is not 0.0
-            assertThat(serializer.copy(event)).usingRecursiveComparison().withEqualsForType(Double::equals, Double.class)
+            TelemetryEvent read =
+                    serializer.deserialize(new DataInputDeserializer(out.getSharedBuffer(), 0, out.length()));
+            assertThat(read)
+                    .as(event.toString())
+                    .usingRecursiveComparison()
+                    .ignoringFields("writtenAt")
+                    .withEqualsForType(Double::equals, Double.class)
+                    .isEqualTo(event); // NaN is NaN, -0.0 is not 0.0
+            assertThat(serializer.copy(event))
+                    .usingRecursiveComparison()
+                    .withEqualsForType(Double::equals, Double.class)
                     .isEqualTo(event);
         }
     }
@@ -59,12 +66,12 @@ class TelemetryEventSerializerTest {
     void aRequestIsWrittenAsThePinnedFormatSays() throws Exception {
         DataOutputSerializer out = new DataOutputSerializer(64);
         serializer.serialize(TelemetryEvent.request("r1", 1_700_000_000_000L, "acme", "chat", "gpt-4", 100), out);
-        String expected = "0001001f"            // fields present: kind, request_id, tenant, route, model, prompt tokens
-                + "00"                          // kind code 0: REQUEST
-                + "0000018bcfe56800"            // timestamp 1700000000000
-                + "037231"                      // "r1": length + 1, then one byte per ASCII char (Flink's StringValue)
-                + "0561636d65" + "0563686174" + "066770742d34"   // "acme", "chat", "gpt-4"
-                + "0000000000000064";           // prompt tokens 100
+        String expected = "0001001f" // fields present: kind, request_id, tenant, route, model, prompt tokens
+                + "00" // kind code 0: REQUEST
+                + "0000018bcfe56800" // timestamp 1700000000000
+                + "037231" // "r1": length + 1, then one byte per ASCII char (Flink's StringValue)
+                + "0561636d65" + "0563686174" + "066770742d34" // "acme", "chat", "gpt-4"
+                + "0000000000000064"; // prompt tokens 100
         assertThat(java.util.HexFormat.of().formatHex(out.getCopyOfBuffer())).isEqualTo(expected);
 
         DataOutputSerializer response = new DataOutputSerializer(64);
@@ -84,9 +91,13 @@ class TelemetryEventSerializerTest {
         serializer.copy(new DataInputDeserializer(out.getCopyOfBuffer()), copied);
         assertThat(copied.getCopyOfBuffer()).isEqualTo(out.getCopyOfBuffer());
         // deserialize with a reuse object reads the same event.
-        TelemetryEvent reused = serializer.deserialize(new TelemetryEvent(), new DataInputDeserializer(out.getCopyOfBuffer()));
-        assertThat(reused).usingRecursiveComparison().ignoringFields("writtenAt")
-                .withEqualsForType(Double::equals, Double.class).isEqualTo(event);
+        TelemetryEvent reused =
+                serializer.deserialize(new TelemetryEvent(), new DataInputDeserializer(out.getCopyOfBuffer()));
+        assertThat(reused)
+                .usingRecursiveComparison()
+                .ignoringFields("writtenAt")
+                .withEqualsForType(Double::equals, Double.class)
+                .isEqualTo(event);
         // A stateless singleton: duplicate() and Java serialization give the same instance.
         assertThat(serializer.duplicate()).isSameAs(serializer);
         assertThat(org.apache.flink.util.InstantiationUtil.clone(serializer)).isEqualTo(serializer);
@@ -96,15 +107,21 @@ class TelemetryEventSerializerTest {
         org.apache.flink.api.common.typeutils.TypeSerializerSnapshot.writeVersionedSnapshot(snapshotBytes, snapshot);
         org.apache.flink.api.common.typeutils.TypeSerializerSnapshot<TelemetryEvent> read =
                 org.apache.flink.api.common.typeutils.TypeSerializerSnapshot.readVersionedSnapshot(
-                        new DataInputDeserializer(snapshotBytes.getCopyOfBuffer()), getClass().getClassLoader());
+                        new DataInputDeserializer(snapshotBytes.getCopyOfBuffer()),
+                        getClass().getClassLoader());
         assertThat(read.restoreSerializer()).isSameAs(serializer);
-        assertThat(serializer.snapshotConfiguration().resolveSchemaCompatibility(read).isCompatibleAsIs()).isTrue();
+        assertThat(serializer
+                        .snapshotConfiguration()
+                        .resolveSchemaCompatibility(read)
+                        .isCompatibleAsIs())
+                .isTrue();
     }
 
     @Test
     void flinkUsesItWhereverTheClassAppears() {
         assertThat(TypeInformation.of(TelemetryEvent.class)).isEqualTo(TelemetryEventTypeInfo.INSTANCE);
-        assertThat(TelemetryEventTypeInfo.INSTANCE.createSerializer(new SerializerConfigImpl())).isSameAs(serializer);
+        assertThat(TelemetryEventTypeInfo.INSTANCE.createSerializer(new SerializerConfigImpl()))
+                .isSameAs(serializer);
         // Inside the join's state, too: the waiting request and the responses waiting for theirs.
         var pair = (PojoTypeInfo<PairState>) TypeInformation.of(PairState.class);
         assertThat(pair.getTypeAt(pair.getFieldIndex("request"))).isEqualTo(TelemetryEventTypeInfo.INSTANCE);

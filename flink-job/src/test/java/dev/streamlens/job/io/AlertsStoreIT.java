@@ -28,27 +28,29 @@ class AlertsStoreIT {
 
     @Test
     void theOpenEpisodesAreTheAlertsWhoseNewestTransitionIsAFiring() throws Exception {
-        store("acme", "errors", "errors", 1, T0, "firing");             // episode 1: fired, resolved
+        store("acme", "errors", "errors", 1, T0, "firing"); // episode 1: fired, resolved
         store("acme", "errors", "errors", 1, T0, "resolved");
         store("acme", "errors", "errors", 2, T0 + 10 * MINUTE, "firing"); // episode 2: still open
-        store("acme", "cost", "cost", 1, T0 + 5 * MINUTE, "firing");     // fired, resolved: closed
+        store("acme", "cost", "cost", 1, T0 + 5 * MINUTE, "firing"); // fired, resolved: closed
         store("acme", "cost", "cost", 1, T0 + 5 * MINUTE, "resolved");
         store("beta", "unpriced|model=x", "unpriced", 3, T0 + MINUTE, "firing");
 
         JdbcTarget target = new JdbcTarget(POSTGRES.jdbcUrl(), "postgres", "postgres");
-        Map<String, List<OpenAlerts.Episode>> open = AlertsStore.openAlerts(target).read();
+        Map<String, List<OpenAlerts.Episode>> open =
+                AlertsStore.openAlerts(target).read();
 
         assertThat(open).containsOnlyKeys("acme", "beta");
         assertThat(open.get("acme")).containsExactly(new OpenAlerts.Episode("errors", "errors", T0 + 10 * MINUTE, 2));
-        assertThat(open.get("beta")).containsExactly(new OpenAlerts.Episode("unpriced|model=x", "unpriced", T0 + MINUTE, 3));
+        assertThat(open.get("beta"))
+                .containsExactly(new OpenAlerts.Episode("unpriced|model=x", "unpriced", T0 + MINUTE, 3));
     }
 
     private static void store(String tenant, String alertId, String ruleId, long episode, long firedAt, String state)
             throws Exception {
         try (Connection c = POSTGRES.dataSource().getConnection();
-             PreparedStatement insert = c.prepareStatement("INSERT INTO alerts (idempotency_key, alert_id, rule_id, "
-                     + "tenant_id, state, episode, fired_at, window_start, window_end, transition, delivery_status) "
-                     + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, '{}'::jsonb, 'none')")) {
+                PreparedStatement insert = c.prepareStatement("INSERT INTO alerts (idempotency_key, alert_id, rule_id, "
+                        + "tenant_id, state, episode, fired_at, window_start, window_end, transition, delivery_status) "
+                        + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, '{}'::jsonb, 'none')")) {
             insert.setString(1, alertId + "/" + firedAt + "/" + state);
             insert.setString(2, alertId);
             insert.setString(3, ruleId);

@@ -11,11 +11,13 @@ class ExportClockTest {
     void aBurstOfStampsNeverRepeatsOrStepsBackAndStaysNearTheClock() {
         long before = System.currentTimeMillis();
         long previous = Long.MIN_VALUE;
-        for (int i = 0; i < 1000; i++) {     // far more than one per millisecond
+        for (int i = 0; i < 1000; i++) { // far more than one per millisecond
             long stamp = MetricsRowParquet.ExportClock.next();
             assertThat(stamp).isGreaterThan(previous).isGreaterThanOrEqualTo(before);
             previous = stamp;
         }
-        assertThat(previous).as("at most one ms ahead per stamp").isLessThanOrEqualTo(System.currentTimeMillis() + 1000);
+        assertThat(previous)
+                .as("at most one ms ahead per stamp")
+                .isLessThanOrEqualTo(System.currentTimeMillis() + 1000);
     }
 }

@@ -2,21 +2,21 @@ package dev.streamlens.job.io;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.streamlens.infra.EmbeddedPostgresServer;
+import dev.streamlens.infra.FreePorts;
 import dev.streamlens.model.LatencySketch;
 import dev.streamlens.model.MetricsRow;
 import dev.streamlens.model.MetricsRowJdbc;
 import dev.streamlens.testing.PostgresExtension;
+import dev.streamlens.testing.TestDirectories;
 import java.math.BigDecimal;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import dev.streamlens.infra.EmbeddedPostgresServer;
-import dev.streamlens.infra.FreePorts;
-import dev.streamlens.testing.TestDirectories;
-import java.nio.file.Path;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -58,7 +58,8 @@ class PostgresMetricsSinkIT {
         assertThat(tenToEleven.windowEnd()).isEqualTo(HOUR.plusSeconds(3600));
         assertThat(tenToEleven.requests()).isEqualTo(5);
         assertThat(tenToEleven.errors()).isEqualTo(a.errors() + b.errors());
-        assertThat(tenToEleven.estimatedCostUsd()).isEqualByComparingTo(a.estimatedCostUsd().add(b.estimatedCostUsd()));
+        assertThat(tenToEleven.estimatedCostUsd())
+                .isEqualByComparingTo(a.estimatedCostUsd().add(b.estimatedCostUsd()));
         assertThat(tenToEleven.avgLatencyMs()).isEqualTo((100 + 200 + 300 + 1000 + 2000) / 5.0);
         assertThat(LatencySketch.decode(tenToEleven.latencySketch()).count()).isEqualTo(5);
         assertThat(tenToEleven.p95LatencyMs()).isCloseTo(2000.0, org.assertj.core.data.Percentage.withPercentage(1));
@@ -83,14 +84,15 @@ class PostgresMetricsSinkIT {
     @Test
     void neverReplacesANewerRevisionNorARowAnotherRunWrote() throws Exception {
         commit(minute("guard", HOUR, 3, "run-1", 100, 200, 300));
-        commit(minute("guard", HOUR, 2, "run-1", 100));            // an older revision of the same run
-        commit(minute("guard", HOUR, 9, "run-2", 7));              // a run started without state
+        commit(minute("guard", HOUR, 2, "run-1", 100)); // an older revision of the same run
+        commit(minute("guard", HOUR, 9, "run-2", 7)); // a run started without state
         assertThat(rows("llm_metrics", "guard")).singleElement().satisfies(r -> {
             assertThat(r.revision()).isEqualTo(3);
             assertThat(r.requests()).isEqualTo(3);
             assertThat(r.jobRun()).isEqualTo("run-1");
         });
-        assertThat(rows("llm_metrics_hourly", "guard")).singleElement()
+        assertThat(rows("llm_metrics_hourly", "guard"))
+                .singleElement()
                 .satisfies(h -> assertThat(h.requests()).isEqualTo(3));
 
         // A row written before runs were recorded follows its revision alone.
@@ -98,7 +100,9 @@ class PostgresMetricsSinkIT {
             c.createStatement().execute("UPDATE llm_metrics SET job_run = NULL WHERE tenant_id = 'guard'");
         }
         commit(minute("guard", HOUR, 4, "run-2", 7, 8, 9, 10));
-        assertThat(rows("llm_metrics", "guard")).singleElement().satisfies(r -> assertThat(r.requests()).isEqualTo(4));
+        assertThat(rows("llm_metrics", "guard"))
+                .singleElement()
+                .satisfies(r -> assertThat(r.requests()).isEqualTo(4));
     }
 
     @Test
@@ -109,7 +113,9 @@ class PostgresMetricsSinkIT {
         MetricsRow hourBefore = rows("llm_metrics_hourly", "again").get(0);
         commit(row);
         assertThat(rows("llm_metrics", "again")).usingRecursiveComparison().isEqualTo(before);
-        assertThat(rows("llm_metrics_hourly", "again").get(0)).usingRecursiveComparison().ignoringFields("revision")
+        assertThat(rows("llm_metrics_hourly", "again").get(0))
+                .usingRecursiveComparison()
+                .ignoringFields("revision")
                 .isEqualTo(hourBefore);
     }
 
@@ -132,12 +138,13 @@ class PostgresMetricsSinkIT {
         }
         // a checkpoint written before batches carried a watermark restores as rows only
         RowBatch.Serializer serializer = new RowBatch.Serializer();
-        byte[] versionOne = dev.streamlens.model.EventJson.mapper().writeValueAsBytes(
-                List.of(minute("progress", HOUR, 1, "run-1", 10)));
+        byte[] versionOne = dev.streamlens.model.EventJson.mapper()
+                .writeValueAsBytes(List.of(minute("progress", HOUR, 1, "run-1", 10)));
         assertThat(serializer.deserialize(1, versionOne).hasWatermark()).isFalse();
         RowBatch batch = new RowBatch(List.of(minute("progress", HOUR, 1, "run-1", 10)), 1234L);
         assertThat(serializer.deserialize(serializer.getVersion(), serializer.serialize(batch)))
-                .usingRecursiveComparison().isEqualTo(batch);
+                .usingRecursiveComparison()
+                .isEqualTo(batch);
     }
 
     @Test
@@ -145,15 +152,19 @@ class PostgresMetricsSinkIT {
         forgetProgress();
         long w = HOUR.plusSeconds(3600).toEpochMilli();
         try (PostgresCommitter first = committer(new PipelineProgress.Subtask(0, 2));
-             PostgresCommitter second = committer(new PipelineProgress.Subtask(1, 2))) {
+                PostgresCommitter second = committer(new PipelineProgress.Subtask(1, 2))) {
             // The first subtask's rows up to w + 2 min are in; the second has committed nothing yet:
             // the progress may not promise its windows.
             first.write(List.of(), w + 120_000);
-            assertThat(progressRows()).as("none until every subtask has committed").isZero();
+            assertThat(progressRows())
+                    .as("none until every subtask has committed")
+                    .isZero();
             second.write(List.of(), w + 60_000);
             assertThat(progress()).containsExactly(w + 60_000, 60_000L, 90_000L);
             second.write(List.of(), w + 180_000);
-            assertThat(progress()).as("the first subtask is now the lowest").containsExactly(w + 120_000, 60_000L, 90_000L);
+            assertThat(progress())
+                    .as("the first subtask is now the lowest")
+                    .containsExactly(w + 120_000, 60_000L, 90_000L);
         }
         // Rescaled to one subtask: the old subtasks' rows no longer count.
         try (PostgresCommitter only = committer(new PipelineProgress.Subtask(0, 1))) {
@@ -170,7 +181,7 @@ class PostgresMetricsSinkIT {
 
     private static int progressRows() throws Exception {
         try (Connection c = POSTGRES.dataSource().getConnection();
-             ResultSet rs = c.createStatement().executeQuery("SELECT count(*) FROM pipeline_progress")) {
+                ResultSet rs = c.createStatement().executeQuery("SELECT count(*) FROM pipeline_progress")) {
             rs.next();
             return rs.getInt(1);
         }
@@ -178,9 +189,9 @@ class PostgresMetricsSinkIT {
 
     private static List<Long> progress() throws Exception {
         try (Connection c = POSTGRES.dataSource().getConnection();
-             PreparedStatement ps = c.prepareStatement(
-                     "SELECT watermark_ms, window_ms, allowed_lateness_ms FROM pipeline_progress");
-             ResultSet rs = ps.executeQuery()) {
+                PreparedStatement ps = c.prepareStatement(
+                        "SELECT watermark_ms, window_ms, allowed_lateness_ms FROM pipeline_progress");
+                ResultSet rs = ps.executeQuery()) {
             assertThat(rs.next()).isTrue();
             List<Long> values = List.of(rs.getLong(1), rs.getLong(2), rs.getLong(3));
             assertThat(rs.next()).as("one row per pipeline").isFalse();
@@ -196,7 +207,8 @@ class PostgresMetricsSinkIT {
         try (Connection recompute = POSTGRES.dataSource().getConnection()) {
             // The recompute has written its minute and holds the hour, not yet committed.
             recompute.setAutoCommit(false);
-            try (PreparedStatement replace = recompute.prepareStatement(MetricsRowJdbc.replace(MetricsRowJdbc.MINUTES))) {
+            try (PreparedStatement replace =
+                    recompute.prepareStatement(MetricsRowJdbc.replace(MetricsRowJdbc.MINUTES))) {
                 MetricsRowJdbc.bind(replace, recomputed);
                 replace.executeUpdate();
             }
@@ -217,14 +229,16 @@ class PostgresMetricsSinkIT {
             writer.shutdownNow();
         }
         // Recomputed after the recompute's minute was committed: both minutes are in the hour.
-        assertThat(rows("llm_metrics_hourly", "race")).singleElement()
+        assertThat(rows("llm_metrics_hourly", "race"))
+                .singleElement()
                 .satisfies(h -> assertThat(h.requests()).isEqualTo(3));
     }
 
     @Test
     void whilePostgresIsDownRowsWaitInTheCheckpointsWithoutFailingAndAreWrittenOnceItIsBack() throws Exception {
         Path data = TestDirectories.fresh("postgres-outage");
-        EmbeddedPostgresServer server = EmbeddedPostgresServer.create(data, FreePorts.pick()).start();
+        EmbeddedPostgresServer server =
+                EmbeddedPostgresServer.create(data, FreePorts.pick()).start();
         JdbcTarget target = new JdbcTarget(server.jdbcUrl(), "postgres", "postgres");
         MetricsRow before = minute("outage", HOUR, 1, "run-1", 10);
         MetricsRow during = minute("outage", HOUR.plusSeconds(60), 1, "run-1", 20);
@@ -237,12 +251,14 @@ class PostgresMetricsSinkIT {
             sink.processWatermark(new Watermark(HOUR.plusSeconds(60).toEpochMilli() - 1));
             sink.snapshot(1, 1);
             sink.notifyOfCompletedCheckpoint(1);
-            assertThat(rows(server, "llm_metrics")).extracting(MetricsRow::requests).containsExactly(1L);
+            assertThat(rows(server, "llm_metrics"))
+                    .extracting(MetricsRow::requests)
+                    .containsExactly(1L);
 
             server.stop();
             sink.processElement(new StreamRecord<>(during));
             sink.snapshot(2, 2);
-            sink.notifyOfCompletedCheckpoint(2);          // fails quietly: the rows wait
+            sink.notifyOfCompletedCheckpoint(2); // fails quietly: the rows wait
             sink.processElement(new StreamRecord<>(revised));
             sink.processWatermark(new Watermark(HOUR.plusSeconds(120).toEpochMilli() - 1));
             duringOutage = sink.snapshot(3, 3);
@@ -251,10 +267,16 @@ class PostgresMetricsSinkIT {
             server.start();
             sink.processElement(new StreamRecord<>(later));
             sink.snapshot(4, 4);
-            assertThat(rows(server, "llm_metrics")).as("nothing before a checkpoint completes").hasSize(1);
+            assertThat(rows(server, "llm_metrics"))
+                    .as("nothing before a checkpoint completes")
+                    .hasSize(1);
             sink.notifyOfCompletedCheckpoint(4);
-            assertThat(rows(server, "llm_metrics")).extracting(MetricsRow::requests).containsExactly(1L, 2L, 1L);
-            assertThat(rows(server, "llm_metrics_hourly")).extracting(MetricsRow::requests).containsExactly(4L);
+            assertThat(rows(server, "llm_metrics"))
+                    .extracting(MetricsRow::requests)
+                    .containsExactly(1L, 2L, 1L);
+            assertThat(rows(server, "llm_metrics_hourly"))
+                    .extracting(MetricsRow::requests)
+                    .containsExactly(4L);
             assertThat(watermark(server)).isEqualTo(HOUR.plusSeconds(120).toEpochMilli() - 1);
         }
 
@@ -265,7 +287,8 @@ class PostgresMetricsSinkIT {
         try (var restored = sinkHarness(target)) {
             restored.initializeState(duringOutage);
             restored.open();
-            assertThat(rows(server, "llm_metrics")).extracting(MetricsRow::revision, MetricsRow::requests)
+            assertThat(rows(server, "llm_metrics"))
+                    .extracting(MetricsRow::revision, MetricsRow::requests)
                     .containsExactly(org.assertj.core.groups.Tuple.tuple(2, 2L));
         } finally {
             server.stop();
@@ -273,14 +296,15 @@ class PostgresMetricsSinkIT {
     }
 
     private static OneInputStreamOperatorTestHarness<MetricsRow, Void> sinkHarness(JdbcTarget target) throws Exception {
-        return new OneInputStreamOperatorTestHarness<>(new PostgresMetricsSink(target, TIMING, PostgresCommitter.Mode.LIVE));
+        return new OneInputStreamOperatorTestHarness<>(
+                new PostgresMetricsSink(target, TIMING, PostgresCommitter.Mode.LIVE));
     }
 
     private static List<MetricsRow> rows(EmbeddedPostgresServer server, String table) throws Exception {
         try (Connection c = server.dataSource().getConnection();
-             PreparedStatement ps = c.prepareStatement("SELECT " + MetricsRowJdbc.COLUMNS + " FROM " + table
-                     + " WHERE tenant_id = 'outage' ORDER BY window_start");
-             ResultSet rs = ps.executeQuery()) {
+                PreparedStatement ps = c.prepareStatement("SELECT " + MetricsRowJdbc.COLUMNS + " FROM " + table
+                        + " WHERE tenant_id = 'outage' ORDER BY window_start");
+                ResultSet rs = ps.executeQuery()) {
             List<MetricsRow> rows = new ArrayList<>();
             while (rs.next()) {
                 rows.add(MetricsRowJdbc.read(rs));
@@ -307,14 +331,18 @@ class PostgresMetricsSinkIT {
     }
 
     private static PostgresCommitter committer(PipelineProgress.Subtask subtask) {
-        return new PostgresCommitter(new JdbcTarget(POSTGRES.jdbcUrl(), "postgres", "postgres"), TIMING,
-                PostgresCommitter.Mode.LIVE, subtask, new UnregisteredMetricsGroup());
+        return new PostgresCommitter(
+                new JdbcTarget(POSTGRES.jdbcUrl(), "postgres", "postgres"),
+                TIMING,
+                PostgresCommitter.Mode.LIVE,
+                subtask,
+                new UnregisteredMetricsGroup());
     }
 
     private static List<MetricsRow> rows(String table, String tenant) throws Exception {
         try (Connection c = POSTGRES.dataSource().getConnection();
-             PreparedStatement ps = c.prepareStatement("SELECT " + MetricsRowJdbc.COLUMNS + " FROM " + table
-                     + " WHERE tenant_id = ? ORDER BY window_start")) {
+                PreparedStatement ps = c.prepareStatement("SELECT " + MetricsRowJdbc.COLUMNS + " FROM " + table
+                        + " WHERE tenant_id = ? ORDER BY window_start")) {
             ps.setString(1, tenant);
             List<MetricsRow> rows = new ArrayList<>();
             try (ResultSet rs = ps.executeQuery()) {
@@ -335,8 +363,28 @@ class PostgresMetricsSinkIT {
             sum += latency;
         }
         int n = latencies.length;
-        return new MetricsRow(tenant, "chat", "gpt-4o", start, start.plusSeconds(60), n, 1, 0, sum / n,
-                sketch.quantile(0.5), sketch.quantile(0.95), sketch.quantile(0.99), 10.0, 20.0, 10L * n, 20L * n, sum,
-                new BigDecimal("0.000001").multiply(BigDecimal.valueOf(n)), 0, sketch.encode(), revision, run);
+        return new MetricsRow(
+                tenant,
+                "chat",
+                "gpt-4o",
+                start,
+                start.plusSeconds(60),
+                n,
+                1,
+                0,
+                sum / n,
+                sketch.quantile(0.5),
+                sketch.quantile(0.95),
+                sketch.quantile(0.99),
+                10.0,
+                20.0,
+                10L * n,
+                20L * n,
+                sum,
+                new BigDecimal("0.000001").multiply(BigDecimal.valueOf(n)),
+                0,
+                sketch.encode(),
+                revision,
+                run);
     }
 }

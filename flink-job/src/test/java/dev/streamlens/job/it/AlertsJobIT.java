@@ -35,33 +35,56 @@ class AlertsJobIT {
 
     @RegisterExtension
     static final KafkaBrokerExtension KAFKA = new KafkaBrokerExtension();
+
     @RegisterExtension
     static final PostgresExtension POSTGRES = new PostgresExtension();
+
     @RegisterExtension
     static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
-            .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
+            .setNumberTaskManagers(1)
+            .setNumberSlotsPerTaskManager(2)
+            .build());
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @Test
     void anErrorRateThatCrossesItsRuleFiresAndResolvesOnceOnLlmAlerts() throws Exception {
-        AlertRule rule = new AlertRule("alert-co-errors", "alert-co", null, null, "error_rate", 25.0, null, 1, 10L, 0L, 0L,
-                null, null, null, 3L);
+        AlertRule rule = new AlertRule(
+                "alert-co-errors",
+                "alert-co",
+                null,
+                null,
+                "error_rate",
+                25.0,
+                null,
+                1,
+                10L,
+                0L,
+                0L,
+                null,
+                null,
+                null,
+                3L);
         try (KafkaProducer<String, byte[]> producer = JobRun.producer(KAFKA.bootstrapServers())) {
-            producer.send(new ProducerRecord<>(Topics.ALERT_RULES, rule.ruleId(), EventJson.toBytes(rule))).get();
+            producer.send(new ProducerRecord<>(Topics.ALERT_RULES, rule.ruleId(), EventJson.toBytes(rule)))
+                    .get();
             // a record that is no rule is skipped, not fatal
-            producer.send(new ProducerRecord<>(Topics.ALERT_RULES, "broken", "{".getBytes())).get();
+            producer.send(new ProducerRecord<>(Topics.ALERT_RULES, "broken", "{".getBytes()))
+                    .get();
         }
         // Three minutes in the recent past: 20 calls each, 10 of them failed in the second minute only.
-        long start = Instant.now().minus(30, ChronoUnit.MINUTES).truncatedTo(ChronoUnit.MINUTES).toEpochMilli();
+        long start = Instant.now()
+                .minus(30, ChronoUnit.MINUTES)
+                .truncatedTo(ChronoUnit.MINUTES)
+                .toEpochMilli();
         List<Workload.Delivery> deliveries = new ArrayList<>();
         for (int minute = 0; minute < 3; minute++) {
             for (int i = 0; i < 20; i++) {
                 long ts = start + minute * 60_000L + i * 2_000L;
                 String id = "alert-" + minute + "-" + i;
                 Workload.Request request = new Workload.Request(id, "alert-co", "chat", "gpt-4o", ts, 100);
-                Workload.Response response = new Workload.Response(id, ts + 500, 500.0, 20,
-                        minute == 1 && i < 10 ? "rate_limit_exceeded" : null);
+                Workload.Response response = new Workload.Response(
+                        id, ts + 500, 500.0, 20, minute == 1 && i < 10 ? "rate_limit_exceeded" : null);
                 deliveries.add(new Workload.Delivery(Topics.REQUESTS, id, Workload.requestJson(request), ts));
                 deliveries.add(new Workload.Delivery(Topics.RESPONSES, id, Workload.responseJson(response), ts + 500));
             }
@@ -88,13 +111,18 @@ class AlertsJobIT {
             assertThat(firing.get("requests").asLong()).isEqualTo(20);
             assertThat(firing.get("errors").asLong()).isEqualTo(10);
             assertThat(firing.get("value").asDouble()).isEqualTo(50.0);
-            assertThat(firing.get("window_start").asText()).isEqualTo(Instant.ofEpochMilli(start + 60_000).toString());
-            assertThat(firing.get("window_end").asText()).isEqualTo(Instant.ofEpochMilli(start + 120_000).toString());
-            assertThat(alerts.get(1).get("window_end").asText()).isEqualTo(Instant.ofEpochMilli(start + 180_000).toString());
-            assertThat(alerts.get(1).get("idempotency_key").asText()).isEqualTo("alert-co-errors/" + (start + 120_000)
-                    + "/resolved");
+            assertThat(firing.get("window_start").asText())
+                    .isEqualTo(Instant.ofEpochMilli(start + 60_000).toString());
+            assertThat(firing.get("window_end").asText())
+                    .isEqualTo(Instant.ofEpochMilli(start + 120_000).toString());
+            assertThat(alerts.get(1).get("window_end").asText())
+                    .isEqualTo(Instant.ofEpochMilli(start + 180_000).toString());
+            assertThat(alerts.get(1).get("idempotency_key").asText())
+                    .isEqualTo("alert-co-errors/" + (start + 120_000) + "/resolved");
             Thread.sleep(3000);
-            assertThat(PipelineOutputs.committed(KAFKA.bootstrapServers(), Topics.ALERTS)).as("nothing more").hasSize(2);
+            assertThat(PipelineOutputs.committed(KAFKA.bootstrapServers(), Topics.ALERTS))
+                    .as("nothing more")
+                    .hasSize(2);
         } finally {
             job.cancel().get();
         }

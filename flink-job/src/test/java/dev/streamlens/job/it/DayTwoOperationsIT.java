@@ -39,29 +39,36 @@ class DayTwoOperationsIT {
     void aJobStoppedWithDrainCountsEveryCallAfterItsRestore() throws Exception {
         Workload before;
         Path savepoint;
-        try (JobProcess first = JobProcess.start(stack.work, stack.kafka(), stack.jdbcUrl(), LiveTraffic.jobOptions())) {
-            before = LiveTraffic.workload(501, 300, Duration.ofSeconds(6));   // stamped from now on
+        try (JobProcess first =
+                JobProcess.start(stack.work, stack.kafka(), stack.jdbcUrl(), LiveTraffic.jobOptions())) {
+            before = LiveTraffic.workload(501, 300, Duration.ofSeconds(6)); // stamped from now on
             stack.traffic().play(before).get(1, TimeUnit.MINUTES);
             PipelineAssertions.assertMetricsMatch(LiveTraffic.expected(before), stack.kafka(), stack.postgres());
             // The end-of-time watermark passes through every operator before the savepoint.
             savepoint = first.stopWithDrain(stack.work.resolve("savepoints"));
         }
         long drainedProgress = progressWatermark();
-        assertThat(drainedProgress).as("the progress a drain leaves in PostgreSQL")
+        assertThat(drainedProgress)
+                .as("the progress a drain leaves in PostgreSQL")
                 .isLessThan(System.currentTimeMillis() + Duration.ofMinutes(1).toMillis());
 
         // Restored from the drained savepoint (`flink run -s`), the job counts calls again: windows
         // open and fire, timeouts fire, nothing new goes to llm.late-events.
-        List<String> restore = LiveTraffic.jobOptions("--from-savepoint", savepoint.toUri().toString());
+        List<String> restore =
+                LiveTraffic.jobOptions("--from-savepoint", savepoint.toUri().toString());
         try (JobProcess second = JobProcess.start(stack.work, stack.kafka(), stack.jdbcUrl(), restore)) {
             Workload after = LiveTraffic.workload(502, 300, Duration.ofSeconds(6));
             stack.traffic().play(after).get(1, TimeUnit.MINUTES);
             ExpectedMetrics expected = LiveTraffic.expected(before, after);
             PipelineAssertions.assertOutputsMatch(expected, stack.kafka(), stack.postgres());
             assertThat(PipelineOutputs.committed(stack.kafka(), Topics.LATE_EVENTS))
-                    .as("late events (the workloads send none too late)").isEmpty();
-            assertThat(progressWatermark()).as("progress after the restore").isGreaterThan(drainedProgress)
-                    .isLessThan(System.currentTimeMillis() + Duration.ofMinutes(1).toMillis());
+                    .as("late events (the workloads send none too late)")
+                    .isEmpty();
+            assertThat(progressWatermark())
+                    .as("progress after the restore")
+                    .isGreaterThan(drainedProgress)
+                    .isLessThan(
+                            System.currentTimeMillis() + Duration.ofMinutes(1).toMillis());
             assertThat(second.failures()).as("failures of the restored job").isEmpty();
         }
     }
@@ -71,9 +78,13 @@ class DayTwoOperationsIT {
         // A topic created before StreamLens, with Kafka's default: producers' clocks.
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, stack.kafka()))) {
             ConfigResource responses = new ConfigResource(ConfigResource.Type.TOPIC, Topics.RESPONSES);
-            admin.incrementalAlterConfigs(Map.of(responses, List.of(new AlterConfigOp(
-                    new ConfigEntry("message.timestamp.type", "CreateTime"), AlterConfigOp.OpType.SET))))
-                    .all().get(30, TimeUnit.SECONDS);
+            admin.incrementalAlterConfigs(Map.of(
+                            responses,
+                            List.of(new AlterConfigOp(
+                                    new ConfigEntry("message.timestamp.type", "CreateTime"),
+                                    AlterConfigOp.OpType.SET))))
+                    .all()
+                    .get(30, TimeUnit.SECONDS);
         }
         JobSettings settings = JobRun.settings(stack.kafka(), stack.jdbcUrl(), stack.work);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
@@ -91,8 +102,13 @@ class DayTwoOperationsIT {
             Workload before = LiveTraffic.workload(701, 200, Duration.ofSeconds(4));
             stack.traffic().play(before).get(1, TimeUnit.MINUTES);
             try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, stack.kafka()))) {
-                admin.createPartitions(Map.of(Topics.REQUESTS, NewPartitions.increaseTo(5),
-                        Topics.RESPONSES, NewPartitions.increaseTo(5))).all().get(30, TimeUnit.SECONDS);
+                admin.createPartitions(Map.of(
+                                Topics.REQUESTS,
+                                NewPartitions.increaseTo(5),
+                                Topics.RESPONSES,
+                                NewPartitions.increaseTo(5)))
+                        .all()
+                        .get(30, TimeUnit.SECONDS);
             }
             // The new partitions stay empty but for the job's clock ticks: until the job reads a tick
             // from each, they hold the watermark back (Kafka's producers refresh their partition lists
@@ -102,9 +118,12 @@ class DayTwoOperationsIT {
             Workload after = LiveTraffic.workload(702, 300, Duration.ofSeconds(6));
             stack.traffic().play(after).get(1, TimeUnit.MINUTES);
             ExpectedMetrics expected = LiveTraffic.expected(before, after);
-            Duration bound = LiveTraffic.settleTime().plus(discovery.multipliedBy(2)).plusSeconds(10);
-            JobRun.awaitNoDifferences("llm_metrics within " + bound.toSeconds() + " s of the last call",
-                    () -> MetricsComparison.differences(expected, PipelineOutputs.table(stack.postgres())), bound);
+            Duration bound =
+                    LiveTraffic.settleTime().plus(discovery.multipliedBy(2)).plusSeconds(10);
+            JobRun.awaitNoDifferences(
+                    "llm_metrics within " + bound.toSeconds() + " s of the last call",
+                    () -> MetricsComparison.differences(expected, PipelineOutputs.table(stack.postgres())),
+                    bound);
             PipelineAssertions.assertOutputsMatch(expected, stack.kafka(), stack.postgres());
             assertThat(job.failures()).as("failures of the job").isEmpty();
         }
@@ -113,7 +132,7 @@ class DayTwoOperationsIT {
     /** The event time up to which {@code pipeline_progress} says rows are complete. */
     private long progressWatermark() throws Exception {
         try (Connection c = stack.postgres().getConnection();
-             ResultSet rs = c.createStatement().executeQuery("SELECT watermark_ms FROM pipeline_progress")) {
+                ResultSet rs = c.createStatement().executeQuery("SELECT watermark_ms FROM pipeline_progress")) {
             assertThat(rs.next()).as("a pipeline_progress row").isTrue();
             return rs.getLong(1);
         }

@@ -33,26 +33,32 @@ class DayTwoOutagesIT {
 
             // The Kafka topic is committed at every checkpoint whatever PostgreSQL does.
             ExpectedMetrics sofar = LiveTraffic.expected(before, during);
-            JobRun.awaitNoDifferences("llm.metrics while PostgreSQL is down",
-                    () -> MetricsComparison.differences(sofar,
-                            PipelineOutputs.latestRevisions(PipelineOutputs.metricsRecords(stack.kafka()))),
+            JobRun.awaitNoDifferences(
+                    "llm.metrics while PostgreSQL is down",
+                    () -> MetricsComparison.differences(
+                            sofar, PipelineOutputs.latestRevisions(PipelineOutputs.metricsRecords(stack.kafka()))),
                     LiveTraffic.settleTime().plusMinutes(1));
             // Flink's REST API refreshes metrics every few seconds: poll, do not read once.
-            JobRun.awaitNoDifferences("the sink's failed writes and waiting rows", () -> {
-                try {
-                    long failed = job.counter("streamlens_postgres_failed_writes");
-                    long waiting = job.counter("streamlens_postgres_rows_waiting");
-                    return failed > 0 && waiting > 0 ? List.of() : List.of(failed + " failed writes, " + waiting + " rows waiting");
-                } catch (Exception e) {
-                    return List.of(e.toString());
-                }
-            }, Duration.ofSeconds(30));
+            JobRun.awaitNoDifferences(
+                    "the sink's failed writes and waiting rows",
+                    () -> {
+                        try {
+                            long failed = job.counter("streamlens_postgres_failed_writes");
+                            long waiting = job.counter("streamlens_postgres_rows_waiting");
+                            return failed > 0 && waiting > 0
+                                    ? List.of()
+                                    : List.of(failed + " failed writes, " + waiting + " rows waiting");
+                        } catch (Exception e) {
+                            return List.of(e.toString());
+                        }
+                    },
+                    Duration.ofSeconds(30));
 
             stack.startPostgres();
             Workload after = LiveTraffic.workload(603, 200, Duration.ofSeconds(4));
             stack.traffic().play(after).get(1, TimeUnit.MINUTES);
-            PipelineAssertions.assertOutputsMatch(LiveTraffic.expected(before, during, after), stack.kafka(),
-                    stack.postgres());
+            PipelineAssertions.assertOutputsMatch(
+                    LiveTraffic.expected(before, during, after), stack.kafka(), stack.postgres());
             assertThat(job.failures()).as("failures of the job").isEmpty();
         }
     }
@@ -73,10 +79,10 @@ class DayTwoOutagesIT {
 
             Workload after = LiveTraffic.workload(802, 300, Duration.ofSeconds(6));
             stack.traffic().play(after).get(2, TimeUnit.MINUTES);
-            PipelineAssertions.assertOutputsMatch(LiveTraffic.expected(before, after), stack.kafka(),
-                    stack.postgres());
+            PipelineAssertions.assertOutputsMatch(LiveTraffic.expected(before, after), stack.kafka(), stack.postgres());
             assertThat(PipelineOutputs.committed(stack.kafka(), Topics.LATE_EVENTS))
-                    .as("late events (the workloads send none too late)").isEmpty();
+                    .as("late events (the workloads send none too late)")
+                    .isEmpty();
             assertThat(job.failures()).as("failures of the job").isEmpty();
         }
     }

@@ -19,8 +19,7 @@ import java.util.TreeMap;
 public final class ExpectedMetrics {
 
     /** A series' window: the unique key of llm_metrics. */
-    public record Key(String tenant, String route, String model, long windowStart) {
-    }
+    public record Key(String tenant, String route, String model, long windowStart) {}
 
     public static final class Row {
         public long requests;
@@ -39,8 +38,10 @@ public final class ExpectedMetrics {
         public double generationMs;
     }
 
-    public final Map<Key, Row> rows = new TreeMap<>(java.util.Comparator.comparing(Key::tenant).thenComparing(Key::route)
-            .thenComparing(Key::model).thenComparingLong(Key::windowStart));
+    public final Map<Key, Row> rows = new TreeMap<>(java.util.Comparator.comparing(Key::tenant)
+            .thenComparing(Key::route)
+            .thenComparing(Key::model)
+            .thenComparingLong(Key::windowStart));
     public long orphans;
 
     public static ExpectedMetrics of(Workload workload, byte[] priceTableJson, long windowMs, long joinTimeoutMs) {
@@ -54,7 +55,8 @@ public final class ExpectedMetrics {
         for (Workload.Request request : workload.requests) {
             requestIds.add(request.id());
             Workload.Response response = responseById.get(request.id());
-            boolean joins = response != null && response.ts() >= request.ts() - 5000
+            boolean joins = response != null
+                    && response.ts() >= request.ts() - 5000
                     && response.ts() <= request.ts() + joinTimeoutMs;
             if (!joins) {
                 if (response != null) {
@@ -69,8 +71,8 @@ public final class ExpectedMetrics {
             if (response.error() != null && !response.error().isEmpty()) {
                 row.errors++;
             }
-            double latency = response.latencyMs() != null ? response.latencyMs()
-                    : Math.max(0, response.ts() - request.ts());
+            double latency =
+                    response.latencyMs() != null ? response.latencyMs() : Math.max(0, response.ts() - request.ts());
             row.latencies.add(latency);
             row.latencySum += latency;
             row.promptTokens += request.promptTokens();
@@ -115,8 +117,9 @@ public final class ExpectedMetrics {
         ExpectedMetrics hours = new ExpectedMetrics();
         long hourMs = 3_600_000;
         rows.forEach((key, minute) -> {
-            Row hour = hours.rows.computeIfAbsent(new Key(key.tenant(), key.route(), key.model(),
-                    Math.floorDiv(key.windowStart(), hourMs) * hourMs), k -> new Row());
+            Row hour = hours.rows.computeIfAbsent(
+                    new Key(key.tenant(), key.route(), key.model(), Math.floorDiv(key.windowStart(), hourMs) * hourMs),
+                    k -> new Row());
             hour.requests += minute.requests;
             hour.errors += minute.errors;
             hour.timeouts += minute.timeouts;
@@ -157,13 +160,20 @@ public final class ExpectedMetrics {
             Map<String, BigDecimal[]> prices = new HashMap<>();
             for (Iterator<Map.Entry<String, JsonNode>> it = models.fields(); it.hasNext(); ) {
                 Map.Entry<String, JsonNode> e = it.next();
-                BigDecimal input = new BigDecimal(e.getValue().get("input_per_million").asText());
-                prices.put(e.getKey(), new BigDecimal[] {input,
+                BigDecimal input =
+                        new BigDecimal(e.getValue().get("input_per_million").asText());
+                prices.put(e.getKey(), new BigDecimal[] {
+                    input,
                     new BigDecimal(e.getValue().get("output_per_million").asText()),
                     e.getValue().has("cache_read_per_million")
-                            ? new BigDecimal(e.getValue().get("cache_read_per_million").asText()) : input,
+                            ? new BigDecimal(
+                                    e.getValue().get("cache_read_per_million").asText())
+                            : input,
                     e.getValue().has("cache_write_per_million")
-                            ? new BigDecimal(e.getValue().get("cache_write_per_million").asText()) : input});
+                            ? new BigDecimal(
+                                    e.getValue().get("cache_write_per_million").asText())
+                            : input
+                });
             }
             return prices;
         } catch (IOException e) {
@@ -173,9 +183,12 @@ public final class ExpectedMetrics {
 
     /** The nearest-rank q-quantile: the ceil(q * n)-th smallest value. */
     static double nearestRank(List<Double> values, double q) {
-        double[] sorted = values.stream().mapToDouble(Double::doubleValue).sorted().toArray();
-        int rank = new BigDecimal(Double.toString(q)).multiply(BigDecimal.valueOf(sorted.length))
-                .setScale(0, java.math.RoundingMode.CEILING).intValueExact();
+        double[] sorted =
+                values.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+        int rank = new BigDecimal(Double.toString(q))
+                .multiply(BigDecimal.valueOf(sorted.length))
+                .setScale(0, java.math.RoundingMode.CEILING)
+                .intValueExact();
         return sorted[Math.max(1, rank) - 1];
     }
 }

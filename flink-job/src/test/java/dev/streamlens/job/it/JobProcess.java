@@ -24,7 +24,8 @@ import java.util.concurrent.TimeUnit;
 final class JobProcess implements AutoCloseable {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     private final Process process;
     private final int restPort;
@@ -42,21 +43,41 @@ final class JobProcess implements AutoCloseable {
         Path prices = work.resolve("prices.json");
         Files.writeString(prices, JobRun.PRICES);
         int port = FreePorts.pick();
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx768m", "--add-opens", "java.base/java.util=ALL-UNNAMED", "--add-opens", "java.base/java.lang=ALL-UNNAMED",
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx768m",
+                "--add-opens",
+                "java.base/java.util=ALL-UNNAMED",
+                "--add-opens",
+                "java.base/java.lang=ALL-UNNAMED",
                 "-Dlog4j2.configurationFile=log4j2-test.properties",
-                "-cp", System.getProperty("surefire.test.class.path", System.getProperty("java.class.path")),
+                "-cp",
+                System.getProperty("surefire.test.class.path", System.getProperty("java.class.path")),
                 "dev.streamlens.job.StreamLensJob",
-                "--kafka-brokers", kafka, "--jdbc-url", jdbcUrl, "--jdbc-user", "postgres", "--jdbc-password", "postgres",
-                "--pricing-file", prices.toString(), "--checkpoint-dir", work.resolve("checkpoints").toUri().toString(),
-                "--resume-from-latest-checkpoint", "--local-web-ui-port", Integer.toString(port)));
+                "--kafka-brokers",
+                kafka,
+                "--jdbc-url",
+                jdbcUrl,
+                "--jdbc-user",
+                "postgres",
+                "--jdbc-password",
+                "postgres",
+                "--pricing-file",
+                prices.toString(),
+                "--checkpoint-dir",
+                work.resolve("checkpoints").toUri().toString(),
+                "--resume-from-latest-checkpoint",
+                "--local-web-ui-port",
+                Integer.toString(port)));
         command.addAll(options);
         long started;
         try (var logs = Files.list(work)) {
-            started = logs.filter(p -> p.getFileName().toString().startsWith("job-")).count();
+            started = logs.filter(p -> p.getFileName().toString().startsWith("job-"))
+                    .count();
         }
         Path log = work.resolve("job-" + started + ".log");
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+        ProcessBuilder builder =
+                new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
         // The job reads STREAMLENS_* settings too: only the test's arguments count.
         builder.environment().keySet().removeIf(name -> name.startsWith("STREAMLENS_"));
         Process process = builder.start();
@@ -114,22 +135,28 @@ final class JobProcess implements AutoCloseable {
             throw new AssertionError("the drained job did not finish within 120 s; see " + log);
         }
         try (var savepoints = Files.list(target)) {
-            return savepoints.filter(p -> Files.exists(p.resolve("_metadata"))).findFirst()
+            return savepoints
+                    .filter(p -> Files.exists(p.resolve("_metadata")))
+                    .findFirst()
                     .orElseThrow(() -> new AssertionError("no savepoint under " + target + "; see " + log));
         }
     }
 
     /** Completed checkpoints of this run of the job. */
     long completedCheckpoints() throws Exception {
-        return get("/jobs/" + jobId + "/checkpoints").path("counts").path("completed").asLong();
+        return get("/jobs/" + jobId + "/checkpoints")
+                .path("counts")
+                .path("completed")
+                .asLong();
     }
 
     /** The failures Flink recorded for the job in this process (a record that makes it throw shows here). */
     List<String> failures() throws Exception {
         List<String> failures = new ArrayList<>();
-        for (JsonNode entry : get("/jobs/" + jobId + "/exceptions").path("exceptionHistory").path("entries")) {
-            failures.add(entry.path("exceptionName").asText() + ": " + entry.path("stacktrace").asText().lines()
-                    .findFirst().orElse(""));
+        for (JsonNode entry :
+                get("/jobs/" + jobId + "/exceptions").path("exceptionHistory").path("entries")) {
+            failures.add(entry.path("exceptionName").asText() + ": "
+                    + entry.path("stacktrace").asText().lines().findFirst().orElse(""));
         }
         return failures;
     }
@@ -145,8 +172,8 @@ final class JobProcess implements AutoCloseable {
             for (JsonNode metric : get(base)) {
                 String id = metric.path("id").asText();
                 if (id.endsWith("." + name)) {
-                    for (JsonNode value : get(base + "?agg=sum&get=" + java.net.URLEncoder.encode(id,
-                            java.nio.charset.StandardCharsets.UTF_8))) {
+                    for (JsonNode value : get(base + "?agg=sum&get="
+                            + java.net.URLEncoder.encode(id, java.nio.charset.StandardCharsets.UTF_8))) {
                         sum += (long) value.path("sum").asDouble();
                     }
                 }
@@ -178,11 +205,14 @@ final class JobProcess implements AutoCloseable {
 
     private static boolean allTasksRunning(JsonNode job) {
         JsonNode tasks = job.path("tasks");
-        return tasks.path("total").asInt() > 0 && tasks.path("running").asInt() == tasks.path("total").asInt();
+        return tasks.path("total").asInt() > 0
+                && tasks.path("running").asInt() == tasks.path("total").asInt();
     }
 
     private void signal(String name) throws Exception {
-        Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).inheritIO().start();
+        Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid()))
+                .inheritIO()
+                .start();
         if (kill.waitFor() != 0) {
             throw new IllegalStateException("kill -" + name + " failed");
         }
@@ -193,13 +223,14 @@ final class JobProcess implements AutoCloseable {
     }
 
     private JsonNode post(String path, String body) throws IOException, InterruptedException {
-        return send(HttpRequest.newBuilder(uri(path)).header("Content-Type", "application/json")
+        return send(HttpRequest.newBuilder(uri(path))
+                .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body)));
     }
 
     private JsonNode send(HttpRequest.Builder request) throws IOException, InterruptedException {
-        HttpResponse<String> response = HTTP.send(request.timeout(Duration.ofSeconds(5)).build(),
-                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> response =
+                HTTP.send(request.timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
         if (response.statusCode() >= 300) {
             throw new IOException(response.statusCode() + " " + response.body());
         }
@@ -213,7 +244,7 @@ final class JobProcess implements AutoCloseable {
     @Override
     public void close() throws Exception {
         if (process.isAlive()) {
-            kill();   // a test's job needs no clean shutdown: its checkpoints are retained either way
+            kill(); // a test's job needs no clean shutdown: its checkpoints are retained either way
         }
     }
 }

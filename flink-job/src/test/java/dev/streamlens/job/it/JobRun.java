@@ -33,8 +33,7 @@ final class JobRun {
                         "claude-3-5-sonnet": {"input_per_million": 3.0, "output_per_million": 15.0}}}
             """;
 
-    private JobRun() {
-    }
+    private JobRun() {}
 
     /** Settings parsed from arguments, exactly as {@code flink run <jar> ...} would get them. */
     static JobSettings settings(String kafka, String jdbcUrl, Path workDir, String... extra) {
@@ -42,10 +41,22 @@ final class JobRun {
             Path prices = workDir.resolve("prices.json");
             Files.writeString(prices, PRICES);
             List<String> args = new ArrayList<>(List.of(
-                    "--kafka-brokers", kafka, "--jdbc-url", jdbcUrl, "--jdbc-user", "postgres",
-                    "--jdbc-password", "postgres", "--pricing-file", prices.toString(),
-                    "--checkpoint-dir", workDir.resolve("checkpoints").toUri().toString(),
-                    "--checkpoint-interval", "1s", "--parallelism", "2"));
+                    "--kafka-brokers",
+                    kafka,
+                    "--jdbc-url",
+                    jdbcUrl,
+                    "--jdbc-user",
+                    "postgres",
+                    "--jdbc-password",
+                    "postgres",
+                    "--pricing-file",
+                    prices.toString(),
+                    "--checkpoint-dir",
+                    workDir.resolve("checkpoints").toUri().toString(),
+                    "--checkpoint-interval",
+                    "1s",
+                    "--parallelism",
+                    "2"));
             args.addAll(List.of(extra));
             JobSettings settings = new JobSettings();
             new CommandLine(settings).setOverwrittenOptionsAllowed(true).parseArgs(args.toArray(String[]::new));
@@ -96,7 +107,8 @@ final class JobRun {
     }
 
     /** Polls until {@code check} returns no differences, failing with the last ones after {@code timeout}. */
-    static void awaitNoDifferences(String what, Supplier<List<String>> check, Duration timeout) throws InterruptedException {
+    static void awaitNoDifferences(String what, Supplier<List<String>> check, Duration timeout)
+            throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         List<String> last = check.get();
         while (!last.isEmpty() && System.nanoTime() < deadline) {

@@ -14,9 +14,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.CopyOnWriteArrayList;
 import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.api.common.eventtime.Watermark;
 import org.apache.flink.api.common.eventtime.WatermarkGenerator;
@@ -51,33 +51,49 @@ class LateArrivalsIT {
 
     @RegisterExtension
     static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
-            .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(1)
-            .setConfiguration(METRICS.addToConfiguration(new Configuration())).build());
+            .setNumberTaskManagers(1)
+            .setNumberSlotsPerTaskManager(1)
+            .setConfiguration(METRICS.addToConfiguration(new Configuration()))
+            .build());
 
     @Test
     void responsesOnTimeWithLateRequestsReviseTheirWindowOrBecomeLateEventsAndTheCountersAgree() throws Exception {
         List<TelemetryEvent> script = List.of(
-                request("q0", 1000), response("q0", 1500),
-                response("r1", 2000), response("r2", 2100), response("r4", 3000), response("r3", 4800),
-                watermark(5000),                  // window [0, 5 s) fires: revision 1
-                request("r1", 1900),              // within the lateness: revision 2
-                watermark(11_000),                // the window is closed for good (at 10 s)
-                request("r2", 2000),              // too late for the window: a late event
-                request("r3", 7800),              // its response came 3 s early, in the closed window: a late event,
-                                                  // though 7.8 s itself is not late yet
+                request("q0", 1000),
+                response("q0", 1500),
+                response("r1", 2000),
+                response("r2", 2100),
+                response("r4", 3000),
+                response("r3", 4800),
+                watermark(5000), // window [0, 5 s) fires: revision 1
+                request("r1", 1900), // within the lateness: revision 2
+                watermark(11_000), // the window is closed for good (at 10 s)
+                request("r2", 2000), // too late for the window: a late event
+                request("r3", 7800), // its response came 3 s early, in the closed window: a late event,
+                // though 7.8 s itself is not late yet
                 watermark(15_000),
-                request("r4", 2500),              // after a 429 and a retry: a late event, not an orphan plus a timeout
-                request("r5", 6000),              // a late call: its request, then a watermark past its deadline,
-                watermark(16_000),                // which counts a timeout in [15 s, 20 s),
-                response("r5", 6500));            // then its response: the timeout is taken back, the call is late
+                request("r4", 2500), // after a 429 and a retry: a late event, not an orphan plus a timeout
+                request("r5", 6000), // a late call: its request, then a watermark past its deadline,
+                watermark(16_000), // which counts a timeout in [15 s, 20 s),
+                response("r5", 6500)); // then its response: the timeout is taken back, the call is late
 
         // Two sources the test feeds step by step (each input of the join gets every watermark), with a
         // pause after each step so that both inputs have been processed before the next one.
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.setParallelism(1);
-        Fed requests = new Fed("requests", script.stream().filter(e -> e.kind != TelemetryEvent.Kind.RESPONSE).count());
-        Fed responses = new Fed("responses", script.stream().filter(e -> e.kind != TelemetryEvent.Kind.REQUEST).count());
-        MetricsPipeline.Outputs out = MetricsPipeline.build(requests.stream(env), responses.stream(env),
+        Fed requests = new Fed(
+                "requests",
+                script.stream()
+                        .filter(e -> e.kind != TelemetryEvent.Kind.RESPONSE)
+                        .count());
+        Fed responses = new Fed(
+                "responses",
+                script.stream()
+                        .filter(e -> e.kind != TelemetryEvent.Kind.REQUEST)
+                        .count());
+        MetricsPipeline.Outputs out = MetricsPipeline.build(
+                requests.stream(env),
+                responses.stream(env),
                 new MetricsPipeline.Timing(Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofSeconds(5)),
                 PriceTable.bundled());
         out.rows().sinkTo(new Collected<>("rows"));
@@ -96,17 +112,21 @@ class LateArrivalsIT {
         JobExecutionResult result = job.getJobExecutionResult().get(1, TimeUnit.MINUTES);
 
         List<MetricsRow> rows = Collected.of("rows");
-        List<MetricsRow> first = rows.stream().filter(r -> r.windowStart().toEpochMilli() == 0).toList();
+        List<MetricsRow> first =
+                rows.stream().filter(r -> r.windowStart().toEpochMilli() == 0).toList();
         assertThat(first).extracting(MetricsRow::revision).containsExactly(1, 2);
         assertThat(first.get(1).requests()).isEqualTo(2);
-        assertThat(first).allSatisfy(r -> assertThat(r.timeouts()).as("no phantom timeout").isZero());
+        assertThat(first)
+                .allSatisfy(
+                        r -> assertThat(r.timeouts()).as("no phantom timeout").isZero());
         // The window of r5's deadline: the timeout and its retraction land together before it fires.
         assertThat(rows.stream().filter(r -> r.windowStart().toEpochMilli() != 0))
                 .extracting(r -> r.windowStart().toEpochMilli() + ":" + r.requests() + ":" + r.timeouts())
                 .containsExactly("15000:0:0");
 
         List<LateEvent> late = Collected.of("late");
-        assertThat(late).extracting(l -> l.call.requestId + ":" + l.call.eventTime + ":" + l.call.timeout)
+        assertThat(late)
+                .extracting(l -> l.call.requestId + ":" + l.call.eventTime + ":" + l.call.timeout)
                 .containsExactlyInAnyOrder("r2:2100:false", "r3:4800:false", "r4:3000:false", "r5:6500:false");
         List<DeadLetter> dead = Collected.of("dead");
         assertThat(dead).as("no orphan").isEmpty();
@@ -120,7 +140,8 @@ class LateArrivalsIT {
 
     private static long counter(JobExecutionResult result, String name) {
         return METRICS.findMetrics(result.getJobID(), name).values().stream()
-                .mapToLong(metric -> ((Counter) metric).getCount()).sum();
+                .mapToLong(metric -> ((Counter) metric).getCount())
+                .sum();
     }
 
     private static TelemetryEvent request(String id, long ts) {
@@ -154,10 +175,13 @@ class LateArrivalsIT {
 
         DataStream<TelemetryEvent> stream(StreamExecutionEnvironment env) {
             String queue = name;
-            GeneratorFunction<Long, TelemetryEvent> next = index -> QUEUES.get(queue).poll(1, TimeUnit.MINUTES);
-            return env.fromSource(new DataGeneratorSource<>(next, count, TypeInformation.of(TelemetryEvent.class)),
+            GeneratorFunction<Long, TelemetryEvent> next =
+                    index -> QUEUES.get(queue).poll(1, TimeUnit.MINUTES);
+            return env.fromSource(
+                    new DataGeneratorSource<>(next, count, TypeInformation.of(TelemetryEvent.class)),
                     WatermarkStrategy.<TelemetryEvent>forGenerator(ctx -> new Scripted())
-                            .withTimestampAssigner((e, ts) -> e.timestamp), name);
+                            .withTimestampAssigner((e, ts) -> e.timestamp),
+                    name);
         }
     }
 
@@ -171,8 +195,7 @@ class LateArrivalsIT {
         }
 
         @Override
-        public void onPeriodicEmit(WatermarkOutput output) {
-        }
+        public void onPeriodicEmit(WatermarkOutput output) {}
     }
 
     /** Collects what reaches a sink, by name, in this JVM (the mini-cluster runs in it). */
@@ -199,12 +222,10 @@ class LateArrivalsIT {
                 }
 
                 @Override
-                public void flush(boolean endOfInput) {
-                }
+                public void flush(boolean endOfInput) {}
 
                 @Override
-                public void close() {
-                }
+                public void close() {}
             };
         }
     }

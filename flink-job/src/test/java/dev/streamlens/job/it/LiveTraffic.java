@@ -22,6 +22,7 @@ final class LiveTraffic implements AutoCloseable {
     static final Duration JOIN_TIMEOUT = Duration.ofSeconds(4);
     /** Roomy against the delivery delay: a sender on this busy machine may fall behind its schedule. */
     static final Duration OUT_OF_ORDERNESS = Duration.ofMillis(2500);
+
     static final Duration IDLE_TIMEOUT = Duration.ofSeconds(1);
     static final Duration ALLOWED_LATENESS = Duration.ofSeconds(3);
     private static final long MAX_DELIVERY_DELAY_MS = 400;
@@ -40,9 +41,21 @@ final class LiveTraffic implements AutoCloseable {
 
     /** The job's options for this timing (checkpoints every second unless {@code extra} says otherwise). */
     static List<String> jobOptions(String... extra) {
-        List<String> options = new ArrayList<>(List.of("--window", "2s", "--join-timeout", "4s",
-                "--out-of-orderness", "2500ms", "--idle-timeout", "1s", "--allowed-lateness", "3s",
-                "--checkpoint-interval", "1s", "--parallelism", "2"));
+        List<String> options = new ArrayList<>(List.of(
+                "--window",
+                "2s",
+                "--join-timeout",
+                "4s",
+                "--out-of-orderness",
+                "2500ms",
+                "--idle-timeout",
+                "1s",
+                "--allowed-lateness",
+                "3s",
+                "--checkpoint-interval",
+                "1s",
+                "--parallelism",
+                "2"));
         for (int i = 0; i + 1 < extra.length; i += 2) {
             int at = options.indexOf(extra[i]);
             if (at >= 0) {
@@ -57,8 +70,15 @@ final class LiveTraffic implements AutoCloseable {
 
     /** {@code calls} calls stamped over {@code span} from a second from now: every case of {@link Workload}. */
     static Workload workload(long seed, int calls, Duration span) {
-        return Workload.generate(seed, calls, System.currentTimeMillis() + 1000, span.toMillis(),
-                JOIN_TIMEOUT.toMillis(), MAX_DELIVERY_DELAY_MS, 1500, 3500);
+        return Workload.generate(
+                seed,
+                calls,
+                System.currentTimeMillis() + 1000,
+                span.toMillis(),
+                JOIN_TIMEOUT.toMillis(),
+                MAX_DELIVERY_DELAY_MS,
+                1500,
+                3500);
     }
 
     /** What the job must report for these parts, computed independently. */
@@ -69,8 +89,11 @@ final class LiveTraffic implements AutoCloseable {
             requests.addAll(part.requests);
             responses.addAll(part.responses);
         }
-        return ExpectedMetrics.of(Workload.of(requests, responses), JobRun.PRICES.getBytes(StandardCharsets.UTF_8),
-                WINDOW.toMillis(), JOIN_TIMEOUT.toMillis());
+        return ExpectedMetrics.of(
+                Workload.of(requests, responses),
+                JobRun.PRICES.getBytes(StandardCharsets.UTF_8),
+                WINDOW.toMillis(),
+                JOIN_TIMEOUT.toMillis());
     }
 
     /** Sends the workload's records at their delivery times; completes once every one is acknowledged. */
@@ -102,7 +125,8 @@ final class LiveTraffic implements AutoCloseable {
 
     /** Sends one record now and waits for its acknowledgement. */
     void send(String topic, String key, String value) throws Exception {
-        producer.send(new ProducerRecord<>(topic, key, value.getBytes(StandardCharsets.UTF_8))).get(30, TimeUnit.SECONDS);
+        producer.send(new ProducerRecord<>(topic, key, value.getBytes(StandardCharsets.UTF_8)))
+                .get(30, TimeUnit.SECONDS);
     }
 
     void sendRequest(Workload.Request request) throws Exception {
@@ -117,7 +141,11 @@ final class LiveTraffic implements AutoCloseable {
 
     /** How long after the last event of a workload every window and timeout it touches is closed. */
     static Duration settleTime() {
-        return JOIN_TIMEOUT.plus(WINDOW).plus(OUT_OF_ORDERNESS).plus(IDLE_TIMEOUT).plusSeconds(1);
+        return JOIN_TIMEOUT
+                .plus(WINDOW)
+                .plus(OUT_OF_ORDERNESS)
+                .plus(IDLE_TIMEOUT)
+                .plusSeconds(1);
     }
 
     @Override

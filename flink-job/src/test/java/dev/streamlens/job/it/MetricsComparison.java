@@ -12,10 +12,10 @@ import java.util.Objects;
  */
 public final class MetricsComparison {
 
-    private MetricsComparison() {
-    }
+    private MetricsComparison() {}
 
-    public static List<String> differences(ExpectedMetrics expected, Map<ExpectedMetrics.Key, PipelineOutputs.Actual> actual) {
+    public static List<String> differences(
+            ExpectedMetrics expected, Map<ExpectedMetrics.Key, PipelineOutputs.Actual> actual) {
         List<String> diffs = new ArrayList<>();
         for (Map.Entry<ExpectedMetrics.Key, ExpectedMetrics.Row> e : expected.rows.entrySet()) {
             PipelineOutputs.Actual a = actual.get(e.getKey());
@@ -43,8 +43,12 @@ public final class MetricsComparison {
                 close(diffs, at + "p99_ttft_ms", ExpectedMetrics.nearestRank(x.ttfts, 0.99), a.ttftP99(), 0.01);
             }
             if (x.generationMs > 0) {
-                close(diffs, at + "output_tokens_per_second", x.completionTokens * 1000.0 / x.generationMs,
-                        a.outputTokensPerSecond(), 1e-9);
+                close(
+                        diffs,
+                        at + "output_tokens_per_second",
+                        x.completionTokens * 1000.0 / x.generationMs,
+                        a.outputTokensPerSecond(),
+                        1e-9);
             }
             if (a.cost() == null || x.cost.compareTo(a.cost()) != 0) {
                 diffs.add(at + "estimated_cost_usd expected " + x.cost.toPlainString() + " but was " + a.cost());
@@ -56,7 +60,12 @@ public final class MetricsComparison {
             }
             close(diffs, at + "avg_latency_ms", x.latencySum / x.requests, a.avgLatency(), 1e-9);
             close(diffs, at + "avg_prompt_tokens", (double) x.promptTokens / x.requests, a.avgPrompt(), 1e-9);
-            close(diffs, at + "avg_completion_tokens", (double) x.completionTokens / x.requests, a.avgCompletion(), 1e-9);
+            close(
+                    diffs,
+                    at + "avg_completion_tokens",
+                    (double) x.completionTokens / x.requests,
+                    a.avgCompletion(),
+                    1e-9);
             close(diffs, at + "p50_latency_ms", ExpectedMetrics.nearestRank(x.latencies, 0.50), a.p50(), 0.01);
             close(diffs, at + "p95_latency_ms", ExpectedMetrics.nearestRank(x.latencies, 0.95), a.p95(), 0.01);
             close(diffs, at + "p99_latency_ms", ExpectedMetrics.nearestRank(x.latencies, 0.99), a.p99(), 0.01);
@@ -89,7 +98,8 @@ public final class MetricsComparison {
         // Plus a hair for floating point: a sketch's answer may sit exactly on its 1 % bound (1.01 for 1).
         double bound = relative * Math.max(1e-9, Math.abs(expected)) + 1e-9 * Math.max(1, Math.abs(expected));
         if (actual == null || Math.abs(actual - expected) > bound) {
-            diffs.add(what + " expected " + expected + " (±" + relative * 100 + "%) but was " + Objects.toString(actual));
+            diffs.add(
+                    what + " expected " + expected + " (±" + relative * 100 + "%) but was " + Objects.toString(actual));
         }
     }
 }

@@ -35,19 +35,23 @@ class MetricsJobFaultToleranceIT {
 
     @RegisterExtension
     static final KafkaBrokerExtension KAFKA = new KafkaBrokerExtension();
+
     @RegisterExtension
     static final PostgresExtension POSTGRES = new PostgresExtension();
+
     @RegisterExtension
     static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
-            .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
+            .setNumberTaskManagers(1)
+            .setNumberSlotsPerTaskManager(2)
+            .build());
 
     @Test
     void crashesAndARestartLoseAndDoubleNothing(@InjectMiniCluster MiniCluster cluster) throws Exception {
         Path work = TestDirectories.fresh("job-faults");
         List<String> options = new ArrayList<>(LiveTraffic.jobOptions());
         options.add("--resume-from-latest-checkpoint");
-        JobSettings settings = JobRun.settings(KAFKA.bootstrapServers(), POSTGRES.jdbcUrl(), work,
-                options.toArray(String[]::new));
+        JobSettings settings =
+                JobRun.settings(KAFKA.bootstrapServers(), POSTGRES.jdbcUrl(), work, options.toArray(String[]::new));
         JobClient job = JobRun.start(settings, work);
         // About 9,000 records over 25 s, sent live: the failures below happen while traffic flows.
         Workload workload = LiveTraffic.workload(7, 4000, Duration.ofSeconds(25));
@@ -67,7 +71,9 @@ class MetricsJobFaultToleranceIT {
         cluster.terminateTaskManager(1).get(30, TimeUnit.SECONDS);
         cluster.startTaskManager();
         awaitCompletedCheckpoints(cluster, job.getJobID(), completed + 4);
-        assertThat(maxAttemptNumber(cluster, job.getJobID())).as("tasks restarted twice").isGreaterThanOrEqualTo(2);
+        assertThat(maxAttemptNumber(cluster, job.getJobID()))
+                .as("tasks restarted twice")
+                .isGreaterThanOrEqualTo(2);
 
         // 3. Stop the job while traffic flows and start a new one from the last retained checkpoint.
         assertThat(sending).isNotDone();
@@ -86,7 +92,8 @@ class MetricsJobFaultToleranceIT {
         long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
         while (System.nanoTime() < deadline) {
             AccessExecutionGraph graph = cluster.getExecutionGraph(job).get();
-            long completed = graph.getCheckpointStatsSnapshot() == null ? 0
+            long completed = graph.getCheckpointStatsSnapshot() == null
+                    ? 0
                     : graph.getCheckpointStatsSnapshot().getCounts().getNumberOfCompletedCheckpoints();
             if (completed >= atLeast && graph.getState() == JobStatus.RUNNING) {
                 return completed;

@@ -29,41 +29,64 @@ class ParquetExportBurstIT {
     final TestStack stack = new TestStack();
 
     /** One exported revision of the burst's window, as DuckDB reads it. */
-    private record Exported(long requests, int revision, long exportedAt) {
-    }
+    private record Exported(long requests, int revision, long exportedAt) {}
 
     @Test
     void aBurstOfTwentyLateCallsLeavesTheNewestRowNewestInTheExport() throws Exception {
         Path export = stack.work.resolve("export");
-        List<String> options = LiveTraffic.jobOptions("--allowed-lateness", "60s", "--export-dir", export.toUri().toString());
+        List<String> options = LiveTraffic.jobOptions(
+                "--allowed-lateness", "60s", "--export-dir", export.toUri().toString());
         try (JobProcess job = JobProcess.start(stack.work, stack.kafka(), stack.jdbcUrl(), options)) {
             long window = LiveTraffic.WINDOW.toMillis();
             long start = (System.currentTimeMillis() / window + 1) * window;
             TimeUnit.MILLISECONDS.sleep(start + 100 - System.currentTimeMillis());
             send("on-time", start + 100);
-            JobRun.awaitNoDifferences("the window's first row", () -> requestsInTable(start) == 1 ? List.of()
-                    : List.of("not there yet"), Duration.ofSeconds(30));
+            JobRun.awaitNoDifferences(
+                    "the window's first row",
+                    () -> requestsInTable(start) == 1 ? List.of() : List.of("not there yet"),
+                    Duration.ofSeconds(30));
 
             // Twenty late calls for the window, at once: the window fires a revision for each batch
             // that reaches it, several within a millisecond.
             for (int i = 0; i < LATE_CALLS; i++) {
                 send("late-" + i, start + 200 + i);
             }
-            JobRun.awaitNoDifferences("the window's row in PostgreSQL", () -> requestsInTable(start) == 1 + LATE_CALLS
-                    ? List.of() : List.of(requestsInTable(start) + " requests"), Duration.ofSeconds(30));
-            JobRun.awaitNoDifferences("the newest exported row", () -> {
-                List<Exported> rows = exported(export, start);
-                Exported newest = rows.stream().max(java.util.Comparator.comparingLong(Exported::exportedAt)).orElse(null);
-                return newest != null && newest.requests() == 1 + LATE_CALLS ? List.of() : List.of("newest " + newest);
-            }, Duration.ofSeconds(30));
+            JobRun.awaitNoDifferences(
+                    "the window's row in PostgreSQL",
+                    () -> requestsInTable(start) == 1 + LATE_CALLS
+                            ? List.of()
+                            : List.of(requestsInTable(start) + " requests"),
+                    Duration.ofSeconds(30));
+            JobRun.awaitNoDifferences(
+                    "the newest exported row",
+                    () -> {
+                        List<Exported> rows = exported(export, start);
+                        Exported newest = rows.stream()
+                                .max(java.util.Comparator.comparingLong(Exported::exportedAt))
+                                .orElse(null);
+                        return newest != null && newest.requests() == 1 + LATE_CALLS
+                                ? List.of()
+                                : List.of("newest " + newest);
+                    },
+                    Duration.ofSeconds(30));
 
             List<Exported> rows = exported(export, start);
-            assertThat(rows).extracting(Exported::revision).as("revisions exported once each").doesNotHaveDuplicates();
-            assertThat(rows).extracting(Exported::exportedAt).as("exported_at tells every revision apart")
+            assertThat(rows)
+                    .extracting(Exported::revision)
+                    .as("revisions exported once each")
                     .doesNotHaveDuplicates();
-            Exported highest = rows.stream().max(java.util.Comparator.comparingInt(Exported::revision)).orElseThrow();
-            assertThat(rows.stream().max(java.util.Comparator.comparingLong(Exported::exportedAt)).orElseThrow())
-                    .as("the newest by exported_at is the highest revision").isEqualTo(highest);
+            assertThat(rows)
+                    .extracting(Exported::exportedAt)
+                    .as("exported_at tells every revision apart")
+                    .doesNotHaveDuplicates();
+            Exported highest = rows.stream()
+                    .max(java.util.Comparator.comparingInt(Exported::revision))
+                    .orElseThrow();
+            assertThat(rows.stream()
+                            .max(java.util.Comparator.comparingLong(Exported::exportedAt))
+                            .orElseThrow())
+                    .as("the newest by exported_at is the highest revision")
+                    .isEqualTo(highest);
             assertThat(job.failures()).isEmpty();
         }
     }
@@ -75,8 +98,9 @@ class ParquetExportBurstIT {
 
     private long requestsInTable(long windowStart) {
         try (Connection c = stack.postgres().getConnection();
-             ResultSet rs = c.createStatement().executeQuery("SELECT coalesce(sum(requests), 0) FROM llm_metrics "
-                     + "WHERE tenant_id = '" + TENANT + "' AND window_start = to_timestamp(" + windowStart + " / 1000.0)")) {
+                ResultSet rs = c.createStatement()
+                        .executeQuery("SELECT coalesce(sum(requests), 0) FROM llm_metrics " + "WHERE tenant_id = '"
+                                + TENANT + "' AND window_start = to_timestamp(" + windowStart + " / 1000.0)")) {
             rs.next();
             return rs.getLong(1);
         } catch (Exception e) {
@@ -100,9 +124,10 @@ class ParquetExportBurstIT {
             return rows;
         }
         try (Connection duck = DriverManager.getConnection("jdbc:duckdb:");
-             ResultSet rs = duck.createStatement().executeQuery("SELECT requests, revision, epoch_ms(exported_at) "
-                     + "FROM read_parquet('" + directory + "/**/*.parquet', hive_partitioning = true) "
-                     + "WHERE tenant_id = '" + TENANT + "' AND epoch_ms(window_start) = " + windowStart)) {
+                ResultSet rs = duck.createStatement()
+                        .executeQuery("SELECT requests, revision, epoch_ms(exported_at) "
+                                + "FROM read_parquet('" + directory + "/**/*.parquet', hive_partitioning = true) "
+                                + "WHERE tenant_id = '" + TENANT + "' AND epoch_ms(window_start) = " + windowStart)) {
             while (rs.next()) {
                 rows.add(new Exported(rs.getLong(1), rs.getInt(2), rs.getLong(3)));
             }

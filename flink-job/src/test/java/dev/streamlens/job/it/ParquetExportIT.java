@@ -44,54 +44,91 @@ class ParquetExportIT {
 
     @RegisterExtension
     static final KafkaBrokerExtension KAFKA = new KafkaBrokerExtension();
+
     @RegisterExtension
     static final PostgresExtension POSTGRES = new PostgresExtension();
+
     @RegisterExtension
     static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
-            .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
+            .setNumberTaskManagers(1)
+            .setNumberSlotsPerTaskManager(2)
+            .build());
 
     private static final Duration JOIN_TIMEOUT = Duration.ofMinutes(5);
 
     /** One exported record, as DuckDB reads it; {@code date} and {@code tenant} come from the file's path. */
-    private record Exported(String tenantId, String route, String model, long windowStart, long windowEnd,
-                            long requests, long errors, long timeouts, long promptTokens, long completionTokens,
-                            BigDecimal cost, long unpriced, Double p95, byte[] latencySketch, int revision,
-                            String jobRun, long exportedAt, String date, String tenant) {
-    }
+    private record Exported(
+            String tenantId,
+            String route,
+            String model,
+            long windowStart,
+            long windowEnd,
+            long requests,
+            long errors,
+            long timeouts,
+            long promptTokens,
+            long completionTokens,
+            BigDecimal cost,
+            long unpriced,
+            Double p95,
+            byte[] latencySketch,
+            int revision,
+            String jobRun,
+            long exportedAt,
+            String date,
+            String tenant) {}
 
     @Test
     void theCommittedFilesHoldEveryWindowOfTheTableOncePerRevision() throws Exception {
-        long start = Instant.now().minus(40, ChronoUnit.MINUTES).truncatedTo(ChronoUnit.MINUTES).toEpochMilli();
-        Workload workload = Workload.generate(5, 1500, start, Duration.ofMinutes(4).toMillis(),
-                JOIN_TIMEOUT.toMillis(), 3000);
-        ExpectedMetrics expected = ExpectedMetrics.of(workload, JobRun.PRICES.getBytes(StandardCharsets.UTF_8),
-                60_000, JOIN_TIMEOUT.toMillis());
+        long start = Instant.now()
+                .minus(40, ChronoUnit.MINUTES)
+                .truncatedTo(ChronoUnit.MINUTES)
+                .toEpochMilli();
+        Workload workload =
+                Workload.generate(5, 1500, start, Duration.ofMinutes(4).toMillis(), JOIN_TIMEOUT.toMillis(), 3000);
+        ExpectedMetrics expected = ExpectedMetrics.of(
+                workload, JobRun.PRICES.getBytes(StandardCharsets.UTF_8), 60_000, JOIN_TIMEOUT.toMillis());
 
         Path work = TestDirectories.fresh("parquet-it");
         Path export = work.resolve("export");
         JobRun.produce(KAFKA.bootstrapServers(), workload.deliveries, 0);
-        JobClient job = JobRun.start(JobRun.settings(KAFKA.bootstrapServers(), POSTGRES.jdbcUrl(), work,
-                "--export-dir", export.toUri().toString()), work);
+        JobClient job = JobRun.start(
+                JobRun.settings(
+                        KAFKA.bootstrapServers(),
+                        POSTGRES.jdbcUrl(),
+                        work,
+                        "--export-dir",
+                        export.toUri().toString()),
+                work);
         try {
             PipelineAssertions.assertMetricsMatch(expected, KAFKA.bootstrapServers(), POSTGRES.dataSource());
-            JobRun.awaitNoDifferences("Parquet export against llm_metrics",
-                    () -> differences(exported(export), table()), Duration.ofSeconds(30));
+            JobRun.awaitNoDifferences(
+                    "Parquet export against llm_metrics",
+                    () -> differences(exported(export), table()),
+                    Duration.ofSeconds(30));
         } finally {
             job.cancel().get();
         }
 
         List<Exported> records = exported(export);
-        assertThat(records).extracting(r -> r.tenantId() + "|" + r.route() + "|" + r.model() + "|" + r.windowStart()
-                + "#" + r.revision() + "@" + r.jobRun()).as("each revision of a window once").doesNotHaveDuplicates();
+        assertThat(records)
+                .extracting(r -> r.tenantId() + "|" + r.route() + "|" + r.model() + "|" + r.windowStart() + "#"
+                        + r.revision() + "@" + r.jobRun())
+                .as("each revision of a window once")
+                .doesNotHaveDuplicates();
         assertThat(records).allSatisfy(r -> {
-            assertThat(r.date()).isEqualTo(LocalDate.ofInstant(Instant.ofEpochMilli(r.windowStart()), ZoneOffset.UTC)
-                    .toString());
+            assertThat(r.date())
+                    .isEqualTo(LocalDate.ofInstant(Instant.ofEpochMilli(r.windowStart()), ZoneOffset.UTC)
+                            .toString());
             assertThat(r.tenant()).isEqualTo(r.tenantId());
         });
         try (Stream<Path> files = Files.walk(export)) {
-            assertThat(files.filter(Files::isRegularFile).map(p -> export.relativize(p).toString()))
+            assertThat(files.filter(Files::isRegularFile)
+                            .map(p -> export.relativize(p).toString()))
                     .isNotEmpty()
-                    .allMatch(name -> name.matches("date=\\d{4}-\\d{2}-\\d{2}/tenant=[a-z]+/(minutes.*\\.parquet|\\..*inprogress.*)"),
+                    .allMatch(
+                            name -> name.matches(
+                                    "date=\\d{4}-\\d{2}-\\d{2}/tenant=[a-z]+/(minutes.*\\.parquet|\\..*inprogress.*)"),
                             "date=…/tenant=…/minutes….parquet");
         }
     }
@@ -100,7 +137,9 @@ class ParquetExportIT {
     private static List<String> differences(List<Exported> exported, Map<String, MetricsRow> table) {
         Map<String, Exported> newest = new HashMap<>();
         for (Exported e : exported) {
-            newest.merge(e.tenantId() + "|" + e.route() + "|" + e.model() + "|" + e.windowStart(), e,
+            newest.merge(
+                    e.tenantId() + "|" + e.route() + "|" + e.model() + "|" + e.windowStart(),
+                    e,
                     (a, b) -> a.exportedAt() >= b.exportedAt() ? a : b);
         }
         List<String> diffs = new ArrayList<>();
@@ -112,11 +151,27 @@ class ParquetExportIT {
             if (e == null) {
                 return;
             }
-            List<Object> expected = List.of(row.windowEnd().toEpochMilli(), row.requests(), row.errors(), row.timeouts(),
-                    row.totalPromptTokens(), row.totalCompletionTokens(), row.unpricedRequests(), row.revision(),
-                    Objects.toString(row.jobRun()), Objects.toString(row.p95LatencyMs()));
-            List<Object> actual = List.of(e.windowEnd(), e.requests(), e.errors(), e.timeouts(), e.promptTokens(),
-                    e.completionTokens(), e.unpriced(), e.revision(), Objects.toString(e.jobRun()),
+            List<Object> expected = List.of(
+                    row.windowEnd().toEpochMilli(),
+                    row.requests(),
+                    row.errors(),
+                    row.timeouts(),
+                    row.totalPromptTokens(),
+                    row.totalCompletionTokens(),
+                    row.unpricedRequests(),
+                    row.revision(),
+                    Objects.toString(row.jobRun()),
+                    Objects.toString(row.p95LatencyMs()));
+            List<Object> actual = List.of(
+                    e.windowEnd(),
+                    e.requests(),
+                    e.errors(),
+                    e.timeouts(),
+                    e.promptTokens(),
+                    e.completionTokens(),
+                    e.unpriced(),
+                    e.revision(),
+                    Objects.toString(e.jobRun()),
                     Objects.toString(e.p95()));
             if (!expected.equals(actual)) {
                 diffs.add(key + ": table " + expected + ", export " + actual);
@@ -134,10 +189,13 @@ class ParquetExportIT {
     private static Map<String, MetricsRow> table() {
         Map<String, MetricsRow> rows = new HashMap<>();
         try (Connection c = POSTGRES.dataSource().getConnection();
-             ResultSet rs = c.createStatement().executeQuery("SELECT " + MetricsRowJdbc.COLUMNS + " FROM llm_metrics")) {
+                ResultSet rs =
+                        c.createStatement().executeQuery("SELECT " + MetricsRowJdbc.COLUMNS + " FROM llm_metrics")) {
             while (rs.next()) {
                 MetricsRow row = MetricsRowJdbc.read(rs);
-                rows.put(row.tenantId() + "|" + row.route() + "|" + row.model() + "|" + row.windowStart().toEpochMilli(),
+                rows.put(
+                        row.tenantId() + "|" + row.route() + "|" + row.model() + "|"
+                                + row.windowStart().toEpochMilli(),
                         row);
             }
         } catch (SQLException e) {
@@ -153,16 +211,33 @@ class ParquetExportIT {
             return records; // DuckDB would refuse a glob that matches nothing
         }
         try (Connection duck = DriverManager.getConnection("jdbc:duckdb:");
-             ResultSet rs = duck.createStatement().executeQuery("SELECT tenant_id, route, model, "
-                     + "epoch_ms(window_start), epoch_ms(window_end), requests, errors, timeouts, total_prompt_tokens, "
-                     + "total_completion_tokens, estimated_cost_usd, unpriced_requests, p95_latency_ms, latency_sketch, "
-                     + "revision, job_run, epoch_ms(exported_at), CAST(date AS VARCHAR), tenant "
-                     + "FROM read_parquet('" + directory + "/**/*.parquet', hive_partitioning = true)")) {
+                ResultSet rs = duck.createStatement()
+                        .executeQuery("SELECT tenant_id, route, model, "
+                                + "epoch_ms(window_start), epoch_ms(window_end), requests, errors, timeouts, total_prompt_tokens, "
+                                + "total_completion_tokens, estimated_cost_usd, unpriced_requests, p95_latency_ms, latency_sketch, "
+                                + "revision, job_run, epoch_ms(exported_at), CAST(date AS VARCHAR), tenant "
+                                + "FROM read_parquet('" + directory + "/**/*.parquet', hive_partitioning = true)")) {
             while (rs.next()) {
-                records.add(new Exported(rs.getString(1), rs.getString(2), rs.getString(3), rs.getLong(4), rs.getLong(5),
-                        rs.getLong(6), rs.getLong(7), rs.getLong(8), rs.getLong(9), rs.getLong(10), rs.getBigDecimal(11),
-                        rs.getLong(12), (Double) rs.getObject(13), rs.getBytes(14), rs.getInt(15), rs.getString(16),
-                        rs.getLong(17), rs.getString(18), rs.getString(19)));
+                records.add(new Exported(
+                        rs.getString(1),
+                        rs.getString(2),
+                        rs.getString(3),
+                        rs.getLong(4),
+                        rs.getLong(5),
+                        rs.getLong(6),
+                        rs.getLong(7),
+                        rs.getLong(8),
+                        rs.getLong(9),
+                        rs.getLong(10),
+                        rs.getBigDecimal(11),
+                        rs.getLong(12),
+                        (Double) rs.getObject(13),
+                        rs.getBytes(14),
+                        rs.getInt(15),
+                        rs.getString(16),
+                        rs.getLong(17),
+                        rs.getString(18),
+                        rs.getString(19)));
             }
         } catch (SQLException e) {
             throw new IllegalStateException(e);

@@ -26,16 +26,33 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 public final class PipelineOutputs {
 
     /** One window as the job reported it (from a table row or a topic record). */
-    public record Actual(long requests, long errors, long timeouts, Double avgLatency, Double p50, Double p95, Double p99,
-                  Double avgPrompt, Double avgCompletion, long totalPrompt, long totalCompletion, BigDecimal cost,
-                  long unpriced, int revision, long cachedPrompt, long cacheWrite, long reasoning, long streamed,
-                  Double ttftP50, Double ttftP95, Double ttftP99, Double outputTokensPerSecond) {
-    }
+    public record Actual(
+            long requests,
+            long errors,
+            long timeouts,
+            Double avgLatency,
+            Double p50,
+            Double p95,
+            Double p99,
+            Double avgPrompt,
+            Double avgCompletion,
+            long totalPrompt,
+            long totalCompletion,
+            BigDecimal cost,
+            long unpriced,
+            int revision,
+            long cachedPrompt,
+            long cacheWrite,
+            long reasoning,
+            long streamed,
+            Double ttftP50,
+            Double ttftP95,
+            Double ttftP99,
+            Double outputTokensPerSecond) {}
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private PipelineOutputs() {
-    }
+    private PipelineOutputs() {}
 
     public static Map<ExpectedMetrics.Key, Actual> table(DataSource ds) {
         return table(ds, "llm_metrics");
@@ -44,20 +61,37 @@ public final class PipelineOutputs {
     public static Map<ExpectedMetrics.Key, Actual> table(DataSource ds, String table) {
         Map<ExpectedMetrics.Key, Actual> rows = new HashMap<>();
         try (Connection c = ds.getConnection();
-             ResultSet rs = c.createStatement().executeQuery("SELECT * FROM " + table)) {
+                ResultSet rs = c.createStatement().executeQuery("SELECT * FROM " + table)) {
             while (rs.next()) {
-                rows.put(new ExpectedMetrics.Key(rs.getString("tenant_id"), rs.getString("route"), rs.getString("model"),
+                rows.put(
+                        new ExpectedMetrics.Key(
+                                rs.getString("tenant_id"),
+                                rs.getString("route"),
+                                rs.getString("model"),
                                 rs.getTimestamp("window_start").toInstant().toEpochMilli()),
-                        new Actual(rs.getLong("requests"), rs.getLong("errors"), rs.getLong("timeouts"),
-                                (Double) rs.getObject("avg_latency_ms"), (Double) rs.getObject("p50_latency_ms"),
-                                (Double) rs.getObject("p95_latency_ms"), (Double) rs.getObject("p99_latency_ms"),
-                                (Double) rs.getObject("avg_prompt_tokens"), (Double) rs.getObject("avg_completion_tokens"),
-                                rs.getLong("total_prompt_tokens"), rs.getLong("total_completion_tokens"),
-                                rs.getBigDecimal("estimated_cost_usd"), rs.getLong("unpriced_requests"),
-                                rs.getInt("revision"), rs.getLong("cached_prompt_tokens"), rs.getLong("cache_write_tokens"),
-                                rs.getLong("reasoning_tokens"), rs.getLong("streamed_requests"),
-                                (Double) rs.getObject("p50_ttft_ms"), (Double) rs.getObject("p95_ttft_ms"),
-                                (Double) rs.getObject("p99_ttft_ms"), (Double) rs.getObject("output_tokens_per_second")));
+                        new Actual(
+                                rs.getLong("requests"),
+                                rs.getLong("errors"),
+                                rs.getLong("timeouts"),
+                                (Double) rs.getObject("avg_latency_ms"),
+                                (Double) rs.getObject("p50_latency_ms"),
+                                (Double) rs.getObject("p95_latency_ms"),
+                                (Double) rs.getObject("p99_latency_ms"),
+                                (Double) rs.getObject("avg_prompt_tokens"),
+                                (Double) rs.getObject("avg_completion_tokens"),
+                                rs.getLong("total_prompt_tokens"),
+                                rs.getLong("total_completion_tokens"),
+                                rs.getBigDecimal("estimated_cost_usd"),
+                                rs.getLong("unpriced_requests"),
+                                rs.getInt("revision"),
+                                rs.getLong("cached_prompt_tokens"),
+                                rs.getLong("cache_write_tokens"),
+                                rs.getLong("reasoning_tokens"),
+                                rs.getLong("streamed_requests"),
+                                (Double) rs.getObject("p50_ttft_ms"),
+                                (Double) rs.getObject("p95_ttft_ms"),
+                                (Double) rs.getObject("p99_ttft_ms"),
+                                (Double) rs.getObject("output_tokens_per_second")));
             }
         } catch (SQLException e) {
             throw new IllegalStateException(e);
@@ -87,21 +121,38 @@ public final class PipelineOutputs {
         Map<ExpectedMetrics.Key, Actual> latest = new HashMap<>();
         Map<ExpectedMetrics.Key, String> firstRun = new HashMap<>();
         for (JsonNode n : records) {
-            ExpectedMetrics.Key key = new ExpectedMetrics.Key(n.get("tenant_id").asText(), n.get("route").asText(),
-                    n.get("model").asText(), Instant.parse(n.get("window_start").asText()).toEpochMilli());
+            ExpectedMetrics.Key key = new ExpectedMetrics.Key(
+                    n.get("tenant_id").asText(),
+                    n.get("route").asText(),
+                    n.get("model").asText(),
+                    Instant.parse(n.get("window_start").asText()).toEpochMilli());
             String run = n.path("job_run").asText("");
             if (!firstRun.computeIfAbsent(key, k -> run).equals(run)) {
                 continue;
             }
-            Actual actual = new Actual(n.get("requests").asLong(), n.get("errors").asLong(), n.get("timeouts").asLong(),
-                    nullable(n, "avg_latency_ms"), nullable(n, "p50_latency_ms"), nullable(n, "p95_latency_ms"),
-                    nullable(n, "p99_latency_ms"), nullable(n, "avg_prompt_tokens"), nullable(n, "avg_completion_tokens"),
-                    n.get("total_prompt_tokens").asLong(), n.get("total_completion_tokens").asLong(),
-                    new BigDecimal(n.get("estimated_cost_usd").asText()), n.get("unpriced_requests").asLong(),
-                    n.path("revision").asInt(), n.path("cached_prompt_tokens").asLong(),
-                    n.path("cache_write_tokens").asLong(), n.path("reasoning_tokens").asLong(),
-                    n.path("streamed_requests").asLong(), nullable(n, "p50_ttft_ms"), nullable(n, "p95_ttft_ms"),
-                    nullable(n, "p99_ttft_ms"), nullable(n, "output_tokens_per_second"));
+            Actual actual = new Actual(
+                    n.get("requests").asLong(),
+                    n.get("errors").asLong(),
+                    n.get("timeouts").asLong(),
+                    nullable(n, "avg_latency_ms"),
+                    nullable(n, "p50_latency_ms"),
+                    nullable(n, "p95_latency_ms"),
+                    nullable(n, "p99_latency_ms"),
+                    nullable(n, "avg_prompt_tokens"),
+                    nullable(n, "avg_completion_tokens"),
+                    n.get("total_prompt_tokens").asLong(),
+                    n.get("total_completion_tokens").asLong(),
+                    new BigDecimal(n.get("estimated_cost_usd").asText()),
+                    n.get("unpriced_requests").asLong(),
+                    n.path("revision").asInt(),
+                    n.path("cached_prompt_tokens").asLong(),
+                    n.path("cache_write_tokens").asLong(),
+                    n.path("reasoning_tokens").asLong(),
+                    n.path("streamed_requests").asLong(),
+                    nullable(n, "p50_ttft_ms"),
+                    nullable(n, "p95_ttft_ms"),
+                    nullable(n, "p99_ttft_ms"),
+                    nullable(n, "output_tokens_per_second"));
             latest.merge(key, actual, (a, b) -> a.revision() >= b.revision() ? a : b);
         }
         return latest;
@@ -114,9 +165,10 @@ public final class PipelineOutputs {
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         try (KafkaConsumer<byte[], byte[]> consumer =
-                     new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+                new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
             List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
-                    .map(p -> new TopicPartition(topic, p.partition())).toList();
+                    .map(p -> new TopicPartition(topic, p.partition()))
+                    .toList();
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
             Map<TopicPartition, Long> end = consumer.endOffsets(partitions);

@@ -42,11 +42,15 @@ class RecomputeIT {
 
     @RegisterExtension
     static final KafkaBrokerExtension KAFKA = new KafkaBrokerExtension();
+
     @RegisterExtension
     static final PostgresExtension POSTGRES = new PostgresExtension();
+
     @RegisterExtension
     static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
-            .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(4).build());
+            .setNumberTaskManagers(1)
+            .setNumberSlotsPerTaskManager(4)
+            .build());
 
     private static final Duration JOIN_TIMEOUT = Duration.ofMinutes(5);
 
@@ -59,22 +63,25 @@ class RecomputeIT {
             """;
 
     /** What the test compares beside the metrics: how each stored row was written. */
-    private record Written(int revision, String jobRun, Instant updatedAt, BigDecimal cost) {
-    }
+    private record Written(int revision, String jobRun, Instant updatedAt, BigDecimal cost) {}
 
     @Test
     void aNewPriceTableRewritesTheRangeOnlyAndCountsNothingTwice() throws Exception {
-        long start = Instant.now().minus(40, ChronoUnit.MINUTES).truncatedTo(ChronoUnit.MINUTES).toEpochMilli();
-        Workload workload = Workload.generate(11, 2000, start, Duration.ofMinutes(6).toMillis(),
-                JOIN_TIMEOUT.toMillis(), 3000);
-        ExpectedMetrics oldPrices = ExpectedMetrics.of(workload, JobRun.PRICES.getBytes(StandardCharsets.UTF_8),
-                60_000, JOIN_TIMEOUT.toMillis());
-        ExpectedMetrics newPrices = ExpectedMetrics.of(workload, NEW_PRICES.getBytes(StandardCharsets.UTF_8),
-                60_000, JOIN_TIMEOUT.toMillis());
+        long start = Instant.now()
+                .minus(40, ChronoUnit.MINUTES)
+                .truncatedTo(ChronoUnit.MINUTES)
+                .toEpochMilli();
+        Workload workload =
+                Workload.generate(11, 2000, start, Duration.ofMinutes(6).toMillis(), JOIN_TIMEOUT.toMillis(), 3000);
+        ExpectedMetrics oldPrices = ExpectedMetrics.of(
+                workload, JobRun.PRICES.getBytes(StandardCharsets.UTF_8), 60_000, JOIN_TIMEOUT.toMillis());
+        ExpectedMetrics newPrices = ExpectedMetrics.of(
+                workload, NEW_PRICES.getBytes(StandardCharsets.UTF_8), 60_000, JOIN_TIMEOUT.toMillis());
         Instant from = Instant.ofEpochMilli(start + Duration.ofMinutes(2).toMillis());
         Instant to = Instant.ofEpochMilli(start + Duration.ofMinutes(5).toMillis());
         ExpectedMetrics afterRecompute = newInRange(oldPrices, newPrices, from, to);
-        assertThat(afterRecompute.rows).as("the range must hold windows whose cost changes")
+        assertThat(afterRecompute.rows)
+                .as("the range must hold windows whose cost changes")
                 .anySatisfy((key, row) -> assertThat(row.cost).isNotEqualByComparingTo(oldPrices.rows.get(key).cost));
 
         Path work = TestDirectories.fresh("recompute-it");
@@ -88,15 +95,26 @@ class RecomputeIT {
             Map<ExpectedMetrics.Key, Written> before = written();
             int metricsRecords = PipelineOutputs.metricsRecords(kafka).size();
 
-            JobSettings recompute = JobRun.settings(kafka, POSTGRES.jdbcUrl(), work, "--pricing-file",
-                    newPriceFile.toString(), "--recompute-from", from.toString(), "--recompute-to", to.toString());
+            JobSettings recompute = JobRun.settings(
+                    kafka,
+                    POSTGRES.jdbcUrl(),
+                    work,
+                    "--pricing-file",
+                    newPriceFile.toString(),
+                    "--recompute-from",
+                    from.toString(),
+                    "--recompute-to",
+                    to.toString());
             String firstRun = runToTheEnd(recompute, work);
 
-            JobRun.awaitNoDifferences("llm_metrics after the recompute",
+            JobRun.awaitNoDifferences(
+                    "llm_metrics after the recompute",
                     () -> MetricsComparison.differences(afterRecompute, PipelineOutputs.table(POSTGRES.dataSource())),
                     Duration.ofSeconds(30));
-            JobRun.awaitNoDifferences("llm_metrics_hourly after the recompute",
-                    () -> MetricsComparison.differences(afterRecompute.hourly(),
+            JobRun.awaitNoDifferences(
+                    "llm_metrics_hourly after the recompute",
+                    () -> MetricsComparison.differences(
+                            afterRecompute.hourly(),
                             PipelineOutputs.table(POSTGRES.dataSource(), "llm_metrics_hourly")),
                     Duration.ofSeconds(30));
             Map<ExpectedMetrics.Key, Written> after = written();
@@ -105,7 +123,10 @@ class RecomputeIT {
                 Written now = after.get(key);
                 if (inRange(key, from, to)) {
                     assertThat(now.revision()).as("revision of %s", key).isEqualTo(old.revision() + 1);
-                    assertThat(now.jobRun()).as("run of %s", key).isEqualTo(firstRun).isNotEqualTo(old.jobRun());
+                    assertThat(now.jobRun())
+                            .as("run of %s", key)
+                            .isEqualTo(firstRun)
+                            .isNotEqualTo(old.jobRun());
                 } else {
                     assertThat(now).as("%s lies outside the range", key).isEqualTo(old);
                 }
@@ -115,8 +136,10 @@ class RecomputeIT {
             String secondRun = runToTheEnd(recompute, work);
             assertThat(MetricsComparison.differences(afterRecompute, PipelineOutputs.table(POSTGRES.dataSource())))
                     .isEmpty();
-            assertThat(MetricsComparison.differences(afterRecompute.hourly(),
-                    PipelineOutputs.table(POSTGRES.dataSource(), "llm_metrics_hourly"))).isEmpty();
+            assertThat(MetricsComparison.differences(
+                            afterRecompute.hourly(),
+                            PipelineOutputs.table(POSTGRES.dataSource(), "llm_metrics_hourly")))
+                    .isEmpty();
             Map<ExpectedMetrics.Key, Written> again = written();
             after.forEach((key, once) -> {
                 if (inRange(key, from, to)) {
@@ -132,21 +155,35 @@ class RecomputeIT {
             assertThat(PipelineOutputs.metricsRecords(kafka)).hasSize(metricsRecords);
             try (Admin admin = admin(kafka)) {
                 assertThat(admin.listConsumerGroupOffsets(recompute.consumerGroup + "-recompute")
-                        .partitionsToOffsetAndMetadata().get()).isEmpty();
+                                .partitionsToOffsetAndMetadata()
+                                .get())
+                        .isEmpty();
             }
 
-            assertThatThrownBy(() -> JobRun.start(JobRun.settings(kafka, POSTGRES.jdbcUrl(), work,
-                    "--recompute-from", from.toString(), "--recompute-to",
-                    Instant.now().truncatedTo(ChronoUnit.MINUTES).plus(5, ChronoUnit.MINUTES).toString()), work))
+            assertThatThrownBy(() -> JobRun.start(
+                            JobRun.settings(
+                                    kafka,
+                                    POSTGRES.jdbcUrl(),
+                                    work,
+                                    "--recompute-from",
+                                    from.toString(),
+                                    "--recompute-to",
+                                    Instant.now()
+                                            .truncatedTo(ChronoUnit.MINUTES)
+                                            .plus(5, ChronoUnit.MINUTES)
+                                            .toString()),
+                            work))
                     .hasMessageContaining("final_until");
 
             // Retention deleted the oldest records of a partition: the range can no longer be recomputed whole.
             try (Admin admin = admin(kafka)) {
                 admin.deleteRecords(Map.of(new TopicPartition(Topics.REQUESTS, 0), RecordsToDelete.beforeOffset(1)))
-                        .all().get(30, TimeUnit.SECONDS);
+                        .all()
+                        .get(30, TimeUnit.SECONDS);
             }
             assertThatThrownBy(() -> JobRun.start(recompute, work))
-                    .hasMessageContaining("Kafka has deleted").hasMessageContaining(Topics.REQUESTS + "-0");
+                    .hasMessageContaining("Kafka has deleted")
+                    .hasMessageContaining(Topics.REQUESTS + "-0");
             assertThat(MetricsComparison.differences(afterRecompute, PipelineOutputs.table(POSTGRES.dataSource())))
                     .isEmpty();
         } finally {
@@ -162,10 +199,11 @@ class RecomputeIT {
     }
 
     /** The old prices' expectation with the windows of the range taken from the new prices'. */
-    private static ExpectedMetrics newInRange(ExpectedMetrics oldPrices, ExpectedMetrics newPrices, Instant from,
-                                              Instant to) {
+    private static ExpectedMetrics newInRange(
+            ExpectedMetrics oldPrices, ExpectedMetrics newPrices, Instant from, Instant to) {
         ExpectedMetrics mixed = new ExpectedMetrics();
-        oldPrices.rows.forEach((key, row) -> mixed.rows.put(key, inRange(key, from, to) ? newPrices.rows.get(key) : row));
+        oldPrices.rows.forEach(
+                (key, row) -> mixed.rows.put(key, inRange(key, from, to) ? newPrices.rows.get(key) : row));
         return mixed;
     }
 
@@ -176,12 +214,21 @@ class RecomputeIT {
     private static Map<ExpectedMetrics.Key, Written> written() throws Exception {
         Map<ExpectedMetrics.Key, Written> rows = new HashMap<>();
         try (Connection c = POSTGRES.dataSource().getConnection();
-             ResultSet rs = c.createStatement().executeQuery("SELECT tenant_id, route, model, window_start, revision, "
-                     + "job_run, updated_at, estimated_cost_usd FROM llm_metrics")) {
+                ResultSet rs = c.createStatement()
+                        .executeQuery("SELECT tenant_id, route, model, window_start, revision, "
+                                + "job_run, updated_at, estimated_cost_usd FROM llm_metrics")) {
             while (rs.next()) {
-                rows.put(new ExpectedMetrics.Key(rs.getString(1), rs.getString(2), rs.getString(3),
+                rows.put(
+                        new ExpectedMetrics.Key(
+                                rs.getString(1),
+                                rs.getString(2),
+                                rs.getString(3),
                                 rs.getTimestamp(4).toInstant().toEpochMilli()),
-                        new Written(rs.getInt(5), rs.getString(6), rs.getTimestamp(7).toInstant(), rs.getBigDecimal(8)));
+                        new Written(
+                                rs.getInt(5),
+                                rs.getString(6),
+                                rs.getTimestamp(7).toInstant(),
+                                rs.getBigDecimal(8)));
             }
         }
         return rows;
@@ -189,15 +236,19 @@ class RecomputeIT {
 
     /** Waits until the live job's progress says the range can no longer change. */
     private static void awaitFinalUntil(Instant to) throws Exception {
-        JobRun.awaitNoDifferences("final_until", () -> {
-            try (Connection c = POSTGRES.dataSource().getConnection()) {
-                var finalUntil = dev.streamlens.job.io.PipelineProgress.finalUntil(c);
-                return finalUntil.isPresent() && !finalUntil.get().isBefore(to) ? List.of()
-                        : List.of("final_until " + finalUntil + " before " + to);
-            } catch (java.sql.SQLException e) {
-                return List.of(e.toString());
-            }
-        }, Duration.ofMinutes(1));
+        JobRun.awaitNoDifferences(
+                "final_until",
+                () -> {
+                    try (Connection c = POSTGRES.dataSource().getConnection()) {
+                        var finalUntil = dev.streamlens.job.io.PipelineProgress.finalUntil(c);
+                        return finalUntil.isPresent() && !finalUntil.get().isBefore(to)
+                                ? List.of()
+                                : List.of("final_until " + finalUntil + " before " + to);
+                    } catch (java.sql.SQLException e) {
+                        return List.of(e.toString());
+                    }
+                },
+                Duration.ofMinutes(1));
     }
 
     private static Admin admin(String kafka) {

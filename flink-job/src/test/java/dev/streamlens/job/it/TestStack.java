@@ -25,7 +25,10 @@ final class TestStack implements BeforeEachCallback, AfterEachCallback {
     public void beforeEach(ExtensionContext context) {
         String name = context.getRequiredTestMethod().getName();
         work = TestDirectories.fresh(name.length() > 24 ? name.substring(0, 24) : name);
-        kafka = EmbeddedKafkaBroker.builder().dataDirectory(work.resolve("kafka")).build().start();
+        kafka = EmbeddedKafkaBroker.builder()
+                .dataDirectory(work.resolve("kafka"))
+                .build()
+                .start();
         postgres = EmbeddedPostgresServer.create(work.resolve("pg"), 0).start();
         traffic = new LiveTraffic(kafka.bootstrapServers());
     }

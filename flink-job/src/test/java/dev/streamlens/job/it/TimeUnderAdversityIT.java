@@ -49,7 +49,7 @@ class TimeUnderAdversityIT {
             Workload calls = LiveTraffic.workload(102, 1500, Duration.ofSeconds(12));
             CompletableFuture<Void> sending = stack.traffic().play(calls);
             TimeUnit.SECONDS.sleep(2);
-            job.pause();     // a GC pause or a suspended VM: traffic keeps arriving in Kafka
+            job.pause(); // a GC pause or a suspended VM: traffic keeps arriving in Kafka
             TimeUnit.SECONDS.sleep(8);
             job.resume();
             sending.get(2, TimeUnit.MINUTES);

@@ -20,18 +20,27 @@ public final class Workload {
 
     public static final String[] TENANTS = {"acme", "globex", "initech"};
     public static final String[] ROUTES = {"chat", "search", "summarize"};
-    public static final String[] MODELS = {"gpt-4o", "gpt-4o-mini-2024-07-18", "claude-3-5-sonnet-20241022", "in-house-llm"};
+    public static final String[] MODELS = {
+        "gpt-4o", "gpt-4o-mini-2024-07-18", "claude-3-5-sonnet-20241022", "in-house-llm"
+    };
 
-    public record Request(String id, String tenant, String route, String model, long ts, long promptTokens) {
-    }
+    public record Request(String id, String tenant, String route, String model, long ts, long promptTokens) {}
 
     /**
      * latencyMs null: not sent (the job derives it); error null or a message; ttftMs null: not
      * streamed. Cached and cache-written tokens are parts of the request's prompt tokens,
      * reasoning tokens part of the completion tokens.
      */
-    public record Response(String id, long ts, Double latencyMs, long completionTokens, String error,
-                           long cachedPromptTokens, long cacheWriteTokens, long reasoningTokens, Double ttftMs) {
+    public record Response(
+            String id,
+            long ts,
+            Double latencyMs,
+            long completionTokens,
+            String error,
+            long cachedPromptTokens,
+            long cacheWriteTokens,
+            long reasoningTokens,
+            Double ttftMs) {
         /** A response without prompt-cache, reasoning or streaming figures. */
         public Response(String id, long ts, Double latencyMs, long completionTokens, String error) {
             this(id, ts, latencyMs, completionTokens, error, 0, 0, 0, null);
@@ -39,8 +48,7 @@ public final class Workload {
     }
 
     /** One record to produce, in delivery order. */
-    public record Delivery(String topic, String key, byte[] value, long deliverAt) {
-    }
+    public record Delivery(String topic, String key, byte[] value, long deliverAt) {}
 
     public final List<Request> requests = new ArrayList<>();
     public final List<Response> responses = new ArrayList<>();
@@ -61,15 +69,22 @@ public final class Workload {
     }
 
     /** As above, with slow calls taking between {@code slowMinMs} and {@code slowMaxMs}. */
-    public static Workload generate(long seed, int count, long start, long spanMs, long joinTimeout, long maxDelayMs,
-                                    long slowMinMs, long slowMaxMs) {
+    public static Workload generate(
+            long seed,
+            int count,
+            long start,
+            long spanMs,
+            long joinTimeout,
+            long maxDelayMs,
+            long slowMinMs,
+            long slowMaxMs) {
         Random random = new Random(seed);
         Workload w = new Workload();
         for (int i = 0; i < count; i++) {
             String id = "req-" + seed + "-" + i;
             long ts = start + (spanMs * i) / count + random.nextInt(50);
-            Request request = new Request(id, pick(random, TENANTS), pick(random, ROUTES), pick(random, MODELS), ts,
-                    random.nextInt(4000));
+            Request request = new Request(
+                    id, pick(random, TENANTS), pick(random, ROUTES), pick(random, MODELS), ts, random.nextInt(4000));
             w.requests.add(request);
             w.deliver(random, Topics.REQUESTS, id, requestJson(request), ts, maxDelayMs);
             if (random.nextInt(100) < 5) {
@@ -97,8 +112,16 @@ public final class Workload {
             long written = random.nextInt(100) < 10 ? random.nextLong(request.promptTokens() + 1) : 0;
             long reasoning = random.nextInt(100) < 20 ? random.nextLong(completion + 1) : 0;
             Double ttft = random.nextInt(100) < 50 ? (double) random.nextLong(latency + 1) : null;
-            Response response = new Response(id, ts + latency, sendLatency ? (double) latency : null, completion, error,
-                    cached, written, reasoning, ttft);
+            Response response = new Response(
+                    id,
+                    ts + latency,
+                    sendLatency ? (double) latency : null,
+                    completion,
+                    error,
+                    cached,
+                    written,
+                    reasoning,
+                    ttft);
             w.responses.add(response);
             w.deliver(random, Topics.RESPONSES, id, responseJson(response), response.ts(), maxDelayMs);
             if (random.nextInt(100) < 5) {
@@ -130,8 +153,11 @@ public final class Workload {
 
     public static byte[] requestJson(Request r) {
         ObjectNode node = JSON.createObjectNode()
-                .put("request_id", r.id()).put("tenant_id", r.tenant()).put("route", r.route())
-                .put("model", r.model()).put("timestamp", Instant.ofEpochMilli(r.ts()).toString())
+                .put("request_id", r.id())
+                .put("tenant_id", r.tenant())
+                .put("route", r.route())
+                .put("model", r.model())
+                .put("timestamp", Instant.ofEpochMilli(r.ts()).toString())
                 .put("prompt_tokens", r.promptTokens());
         node.putObject("metadata").put("experiment", "prompt_v3").put("test", true);
         return node.toString().getBytes(StandardCharsets.UTF_8);
@@ -139,7 +165,8 @@ public final class Workload {
 
     public static byte[] responseJson(Response r) {
         ObjectNode node = JSON.createObjectNode()
-                .put("request_id", r.id()).put("timestamp", Instant.ofEpochMilli(r.ts()).toString())
+                .put("request_id", r.id())
+                .put("timestamp", Instant.ofEpochMilli(r.ts()).toString())
                 .put("completion_tokens", r.completionTokens())
                 .put("finish_reason", r.error() == null ? "stop" : "error");
         if (r.latencyMs() != null) {

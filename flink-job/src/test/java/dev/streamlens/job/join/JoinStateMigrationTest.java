@@ -80,15 +80,17 @@ class JoinStateMigrationTest {
             harness.processElement2(new StreamRecord<>(response("waiting", T0 + 1200, 1200.0), T0 + 1200));
             harness.processElement1(new StreamRecord<>(request("early", T0, 7), T0));
             harness.processElement2(new StreamRecord<>(response("joined", T0 + 500, 500.0), T0 + 500));
-            harness.processElement2(new StreamRecord<>(response("timed-out", TIMED_OUT_AT + 2000, 2000.0),
-                    TIMED_OUT_AT + 2000));
+            harness.processElement2(
+                    new StreamRecord<>(response("timed-out", TIMED_OUT_AT + 2000, 2000.0), TIMED_OUT_AT + 2000));
 
             List<JoinedCall> calls = harness.extractOutputValues();
-            assertThat(calls).extracting(JoinedCall::toString).containsExactly(
-                    "CALL(waiting acme|chat|gpt-4 @" + (T0 + 1200) + ")",
-                    "CALL(early acme|chat|gpt-4 @" + (T0 + 800) + ")",
-                    "RETRACTED-TIMEOUT(timed-out acme|chat|gpt-4 @" + (TIMED_OUT_AT + TIMEOUT.toMillis()) + ")",
-                    "CALL(timed-out acme|chat|gpt-4 @" + (TIMED_OUT_AT + 2000) + ")");
+            assertThat(calls)
+                    .extracting(JoinedCall::toString)
+                    .containsExactly(
+                            "CALL(waiting acme|chat|gpt-4 @" + (T0 + 1200) + ")",
+                            "CALL(early acme|chat|gpt-4 @" + (T0 + 800) + ")",
+                            "RETRACTED-TIMEOUT(timed-out acme|chat|gpt-4 @" + (TIMED_OUT_AT + TIMEOUT.toMillis()) + ")",
+                            "CALL(timed-out acme|chat|gpt-4 @" + (TIMED_OUT_AT + 2000) + ")");
             // The restored requests' own fields: prompt tokens 100 for "waiting" (written before), 7 for "early" (now).
             assertThat(calls.get(0).promptTokens).isEqualTo(100);
             assertThat(calls.get(0).latencyMs).isEqualTo(1200.0);
@@ -97,7 +99,9 @@ class JoinStateMigrationTest {
             assertThat(calls.get(3).promptTokens).isEqualTo(100);
 
             harness.processBothWatermarks(new Watermark(T0 + Duration.ofHours(1).toMillis()));
-            assertThat(harness.extractOutputValues()).as("no timeout for a joined request").hasSize(4);
+            assertThat(harness.extractOutputValues())
+                    .as("no timeout for a joined request")
+                    .hasSize(4);
             assertThat(harness.numEventTimeTimers()).isZero();
             try (var keys = harness.getOperator().getKeyedStateBackend().getKeys("pair", VoidNamespace.INSTANCE)) {
                 assertThat(keys).as("request_ids with state").isEmpty();
@@ -120,10 +124,13 @@ class JoinStateMigrationTest {
                 harness.processElement2(new StreamRecord<>(response("joined", T0 + 500, 500.0), T0 + 500));
                 harness.processElement1(new StreamRecord<>(request("timed-out", TIMED_OUT_AT, 100), TIMED_OUT_AT));
                 harness.processBothWatermarks(new Watermark(T0));
-                assertThat(harness.extractOutputValues()).extracting(JoinedCall::toString).containsExactly(
-                        "CALL(joined acme|chat|gpt-4 @" + (T0 + 500) + ")",
-                        "TIMEOUT(timed-out acme|chat|gpt-4 @" + (TIMED_OUT_AT + TIMEOUT.toMillis()) + ")");
-                OperatorSnapshotUtil.writeStateHandle(harness.snapshot(1, 1),
+                assertThat(harness.extractOutputValues())
+                        .extracting(JoinedCall::toString)
+                        .containsExactly(
+                                "CALL(joined acme|chat|gpt-4 @" + (T0 + 500) + ")",
+                                "TIMEOUT(timed-out acme|chat|gpt-4 @" + (TIMED_OUT_AT + TIMEOUT.toMillis()) + ")");
+                OperatorSnapshotUtil.writeStateHandle(
+                        harness.snapshot(1, 1),
                         SNAPSHOTS.resolve(name + "-" + backend + ".snapshot").toString());
             }
         }
@@ -133,8 +140,11 @@ class JoinStateMigrationTest {
             String backend) throws Exception {
         var harness = new KeyedTwoInputStreamOperatorTestHarness<>(
                 new KeyedCoProcessOperator<>(new RequestResponseJoin(TIMEOUT, LATENESS, WINDOW)),
-                (TelemetryEvent e) -> e.requestId, (TelemetryEvent e) -> e.requestId, Types.STRING);
-        StateBackend stateBackend = "rocksdb".equals(backend) ? new EmbeddedRocksDBStateBackend() : new HashMapStateBackend();
+                (TelemetryEvent e) -> e.requestId,
+                (TelemetryEvent e) -> e.requestId,
+                Types.STRING);
+        StateBackend stateBackend =
+                "rocksdb".equals(backend) ? new EmbeddedRocksDBStateBackend() : new HashMapStateBackend();
         harness.setStateBackend(stateBackend);
         return harness;
     }

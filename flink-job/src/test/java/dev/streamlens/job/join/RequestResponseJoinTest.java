@@ -41,7 +41,9 @@ class RequestResponseJoinTest {
             Duration timeout, Duration lateness, Duration window) throws Exception {
         return new KeyedTwoInputStreamOperatorTestHarness<>(
                 new KeyedCoProcessOperator<>(new RequestResponseJoin(timeout, lateness, window)),
-                e -> e.requestId, e -> e.requestId, Types.STRING);
+                e -> e.requestId,
+                e -> e.requestId,
+                Types.STRING);
     }
 
     private static long windowEnd(long timestamp) {
@@ -121,12 +123,14 @@ class RequestResponseJoinTest {
         request("late", T0, 1);
 
         assertThat(harness.extractOutputValues()).isEmpty();
-        assertThat(orphans()).extracting(d -> new String(d.key, StandardCharsets.UTF_8))
+        assertThat(orphans())
+                .extracting(d -> new String(d.key, StandardCharsets.UTF_8))
                 .containsExactlyInAnyOrder("early", "late");
         assertThat(orphans()).allMatch(d -> d.reason.contains("outside the join interval"));
 
         harness.processBothWatermarks(new Watermark(T0 + T));
-        assertThat(harness.extractOutputValues()).extracting(c -> c.requestId + ":" + c.timeout + "@" + c.eventTime)
+        assertThat(harness.extractOutputValues())
+                .extracting(c -> c.requestId + ":" + c.timeout + "@" + c.eventTime)
                 .containsExactlyInAnyOrder("early:true@" + (T0 + T), "late:true@" + (T0 + T));
         assertStateEmptiedAfterEverything();
     }
@@ -160,9 +164,12 @@ class RequestResponseJoinTest {
         harness.processBothWatermarks(new Watermark(windowEnd(T0 + T) - 1 + LATENESS));
         response("r1", T0 + T - 10, 1.0, 1, false);
 
-        assertThat(harness.extractOutputValues()).singleElement().satisfies(c -> assertThat(c.timeout).isTrue());
+        assertThat(harness.extractOutputValues())
+                .singleElement()
+                .satisfies(c -> assertThat(c.timeout).isTrue());
         assertThat(harness.getSideOutput(RequestResponseJoin.LATE_RESPONSES))
-                .extracting(r -> r.getValue().requestId).containsExactly("r1");
+                .extracting(r -> r.getValue().requestId)
+                .containsExactly("r1");
         assertStateEmptiedAfterEverything();
     }
 
@@ -173,7 +180,9 @@ class RequestResponseJoinTest {
         response("r1", T0 + T + 3000, 1.0, 1, false);
         response("r1", T0 + T + 3000, 1.0, 1, false);
 
-        assertThat(orphans()).singleElement().satisfies(d -> assertThat(d.reason).contains("outside the join interval"));
+        assertThat(orphans())
+                .singleElement()
+                .satisfies(d -> assertThat(d.reason).contains("outside the join interval"));
         assertThat(harness.getSideOutput(RequestResponseJoin.LATE_RESPONSES)).isNull();
         assertStateEmptiedAfterEverything();
     }
@@ -204,7 +213,9 @@ class RequestResponseJoinTest {
 
         assertThat(harness.extractOutputValues()).singleElement().satisfies(c -> {
             assertThat(c.timeout).isFalse();
-            assertThat(c.eventTime).as("counts at the response, where the window operator finds it late").isEqualTo(T0 + 1000);
+            assertThat(c.eventTime)
+                    .as("counts at the response, where the window operator finds it late")
+                    .isEqualTo(T0 + 1000);
             assertThat(c.completionTokens).isEqualTo(7);
         });
         assertStateEmptiedAfterEverything();
@@ -219,11 +230,14 @@ class RequestResponseJoinTest {
         request("r1", T0, 1);
         harness.processBothWatermarks(new Watermark(T0 + T + 1000));
         response("r1", T0 + 700, 700.0, 1, false);
-        assertThat(harness.extractOutputValues()).extracting(JoinedCall::toString).containsExactly(
-                "TIMEOUT(r1 acme|chat|gpt-4 @" + (T0 + T) + ")", "RETRACTED-TIMEOUT(r1 acme|chat|gpt-4 @" + (T0 + T) + ")",
-                "CALL(r1 acme|chat|gpt-4 @" + (T0 + 700) + ")");
+        assertThat(harness.extractOutputValues())
+                .extracting(JoinedCall::toString)
+                .containsExactly(
+                        "TIMEOUT(r1 acme|chat|gpt-4 @" + (T0 + T) + ")",
+                        "RETRACTED-TIMEOUT(r1 acme|chat|gpt-4 @" + (T0 + T) + ")",
+                        "CALL(r1 acme|chat|gpt-4 @" + (T0 + 700) + ")");
         assertThat(harness.getSideOutput(RequestResponseJoin.LATE_RESPONSES)).isNull();
-        response("r1", T0 + 700, 700.0, 1, false);   // its retry changes nothing
+        response("r1", T0 + 700, 700.0, 1, false); // its retry changes nothing
         assertThat(harness.extractOutputValues()).hasSize(3);
         assertStateEmptiedAfterEverything();
     }
@@ -231,17 +245,20 @@ class RequestResponseJoinTest {
     @Test
     void aResponseAfterATimeoutWhoseWindowIsClosedForGoodLeavesTheTimeoutAndIsLate() throws Exception {
         request("r2", T0, 1);
-        harness.processBothWatermarks(new Watermark(windowEnd(T0 + T) - 1 + LATENESS));   // the deadline's window, too
+        harness.processBothWatermarks(new Watermark(windowEnd(T0 + T) - 1 + LATENESS)); // the deadline's window, too
         response("r2", T0 + 700, 700.0, 1, false);
-        assertThat(harness.extractOutputValues()).extracting(c -> c.timeout + ":" + c.retraction).containsExactly("true:false");
-        assertThat(harness.getSideOutput(RequestResponseJoin.LATE_RESPONSES)).extracting(r -> r.getValue().requestId)
+        assertThat(harness.extractOutputValues())
+                .extracting(c -> c.timeout + ":" + c.retraction)
+                .containsExactly("true:false");
+        assertThat(harness.getSideOutput(RequestResponseJoin.LATE_RESPONSES))
+                .extracting(r -> r.getValue().requestId)
                 .containsExactly("r2");
     }
 
     @Test
     void keepsEachWaitingRequestsDeadlineWhenRestoredWithAnotherJoinTimeout() throws Exception {
         request("r1", T0, 1);
-        response("early", T0 + 1000, 1.0, 1, false);   // a response waiting for its request
+        response("early", T0 + 1000, 1.0, 1, false); // a response waiting for its request
         var snapshot = harness.snapshot(1, 1);
         harness.close();
 
@@ -249,8 +266,10 @@ class RequestResponseJoinTest {
         harness.initializeState(snapshot);
         harness.open();
         harness.processBothWatermarks(new Watermark(T0 + T));
-        assertThat(harness.extractOutputValues()).as("the timeout promised under the old timeout")
-                .singleElement().satisfies(c -> {
+        assertThat(harness.extractOutputValues())
+                .as("the timeout promised under the old timeout")
+                .singleElement()
+                .satisfies(c -> {
                     assertThat(c.timeout).isTrue();
                     assertThat(c.eventTime).isEqualTo(T0 + T);
                 });
@@ -267,17 +286,20 @@ class RequestResponseJoinTest {
         var otherLateness = harness(Duration.ofMillis(T), Duration.ofMillis(2 * LATENESS), Duration.ofMillis(WINDOW));
         assertThatThrownBy(() -> otherLateness.initializeState(snapshot))
                 .isInstanceOf(TimingGuard.IncompatibleRestoreException.class)
-                .hasMessageContaining("--allowed-lateness 1m, not 1m and 2m").hasMessageContaining("start without state");
+                .hasMessageContaining("--allowed-lateness 1m, not 1m and 2m")
+                .hasMessageContaining("start without state");
         var otherWindow = harness(Duration.ofMillis(T), Duration.ofMillis(LATENESS), Duration.ofMillis(2 * WINDOW));
         assertThatThrownBy(() -> otherWindow.initializeState(snapshot))
-                .isInstanceOf(TimingGuard.IncompatibleRestoreException.class).hasMessageContaining("--window 1m");
-        assertThat(TimingGuard.IncompatibleRestoreException.class.getAnnotation(
-                org.apache.flink.runtime.throwable.ThrowableAnnotation.class).value())
+                .isInstanceOf(TimingGuard.IncompatibleRestoreException.class)
+                .hasMessageContaining("--window 1m");
+        assertThat(TimingGuard.IncompatibleRestoreException.class
+                        .getAnnotation(org.apache.flink.runtime.throwable.ThrowableAnnotation.class)
+                        .value())
                 .as("fails the job instead of restarting it in a loop")
                 .isEqualTo(org.apache.flink.runtime.throwable.ThrowableType.NonRecoverableError);
 
         harness = harness(Duration.ofMillis(2 * T), Duration.ofMillis(LATENESS), Duration.ofMillis(WINDOW));
-        harness.initializeState(snapshot);  // another join timeout is fine
+        harness.initializeState(snapshot); // another join timeout is fine
         harness.open();
     }
 
@@ -294,10 +316,12 @@ class RequestResponseJoinTest {
     @Test
     void lateRequestWithinTheOrphanDeadlineStillJoins() throws Exception {
         response("r1", T0 + 1000, 1000.0, 1, false);
-        harness.processBothWatermarks(new Watermark(T0 + 30_000));  // the request is now behind the watermark
+        harness.processBothWatermarks(new Watermark(T0 + 30_000)); // the request is now behind the watermark
         request("r1", T0, 1);
 
-        assertThat(harness.extractOutputValues()).singleElement().satisfies(c -> assertThat(c.timeout).isFalse());
+        assertThat(harness.extractOutputValues())
+                .singleElement()
+                .satisfies(c -> assertThat(c.timeout).isFalse());
         assertStateEmptiedAfterEverything();
     }
 
@@ -309,8 +333,12 @@ class RequestResponseJoinTest {
         TelemetryEvent own = TelemetryEvent.response("r1", T0 + 200, 200.0, 1, false, "acme");
         harness.processElement2(new StreamRecord<>(own, own.timestamp));
 
-        assertThat(harness.extractOutputValues()).singleElement().satisfies(c -> assertThat(c.latencyMs).isEqualTo(200.0));
-        assertThat(orphans()).singleElement().satisfies(d -> assertThat(d.reason).contains("tenant"));
+        assertThat(harness.extractOutputValues())
+                .singleElement()
+                .satisfies(c -> assertThat(c.latencyMs).isEqualTo(200.0));
+        assertThat(orphans())
+                .singleElement()
+                .satisfies(d -> assertThat(d.reason).contains("tenant"));
     }
 
     @Test
@@ -326,7 +354,9 @@ class RequestResponseJoinTest {
             assertThat(c.failed).isFalse();
             assertThat(c.completionTokens).isEqualTo(1);
         });
-        assertThat(orphans()).singleElement().satisfies(d -> assertThat(d.reason).contains("tenant"));
+        assertThat(orphans())
+                .singleElement()
+                .satisfies(d -> assertThat(d.reason).contains("tenant"));
         assertStateEmptiedAfterEverything();
     }
 
@@ -338,7 +368,9 @@ class RequestResponseJoinTest {
         TelemetryEvent own = TelemetryEvent.response("r1", T0 + 200, 200.0, 1, false, "acme");
         harness.processElement2(new StreamRecord<>(own, own.timestamp));
 
-        assertThat(harness.extractOutputValues()).singleElement().satisfies(c -> assertThat(c.failed).isFalse());
+        assertThat(harness.extractOutputValues())
+                .singleElement()
+                .satisfies(c -> assertThat(c.failed).isFalse());
     }
 
     @Test
@@ -352,7 +384,9 @@ class RequestResponseJoinTest {
         assertThat(harness.extractOutputValues()).isEmpty();
         assertThat(orphans()).hasSize(3 + RequestResponseJoin.MAX_WAITING_RESPONSES);
         assertStateEmptiedAfterEverything();
-        assertThat(harness.extractOutputValues()).singleElement().satisfies(c -> assertThat(c.timeout).isTrue());
+        assertThat(harness.extractOutputValues())
+                .singleElement()
+                .satisfies(c -> assertThat(c.timeout).isTrue());
     }
 
     @Test
@@ -373,7 +407,8 @@ class RequestResponseJoinTest {
         assertThat(info).isInstanceOf(org.apache.flink.api.java.typeutils.PojoTypeInfo.class);
         var pojo = (org.apache.flink.api.java.typeutils.PojoTypeInfo<PairState>) info;
         for (int i = 0; i < pojo.getArity(); i++) {
-            assertThat(pojo.getTypeAt(i)).as(pojo.getPojoFieldAt(i).getField().getName())
+            assertThat(pojo.getTypeAt(i))
+                    .as(pojo.getPojoFieldAt(i).getField().getName())
                     .isNotInstanceOf(org.apache.flink.api.java.typeutils.GenericTypeInfo.class);
         }
     }
@@ -382,7 +417,9 @@ class RequestResponseJoinTest {
     void missingLatencyIsTheTimeBetweenTheEvents() throws Exception {
         request("r1", T0, 1);
         response("r1", T0 + 2345, Double.NaN, 1, false);
-        assertThat(harness.extractOutputValues()).singleElement().satisfies(c -> assertThat(c.latencyMs).isEqualTo(2345.0));
+        assertThat(harness.extractOutputValues())
+                .singleElement()
+                .satisfies(c -> assertThat(c.latencyMs).isEqualTo(2345.0));
     }
 
     @Test
@@ -391,7 +428,7 @@ class RequestResponseJoinTest {
         response("r1", T0 + 100, 100.0, 1, false);
         long deadlineWindowEnd = (T0 + T) - Math.floorMod(T0 + T, WINDOW) + WINDOW;
         harness.processBothWatermarks(new Watermark(deadlineWindowEnd + LATENESS - 1));
-        assertThat(harness.numKeyedStateEntries()).isEqualTo(1);  // still deduplicating
+        assertThat(harness.numKeyedStateEntries()).isEqualTo(1); // still deduplicating
         request("r1", T0, 1);
         assertThat(harness.extractOutputValues()).hasSize(1);
         harness.processBothWatermarks(new Watermark(deadlineWindowEnd + LATENESS));
@@ -416,6 +453,8 @@ class RequestResponseJoinTest {
 
     private List<DeadLetter> orphans() {
         var side = harness.getSideOutput(RequestResponseJoin.ORPHANS);
-        return side == null ? List.of() : side.stream().map(StreamRecord::getValue).collect(Collectors.toList());
+        return side == null
+                ? List.of()
+                : side.stream().map(StreamRecord::getValue).collect(Collectors.toList());
     }
 }

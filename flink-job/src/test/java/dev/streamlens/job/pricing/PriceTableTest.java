@@ -28,9 +28,12 @@ class PriceTableTest {
     @Test
     void costIsExactInDecimal() {
         // (1,234,567 x 0.15 + 7 x 0.6) / 1,000,000 = (185,185.05 + 4.2) / 1e6, with no float rounding
-        BigDecimal expected = new BigDecimal("1234567").multiply(new BigDecimal("0.15"))
-                .add(new BigDecimal("7").multiply(new BigDecimal("0.6"))).movePointLeft(6);
-        assertThat(PriceTable.costUsd(table.priceOf("gpt-4o-mini"), 1_234_567, 7)).isEqualByComparingTo(expected);
+        BigDecimal expected = new BigDecimal("1234567")
+                .multiply(new BigDecimal("0.15"))
+                .add(new BigDecimal("7").multiply(new BigDecimal("0.6")))
+                .movePointLeft(6);
+        assertThat(PriceTable.costUsd(table.priceOf("gpt-4o-mini"), 1_234_567, 7))
+                .isEqualByComparingTo(expected);
     }
 
     @Test
@@ -67,10 +70,16 @@ class PriceTableTest {
 
     @Test
     void refusesMalformedTables() {
-        assertThatThrownBy(() -> PriceTable.parse("{\"models\": {\"x\": {\"input_per_million\": -1, \"output_per_million\": 1}}}"
-                .getBytes(StandardCharsets.UTF_8), "t")).hasMessageContaining("models.x.input_per_million");
-        assertThatThrownBy(() -> PriceTable.parse("{\"models\": {\"x\": {\"input_per_million\": 0.0000001, \"output_per_million\": 1}}}"
-                .getBytes(StandardCharsets.UTF_8), "t")).hasMessageContaining("6 decimal places");
+        assertThatThrownBy(() -> PriceTable.parse(
+                        "{\"models\": {\"x\": {\"input_per_million\": -1, \"output_per_million\": 1}}}"
+                                .getBytes(StandardCharsets.UTF_8),
+                        "t"))
+                .hasMessageContaining("models.x.input_per_million");
+        assertThatThrownBy(() -> PriceTable.parse(
+                        "{\"models\": {\"x\": {\"input_per_million\": 0.0000001, \"output_per_million\": 1}}}"
+                                .getBytes(StandardCharsets.UTF_8),
+                        "t"))
+                .hasMessageContaining("6 decimal places");
         assertThatThrownBy(() -> PriceTable.parse("[]".getBytes(StandardCharsets.UTF_8), "t"))
                 .hasMessageContaining("models");
     }

@@ -40,7 +40,7 @@ class PartitionWatermarksTest {
     @Test
     void followsEventTimeMinusTheBoundWhileEventsFlow() {
         event(NOW - 1000, NOW - 900);
-        event(NOW - 3000, NOW - 800);   // out of order: does not move it back
+        event(NOW - 3000, NOW - 800); // out of order: does not move it back
         generator.onPeriodicEmit(output);
         assertThat(emitted).containsExactly(NOW - 1000 - BOUND - 1);
     }
@@ -76,14 +76,14 @@ class PartitionWatermarksTest {
     @Test
     void anEventStampedAheadCountsOnlyUpToWhenItWasWritten() {
         event(NOW - 2000, NOW - 1900);
-        event(NOW + 240_000, NOW - 1000);    // a client whose clock runs four minutes ahead
+        event(NOW + 240_000, NOW - 1000); // a client whose clock runs four minutes ahead
         generator.onPeriodicEmit(output);
         assertThat(emitted).containsExactly(NOW - 1000 - BOUND - 1);
     }
 
     @Test
     void aRecordTimestampAheadOfThisClockCannotPushItEither() {
-        event(NOW + 240_000, NOW + 240_000);   // another producer, stamping records with its own fast clock
+        event(NOW + 240_000, NOW + 240_000); // another producer, stamping records with its own fast clock
         generator.onPeriodicEmit(output);
         assertThat(emitted).containsExactly(NOW - BOUND - 1);
         generator.onEvent(TelemetryEvent.clockTick(NOW + 240_000), NOW + 240_000, output);

@@ -45,11 +45,11 @@ class RestoredWatermarkTest {
             assertThat(List.copyOf(restored.getOutput())).as("sent as it opens").containsExactly(new Watermark(1_000));
 
             restored.processElement(new StreamRecord<>("old", 400));
-            restored.processWatermark(new Watermark(300));    // the source catching up: dropped
-            restored.processWatermark(new Watermark(1_000));  // not above: dropped
+            restored.processWatermark(new Watermark(300)); // the source catching up: dropped
+            restored.processWatermark(new Watermark(1_000)); // not above: dropped
             restored.processWatermark(new Watermark(1_500));
-            assertThat(List.copyOf(restored.getOutput())).containsExactly(new Watermark(1_000),
-                    new StreamRecord<>("old", 400), new Watermark(1_500));
+            assertThat(List.copyOf(restored.getOutput()))
+                    .containsExactly(new Watermark(1_000), new StreamRecord<>("old", 400), new Watermark(1_500));
 
             // Restored again from a checkpoint taken before the source caught up: still 1 000, not less.
             OperatorSubtaskState again;
@@ -70,7 +70,8 @@ class RestoredWatermarkTest {
     void afterARescaleEverySubtaskResumesAtTheLowestWatermarkAnySubtaskHeld() throws Exception {
         OperatorSubtaskState first;
         OperatorSubtaskState second;
-        try (var a = harness(2, 0); var b = harness(2, 1)) {
+        try (var a = harness(2, 0);
+                var b = harness(2, 1)) {
             a.open();
             b.open();
             a.processWatermark(new Watermark(5_000));
@@ -80,12 +81,13 @@ class RestoredWatermarkTest {
         }
         OperatorSubtaskState both = AbstractStreamOperatorTestHarness.repackageState(first, second);
         for (int subtask = 0; subtask < 3; subtask++) {
-            OperatorSubtaskState mine = AbstractStreamOperatorTestHarness.repartitionOperatorState(both, MAX_PARALLELISM,
-                    2, 3, subtask);
+            OperatorSubtaskState mine =
+                    AbstractStreamOperatorTestHarness.repartitionOperatorState(both, MAX_PARALLELISM, 2, 3, subtask);
             try (var restored = harness(3, subtask)) {
                 restored.initializeState(mine);
                 restored.open();
-                assertThat(List.copyOf(restored.getOutput())).as("subtask %d of 3", subtask)
+                assertThat(List.copyOf(restored.getOutput()))
+                        .as("subtask %d of 3", subtask)
                         .containsExactly(new Watermark(3_000));
             }
         }
@@ -95,17 +97,18 @@ class RestoredWatermarkTest {
     void aSubtaskThatHadNoWatermarkYetLeavesTheRestoredJobWithoutOne() throws Exception {
         OperatorSubtaskState first;
         OperatorSubtaskState second;
-        try (var a = harness(2, 0); var b = harness(2, 1)) {
+        try (var a = harness(2, 0);
+                var b = harness(2, 1)) {
             a.open();
             b.open();
-            a.processWatermark(new Watermark(5_000));   // b's partition had no record yet
+            a.processWatermark(new Watermark(5_000)); // b's partition had no record yet
             first = a.snapshot(1, 1);
             second = b.snapshot(1, 1);
         }
         OperatorSubtaskState both = AbstractStreamOperatorTestHarness.repackageState(first, second);
         try (var restored = harness(1, 0)) {
-            restored.initializeState(AbstractStreamOperatorTestHarness.repartitionOperatorState(both, MAX_PARALLELISM,
-                    2, 1, 0));
+            restored.initializeState(
+                    AbstractStreamOperatorTestHarness.repartitionOperatorState(both, MAX_PARALLELISM, 2, 1, 0));
             restored.open();
             assertThat(restored.getOutput()).isEmpty();
         }
@@ -113,6 +116,7 @@ class RestoredWatermarkTest {
 
     private static OneInputStreamOperatorTestHarness<String, String> harness(int parallelism, int subtask)
             throws Exception {
-        return new OneInputStreamOperatorTestHarness<>(new RestoredWatermark<>(), MAX_PARALLELISM, parallelism, subtask);
+        return new OneInputStreamOperatorTestHarness<>(
+                new RestoredWatermark<>(), MAX_PARALLELISM, parallelism, subtask);
     }
 }

@@ -13,8 +13,8 @@ import org.apache.flink.api.common.eventtime.WatermarkOutput;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.connector.source.ReaderOutput;
 import org.apache.flink.api.connector.source.SourceOutput;
-import org.apache.flink.runtime.event.WatermarkEvent;
 import org.apache.flink.metrics.groups.UnregisteredMetricsGroup;
+import org.apache.flink.runtime.event.WatermarkEvent;
 import org.apache.flink.runtime.metrics.groups.UnregisteredMetricGroups;
 import org.apache.flink.streaming.api.operators.source.TimestampsAndWatermarks;
 import org.apache.flink.streaming.runtime.io.PushingAsyncDataInput;
@@ -55,23 +55,27 @@ class SourceMainOutputTest {
 
     @Test
     void partitionWatermarksStayWithTheDataRead() throws Exception {
-        long highest = readBacklogSlowly(WatermarkStrategy.<TelemetryEvent>forGenerator(
-                ctx -> new PartitionWatermarks(BOUND, wallClock::get)));
+        long highest = readBacklogSlowly(
+                WatermarkStrategy.<TelemetryEvent>forGenerator(ctx -> new PartitionWatermarks(BOUND, wallClock::get)));
         assertThat(highest).isEqualTo(BACKLOG_START + 1000 - BOUND.toMillis() - 1);
     }
 
     /** Reads two events of a 40-minute-old backlog, 40 s apart on the wall clock, and returns the highest watermark emitted. */
     private long readBacklogSlowly(WatermarkStrategy<TelemetryEvent> strategy) throws Exception {
         TimestampsAndWatermarks<TelemetryEvent> eventTime = TimestampsAndWatermarks.createProgressiveEventTimeLogic(
-                strategy.withTimestampAssigner((event, ts) -> event.timestamp), new UnregisteredMetricsGroup(),
-                new TestProcessingTimeService(), 200, new ManualClock(NOW), new ManualClock(NOW),
+                strategy.withTimestampAssigner((event, ts) -> event.timestamp),
+                new UnregisteredMetricsGroup(),
+                new TestProcessingTimeService(),
+                200,
+                new ManualClock(NOW),
+                new ManualClock(NOW),
                 UnregisteredMetricGroups.createUnregisteredTaskMetricGroup().getIOMetricGroup());
         ReaderOutput<TelemetryEvent> main = eventTime.createMainOutput(new WatermarksOnly(), new NoListener());
         SourceOutput<TelemetryEvent> partition = main.createOutputForSplit("llm.requests-0");
 
         partition.collect(event(BACKLOG_START, BACKLOG_START + 100));
         eventTime.emitImmediateWatermark(wallClock.get());
-        for (int i = 0; i < 8; i++) {          // a slow drain: 40 s of wall clock for the next record
+        for (int i = 0; i < 8; i++) { // a slow drain: 40 s of wall clock for the next record
             wallClock.addAndGet(5000);
             eventTime.emitImmediateWatermark(wallClock.get());
         }
@@ -122,8 +126,7 @@ class SourceMainOutputTest {
     /** The operator's output, as far as watermarks go. */
     private final class WatermarksOnly implements PushingAsyncDataInput.DataOutput<TelemetryEvent> {
         @Override
-        public void emitRecord(StreamRecord<TelemetryEvent> record) {
-        }
+        public void emitRecord(StreamRecord<TelemetryEvent> record) {}
 
         @Override
         public void emitWatermark(org.apache.flink.streaming.api.watermark.Watermark watermark) {
@@ -131,41 +134,32 @@ class SourceMainOutputTest {
         }
 
         @Override
-        public void emitWatermarkStatus(WatermarkStatus status) {
-        }
+        public void emitWatermarkStatus(WatermarkStatus status) {}
 
         @Override
-        public void emitLatencyMarker(LatencyMarker marker) {
-        }
+        public void emitLatencyMarker(LatencyMarker marker) {}
 
         @Override
-        public void emitRecordAttributes(RecordAttributes attributes) {
-        }
+        public void emitRecordAttributes(RecordAttributes attributes) {}
 
         @Override
-        public void emitWatermark(WatermarkEvent watermark) {
-        }
+        public void emitWatermark(WatermarkEvent watermark) {}
     }
 
     private static final class NoListener implements TimestampsAndWatermarks.WatermarkUpdateListener {
         @Override
-        public void updateIdle(boolean isIdle) {
-        }
+        public void updateIdle(boolean isIdle) {}
 
         @Override
-        public void updateCurrentEffectiveWatermark(long watermark) {
-        }
+        public void updateCurrentEffectiveWatermark(long watermark) {}
 
         @Override
-        public void updateCurrentSplitWatermark(String splitId, long watermark) {
-        }
+        public void updateCurrentSplitWatermark(String splitId, long watermark) {}
 
         @Override
-        public void updateCurrentSplitIdle(String splitId, boolean idle) {
-        }
+        public void updateCurrentSplitIdle(String splitId, boolean idle) {}
 
         @Override
-        public void splitFinished(String splitId) {
-        }
+        public void splitFinished(String splitId) {}
     }
 }

@@ -51,8 +51,10 @@ class CallPreAggregatorTest {
         assertThat(out).hasSize(4);
         assertThat(out.get(3)).as("the watermark follows the batches").isEqualTo(new Watermark(W0 + 10_000));
         List<CallBatch> batches = harness.extractOutputValues();
-        CallBatch acmeFirst = batches.stream().filter(b -> b.tenantId.equals("acme") && b.eventTime < W0 + MINUTE)
-                .findFirst().orElseThrow();
+        CallBatch acmeFirst = batches.stream()
+                .filter(b -> b.tenantId.equals("acme") && b.eventTime < W0 + MINUTE)
+                .findFirst()
+                .orElseThrow();
         assertThat(acmeFirst.single).isNull();
         assertThat(acmeFirst.totals.requests).isEqualTo(2);
         assertThat(acmeFirst.totals.errors).isEqualTo(1);
@@ -60,7 +62,8 @@ class CallPreAggregatorTest {
         assertThat(acmeFirst.totals.latencies.count()).isEqualTo(2);
         assertThat(batches).extracting(b -> b.totals.requests).containsExactlyInAnyOrder(2L, 1L, 1L);
         for (StreamRecord<? extends CallBatch> record : harness.extractOutputStreamRecords()) {
-            assertThat(record.getTimestamp()).as("stamped with a call's own time, in its window")
+            assertThat(record.getTimestamp())
+                    .as("stamped with a call's own time, in its window")
                     .isEqualTo(record.getValue().eventTime);
         }
     }
@@ -99,7 +102,9 @@ class CallPreAggregatorTest {
         for (int i = 0; i < 4; i++) {
             add(call("r" + i, "tenant-" + i, "gpt-4o", W0 + 1_000, 1, false));
         }
-        assertThat(harness.extractOutputValues()).as("the fourth series sent the three open batches on").hasSize(3);
+        assertThat(harness.extractOutputValues())
+                .as("the fourth series sent the three open batches on")
+                .hasSize(3);
     }
 
     @Test
@@ -119,29 +124,38 @@ class CallPreAggregatorTest {
             restored.open();
             // No watermark has reached this run yet (the window stage has none either).
             // Window [W0+1m, W0+2m) was closed for good at W0+2m-1+30s, before the checkpoint's watermark:
-            restored.processElement(new StreamRecord<>(call("closed", "acme", "gpt-4o", W0 + MINUTE + 5_000, 10, false)));
+            restored.processElement(
+                    new StreamRecord<>(call("closed", "acme", "gpt-4o", W0 + MINUTE + 5_000, 10, false)));
             // Window [W0+2m, W0+3m) had fired but could still be revised (until W0+3m-1+30s): on its own, at once.
-            restored.processElement(new StreamRecord<>(call("revision", "acme", "gpt-4o", W0 + 2 * MINUTE + 5_000, 10, false)));
+            restored.processElement(
+                    new StreamRecord<>(call("revision", "acme", "gpt-4o", W0 + 2 * MINUTE + 5_000, 10, false)));
             // A window still open: batched as always.
-            restored.processElement(new StreamRecord<>(call("open", "acme", "gpt-4o", W0 + 3 * MINUTE + 5_000, 10, false)));
+            restored.processElement(
+                    new StreamRecord<>(call("open", "acme", "gpt-4o", W0 + 3 * MINUTE + 5_000, 10, false)));
 
             assertThat(restored.getSideOutput(CallPreAggregator.CLOSED_BEFORE_RESTORE))
-                    .extracting(r -> r.getValue().single.requestId).containsExactly("closed");
-            assertThat(restored.extractOutputValues()).extracting(b -> b.single.requestId).containsExactly("revision");
+                    .extracting(r -> r.getValue().single.requestId)
+                    .containsExactly("closed");
+            assertThat(restored.extractOutputValues())
+                    .extracting(b -> b.single.requestId)
+                    .containsExactly("revision");
         }
     }
 
     @Test
     void withoutACheckpointedWatermarkEveryCallGoesToTheWindowStage() throws Exception {
         // A start without state, and a restore of a checkpoint taken before the watermark was kept.
-        for (OperatorSubtaskState state : new OperatorSubtaskState[] {null, OperatorSubtaskState.builder().build()}) {
+        for (OperatorSubtaskState state :
+                new OperatorSubtaskState[] {null, OperatorSubtaskState.builder().build()}) {
             try (var started = new OneInputStreamOperatorTestHarness<JoinedCall, CallBatch>(
                     new CallPreAggregator(MINUTE, 30_000, 3))) {
                 started.initializeState(state);
                 started.open();
                 started.processElement(new StreamRecord<>(call("old", "acme", "gpt-4o", W0 - 10 * MINUTE, 10, false)));
                 started.processWatermark(new Watermark(W0));
-                assertThat(started.getSideOutput(CallPreAggregator.CLOSED_BEFORE_RESTORE)).as("from %s", state).isNull();
+                assertThat(started.getSideOutput(CallPreAggregator.CLOSED_BEFORE_RESTORE))
+                        .as("from %s", state)
+                        .isNull();
                 assertThat(started.extractOutputValues()).as("from %s", state).hasSize(1);
             }
         }
@@ -151,8 +165,10 @@ class CallPreAggregatorTest {
         harness.processElement(new StreamRecord<>(call, call.eventTime));
     }
 
-    private static JoinedCall call(String id, String tenant, String model, long responseTs, double latency, boolean failed) {
-        return JoinedCall.completed(TelemetryEvent.request(id, responseTs - (long) latency, tenant, "chat", model, 10),
+    private static JoinedCall call(
+            String id, String tenant, String model, long responseTs, double latency, boolean failed) {
+        return JoinedCall.completed(
+                TelemetryEvent.request(id, responseTs - (long) latency, tenant, "chat", model, 10),
                 TelemetryEvent.response(id, responseTs, latency, 5, failed, null));
     }
 }

@@ -35,22 +35,28 @@ class WindowAggregationTest {
     private static final long W0 = Instant.parse("2025-11-20T10:00:00Z").toEpochMilli();
     private static final long MINUTE = 60_000;
     private static final long LATENESS = 60_000;
-    private static final OutputTag<CallBatch> LATE = new OutputTag<>("late") { };
+    private static final OutputTag<CallBatch> LATE = new OutputTag<>("late") {};
     private static final PriceTable PRICES = PriceTable.parse(
-            "{\"models\": {\"gpt-4o\": {\"input_per_million\": 2.5, \"output_per_million\": 10.0}}}".getBytes(), "test");
+            "{\"models\": {\"gpt-4o\": {\"input_per_million\": 2.5, \"output_per_million\": 10.0}}}".getBytes(),
+            "test");
 
     private KeyedOneInputStreamOperatorTestHarness<Tuple3<String, String, String>, CallBatch, MetricsRow> harness;
 
     @BeforeEach
     void open() throws Exception {
-        TypeInformation<Tuple3<String, String, String>> keyType = TypeInformation.of(new TypeHint<>() { });
+        TypeInformation<Tuple3<String, String, String>> keyType = TypeInformation.of(new TypeHint<>() {});
         WindowOperatorBuilder<CallBatch, Tuple3<String, String, String>, TimeWindow> builder =
-                new WindowOperatorBuilder<>(CallWindows.of(Duration.ofMillis(MINUTE)), EventTimeTrigger.create(),
-                        new ExecutionConfig(), TypeInformation.of(CallBatch.class), new SeriesKey(), keyType);
+                new WindowOperatorBuilder<>(
+                        CallWindows.of(Duration.ofMillis(MINUTE)),
+                        EventTimeTrigger.create(),
+                        new ExecutionConfig(),
+                        TypeInformation.of(CallBatch.class),
+                        new SeriesKey(),
+                        keyType);
         builder.allowedLateness(Duration.ofMillis(LATENESS));
         builder.sideOutputLateData(LATE);
-        OneInputStreamOperator<CallBatch, MetricsRow> operator =
-                builder.aggregate(new CallAggregate(), new WindowRowEmitter(PRICES), WindowAccumulatorTypeInfo.INSTANCE);
+        OneInputStreamOperator<CallBatch, MetricsRow> operator = builder.aggregate(
+                new CallAggregate(), new WindowRowEmitter(PRICES), WindowAccumulatorTypeInfo.INSTANCE);
         harness = new KeyedOneInputStreamOperatorTestHarness<>(operator, new SeriesKey(), keyType);
         harness.open();
     }
@@ -118,9 +124,9 @@ class WindowAggregationTest {
     void lateEventsWithinTheLatenessReviseTheWindowAndLaterOnesGoToTheSide() throws Exception {
         add(call("gpt-4o", W0 + 5, 100, 1, 1, false));
         harness.processWatermark(new Watermark(W0 + MINUTE + 10));
-        add(call("gpt-4o", W0 + 6, 300, 1, 1, true));          // late, within the lateness
+        add(call("gpt-4o", W0 + 6, 300, 1, 1, true)); // late, within the lateness
         harness.processWatermark(new Watermark(W0 + MINUTE - 1 + LATENESS));
-        add(call("gpt-4o", W0 + 7, 500, 1, 1, false));          // beyond the lateness
+        add(call("gpt-4o", W0 + 7, 500, 1, 1, false)); // beyond the lateness
 
         List<MetricsRow> rows = harness.extractOutputValues();
         assertThat(rows).extracting(MetricsRow::revision).containsExactly(1, 2);
@@ -128,8 +134,12 @@ class WindowAggregationTest {
         assertThat(rows.get(1).requests()).isEqualTo(2);
         assertThat(rows.get(1).errors()).isEqualTo(1);
         assertThat(rows.get(1).avgLatencyMs()).isEqualTo(200.0);
-        assertThat(harness.getSideOutput(LATE)).extracting(r -> r.getValue().single.latencyMs).containsExactly(500.0);
-        assertThat(harness.numKeyedStateEntries()).as("window state purged after its lateness").isZero();
+        assertThat(harness.getSideOutput(LATE))
+                .extracting(r -> r.getValue().single.latencyMs)
+                .containsExactly(500.0);
+        assertThat(harness.numKeyedStateEntries())
+                .as("window state purged after its lateness")
+                .isZero();
     }
 
     @Test
@@ -139,34 +149,41 @@ class WindowAggregationTest {
         // request's timestamp, which lies in the next window and is not late itself.
         long responseTs = W0 + MINUTE - 1000;
         long requestTs = W0 + MINUTE + 2000;
-        JoinedCall pair = JoinedCall.completed(TelemetryEvent.request("r", requestTs, "acme", "chat", "gpt-4o", 1),
+        JoinedCall pair = JoinedCall.completed(
+                TelemetryEvent.request("r", requestTs, "acme", "chat", "gpt-4o", 1),
                 TelemetryEvent.response("r", responseTs, 10, 1, false, null));
         harness.processWatermark(new Watermark(W0 + MINUTE - 1 + LATENESS + 500));
 
         harness.processElement(new StreamRecord<>(CallBatch.of(pair), requestTs));
         assertThat(harness.extractOutputValues()).isEmpty();
-        assertThat(harness.getSideOutput(LATE)).as("Flink drops it without a trace").isNull();
+        assertThat(harness.getSideOutput(LATE))
+                .as("Flink drops it without a trace")
+                .isNull();
 
-        var preAggregator = new org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness<JoinedCall, CallBatch>(
-                new CallPreAggregator(MINUTE, 0, 100));
+        var preAggregator = new org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness<
+                JoinedCall, CallBatch>(new CallPreAggregator(MINUTE, 0, 100));
         preAggregator.open();
         preAggregator.processWatermark(new Watermark(W0 + MINUTE - 1 + LATENESS + 500));
         preAggregator.processElement(new StreamRecord<>(pair, requestTs));
-        StreamRecord<CallBatch> stamped = new StreamRecord<>(preAggregator.extractOutputValues().get(0),
+        StreamRecord<CallBatch> stamped = new StreamRecord<>(
+                preAggregator.extractOutputValues().get(0),
                 preAggregator.extractOutputStreamRecords().get(0).getTimestamp());
         preAggregator.close();
         assertThat(stamped.getTimestamp()).isEqualTo(responseTs);
 
         harness.processElement(stamped);
         assertThat(harness.extractOutputValues()).isEmpty();
-        assertThat(harness.getSideOutput(LATE)).extracting(r -> r.getValue().single.requestId).containsExactly("r");
+        assertThat(harness.getSideOutput(LATE))
+                .extracting(r -> r.getValue().single.requestId)
+                .containsExactly("r");
     }
 
     @Test
     void everyRowNamesTheJobRunThatComputedIt() throws Exception {
         add(call("gpt-4o", W0 + 5, 100, 1, 1, false));
         harness.processWatermark(new Watermark(W0 + MINUTE));
-        assertThat(single().jobRun()).isEqualTo(harness.getEnvironment().getJobID().toHexString());
+        assertThat(single().jobRun())
+                .isEqualTo(harness.getEnvironment().getJobID().toHexString());
     }
 
     @Test
@@ -195,9 +212,10 @@ class WindowAggregationTest {
         harness.processElement(new StreamRecord<>(CallBatch.of(call), call.eventTime));
     }
 
-    private static JoinedCall call(String model, long responseTs, double latency, long prompt, long completion,
-                                   boolean failed) {
-        TelemetryEvent request = TelemetryEvent.request("id", responseTs - (long) latency, "acme", "chat", model, prompt);
+    private static JoinedCall call(
+            String model, long responseTs, double latency, long prompt, long completion, boolean failed) {
+        TelemetryEvent request =
+                TelemetryEvent.request("id", responseTs - (long) latency, "acme", "chat", model, prompt);
         TelemetryEvent response = TelemetryEvent.response("id", responseTs, latency, completion, failed, null);
         return JoinedCall.completed(request, response);
     }
@@ -212,7 +230,8 @@ class WindowAggregationTest {
         latencies.add(120);
         latencies.add(480);
         // Format 1, as the job wrote it before: six numbers and the sketch.
-        org.apache.flink.core.memory.DataOutputSerializer old = new org.apache.flink.core.memory.DataOutputSerializer(256);
+        org.apache.flink.core.memory.DataOutputSerializer old =
+                new org.apache.flink.core.memory.DataOutputSerializer(256);
         old.writeLong(2);
         old.writeLong(1);
         old.writeLong(3);
@@ -235,7 +254,8 @@ class WindowAggregationTest {
         restored.reasoningTokens = 7;
         restored.streamedRequests = 1;
         restored.ttfts.add(35);
-        org.apache.flink.core.memory.DataOutputSerializer now = new org.apache.flink.core.memory.DataOutputSerializer(256);
+        org.apache.flink.core.memory.DataOutputSerializer now =
+                new org.apache.flink.core.memory.DataOutputSerializer(256);
         WindowAccumulatorSerializer.INSTANCE.serialize(restored, now);
         WindowAccumulator again = WindowAccumulatorSerializer.INSTANCE.deserialize(
                 new org.apache.flink.core.memory.DataInputDeserializer(now.getCopyOfBuffer()));

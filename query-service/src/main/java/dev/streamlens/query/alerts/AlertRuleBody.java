@@ -17,16 +17,15 @@ import java.util.stream.Collectors;
  */
 final class AlertRuleBody {
 
-    private static final ObjectReader READER = EventJson.mapper().readerFor(AlertRule.class)
+    private static final ObjectReader READER = EventJson.mapper()
+            .readerFor(AlertRule.class)
             .with(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .with(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
 
     /** The rule, or the problem with the body. */
-    record Parsed(AlertRule rule, List<FieldError> errors) {
-    }
+    record Parsed(AlertRule rule, List<FieldError> errors) {}
 
-    private AlertRuleBody() {
-    }
+    private AlertRuleBody() {}
 
     static Parsed parse(String body) {
         if (body == null || body.isBlank()) {
@@ -41,10 +40,16 @@ final class AlertRuleBody {
         } catch (UnrecognizedPropertyException e) {
             return new Parsed(null, List.of(new FieldError(e.getPropertyName(), "is not a field of an alert rule")));
         } catch (JsonMappingException e) {
-            String field = e.getPath().stream().map(JsonMappingException.Reference::getFieldName)
-                    .filter(name -> name != null).collect(Collectors.joining("."));
-            return new Parsed(null, List.of(field.isEmpty() ? new FieldError("body", "must be a JSON object")
-                    : new FieldError(field, "has the wrong type")));
+            String field = e.getPath().stream()
+                    .map(JsonMappingException.Reference::getFieldName)
+                    .filter(name -> name != null)
+                    .collect(Collectors.joining("."));
+            return new Parsed(
+                    null,
+                    List.of(
+                            field.isEmpty()
+                                    ? new FieldError("body", "must be a JSON object")
+                                    : new FieldError(field, "has the wrong type")));
         } catch (JsonProcessingException e) {
             return new Parsed(null, List.of(new FieldError("body", "is not valid JSON")));
         }

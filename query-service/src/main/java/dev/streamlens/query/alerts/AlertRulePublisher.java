@@ -55,7 +55,9 @@ public class AlertRulePublisher {
     }
 
     /** Sends every change Kafka has not acknowledged yet, oldest first; stops at the first failure. */
-    @Scheduled(every = "${streamlens.alerts.work-interval:1s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
+    @Scheduled(
+            every = "${streamlens.alerts.work-interval:1s}",
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
             skipExecutionIf = Scheduled.ApplicationNotRunning.class)
     void publishPending() {
         if (!settings.kafka()) {
@@ -74,7 +76,8 @@ public class AlertRulePublisher {
 
     private void send(StoredRule stored) throws Exception {
         String value = stored.deleted() ? null : JSON.writeValueAsString(stored.rule());
-        producer().send(new ProducerRecord<>(Topics.ALERT_RULES, stored.rule().ruleId(), value))
+        producer()
+                .send(new ProducerRecord<>(Topics.ALERT_RULES, stored.rule().ruleId(), value))
                 .get(SEND_TIMEOUT_MS, TimeUnit.MILLISECONDS);
     }
 

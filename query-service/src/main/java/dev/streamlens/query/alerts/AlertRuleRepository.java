@@ -28,10 +28,14 @@ public class AlertRuleRepository {
     private static final String COLUMNS = "rule, deleted, created_at, updated_at, version";
 
     /** What a write did. */
-    public enum Outcome { CREATED, REPLACED, ID_TAKEN, TOO_MANY_RULES }
-
-    public record Written(Outcome outcome, StoredRule stored) {
+    public enum Outcome {
+        CREATED,
+        REPLACED,
+        ID_TAKEN,
+        TOO_MANY_RULES
     }
+
+    public record Written(Outcome outcome, StoredRule stored) {}
 
     @Inject
     AgroalDataSource dataSource;
@@ -47,7 +51,8 @@ public class AlertRuleRepository {
             try {
                 Optional<StoredRule> existing = lockedRow(c, rule.ruleId());
                 boolean live = existing.isPresent() && !existing.get().deleted();
-                if (existing.isPresent() && (!existing.get().rule().tenantId().equals(rule.tenantId()) || (live && !replace))) {
+                if (existing.isPresent()
+                        && (!existing.get().rule().tenantId().equals(rule.tenantId()) || (live && !replace))) {
                     c.rollback();
                     return new Written(Outcome.ID_TAKEN, existing.get());
                 }
@@ -84,8 +89,9 @@ public class AlertRuleRepository {
     /** Marks a tenant's rule deleted (a new version); false when it has no such live rule. */
     public boolean delete(String tenantId, String ruleId) throws SQLException {
         try (Connection c = dataSource.getConnection();
-             PreparedStatement ps = c.prepareStatement("UPDATE alert_rules SET deleted = true, version = version + 1, "
-                     + "updated_at = now() WHERE rule_id = ? AND tenant_id = ? AND NOT deleted")) {
+                PreparedStatement ps =
+                        c.prepareStatement("UPDATE alert_rules SET deleted = true, version = version + 1, "
+                                + "updated_at = now() WHERE rule_id = ? AND tenant_id = ? AND NOT deleted")) {
             ps.setString(1, ruleId);
             ps.setString(2, tenantId);
             return ps.executeUpdate() == 1;
@@ -95,7 +101,8 @@ public class AlertRuleRepository {
     /** A rule, live or deleted, whoever owns it. */
     public Optional<StoredRule> find(String ruleId) throws SQLException {
         try (Connection c = dataSource.getConnection();
-             PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM alert_rules WHERE rule_id = ?")) {
+                PreparedStatement ps =
+                        c.prepareStatement("SELECT " + COLUMNS + " FROM alert_rules WHERE rule_id = ?")) {
             ps.setString(1, ruleId);
             return first(ps);
         }
@@ -105,8 +112,8 @@ public class AlertRuleRepository {
     public List<StoredRule> list(String tenantId, int limit) throws SQLException {
         String where = tenantId == null ? "NOT deleted" : "tenant_id = ? AND NOT deleted";
         try (Connection c = dataSource.getConnection();
-             PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM alert_rules WHERE " + where
-                     + " ORDER BY tenant_id, rule_id LIMIT " + limit)) {
+                PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM alert_rules WHERE " + where
+                        + " ORDER BY tenant_id, rule_id LIMIT " + limit)) {
             if (tenantId != null) {
                 ps.setString(1, tenantId);
             }
@@ -123,9 +130,10 @@ public class AlertRuleRepository {
     /** Ids of rules whose newest version Kafka has not acknowledged yet. */
     public List<String> unpublished(int limit) throws SQLException {
         try (Connection c = dataSource.getConnection();
-             PreparedStatement ps = c.prepareStatement("SELECT rule_id FROM alert_rules WHERE version > published_version "
-                     + "ORDER BY updated_at LIMIT " + limit);
-             ResultSet rs = ps.executeQuery()) {
+                PreparedStatement ps =
+                        c.prepareStatement("SELECT rule_id FROM alert_rules WHERE version > published_version "
+                                + "ORDER BY updated_at LIMIT " + limit);
+                ResultSet rs = ps.executeQuery()) {
             List<String> ids = new ArrayList<>();
             while (rs.next()) {
                 ids.add(rs.getString(1));
@@ -167,7 +175,8 @@ public class AlertRuleRepository {
     }
 
     private int liveRules(Connection c, String tenantId) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM alert_rules WHERE tenant_id = ? AND NOT deleted")) {
+        try (PreparedStatement ps =
+                c.prepareStatement("SELECT count(*) FROM alert_rules WHERE tenant_id = ? AND NOT deleted")) {
             ps.setString(1, tenantId);
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
@@ -177,7 +186,8 @@ public class AlertRuleRepository {
     }
 
     private Optional<StoredRule> lockedRow(Connection c, String ruleId) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM alert_rules WHERE rule_id = ? FOR UPDATE")) {
+        try (PreparedStatement ps =
+                c.prepareStatement("SELECT " + COLUMNS + " FROM alert_rules WHERE rule_id = ? FOR UPDATE")) {
             ps.setString(1, ruleId);
             return first(ps);
         }
@@ -194,7 +204,10 @@ public class AlertRuleRepository {
             // The column's version counts deletions too; the JSON's is that of the last write.
             AlertRule written = JSON.readValue(rs.getString(1), AlertRule.class);
             AlertRule rule = written.withIdentity(written.ruleId(), written.tenantId(), rs.getLong(5));
-            return new StoredRule(rule, rs.getBoolean(2), rs.getObject(3, OffsetDateTime.class).toInstant(),
+            return new StoredRule(
+                    rule,
+                    rs.getBoolean(2),
+                    rs.getObject(3, OffsetDateTime.class).toInstant(),
                     rs.getObject(4, OffsetDateTime.class).toInstant());
         } catch (JsonProcessingException e) {
             throw new SQLException("alert_rules holds a rule that is not valid JSON", e);

@@ -65,7 +65,10 @@ public class AlertRulesResource {
             return QueryAnswers.error(Response.Status.BAD_REQUEST, parsed.errors());
         }
         AlertRule rule = parsed.rule();
-        String id = rule.ruleId() != null ? rule.ruleId() : "rule-" + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextLong());
+        String id = rule.ruleId() != null
+                ? rule.ruleId()
+                : "rule-"
+                        + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextLong());
         return write(rule, id, false);
     }
 
@@ -79,7 +82,8 @@ public class AlertRulesResource {
             return QueryAnswers.error(Response.Status.BAD_REQUEST, parsed.errors());
         }
         if (parsed.rule().ruleId() != null && !parsed.rule().ruleId().equals(ruleId)) {
-            return QueryAnswers.error(Response.Status.BAD_REQUEST,
+            return QueryAnswers.error(
+                    Response.Status.BAD_REQUEST,
                     List.of(new FieldError("rule_id", "differs from the rule id in the path")));
         }
         return write(parsed.rule(), ruleId, true);
@@ -139,13 +143,17 @@ public class AlertRulesResource {
 
     private Response write(AlertRule received, String ruleId, boolean replace) {
         Optional<String> own = caller.get();
-        if (own.isPresent() && received.tenantId() != null && !received.tenantId().equals(own.get())) {
+        if (own.isPresent()
+                && received.tenantId() != null
+                && !received.tenantId().equals(own.get())) {
             return QueryAnswers.anotherTenant();
         }
         AlertRule rule = received.withIdentity(ruleId, own.orElse(received.tenantId()), 0);
         List<FieldError> problems = new ArrayList<>(rule.problems());
-        if (rule.webhookUrl() != null && problems.stream().noneMatch(p -> p.field().equals("webhook_url"))) {
-            webhooks.refusal(rule.webhookUrl()).ifPresent(reason -> problems.add(new FieldError("webhook_url", reason)));
+        if (rule.webhookUrl() != null
+                && problems.stream().noneMatch(p -> p.field().equals("webhook_url"))) {
+            webhooks.refusal(rule.webhookUrl())
+                    .ifPresent(reason -> problems.add(new FieldError("webhook_url", reason)));
         }
         if (!problems.isEmpty()) {
             return QueryAnswers.error(Response.Status.BAD_REQUEST, problems);
@@ -154,20 +162,28 @@ public class AlertRulesResource {
             AlertRuleRepository.Written written = repository.write(rule, replace, settings.maxRulesPerTenant());
             switch (written.outcome()) {
                 case ID_TAKEN -> {
-                    return QueryAnswers.error(Response.Status.CONFLICT, List.of(new FieldError("rule_id",
-                            "is already taken; choose another or PUT /v1/alert-rules/" + ruleId + " to replace your own")));
+                    return QueryAnswers.error(
+                            Response.Status.CONFLICT,
+                            List.of(new FieldError(
+                                    "rule_id",
+                                    "is already taken; choose another or PUT /v1/alert-rules/" + ruleId
+                                            + " to replace your own")));
                 }
                 case TOO_MANY_RULES -> {
-                    return QueryAnswers.error(Response.Status.CONFLICT, List.of(new FieldError("tenant_id",
-                            "already has " + settings.maxRulesPerTenant() + " rules, the most allowed")));
+                    return QueryAnswers.error(
+                            Response.Status.CONFLICT,
+                            List.of(new FieldError(
+                                    "tenant_id",
+                                    "already has " + settings.maxRulesPerTenant() + " rules, the most allowed")));
                 }
-                default -> {
-                }
+                default -> {}
             }
             publisher.publish(ruleId);
             Map<String, Object> view = view(written.stored());
             return written.outcome() == AlertRuleRepository.Outcome.CREATED
-                    ? Response.created(URI.create("/v1/alert-rules/" + ruleId)).entity(view).build()
+                    ? Response.created(URI.create("/v1/alert-rules/" + ruleId))
+                            .entity(view)
+                            .build()
                     : Response.ok(view).build();
         } catch (SQLException e) {
             LOG.warn("alert rule write failed", e);
@@ -178,7 +194,9 @@ public class AlertRulesResource {
     /** A live rule the caller may see: with API keys, only its own tenant's. */
     private Optional<StoredRule> visible(String ruleId) throws SQLException {
         Optional<String> own = caller.get();
-        return repository.find(ruleId).filter(s -> !s.deleted())
+        return repository
+                .find(ruleId)
+                .filter(s -> !s.deleted())
                 .filter(s -> own.isEmpty() || own.get().equals(s.rule().tenantId()));
     }
 
@@ -188,7 +206,8 @@ public class AlertRulesResource {
 
     private static Map<String, Object> view(StoredRule stored) {
         @SuppressWarnings("unchecked")
-        Map<String, Object> view = dev.streamlens.model.EventJson.mapper().convertValue(stored.rule(), LinkedHashMap.class);
+        Map<String, Object> view =
+                dev.streamlens.model.EventJson.mapper().convertValue(stored.rule(), LinkedHashMap.class);
         view.put("created_at", stored.createdAt().toString());
         view.put("updated_at", stored.updatedAt().toString());
         return view;

@@ -65,12 +65,13 @@ public class AlertTransitionConsumer {
     private volatile KafkaConsumer<String, String> consumer;
     /** Ends a backoff or a pause at once when the service stops. */
     private final CountDownLatch stopSignal = new CountDownLatch(1);
+
     private Thread thread;
 
     @PostConstruct
     void init() {
-        status = new StoreConsumerStatus(settings.store().restartBackoff(), settings.store().maxRestartBackoff(),
-                Clock.systemUTC());
+        status = new StoreConsumerStatus(
+                settings.store().restartBackoff(), settings.store().maxRestartBackoff(), Clock.systemUTC());
     }
 
     void start(@Observes StartupEvent started) {
@@ -168,7 +169,9 @@ public class AlertTransitionConsumer {
                 if (t != null && t.idempotencyKey() != null && t.alertId() != null && t.tenantId() != null) {
                     transitions.add(t);
                 } else {
-                    LOG.warnf("skipped a record of %s at offset %d: not an alert transition", record.topic(), record.offset());
+                    LOG.warnf(
+                            "skipped a record of %s at offset %d: not an alert transition",
+                            record.topic(), record.offset());
                 }
             } catch (Exception e) {
                 LOG.warnf("skipped a record of %s at offset %d: %s", record.topic(), record.offset(), e.getMessage());

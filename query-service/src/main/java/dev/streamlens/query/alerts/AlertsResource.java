@@ -44,9 +44,12 @@ public class AlertsResource {
 
     @GET
     @Operation(summary = "Alerts of a tenant: firing now (state=firing) or their transitions over a range")
-    public Response alerts(@QueryParam("tenant_id") String tenantId, @QueryParam("state") String state,
-                           @QueryParam("from") String from, @QueryParam("to") String to,
-                           @QueryParam("limit") String limit) {
+    public Response alerts(
+            @QueryParam("tenant_id") String tenantId,
+            @QueryParam("state") String state,
+            @QueryParam("from") String from,
+            @QueryParam("to") String to,
+            @QueryParam("limit") String limit) {
         Optional<String> own = caller.get();
         if (own.isPresent() && tenantId != null && !tenantId.equals(own.get())) {
             return QueryAnswers.anotherTenant();
@@ -69,7 +72,8 @@ public class AlertsResource {
             return QueryAnswers.error(Response.Status.BAD_REQUEST, errors);
         }
         try {
-            List<JsonNode> found = "firing".equals(state) ? alerts.firing(tenant, rows) : alerts.history(tenant, start, end, rows);
+            List<JsonNode> found =
+                    "firing".equals(state) ? alerts.firing(tenant, rows) : alerts.history(tenant, start, end, rows);
             Map<String, Object> answer = new LinkedHashMap<>();
             answer.put("alerts", found);
             answer.put("count", found.size());

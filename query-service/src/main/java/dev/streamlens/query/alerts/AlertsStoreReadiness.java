@@ -28,7 +28,9 @@ public class AlertsStoreReadiness implements HealthCheck {
     public HealthCheckResponse call() {
         HealthCheckResponseBuilder response = HealthCheckResponse.named(NAME);
         if (!settings.kafka()) {
-            return response.up().withData("state", "off (streamlens.alerts.kafka=false)").build();
+            return response.up()
+                    .withData("state", "off (streamlens.alerts.kafka=false)")
+                    .build();
         }
         StoreConsumerStatus.Snapshot status = consumer.status();
         response.status(status.state().up)

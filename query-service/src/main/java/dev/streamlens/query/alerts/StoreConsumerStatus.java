@@ -29,8 +29,7 @@ final class StoreConsumerStatus {
     }
 
     /** A consistent view for the health check; {@code since} is when {@code state} began. */
-    record Snapshot(State state, Instant since, long restarts, String lastError) {
-    }
+    record Snapshot(State state, Instant since, long restarts, String lastError) {}
 
     private final Duration backoff;
     private final Duration maxBackoff;

@@ -46,19 +46,25 @@ public class WebhookDispatcher {
 
     @PostConstruct
     void init() {
-        client = HttpClient.newBuilder().connectTimeout(settings.webhook().timeout())
-                .followRedirects(HttpClient.Redirect.NEVER).version(HttpClient.Version.HTTP_1_1).build();
+        client = HttpClient.newBuilder()
+                .connectTimeout(settings.webhook().timeout())
+                .followRedirects(HttpClient.Redirect.NEVER)
+                .version(HttpClient.Version.HTTP_1_1)
+                .build();
         registry.gauge("streamlens_webhook_undelivered", undelivered);
     }
 
-    @Scheduled(every = "${streamlens.alerts.work-interval:1s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
+    @Scheduled(
+            every = "${streamlens.alerts.work-interval:1s}",
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
             skipExecutionIf = Scheduled.ApplicationNotRunning.class)
     void deliverDue() {
         try {
             List<AlertRepository.Delivery> due;
             do {
                 // The lease outlasts one attempt, so no other instance takes a delivery under way.
-                due = alerts.claimDue(BATCH, settings.webhook().timeout().multipliedBy(2).plusSeconds(5));
+                due = alerts.claimDue(
+                        BATCH, settings.webhook().timeout().multipliedBy(2).plusSeconds(5));
                 for (AlertRepository.Delivery delivery : due) {
                     deliver(delivery);
                 }
@@ -79,11 +85,13 @@ public class WebhookDispatcher {
         }
         String error;
         try {
-            HttpRequest request = HttpRequest.newBuilder(uri).timeout(settings.webhook().timeout())
+            HttpRequest request = HttpRequest.newBuilder(uri)
+                    .timeout(settings.webhook().timeout())
                     .header("Content-Type", "application/json")
                     .header("Idempotency-Key", delivery.idempotencyKey())
                     .header("User-Agent", "StreamLens-Alerts/1")
-                    .POST(HttpRequest.BodyPublishers.ofString(WebhookMessages.body(delivery.transition(), delivery.format())))
+                    .POST(HttpRequest.BodyPublishers.ofString(
+                            WebhookMessages.body(delivery.transition(), delivery.format())))
                     .build();
             HttpResponse<Void> response = client.send(request, HttpResponse.BodyHandlers.discarding());
             if (response.statusCode() / 100 == 2) {
@@ -96,17 +104,25 @@ public class WebhookDispatcher {
             error = e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
         }
         Duration retryIn = retryDelay(delivery.attempts());
-        boolean giveUp = Instant.now().plus(retryIn).isAfter(delivery.receivedAt().plus(settings.webhook().giveUpAfter()));
+        boolean giveUp = Instant.now()
+                .plus(retryIn)
+                .isAfter(delivery.receivedAt().plus(settings.webhook().giveUpAfter()));
         count(giveUp ? "gave_up" : "retry");
         alerts.failed(delivery.id(), error, giveUp ? null : retryIn);
-        LOG.infof("webhook for %s failed (%s), attempt %d%s", delivery.idempotencyKey(), error, delivery.attempts() + 1,
+        LOG.infof(
+                "webhook for %s failed (%s), attempt %d%s",
+                delivery.idempotencyKey(),
+                error,
+                delivery.attempts() + 1,
                 giveUp ? "; given up" : "; retried in " + retryIn.toMillis() + " ms");
     }
 
     /** initial-backoff × 2^(attempts made before), at most max-backoff. */
     Duration retryDelay(int attemptsBefore) {
         Duration delay = settings.webhook().initialBackoff().multipliedBy(1L << Math.min(attemptsBefore, 20));
-        return delay.compareTo(settings.webhook().maxBackoff()) > 0 ? settings.webhook().maxBackoff() : delay;
+        return delay.compareTo(settings.webhook().maxBackoff()) > 0
+                ? settings.webhook().maxBackoff()
+                : delay;
     }
 
     private void count(String outcome) {

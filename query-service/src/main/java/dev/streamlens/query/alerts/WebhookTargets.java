@@ -20,8 +20,8 @@ import java.util.Set;
 @ApplicationScoped
 public class WebhookTargets {
 
-    private static final Set<String> METADATA_NAMES = Set.of("metadata.google.internal", "metadata",
-            "instance-data", "instance-data.ec2.internal");
+    private static final Set<String> METADATA_NAMES =
+            Set.of("metadata.google.internal", "metadata", "instance-data", "instance-data.ec2.internal");
 
     @Inject
     AlertSettings settings;
@@ -82,8 +82,9 @@ public class WebhookTargets {
 
     private static Optional<String> addressRefusal(InetAddress address) {
         if (address.isLinkLocalAddress() || address.isAnyLocalAddress() || isMetadataAddress(address)) {
-            return Optional.of("resolves to " + address.getHostAddress()
-                    + ", a link-local or metadata address (allowed only with STREAMLENS_WEBHOOK_ALLOW_LINK_LOCAL=true)");
+            return Optional.of(
+                    "resolves to " + address.getHostAddress()
+                            + ", a link-local or metadata address (allowed only with STREAMLENS_WEBHOOK_ALLOW_LINK_LOCAL=true)");
         }
         return Optional.empty();
     }

@@ -42,8 +42,11 @@ public class PartitionMaintenance {
         runSafely();
     }
 
-    @Scheduled(every = "${streamlens.retention.interval:1h}", delayed = "${streamlens.retention.interval:1h}",
-            concurrentExecution = Scheduled.ConcurrentExecution.SKIP, skipExecutionIf = Scheduled.ApplicationNotRunning.class)
+    @Scheduled(
+            every = "${streamlens.retention.interval:1h}",
+            delayed = "${streamlens.retention.interval:1h}",
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
+            skipExecutionIf = Scheduled.ApplicationNotRunning.class)
     void scheduled() {
         runSafely();
     }
@@ -75,7 +78,8 @@ public class PartitionMaintenance {
                 c.commit();
                 Pass pass = new Pass(created, dropped, alertsDeleted);
                 if (created + dropped + alertsDeleted > 0) {
-                    LOG.infof("partitions: %d created, %d dropped; %d alert transitions past retention deleted",
+                    LOG.infof(
+                            "partitions: %d created, %d dropped; %d alert transitions past retention deleted",
                             created, dropped, alertsDeleted);
                 }
                 return Optional.of(pass);
@@ -87,8 +91,7 @@ public class PartitionMaintenance {
     }
 
     /** What one pass did. */
-    public record Pass(int partitionsCreated, int partitionsDropped, int alertsDeleted) {
-    }
+    public record Pass(int partitionsCreated, int partitionsDropped, int alertsDeleted) {}
 
     private static boolean lock(Connection c) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("SELECT pg_try_advisory_xact_lock(?)")) {

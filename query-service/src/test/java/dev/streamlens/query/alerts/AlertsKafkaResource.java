@@ -16,14 +16,25 @@ public class AlertsKafkaResource implements QuarkusTestResourceLifecycleManager 
 
     @Override
     public Map<String, String> start() {
-        broker = EmbeddedKafkaBroker.builder().dataDirectory(TestDirectories.fresh("kafka-query-alerts")).build().start();
-        return Map.of("kafka.bootstrap.servers", broker.bootstrapServers(),
-                "streamlens.alerts.kafka", "true",
-                "streamlens.alerts.work-interval", "200ms",
-                "streamlens.alerts.webhook.initial-backoff", "100ms",
-                "streamlens.alerts.webhook.max-backoff", "400ms",
-                "streamlens.alerts.webhook.timeout", "2s",
-                "streamlens.alerts.store.restart-backoff", "2s");
+        broker = EmbeddedKafkaBroker.builder()
+                .dataDirectory(TestDirectories.fresh("kafka-query-alerts"))
+                .build()
+                .start();
+        return Map.of(
+                "kafka.bootstrap.servers",
+                broker.bootstrapServers(),
+                "streamlens.alerts.kafka",
+                "true",
+                "streamlens.alerts.work-interval",
+                "200ms",
+                "streamlens.alerts.webhook.initial-backoff",
+                "100ms",
+                "streamlens.alerts.webhook.max-backoff",
+                "400ms",
+                "streamlens.alerts.webhook.timeout",
+                "2s",
+                "streamlens.alerts.store.restart-backoff",
+                "2s");
     }
 
     @Override

@@ -50,14 +50,17 @@ class AlertsStoreRestartIT {
         // The failure: an interrupt, which the Kafka client's poll throws as an InterruptException
         // (no test hook in the service). Before, any such exception ended the consumer's thread for good.
         Thread storeThread = Thread.getAllStackTraces().keySet().stream()
-                .filter(t -> t.getName().equals("alerts-store")).findFirst().orElseThrow();
+                .filter(t -> t.getName().equals("alerts-store"))
+                .findFirst()
+                .orElseThrow();
         storeThread.interrupt();
 
         // Not ready while the new consumer waits its backoff (2 s in AlertsKafkaResource).
         Map<String, Object> down = awaitCheck(c -> "DOWN".equals(c.get("status")));
         assertThat(data(down)).containsEntry("state", "restarting").containsEntry("restarts", 1);
         assertThat((String) data(down).get("last_error")).contains("InterruptException");
-        assertThat(Instant.parse((String) data(down).get("since"))).isAfter(Instant.now().minusSeconds(10));
+        assertThat(Instant.parse((String) data(down).get("since")))
+                .isAfter(Instant.now().minusSeconds(10));
         assertThat(down).containsEntry("http_status", 503);
 
         AlertTransition during = firing(rule, Instant.parse("2026-05-02T10:05:00Z"));
@@ -73,35 +76,65 @@ class AlertsStoreRestartIT {
     }
 
     private static AlertTransition firing(String ruleId, Instant firedAt) {
-        return new AlertTransition(ruleId, ruleId, 1L, TENANT, null, null, "timeouts", AlertTransition.FIRING, 1, firedAt,
-                AlertTransition.idempotencyKey(ruleId, firedAt, AlertTransition.FIRING), firedAt.minusSeconds(300), firedAt,
-                5.0, 3.0, 40, 0, 5, BigDecimal.ZERO, null);
+        return new AlertTransition(
+                ruleId,
+                ruleId,
+                1L,
+                TENANT,
+                null,
+                null,
+                "timeouts",
+                AlertTransition.FIRING,
+                1,
+                firedAt,
+                AlertTransition.idempotencyKey(ruleId, firedAt, AlertTransition.FIRING),
+                firedAt.minusSeconds(300),
+                firedAt,
+                5.0,
+                3.0,
+                40,
+                0,
+                5,
+                BigDecimal.ZERO,
+                null);
     }
 
     private static void produce(AlertTransition transition) throws Exception {
         Properties props = new Properties();
         props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, AlertsKafkaResource.bootstrapServers());
-        try (KafkaProducer<String, String> producer = new KafkaProducer<>(props, new StringSerializer(), new StringSerializer())) {
-            producer.send(new ProducerRecord<>(Topics.ALERTS, TENANT, EventJson.mapper().writeValueAsString(transition))).get();
+        try (KafkaProducer<String, String> producer =
+                new KafkaProducer<>(props, new StringSerializer(), new StringSerializer())) {
+            producer.send(new ProducerRecord<>(
+                            Topics.ALERTS, TENANT, EventJson.mapper().writeValueAsString(transition)))
+                    .get();
         }
     }
 
     private static List<String> storedKeys() {
-        return given().queryParam("tenant_id", TENANT).queryParam("from", "2026-05-02T00:00:00Z")
-                .queryParam("to", "2026-05-03T00:00:00Z").get("/v1/alerts").then().statusCode(200)
-                .extract().jsonPath().getList("alerts.idempotency_key", String.class);
+        return given().queryParam("tenant_id", TENANT)
+                .queryParam("from", "2026-05-02T00:00:00Z")
+                .queryParam("to", "2026-05-03T00:00:00Z")
+                .get("/v1/alerts")
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath()
+                .getList("alerts.idempotency_key", String.class);
     }
 
     private static void awaitStored(AlertTransition transition) throws InterruptedException {
         long deadline = System.nanoTime() + WAIT.toNanos();
         while (!storedKeys().contains(transition.idempotencyKey())) {
-            assertThat(System.nanoTime()).as("%s stored within %s", transition.idempotencyKey(), WAIT).isLessThan(deadline);
+            assertThat(System.nanoTime())
+                    .as("%s stored within %s", transition.idempotencyKey(), WAIT)
+                    .isLessThan(deadline);
             Thread.sleep(100);
         }
     }
 
     /** The readiness check of the alerts store's consumer, once it matches, with the status code of its answer. */
-    private static Map<String, Object> awaitCheck(Predicate<Map<String, Object>> condition) throws InterruptedException {
+    private static Map<String, Object> awaitCheck(Predicate<Map<String, Object>> condition)
+            throws InterruptedException {
         long deadline = System.nanoTime() + WAIT.toNanos();
         while (true) {
             Response ready = given().get("/q/health/ready");
@@ -111,7 +144,9 @@ class AlertsStoreRestartIT {
                 found.put("http_status", ready.statusCode());
                 return found;
             }
-            assertThat(System.nanoTime()).as("readiness %s within %s", check, WAIT).isLessThan(deadline);
+            assertThat(System.nanoTime())
+                    .as("readiness %s within %s", check, WAIT)
+                    .isLessThan(deadline);
             Thread.sleep(50);
         }
     }

@@ -14,7 +14,8 @@ import org.junit.jupiter.api.Test;
 class StoreConsumerStatusTest {
 
     private final SteppedClock clock = new SteppedClock(Instant.parse("2026-05-01T10:00:00Z"));
-    private final StoreConsumerStatus status = new StoreConsumerStatus(Duration.ofSeconds(1), Duration.ofSeconds(30), clock);
+    private final StoreConsumerStatus status =
+            new StoreConsumerStatus(Duration.ofSeconds(1), Duration.ofSeconds(30), clock);
 
     @Test
     void startsUpAndStaysUpWhilePolling() {
@@ -24,8 +25,9 @@ class StoreConsumerStatusTest {
         status.polled();
         clock.advance(Duration.ofSeconds(5));
         status.polled();
-        assertThat(status.snapshot()).isEqualTo(new StoreConsumerStatus.Snapshot(State.POLLING,
-                Instant.parse("2026-05-01T10:00:01Z"), 0, null));
+        assertThat(status.snapshot())
+                .isEqualTo(new StoreConsumerStatus.Snapshot(
+                        State.POLLING, Instant.parse("2026-05-01T10:00:01Z"), 0, null));
     }
 
     @Test
@@ -47,7 +49,8 @@ class StoreConsumerStatusTest {
         assertThat(down.lastError()).isEqualTo("java.lang.IllegalStateException: again");
         assertThat(down.since()).isAfter(firstFailure); // each failure after a poll starts a new down period
 
-        // Two failures with no poll between (the new consumer failed before its first poll): still down since the first.
+        // Two failures with no poll between (the new consumer failed before its first poll): still down since the
+        // first.
         clock.advance(Duration.ofSeconds(30));
         Instant since = status.snapshot().since();
         status.failed(new IllegalStateException("before any poll"));
@@ -62,11 +65,15 @@ class StoreConsumerStatusTest {
         assertThat(status.failed(new IllegalStateException())).isEqualTo(Duration.ofSeconds(2));
         status.polled();
         clock.advance(Duration.ofSeconds(29));
-        assertThat(status.failed(new IllegalStateException())).as("healthy for less than 30 s").isEqualTo(Duration.ofSeconds(4));
+        assertThat(status.failed(new IllegalStateException()))
+                .as("healthy for less than 30 s")
+                .isEqualTo(Duration.ofSeconds(4));
         status.polled();
         clock.advance(Duration.ofSeconds(30));
         status.polled();
-        assertThat(status.failed(new IllegalStateException())).as("healthy for 30 s").isEqualTo(Duration.ofSeconds(1));
+        assertThat(status.failed(new IllegalStateException()))
+                .as("healthy for 30 s")
+                .isEqualTo(Duration.ofSeconds(1));
         assertThat(status.snapshot().restarts()).isEqualTo(4);
     }
 

@@ -12,9 +12,16 @@ class WebhookTargetsTest {
     @Test
     void linkLocalAndMetadataAddressesAreRefusedUnlessAllowed() {
         WebhookTargets strict = targets(false);
-        for (String url : new String[] {"http://169.254.169.254/latest/meta-data/", "http://169.254.10.1:8080/x",
-                "http://[fe80::1]/hook", "http://[fd00:ec2::254]/", "http://100.100.100.200/", "http://0.0.0.0/",
-                "http://metadata.google.internal/", "https://METADATA/"}) {
+        for (String url : new String[] {
+            "http://169.254.169.254/latest/meta-data/",
+            "http://169.254.10.1:8080/x",
+            "http://[fe80::1]/hook",
+            "http://[fd00:ec2::254]/",
+            "http://100.100.100.200/",
+            "http://0.0.0.0/",
+            "http://metadata.google.internal/",
+            "https://METADATA/"
+        }) {
             assertThat(strict.refusal(url)).as(url).isPresent();
         }
         WebhookTargets lenient = targets(true);
@@ -27,7 +34,8 @@ class WebhookTargetsTest {
         WebhookTargets strict = targets(false);
         assertThat(strict.refusal("https://hooks.slack.com/services/T0/B0/x")).isEmpty();
         assertThat(strict.refusal("http://127.0.0.1:9000/hook")).isEmpty();
-        assertThat(strict.refusal("http://10.0.0.5/hook")).isEmpty(); // private networks are a deployment's own business
+        assertThat(strict.refusal("http://10.0.0.5/hook"))
+                .isEmpty(); // private networks are a deployment's own business
         assertThat(strict.refusal("mailto:ops@example.com")).contains("must be an http or https URL");
         assertThat(strict.refusal("http:///nohost")).contains("must name a host");
         assertThat(strict.refusal("http://a b/")).contains("is not a URL");
@@ -36,9 +44,12 @@ class WebhookTargetsTest {
 
     @Test
     void aDeliveryChecksTheAddressesTheHostResolvesTo() {
-        assertThat(targets(false).deliveryRefusal(URI.create("http://127.0.0.1:1/hook"))).isEmpty();
-        assertThat(targets(false).deliveryRefusal(URI.create("http://169.254.169.254/"))).isPresent();
-        assertThat(targets(false).deliveryRefusal(URI.create("http://localhost:1/hook"))).isEmpty();
+        assertThat(targets(false).deliveryRefusal(URI.create("http://127.0.0.1:1/hook")))
+                .isEmpty();
+        assertThat(targets(false).deliveryRefusal(URI.create("http://169.254.169.254/")))
+                .isPresent();
+        assertThat(targets(false).deliveryRefusal(URI.create("http://localhost:1/hook")))
+                .isEmpty();
     }
 
     private static WebhookTargets targets(boolean allowLinkLocal) {

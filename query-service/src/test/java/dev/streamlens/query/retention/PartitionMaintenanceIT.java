@@ -80,11 +80,14 @@ class PartitionMaintenanceIT {
         assertThat(tables("llm_metrics_p2031%")).containsAll(ahead);
         assertThat(tables("llm_metrics_hourly_p203106")).hasSize(1);
         assertThat(pass.partitionsCreated()).isEqualTo(ahead.size() + 1);
-        assertThat(partitionOf("stray-ahead")).isEqualTo("llm_metrics_p" + today.plusDays(3).format(DAY));
+        assertThat(partitionOf("stray-ahead"))
+                .isEqualTo("llm_metrics_p" + today.plusDays(3).format(DAY));
         assertThat(partitionOf("kept")).startsWith("llm_metrics_p");
         assertThat(partitionOf("expired")).as("dropped with its partition").isNull();
         assertThat(tables(expiredPartition)).isEmpty();
-        assertThat(partitionOf("stray-old")).as("deleted from the default partition").isNull();
+        assertThat(partitionOf("stray-old"))
+                .as("deleted from the default partition")
+                .isNull();
         assertThat(pass.partitionsDropped()).isPositive();
         assertThat(alerts()).containsExactly("recent-alert");
 
@@ -111,8 +114,9 @@ class PartitionMaintenanceIT {
     }
 
     private static void insertMinute(String tenant, Instant windowStart) throws SQLException {
-        try (Connection c = dataSource().getConnection(); PreparedStatement ps = c.prepareStatement(
-                "INSERT INTO llm_metrics (tenant_id, route, model, window_start, window_end, requests) VALUES (?, 'r', 'm', ?, ?, 1)")) {
+        try (Connection c = dataSource().getConnection();
+                PreparedStatement ps = c.prepareStatement(
+                        "INSERT INTO llm_metrics (tenant_id, route, model, window_start, window_end, requests) VALUES (?, 'r', 'm', ?, ?, 1)")) {
             ps.setString(1, tenant);
             ps.setObject(2, windowStart.atOffset(ZoneOffset.UTC));
             ps.setObject(3, windowStart.plusSeconds(60).atOffset(ZoneOffset.UTC));
@@ -121,7 +125,8 @@ class PartitionMaintenanceIT {
     }
 
     private static void insertAlert(String key, Instant windowEnd) throws SQLException {
-        try (Connection c = dataSource().getConnection(); PreparedStatement ps = c.prepareStatement("""
+        try (Connection c = dataSource().getConnection();
+                PreparedStatement ps = c.prepareStatement("""
                 INSERT INTO alerts (idempotency_key, alert_id, rule_id, tenant_id, state, episode, fired_at, window_start,
                                     window_end, transition, delivery_status)
                 VALUES (?, ?, 'rule', 'retention-test', 'firing', 1, ?, ?, ?, '{}', 'none')""")) {
@@ -150,7 +155,8 @@ class PartitionMaintenanceIT {
 
     private static List<String> strings(String sql, String parameter) throws SQLException {
         List<String> values = new ArrayList<>();
-        try (Connection c = dataSource().getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+        try (Connection c = dataSource().getConnection();
+                PreparedStatement ps = c.prepareStatement(sql)) {
             if (parameter != null) {
                 ps.setString(1, parameter);
             }
