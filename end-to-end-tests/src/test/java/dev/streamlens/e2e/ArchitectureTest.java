@@ -15,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -225,6 +226,72 @@ class ArchitectureTest {
                 .should()
                 .dependOnClassesThat()
                 .resideInAPackage("dev.streamlens.job"));
+    }
+
+    @Test
+    void insideTheIngestServiceAdaptersCallTheOneIntakeAndTheStepsKnowNoAdapter() {
+        // The root holds what every package shares (settings, counters, the event written) and uses none of them.
+        check(noClasses()
+                .that()
+                .resideInAPackage("dev.streamlens.ingest")
+                .should()
+                .dependOnClassesThat()
+                .resideInAPackage("dev.streamlens.ingest.(*).."));
+        // OTLP decoding, admission and Kafka publishing are steps: none knows an adapter, the intake or another step.
+        for (String step : new String[] {"otlp", "admission", "kafka"}) {
+            String[] others = Stream.of("http", "intake", "otlp", "admission", "kafka")
+                    .filter(other -> !other.equals(step))
+                    .map(other -> "dev.streamlens.ingest." + other + "..")
+                    .toArray(String[]::new);
+            check(noClasses()
+                    .that()
+                    .resideInAPackage("dev.streamlens.ingest." + step + "..")
+                    .should()
+                    .dependOnClassesThat()
+                    .resideInAnyPackage(others));
+        }
+        // The intake runs check → admit → publish for every adapter and knows none of them.
+        check(noClasses()
+                .that()
+                .resideInAPackage("dev.streamlens.ingest.intake..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAPackage("dev.streamlens.ingest.http.."));
+        // An adapter reaches the rate limits and Kafka only through the intake, so no path skips a step.
+        check(noClasses()
+                .that()
+                .resideInAPackage("dev.streamlens.ingest.http..")
+                .should()
+                .dependOnClassesThat(name("dev.streamlens.ingest.kafka.EventPublisher")
+                        .or(name("dev.streamlens.ingest.admission.TenantRateLimits"))
+                        .as("the rate limits or the publisher")));
+        slices().matching("dev.streamlens.ingest.(*)..")
+                .should()
+                .beFreeOfCycles()
+                .check(classes);
+    }
+
+    @Test
+    void insideTheQueryServiceMetricsAlertsAndRetentionAreApart() {
+        // The root holds the shared answers and settings and uses none of the three jobs.
+        check(noClasses()
+                .that()
+                .resideInAPackage("dev.streamlens.query")
+                .should()
+                .dependOnClassesThat()
+                .resideInAPackage("dev.streamlens.query.(*).."));
+        for (String part : new String[] {"metrics", "alerts", "retention"}) {
+            String[] others = Stream.of("metrics", "alerts", "retention")
+                    .filter(other -> !other.equals(part))
+                    .map(other -> "dev.streamlens.query." + other + "..")
+                    .toArray(String[]::new);
+            check(noClasses()
+                    .that()
+                    .resideInAPackage("dev.streamlens.query." + part + "..")
+                    .should()
+                    .dependOnClassesThat()
+                    .resideInAnyPackage(others));
+        }
     }
 
     private static void check(ArchRule rule) {

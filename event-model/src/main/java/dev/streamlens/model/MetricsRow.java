@@ -39,6 +39,8 @@ import java.time.Instant;
  * @param generationMsSum   sum over calls of latency minus time to first token (the whole latency
  *                          when not streamed): the time spent producing completion tokens
  * @param outputTokensPerSecond completion tokens over generation time (null when it is 0)
+ * @param truncatedRequests joined calls whose output stopped at the token limit
+ *                          ({@link FinishReasons#stoppedAtTokenLimit})
  */
 @JsonInclude(JsonInclude.Include.ALWAYS)
 public record MetricsRow(
@@ -81,9 +83,11 @@ public record MetricsRow(
         @Rollup(SUM) @JsonProperty("generation_ms_sum") double generationMsSum,
 
         @Rollup(DERIVED) @JsonProperty("output_tokens_per_second")
-        Double outputTokensPerSecond) {
+        Double outputTokensPerSecond,
 
-    /** A row without prompt-cache, reasoning and streaming figures (all zero or absent). */
+        @Rollup(SUM) @JsonProperty("truncated_requests") long truncatedRequests) {
+
+    /** A row without prompt-cache, reasoning, streaming and finish-reason figures (all zero or absent). */
     public MetricsRow(
             String tenantId,
             String route,
@@ -139,7 +143,8 @@ public record MetricsRow(
                 null,
                 null,
                 0,
-                null);
+                null,
+                0);
     }
 
     /** The Kafka key of this row on {@code llm.metrics}: {@code tenant|route|model}. */

@@ -133,6 +133,7 @@ class MetricColumnsTest {
                 null,
                 ttfts.encode(),
                 31.25 * k,
-                null);
+                null,
+                37L * k);
     }
 }

@@ -72,6 +72,8 @@ class MetricsPipelineTest {
                 .isPositive();
         assertThat(expected.rows.values().stream().mapToInt(r -> r.ttfts.size()).sum())
                 .isPositive();
+        assertThat(expected.rows.values().stream().mapToLong(r -> r.truncated).sum())
+                .isPositive();
 
         StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(2);
         MetricsPipeline.Outputs out = MetricsPipeline.build(
@@ -153,7 +155,8 @@ class MetricsPipelineTest {
                         r.p50TtftMs(),
                         r.p95TtftMs(),
                         r.p99TtftMs(),
-                        r.outputTokensPerSecond())));
+                        r.outputTokensPerSecond(),
+                        r.truncatedRequests())));
         return actual;
     }
 

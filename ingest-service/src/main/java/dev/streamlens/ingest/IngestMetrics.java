@@ -16,6 +16,13 @@ public class IngestMetrics {
     @Inject
     MeterRegistry registry;
 
+    /** The counters in a registry of the caller's, outside CDI (a unit test of one step). */
+    public static IngestMetrics in(MeterRegistry registry) {
+        IngestMetrics metrics = new IngestMetrics();
+        metrics.registry = registry;
+        return metrics;
+    }
+
     public void accepted(EventType type, int count) {
         registry.counter("streamlens.ingest.events.accepted", "type", type.wireName())
                 .increment(count);

@@ -8,29 +8,12 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Every JSON answer of {@code GET /v1/metrics}, built in one place so each error has the same
- * shape (docs/DESIGN.md#the-query-service-query-service).
+ * The error answers of the query API (metrics, alerts, progress), built in one place so each
+ * error has the same shape (docs/DESIGN.md#the-query-service-query-service).
  */
 public final class QueryAnswers {
 
     private QueryAnswers() {}
-
-    /**
-     * {@code {"metrics": [rows, newest first], "count": N}}; a rollup
-     * also says whether it was cut and where to continue, since buckets are never cut silently.
-     */
-    public static Response metrics(MetricsRepository.Page page) {
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("metrics", page.rows());
-        body.put("count", page.rows().size());
-        if (page.rollup()) {
-            body.put("truncated", page.truncated());
-            if (page.truncated()) {
-                body.put("next_to", page.nextTo().toString());
-            }
-        }
-        return Response.ok(body).build();
-    }
 
     /** The API's error shape: the first problem as text, then every field with its reason. */
     public static Response error(Response.Status status, List<FieldError> errors) {

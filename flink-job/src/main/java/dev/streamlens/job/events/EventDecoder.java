@@ -1,6 +1,7 @@
 package dev.streamlens.job.events;
 
 import dev.streamlens.model.EventParser;
+import dev.streamlens.model.FinishReasons;
 import dev.streamlens.model.LlmRequest;
 import dev.streamlens.model.LlmResponse;
 import dev.streamlens.model.ParseResult;
@@ -78,6 +79,7 @@ public final class EventDecoder implements Serializable {
         response.cachedPromptTokens = r.cachedPromptTokensOrZero();
         response.cacheWriteTokens = r.cacheWriteTokensOrZero();
         response.reasoningTokens = r.reasoningTokensOrZero();
+        response.truncated = FinishReasons.stoppedAtTokenLimit(r.finishReason());
         response.timeToFirstTokenMs = r.timeToFirstTokenMs() == null ? Double.NaN : r.timeToFirstTokenMs();
         return response;
     }

@@ -29,6 +29,8 @@ public class JoinedCall {
     public long reasoningTokens;
     /** NaN when the call was not streamed; never more than the latency. */
     public double timeToFirstTokenMs = Double.NaN;
+    /** Its output stopped at the token limit (the response's finish reason). */
+    public boolean truncated;
 
     public JoinedCall() {}
 
@@ -47,6 +49,7 @@ public class JoinedCall {
         c.cachedPromptTokens = Math.min(response.cachedPromptTokens, c.promptTokens);
         c.cacheWriteTokens = Math.min(response.cacheWriteTokens, c.promptTokens - c.cachedPromptTokens);
         c.reasoningTokens = Math.min(response.reasoningTokens, c.completionTokens);
+        c.truncated = response.truncated;
         c.timeToFirstTokenMs = Double.isNaN(response.timeToFirstTokenMs)
                 ? Double.NaN
                 : Math.min(response.timeToFirstTokenMs, c.latencyMs);

@@ -49,6 +49,8 @@ public class TelemetryEvent {
     public long reasoningTokens;
     /** NaN when the call was not streamed. */
     public double timeToFirstTokenMs = Double.NaN;
+    /** The response's finish reason says its output stopped at the token limit (FinishReasons). */
+    public boolean truncated;
 
     // Rejected records.
     public String sourceTopic;

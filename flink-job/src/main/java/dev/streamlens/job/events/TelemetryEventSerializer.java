@@ -54,6 +54,8 @@ public final class TelemetryEventSerializer extends TypeSerializerSingleton<Tele
     private static final int RAW = 1 << 14;
     private static final int REASON = 1 << 15;
     private static final int KIND = 1 << 16;
+    // Appended later: state written before never sets it, so it reads as false.
+    private static final int TRUNCATED = 1 << 17;
 
     @Override
     public boolean isImmutableType() {
@@ -79,6 +81,7 @@ public final class TelemetryEventSerializer extends TypeSerializerSingleton<Tele
         e.latencyMs = from.latencyMs;
         e.completionTokens = from.completionTokens;
         e.failed = from.failed;
+        e.truncated = from.truncated;
         e.cachedPromptTokens = from.cachedPromptTokens;
         e.cacheWriteTokens = from.cacheWriteTokens;
         e.reasoningTokens = from.reasoningTokens;
@@ -111,6 +114,7 @@ public final class TelemetryEventSerializer extends TypeSerializerSingleton<Tele
                 | (!Double.isNaN(e.latencyMs) ? LATENCY : 0)
                 | (e.completionTokens != 0 ? COMPLETION_TOKENS : 0)
                 | (e.failed ? FAILED : 0)
+                | (e.truncated ? TRUNCATED : 0)
                 | (e.cachedPromptTokens != 0 ? CACHED_PROMPT_TOKENS : 0)
                 | (e.cacheWriteTokens != 0 ? CACHE_WRITE_TOKENS : 0)
                 | (e.reasoningTokens != 0 ? REASONING_TOKENS : 0)
@@ -163,6 +167,7 @@ public final class TelemetryEventSerializer extends TypeSerializerSingleton<Tele
         }
         e.completionTokens = readLong(present, COMPLETION_TOKENS, in);
         e.failed = (present & FAILED) != 0;
+        e.truncated = (present & TRUNCATED) != 0;
         e.cachedPromptTokens = readLong(present, CACHED_PROMPT_TOKENS, in);
         e.cacheWriteTokens = readLong(present, CACHE_WRITE_TOKENS, in);
         e.reasoningTokens = readLong(present, REASONING_TOKENS, in);

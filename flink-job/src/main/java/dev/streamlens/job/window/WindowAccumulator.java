@@ -27,6 +27,7 @@ public final class WindowAccumulator {
     long streamedRequests;
     double generationMsSum;
     LatencySketch ttfts;
+    long truncatedRequests;
 
     public WindowAccumulator() {
         this.latencies = LatencySketch.create();
@@ -49,6 +50,9 @@ public final class WindowAccumulator {
         cachedPromptTokens += call.cachedPromptTokens;
         cacheWriteTokens += call.cacheWriteTokens;
         reasoningTokens += call.reasoningTokens;
+        if (call.truncated) {
+            truncatedRequests++;
+        }
         if (Double.isNaN(call.timeToFirstTokenMs)) {
             generationMsSum += call.latencyMs;
         } else {
@@ -72,6 +76,7 @@ public final class WindowAccumulator {
         streamedRequests += other.streamedRequests;
         generationMsSum += other.generationMsSum;
         ttfts.merge(other.ttfts);
+        truncatedRequests += other.truncatedRequests;
     }
 
     /**
@@ -96,6 +101,7 @@ public final class WindowAccumulator {
                 .sum("reasoning_tokens", reasoningTokens)
                 .sum("streamed_requests", streamedRequests)
                 .sum("generation_ms_sum", generationMsSum)
+                .sum("truncated_requests", truncatedRequests)
                 .sketch("latency_sketch", latencies)
                 .sketch("ttft_sketch", ttfts)
                 .build();

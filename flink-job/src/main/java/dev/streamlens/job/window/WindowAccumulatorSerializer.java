@@ -13,7 +13,8 @@ import org.apache.flink.core.memory.DataOutputView;
  * so Flink never falls back to Kryo for it and RocksDB stores a few hundred bytes per window.
  * The format describes itself, so state written by an older job restores: format 1 began with
  * the request count (never negative), format 2 begins with the marker -2 and adds the prompt-cache,
- * reasoning and streaming figures after format 1's fields.
+ * reasoning and streaming figures after format 1's fields, format 3 begins with -3 and adds the
+ * truncated calls after format 2's.
  */
 public final class WindowAccumulatorSerializer extends TypeSerializerSingleton<WindowAccumulator> {
 
@@ -21,8 +22,10 @@ public final class WindowAccumulatorSerializer extends TypeSerializerSingleton<W
 
     public static final WindowAccumulatorSerializer INSTANCE = new WindowAccumulatorSerializer();
 
-    /** The first long of format 2; format 1 started with the request count instead. */
+    /** The first long of formats 2 and 3; format 1 started with the request count instead. */
     private static final long FORMAT_2 = -2;
+
+    private static final long FORMAT_3 = -3;
 
     @Override
     public boolean isImmutableType() {
@@ -51,7 +54,7 @@ public final class WindowAccumulatorSerializer extends TypeSerializerSingleton<W
 
     @Override
     public void serialize(WindowAccumulator acc, DataOutputView out) throws IOException {
-        out.writeLong(FORMAT_2);
+        out.writeLong(FORMAT_3);
         out.writeLong(acc.requests);
         out.writeLong(acc.errors);
         out.writeLong(acc.timeouts);
@@ -65,12 +68,13 @@ public final class WindowAccumulatorSerializer extends TypeSerializerSingleton<W
         out.writeLong(acc.streamedRequests);
         out.writeDouble(acc.generationMsSum);
         acc.ttfts.writeCompact(out);
+        out.writeLong(acc.truncatedRequests);
     }
 
     @Override
     public WindowAccumulator deserialize(DataInputView in) throws IOException {
         long first = in.readLong();
-        boolean format2 = first == FORMAT_2;
+        boolean format2 = first == FORMAT_2 || first == FORMAT_3;
         WindowAccumulator acc = new WindowAccumulator();
         acc.requests = format2 ? in.readLong() : first;
         acc.errors = in.readLong();
@@ -86,6 +90,9 @@ public final class WindowAccumulatorSerializer extends TypeSerializerSingleton<W
             acc.streamedRequests = in.readLong();
             acc.generationMsSum = in.readDouble();
             acc.ttfts = LatencySketch.readCompact(in);
+            if (first == FORMAT_3) {
+                acc.truncatedRequests = in.readLong();
+            }
         } else {
             acc.generationMsSum = acc.latencySumMs; // format 1 knew no streamed calls
         }

@@ -28,6 +28,7 @@ class TelemetryEventSerializerTest {
         everything.cacheWriteTokens = 150;
         everything.reasoningTokens = 40;
         everything.timeToFirstTokenMs = 95.25;
+        everything.truncated = true;
         everything.sourceTopic = "llm.responses";
         everything.key = "k".getBytes(StandardCharsets.UTF_8);
         everything.raw = "{\"x\":1}".getBytes(StandardCharsets.UTF_8);

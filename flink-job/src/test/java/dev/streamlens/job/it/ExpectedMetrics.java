@@ -36,7 +36,12 @@ public final class ExpectedMetrics {
         public long reasoningTokens;
         public final List<Double> ttfts = new ArrayList<>();
         public double generationMs;
+        public long truncated;
     }
+
+    /** The finish reasons (as the workloads spell them) of an output cut at the token limit. */
+    private static final java.util.Set<String> TOKEN_LIMIT_REASONS =
+            java.util.Set.of("length", "max_tokens", "MAX_TOKENS");
 
     public final Map<Key, Row> rows = new TreeMap<>(java.util.Comparator.comparing(Key::tenant)
             .thenComparing(Key::route)
@@ -83,6 +88,9 @@ public final class ExpectedMetrics {
             row.cachedPromptTokens += cached;
             row.cacheWriteTokens += written;
             row.reasoningTokens += Math.min(response.reasoningTokens(), response.completionTokens());
+            if (TOKEN_LIMIT_REASONS.contains(response.finishReason())) {
+                row.truncated++;
+            }
             boolean streamed = response.ttftMs() != null
                     && (response.latencyMs() == null || response.ttftMs() <= response.latencyMs());
             if (streamed) {
@@ -134,6 +142,7 @@ public final class ExpectedMetrics {
             hour.reasoningTokens += minute.reasoningTokens;
             hour.ttfts.addAll(minute.ttfts);
             hour.generationMs += minute.generationMs;
+            hour.truncated += minute.truncated;
         });
         return hours;
     }

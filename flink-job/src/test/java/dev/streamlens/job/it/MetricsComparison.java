@@ -35,6 +35,7 @@ public final class MetricsComparison {
             exact(diffs, at + "cache_write_tokens", x.cacheWriteTokens, a.cacheWrite());
             exact(diffs, at + "reasoning_tokens", x.reasoningTokens, a.reasoning());
             exact(diffs, at + "streamed_requests", x.ttfts.size(), a.streamed());
+            exact(diffs, at + "truncated_requests", x.truncated, a.truncated());
             if (x.ttfts.isEmpty()) {
                 nullValue(diffs, at + "p95_ttft_ms", a.ttftP95());
             } else {

@@ -48,7 +48,8 @@ public final class PipelineOutputs {
             Double ttftP50,
             Double ttftP95,
             Double ttftP99,
-            Double outputTokensPerSecond) {}
+            Double outputTokensPerSecond,
+            long truncated) {}
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -91,7 +92,8 @@ public final class PipelineOutputs {
                                 (Double) rs.getObject("p50_ttft_ms"),
                                 (Double) rs.getObject("p95_ttft_ms"),
                                 (Double) rs.getObject("p99_ttft_ms"),
-                                (Double) rs.getObject("output_tokens_per_second")));
+                                (Double) rs.getObject("output_tokens_per_second"),
+                                rs.getLong("truncated_requests")));
             }
         } catch (SQLException e) {
             throw new IllegalStateException(e);
@@ -152,7 +154,8 @@ public final class PipelineOutputs {
                     nullable(n, "p50_ttft_ms"),
                     nullable(n, "p95_ttft_ms"),
                     nullable(n, "p99_ttft_ms"),
-                    nullable(n, "output_tokens_per_second"));
+                    nullable(n, "output_tokens_per_second"),
+                    n.path("truncated_requests").asLong());
             latest.merge(key, actual, (a, b) -> a.revision() >= b.revision() ? a : b);
         }
         return latest;

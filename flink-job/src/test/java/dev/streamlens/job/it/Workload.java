@@ -29,7 +29,7 @@ public final class Workload {
     /**
      * latencyMs null: not sent (the job derives it); error null or a message; ttftMs null: not
      * streamed. Cached and cache-written tokens are parts of the request's prompt tokens,
-     * reasoning tokens part of the completion tokens.
+     * reasoning tokens part of the completion tokens. finishReason as sent (null: not sent).
      */
     public record Response(
             String id,
@@ -40,11 +40,54 @@ public final class Workload {
             long cachedPromptTokens,
             long cacheWriteTokens,
             long reasoningTokens,
-            Double ttftMs) {
+            Double ttftMs,
+            String finishReason) {
+        /** A response that finished normally ("stop"), or "error" when it failed. */
+        public Response(
+                String id,
+                long ts,
+                Double latencyMs,
+                long completionTokens,
+                String error,
+                long cachedPromptTokens,
+                long cacheWriteTokens,
+                long reasoningTokens,
+                Double ttftMs) {
+            this(
+                    id,
+                    ts,
+                    latencyMs,
+                    completionTokens,
+                    error,
+                    cachedPromptTokens,
+                    cacheWriteTokens,
+                    reasoningTokens,
+                    ttftMs,
+                    error == null ? "stop" : "error");
+        }
+
         /** A response without prompt-cache, reasoning or streaming figures. */
         public Response(String id, long ts, Double latencyMs, long completionTokens, String error) {
             this(id, ts, latencyMs, completionTokens, error, 0, 0, 0, null);
         }
+    }
+
+    /**
+     * Some successful calls stop at the token limit, in each provider's spelling, and a few for
+     * another reason; chosen from the id, so the random sequence (and every seeded workload) stays
+     * as it was.
+     */
+    static String finishReason(String id, String error) {
+        if (error != null) {
+            return "error";
+        }
+        return switch (Math.floorMod(id.hashCode(), 20)) {
+            case 0, 1 -> "length";
+            case 2 -> "max_tokens";
+            case 3 -> "MAX_TOKENS";
+            case 4 -> "content_filter";
+            default -> "stop";
+        };
     }
 
     /** One record to produce, in delivery order. */
@@ -121,7 +164,8 @@ public final class Workload {
                     cached,
                     written,
                     reasoning,
-                    ttft);
+                    ttft,
+                    finishReason(id, error));
             w.responses.add(response);
             w.deliver(random, Topics.RESPONSES, id, responseJson(response), response.ts(), maxDelayMs);
             if (random.nextInt(100) < 5) {
@@ -168,7 +212,7 @@ public final class Workload {
                 .put("request_id", r.id())
                 .put("timestamp", Instant.ofEpochMilli(r.ts()).toString())
                 .put("completion_tokens", r.completionTokens())
-                .put("finish_reason", r.error() == null ? "stop" : "error");
+                .put("finish_reason", r.finishReason());
         if (r.latencyMs() != null) {
             node.put("latency_ms", r.latencyMs());
         }

@@ -225,7 +225,7 @@ class WindowAggregationTest {
     }
 
     @Test
-    void theAccumulatorFormatReadsStateWrittenBeforePromptCacheAndStreamingFigures() throws Exception {
+    void theAccumulatorFormatReadsStateWrittenBeforeEachOfItsLaterFigures() throws Exception {
         LatencySketch latencies = LatencySketch.create();
         latencies.add(120);
         latencies.add(480);
@@ -248,12 +248,38 @@ class WindowAggregationTest {
         assertThat(restored.streamedRequests).isZero();
         assertThat(restored.generationMsSum).isEqualTo(600.0);
 
-        // Format 2 round-trips every field.
+        assertThat(restored.truncatedRequests).isZero();
+
+        // Format 2, as the job wrote it before truncated calls were counted: it reads with none.
         restored.cachedPromptTokens = 40;
         restored.cacheWriteTokens = 5;
         restored.reasoningTokens = 7;
         restored.streamedRequests = 1;
         restored.ttfts.add(35);
+        org.apache.flink.core.memory.DataOutputSerializer format2 =
+                new org.apache.flink.core.memory.DataOutputSerializer(256);
+        format2.writeLong(-2);
+        format2.writeLong(restored.requests);
+        format2.writeLong(restored.errors);
+        format2.writeLong(restored.timeouts);
+        format2.writeLong(restored.promptTokens);
+        format2.writeLong(restored.completionTokens);
+        format2.writeDouble(restored.latencySumMs);
+        restored.latencies.writeCompact(format2);
+        format2.writeLong(restored.cachedPromptTokens);
+        format2.writeLong(restored.cacheWriteTokens);
+        format2.writeLong(restored.reasoningTokens);
+        format2.writeLong(restored.streamedRequests);
+        format2.writeDouble(restored.generationMsSum);
+        restored.ttfts.writeCompact(format2);
+        WindowAccumulator fromFormat2 = WindowAccumulatorSerializer.INSTANCE.deserialize(
+                new org.apache.flink.core.memory.DataInputDeserializer(format2.getCopyOfBuffer()));
+        assertThat(fromFormat2.reasoningTokens).isEqualTo(7);
+        assertThat(fromFormat2.ttfts.count()).isEqualTo(1);
+        assertThat(fromFormat2.truncatedRequests).isZero();
+
+        // Format 3 round-trips every field.
+        restored.truncatedRequests = 3;
         org.apache.flink.core.memory.DataOutputSerializer now =
                 new org.apache.flink.core.memory.DataOutputSerializer(256);
         WindowAccumulatorSerializer.INSTANCE.serialize(restored, now);
@@ -265,6 +291,7 @@ class WindowAggregationTest {
         assertThat(again.reasoningTokens).isEqualTo(7);
         assertThat(again.streamedRequests).isEqualTo(1);
         assertThat(again.ttfts.count()).isEqualTo(1);
+        assertThat(again.truncatedRequests).isEqualTo(3);
         assertThat(again.latencies.quantile(0.99)).isEqualTo(restored.latencies.quantile(0.99));
     }
 }

@@ -1,0 +1,361 @@
+package dev.streamlens.ingest.otlp;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.google.protobuf.ByteString;
+import dev.streamlens.model.FieldError;
+import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
+import io.opentelemetry.proto.common.v1.AnyValue;
+import io.opentelemetry.proto.common.v1.KeyValue;
+import io.opentelemetry.proto.resource.v1.Resource;
+import io.opentelemetry.proto.trace.v1.ResourceSpans;
+import io.opentelemetry.proto.trace.v1.ScopeSpans;
+import io.opentelemetry.proto.trace.v1.Span;
+import io.opentelemetry.proto.trace.v1.Status;
+import java.math.BigInteger;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * Turns the GenAI inference spans of an OTLP export into StreamLens request and response events
+ * (the mapping is the table in docs/EVENTS.md#opentelemetry-genai-spans-post-v1traces). Other spans
+ * are left out and counted. The events are then checked by the same rules as the JSON API's: a
+ * token count goes into its event as the JSON value the attribute holds, so that the JSON API's
+ * rule decides it (a fraction or a count over the limit is refused, not read as no count). A span
+ * without a valid trace and span id (OTLP: 16 and 8 bytes, not all zeros) cannot become events:
+ * its request_id would not be its own.
+ */
+public final class GenAiSpans {
+
+    /**
+     * One inference span: its request event (at the span's start) and response event (at its end),
+     * named in messages by {@code span} (its request_id), with the span attribute each token count
+     * was read from ({@code attributeOf}: event field → attribute), to name it when the count is
+     * refused. A span whose ids are invalid has a {@code refusal} instead, and no events.
+     */
+    public record SpanCall(
+            String span, ObjectNode request, ObjectNode response, Map<String, String> attributeOf, FieldError refusal) {
+
+        static SpanCall refused(String span, FieldError refusal) {
+            return new SpanCall(span, null, null, Map.of(), refusal);
+        }
+
+        public boolean isRefused() {
+            return refusal != null;
+        }
+    }
+
+    /** The calls found, and how many spans were left out because they are not GenAI inference spans. */
+    public record Mapped(List<SpanCall> calls, int notInference) {}
+
+    /** Where the tenant and route come from (streamlens.ingest.otlp-* settings). */
+    public record Rules(String tenantAttribute, String defaultTenant, String routeAttribute) {}
+
+    /** Operations that are one call to a model; embeddings, tools and agents are not counted. */
+    static final Set<String> INFERENCE = Set.of("chat", "text_completion", "generate_content", "completion");
+
+    private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+
+    /** A number as JSON writes it (leading zeros allowed, as before); other strings are not numbers. */
+    private static final Pattern INTEGER = Pattern.compile("-?\\d+");
+
+    private static final Pattern DECIMAL = Pattern.compile("-?\\d+(\\.\\d+)?([eE][+-]?\\d+)?");
+
+    /** Longer numbers are not read (Jackson's own bound, so the JSON API refuses them too). */
+    private static final int MAX_NUMBER_LENGTH = 1000;
+
+    private GenAiSpans() {}
+
+    /**
+     * @param caller the API key's tenant when keys are on: it is every span's tenant (a span that
+     *               names another tenant in the tenant attribute is still sent on, and refused
+     *               by the intake as another tenant's)
+     */
+    public static Mapped of(ExportTraceServiceRequest export, Rules rules, Optional<String> caller) {
+        List<SpanCall> calls = new ArrayList<>();
+        int notInference = 0;
+        for (ResourceSpans resourceSpans : export.getResourceSpansList()) {
+            Map<String, AnyValue> resource = attributes(resourceSpans.getResource());
+            for (ScopeSpans scope : resourceSpans.getScopeSpansList()) {
+                for (Span span : scope.getSpansList()) {
+                    Map<String, AnyValue> attributes = attributes(span.getAttributesList());
+                    if (!isInference(attributes)) {
+                        notInference++;
+                        continue;
+                    }
+                    Optional<FieldError> invalidId = invalidId(span);
+                    if (invalidId.isPresent()) {
+                        calls.add(SpanCall.refused(describe(span), invalidId.get()));
+                        continue;
+                    }
+                    Map<String, String> attributeOf = new HashMap<>();
+                    calls.add(new SpanCall(
+                            requestId(span),
+                            request(span, attributes, resource, rules, caller, attributeOf),
+                            response(span, attributes, attributeOf),
+                            attributeOf,
+                            null));
+                }
+            }
+        }
+        return new Mapped(calls, notInference);
+    }
+
+    /** A GenAI span names its operation (or, from older emitters, only its system or provider). */
+    static boolean isInference(Map<String, AnyValue> attributes) {
+        Optional<String> operation = text(attributes, "gen_ai.operation.name");
+        if (operation.isPresent()) {
+            return INFERENCE.contains(operation.get());
+        }
+        return attributes.containsKey("gen_ai.system") || attributes.containsKey("gen_ai.provider.name");
+    }
+
+    /**
+     * The trace id must be 16 bytes and the span id 8, neither all zeros (OTLP: such ids are
+     * invalid). The request_id is made of them: a missing id made every such span {@code "-"}, and
+     * all of them after the first were dropped as duplicates of it.
+     */
+    static Optional<FieldError> invalidId(Span span) {
+        return invalidId("trace_id", span.getTraceId(), 16).or(() -> invalidId("span_id", span.getSpanId(), 8));
+    }
+
+    private static Optional<FieldError> invalidId(String field, ByteString id, int bytes) {
+        if (id.isEmpty()) {
+            return Optional.of(new FieldError(field, "is required (" + bytes + " bytes, not all zeros)"));
+        }
+        if (id.size() != bytes) {
+            return Optional.of(new FieldError(field, "must be " + bytes + " bytes, not " + id.size()));
+        }
+        for (int i = 0; i < bytes; i++) {
+            if (id.byteAt(i) != 0) {
+                return Optional.empty();
+            }
+        }
+        return Optional.of(new FieldError(field, "must not be all zeros (an invalid id in OTLP)"));
+    }
+
+    /** A span without valid ids, in messages: its ids in hex ({@code none} when missing) and its name. */
+    private static String describe(Span span) {
+        HexFormat hex = HexFormat.of();
+        String trace = span.getTraceId().isEmpty()
+                ? "none"
+                : hex.formatHex(span.getTraceId().toByteArray());
+        String id = span.getSpanId().isEmpty()
+                ? "none"
+                : hex.formatHex(span.getSpanId().toByteArray());
+        String name = span.getName().length() > 100 ? span.getName().substring(0, 100) + "..." : span.getName();
+        return trace + "-" + id + (name.isBlank() ? "" : " \"" + name + "\"");
+    }
+
+    private static ObjectNode request(
+            Span span,
+            Map<String, AnyValue> attributes,
+            Map<String, AnyValue> resource,
+            Rules rules,
+            Optional<String> caller,
+            Map<String, String> attributeOf) {
+        ObjectNode request = NODES.objectNode();
+        request.put("request_id", requestId(span));
+        Optional<String> named =
+                text(attributes, rules.tenantAttribute()).or(() -> text(resource, rules.tenantAttribute()));
+        request.put(
+                "tenant_id",
+                caller.isPresent() && named.isEmpty() ? caller.get() : named.orElse(rules.defaultTenant()));
+        request.put(
+                "route",
+                text(attributes, rules.routeAttribute())
+                        .or(() -> text(resource, rules.routeAttribute()))
+                        .or(() -> text(resource, "service.name"))
+                        .orElse("unknown"));
+        text(attributes, "gen_ai.response.model")
+                .or(() -> text(attributes, "gen_ai.request.model"))
+                .ifPresent(model -> request.put("model", model)); // absent: refused as a missing model
+        request.put("timestamp", timestamp(span.getStartTimeUnixNano()));
+        count(
+                request,
+                "prompt_tokens",
+                attributes,
+                attributeOf,
+                "gen_ai.usage.input_tokens",
+                "gen_ai.usage.prompt_tokens");
+        ObjectNode metadata = NODES.objectNode();
+        metadata.put("source", "otlp");
+        text(attributes, "gen_ai.operation.name").ifPresent(op -> metadata.put("operation", op));
+        text(attributes, "gen_ai.provider.name")
+                .or(() -> text(attributes, "gen_ai.system"))
+                .ifPresent(provider -> metadata.put("provider", provider));
+        request.set("metadata", metadata);
+        return request;
+    }
+
+    private static ObjectNode response(Span span, Map<String, AnyValue> attributes, Map<String, String> attributeOf) {
+        ObjectNode response = NODES.objectNode();
+        response.put("request_id", requestId(span));
+        response.put("timestamp", timestamp(span.getEndTimeUnixNano()));
+        // Unsigned nanoseconds; an end before the start gives a negative latency, refused by the rules.
+        response.put("latency_ms", (span.getEndTimeUnixNano() - span.getStartTimeUnixNano()) / 1e6);
+        count(
+                response,
+                "completion_tokens",
+                attributes,
+                attributeOf,
+                "gen_ai.usage.output_tokens",
+                "gen_ai.usage.completion_tokens");
+        // Prompt-cache and reasoning tokens: parts of the input and output tokens (GenAI conventions).
+        count(
+                response,
+                "cached_prompt_tokens",
+                attributes,
+                attributeOf,
+                "gen_ai.usage.cache_read.input_tokens",
+                "gen_ai.usage.cache_read_input_tokens");
+        count(
+                response,
+                "cache_write_tokens",
+                attributes,
+                attributeOf,
+                "gen_ai.usage.cache_write.input_tokens",
+                "gen_ai.usage.cache_creation.input_tokens",
+                "gen_ai.usage.cache_creation_input_tokens");
+        count(
+                response,
+                "reasoning_tokens",
+                attributes,
+                attributeOf,
+                "gen_ai.usage.reasoning.output_tokens",
+                "gen_ai.usage.reasoning_tokens");
+        firstFinishReason(attributes).ifPresent(reason -> response.put("finish_reason", reason));
+        seconds(attributes, "gen_ai.response.time_to_first_chunk", "gen_ai.server.time_to_first_token")
+                .ifPresent(ttft -> response.put("time_to_first_token_ms", ttft * 1000));
+        error(span, attributes).ifPresent(error -> response.put("error", error));
+        return response;
+    }
+
+    /** Trace id and span id in hex: unique per span, the same when an exporter sends a span again. */
+    static String requestId(Span span) {
+        HexFormat hex = HexFormat.of();
+        return hex.formatHex(span.getTraceId().toByteArray()) + "-"
+                + hex.formatHex(span.getSpanId().toByteArray());
+    }
+
+    private static String timestamp(long unixNanos) {
+        return Instant.ofEpochSecond(0, unixNanos).toString();
+    }
+
+    /** Status ERROR or an {@code error.type}: the error's type, else the status message. */
+    private static Optional<String> error(Span span, Map<String, AnyValue> attributes) {
+        Optional<String> type = text(attributes, "error.type");
+        if (span.getStatus().getCode() != Status.StatusCode.STATUS_CODE_ERROR && type.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(type.orElse(
+                span.getStatus().getMessage().isBlank()
+                        ? "error"
+                        : span.getStatus().getMessage()));
+    }
+
+    private static Optional<String> firstFinishReason(Map<String, AnyValue> attributes) {
+        AnyValue reasons = attributes.get("gen_ai.response.finish_reasons");
+        if (reasons == null) {
+            return Optional.empty();
+        }
+        if (reasons.hasArrayValue() && reasons.getArrayValue().getValuesCount() > 0) {
+            return Optional.of(reasons.getArrayValue().getValues(0).getStringValue())
+                    .filter(s -> !s.isBlank());
+        }
+        return reasons.hasStringValue()
+                ? Optional.of(reasons.getStringValue()).filter(s -> !s.isBlank())
+                : Optional.empty();
+    }
+
+    private static Map<String, AnyValue> attributes(Resource resource) {
+        return attributes(resource.getAttributesList());
+    }
+
+    private static Map<String, AnyValue> attributes(List<KeyValue> list) {
+        Map<String, AnyValue> map = new HashMap<>();
+        for (KeyValue kv : list) {
+            map.putIfAbsent(kv.getKey(), kv.getValue());
+        }
+        return map;
+    }
+
+    private static Optional<String> text(Map<String, AnyValue> attributes, String key) {
+        AnyValue value = attributes.get(key);
+        return value != null
+                        && value.hasStringValue()
+                        && !value.getStringValue().isBlank()
+                ? Optional.of(value.getStringValue())
+                : Optional.empty();
+    }
+
+    /**
+     * A token count under the current name or an older one: the first attribute present (an
+     * attribute without a value is absent, as JSON's null) goes into the event as the JSON value it
+     * holds, and the JSON API's rule decides it: a whole number from 0 to its limit, where a whole
+     * double such as 12.0 counts as 12 and a fraction, a negative or larger number, a word or a
+     * boolean is refused. A refused count is never read as no count, nor replaced by the next name's.
+     */
+    private static void count(
+            ObjectNode event,
+            String field,
+            Map<String, AnyValue> attributes,
+            Map<String, String> attributeOf,
+            String... keys) {
+        for (String key : keys) {
+            AnyValue value = attributes.get(key);
+            if (value == null || value.getValueCase() == AnyValue.ValueCase.VALUE_NOT_SET) {
+                continue;
+            }
+            event.set(field, json(value));
+            attributeOf.put(field, key);
+            return;
+        }
+    }
+
+    /** An attribute's value as the JSON value of the same type; a string of a number is that number. */
+    static JsonNode json(AnyValue value) {
+        return switch (value.getValueCase()) {
+            case INT_VALUE -> NODES.numberNode(value.getIntValue());
+            case DOUBLE_VALUE -> NODES.numberNode(value.getDoubleValue());
+            case STRING_VALUE -> number(value.getStringValue());
+            case BOOL_VALUE -> NODES.booleanNode(value.getBoolValue());
+            case ARRAY_VALUE -> NODES.arrayNode();
+            case KVLIST_VALUE -> NODES.objectNode();
+            case BYTES_VALUE -> NODES.binaryNode(value.getBytesValue().toByteArray());
+            case VALUE_NOT_SET -> NODES.nullNode();
+        };
+    }
+
+    /** Digits are the integer they spell, however long ("12" is 12); a decimal is a double, as JSON reads it. */
+    private static JsonNode number(String text) {
+        if (text.length() <= MAX_NUMBER_LENGTH && INTEGER.matcher(text).matches()) {
+            return NODES.numberNode(new BigInteger(text));
+        }
+        if (text.length() <= MAX_NUMBER_LENGTH && DECIMAL.matcher(text).matches()) {
+            return NODES.numberNode(Double.parseDouble(text));
+        }
+        return NODES.textNode(text);
+    }
+
+    private static Optional<Double> seconds(Map<String, AnyValue> attributes, String... keys) {
+        for (String key : keys) {
+            AnyValue value = attributes.get(key);
+            if (value != null && value.hasDoubleValue()) {
+                return Optional.of(value.getDoubleValue());
+            }
+            if (value != null && value.hasIntValue()) {
+                return Optional.of((double) value.getIntValue());
+            }
+        }
+        return Optional.empty();
+    }
+}
