@@ -69,9 +69,12 @@ class PartitionMigrationIT {
             String hoursBefore = fingerprint(ds, "llm_metrics_hourly");
             long lastId = single(ds, "SELECT max(id) FROM llm_metrics");
 
+            // Up to the partitioning (V7) and what came with it, not beyond: a later migration that adds
+            // a column changes every row's text, which is the fingerprint.
             Flyway.configure()
                     .dataSource(ds)
                     .locations(SchemaMigrations.LOCATION)
+                    .target("8")
                     .load()
                     .migrate();
 
