@@ -298,6 +298,19 @@ class GrafanaDashboardsIT {
                                 + "\"route\": \"chat\", \"model\": \"gpt-4o\", \"timestamp\": \"" + Instant.now()
                                 + "\"}");
             }
+            // More events at once than the tenant's burst: rate limited whatever the pace of the posts above
+            // (on a loaded machine they may refill the bucket as fast as they drain it).
+            StringBuilder burst = new StringBuilder("[");
+            for (int i = 0; i < 20; i++) {
+                burst.append(i == 0 ? "" : ",")
+                        .append("{\"type\": \"request\", \"request_id\": \"grafana-burst-")
+                        .append(i)
+                        .append("\", \"tenant_id\": \"acme\", \"route\": \"chat\", \"model\": \"gpt-4o\", ")
+                        .append("\"timestamp\": \"")
+                        .append(Instant.now())
+                        .append("\"}");
+            }
+            post(http, ingest + "/v1/llm/events", burst.append("]").toString());
             post(http, ingest + "/v1/llm/request", "{\"request_id\": \"broken\"}");
             get(http, queryUrl + "/v1/metrics?tenant_id=acme");
 
