@@ -35,7 +35,7 @@ timed() {
 
 if [ $smoke = 1 ]; then
   export SL_WARMUP=1s SL_ABBA_ONCE=1
-  JOB_PLAN="hashmap:keyedPairing|pipeline|pipelineWithAlerts" timed benchmarks/run-job-benchmark.sh -f 1 -wi 0 -i 1 -r 1s
+  JOB_PLAN="hashmap:keyedPairing|pipeline|pipelineWithAlerts" timed benchmarks/run-job-benchmark.sh -f 1 -wi 0 -i 1 -r 1s -p pairs=20000
   timed benchmarks/run-ingest-benchmark.sh 1s
   timed benchmarks/run-otlp-benchmark.sh 1s
   SERIES=10 YEAR=1 YEAR_SERIES=2 YEAR_DAYS=40 timed benchmarks/run-query-benchmark.sh 1s

@@ -32,13 +32,13 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
 import org.apache.flink.streaming.util.TestStreamEnvironment;
 import org.apache.flink.util.Collector;
+import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OperationsPerInvocation;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
@@ -49,7 +49,9 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * Events per second through the job's pipeline on a local mini-cluster (parallelism 2), each
- * invocation a bounded job over {@link #EVENTS} generated events:
+ * invocation a bounded job over {@code 2 × pairs} generated events (one million pairs unless
+ * {@code -p pairs=} says otherwise; the smoke run uses a few thousand), counted in {@link EventCount}
+ * so the figure is events per second at any size:
  * <ul>
  *   <li>{@code passThrough}: generate, parse, discard — the baseline;</li>
  *   <li>{@code keyedPairing}: the same plus keyBy(request_id) and a ValueState pairing — the
@@ -75,14 +77,24 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 3, time = 1)
 public class JobThroughputBenchmark {
 
-    /** Requests plus responses per invocation. */
-    static final int PAIRS = 1_000_000;
-
-    static final int EVENTS = 2 * PAIRS;
     private static final int PARALLELISM = 2;
 
     @Param({"hashmap", "rocksdb"})
     public String stateBackend;
+
+    /** Request/response pairs per invocation: each invocation is one job over twice as many events. */
+    @Param("1000000")
+    public long pairs;
+
+    /**
+     * The events the invocations processed: JMH reports this counter per second beside the
+     * invocations, as {@code <benchmark>:events}, the figure the script records.
+     */
+    @AuxCounters(AuxCounters.Type.OPERATIONS)
+    @State(Scope.Thread)
+    public static class EventCount {
+        public long events;
+    }
 
     private MiniCluster cluster;
     private Path rocksDir;
@@ -106,16 +118,15 @@ public class JobThroughputBenchmark {
     }
 
     @Benchmark
-    @OperationsPerInvocation(EVENTS)
-    public void passThrough() throws Exception {
+    public void passThrough(EventCount count) throws Exception {
         StreamExecutionEnvironment env = environment();
         parsed(env, Topics.REQUESTS).union(parsed(env, Topics.RESPONSES)).sinkTo(new DiscardingSink<>());
         env.execute("pass-through");
+        count.events += 2 * pairs;
     }
 
     @Benchmark
-    @OperationsPerInvocation(EVENTS)
-    public void keyedPairing() throws Exception {
+    public void keyedPairing(EventCount count) throws Exception {
         StreamExecutionEnvironment env = environment();
         parsed(env, Topics.REQUESTS)
                 .union(parsed(env, Topics.RESPONSES))
@@ -123,28 +134,29 @@ public class JobThroughputBenchmark {
                 .flatMap(new Pairing())
                 .sinkTo(new DiscardingSink<>());
         env.execute("keyed pairing");
+        count.events += 2 * pairs;
     }
 
     @Benchmark
-    @OperationsPerInvocation(EVENTS)
-    public void pipeline() throws Exception {
+    public void pipeline(EventCount count) throws Exception {
         StreamExecutionEnvironment env = environment();
         pipelineInto(env);
         env.execute("pipeline");
+        count.events += 2 * pairs;
     }
 
     /** The peer: what Flink SQL computes of the same rows (interval join, TUMBLE), mini-batch on, exact p95. */
     @Benchmark
-    @OperationsPerInvocation(EVENTS)
-    public void sqlPeer() throws Exception {
+    public void sqlPeer(EventCount count) throws Exception {
         runSqlPeer(true);
+        count.events += 2 * pairs;
     }
 
     /** The same SQL without the percentile: counts, errors, tokens and cost only. */
     @Benchmark
-    @OperationsPerInvocation(EVENTS)
-    public void sqlPeerWithoutPercentile() throws Exception {
+    public void sqlPeerWithoutPercentile(EventCount count) throws Exception {
         runSqlPeer(false);
+        count.events += 2 * pairs;
     }
 
     private void runSqlPeer(boolean withPercentile) throws Exception {
@@ -160,7 +172,7 @@ public class JobThroughputBenchmark {
     }
 
     /** The job's pipeline on the synthetic events, its outputs discarded; returns them. */
-    private static MetricsPipeline.Outputs pipelineInto(StreamExecutionEnvironment env) {
+    private MetricsPipeline.Outputs pipelineInto(StreamExecutionEnvironment env) {
         MetricsPipeline.Outputs out = MetricsPipeline.build(
                 withEventTime(parsed(env, Topics.REQUESTS)),
                 withEventTime(parsed(env, Topics.RESPONSES)),
@@ -178,8 +190,7 @@ public class JobThroughputBenchmark {
      * evaluated against all of its tenant's rules.
      */
     @Benchmark
-    @OperationsPerInvocation(EVENTS)
-    public void pipelineWithAlerts() throws Exception {
+    public void pipelineWithAlerts(EventCount count) throws Exception {
         StreamExecutionEnvironment env = environment();
         MetricsPipeline.Outputs out = pipelineInto(env);
         DataStream<AlertRuleChange> rules = env.fromData(
@@ -187,6 +198,7 @@ public class JobThroughputBenchmark {
                 .assignTimestampsAndWatermarks(AlertStep.rulesTime());
         AlertStep.build(out.rows(), rules, Duration.ofMinutes(1)).sinkTo(new DiscardingSink<>());
         env.execute("pipeline with alerts");
+        count.events += 2 * pairs;
     }
 
     static List<AlertRuleChange> rules(int tenants, int perTenant) {
@@ -233,8 +245,8 @@ public class JobThroughputBenchmark {
         return new TestStreamEnvironment(cluster, conf, PARALLELISM, List.of(), List.of());
     }
 
-    private static DataStream<TelemetryEvent> parsed(StreamExecutionEnvironment env, String topic) {
-        return parsed(env, topic, PAIRS);
+    private DataStream<TelemetryEvent> parsed(StreamExecutionEnvironment env, String topic) {
+        return parsed(env, topic, pairs);
     }
 
     /** The first {@code pairs} synthetic events of a topic, parsed as the job parses them. */
