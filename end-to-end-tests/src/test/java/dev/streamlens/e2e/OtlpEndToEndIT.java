@@ -92,6 +92,8 @@ class OtlpEndToEndIT {
                 long reasoning = random.nextInt(100) < 30 ? random.nextLong(completion + 1) : 0;
                 Double ttft = random.nextBoolean() ? (double) random.nextLong(latency + 1) : null;
                 boolean failed = random.nextInt(100) < 10;
+                // Some successful calls stop at the token limit: truncated_requests through the OTLP path.
+                String finishReason = failed ? null : random.nextInt(100) < 20 ? "length" : "stop";
                 var builder = tracer.spanBuilder("chat " + model)
                         .setStartTimestamp(Instant.ofEpochMilli(start))
                         .setAttribute("gen_ai.operation.name", "chat")
@@ -111,6 +113,10 @@ class OtlpEndToEndIT {
                 if (ttft != null) {
                     builder.setAttribute("gen_ai.response.time_to_first_chunk", ttft / 1000);
                 }
+                if (finishReason != null) {
+                    builder.setAttribute(
+                            AttributeKey.stringArrayKey("gen_ai.response.finish_reasons"), List.of(finishReason));
+                }
                 Span span = builder.startSpan();
                 if (failed) {
                     span.setStatus(StatusCode.ERROR);
@@ -129,7 +135,8 @@ class OtlpEndToEndIT {
                         cached,
                         written,
                         reasoning,
-                        ttft));
+                        ttft,
+                        finishReason));
             }
             for (SdkTracerProvider provider : providers) {
                 CompletableResultCode flushed = provider.forceFlush().join(60, TimeUnit.SECONDS);
@@ -149,6 +156,10 @@ class OtlpEndToEndIT {
                     .isPositive();
             assertThat(expected.rows.values().stream()
                             .mapToInt(r -> r.ttfts.size())
+                            .sum())
+                    .isPositive();
+            assertThat(expected.rows.values().stream()
+                            .mapToLong(r -> r.truncated)
                             .sum())
                     .isPositive();
             long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();

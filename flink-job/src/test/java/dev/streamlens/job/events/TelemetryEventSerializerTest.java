@@ -82,6 +82,28 @@ class TelemetryEventSerializerTest {
                 .isEqualTo("00010081" + "01" + "0000000000000000" + "037231");
     }
 
+    /**
+     * Join state written before truncated_requests existed (a response pinned above, bit 17 unknown
+     * then) restores as a call that was not truncated; a truncated one now sets bit 17 and nothing else.
+     */
+    @Test
+    void aResponseWrittenBeforeBit17ExistedRestoresAsNotTruncated() throws Exception {
+        byte[] before = java.util.HexFormat.of().parseHex("00010081" + "01" + "0000000000000000" + "037231");
+        TelemetryEvent restored = serializer.deserialize(new DataInputDeserializer(before));
+        assertThat(restored.requestId).isEqualTo("r1");
+        assertThat(restored.failed).isTrue();
+        assertThat(restored.truncated).isFalse();
+
+        restored.truncated = true;
+        DataOutputSerializer now = new DataOutputSerializer(64);
+        serializer.serialize(restored, now);
+        assertThat(java.util.HexFormat.of().formatHex(now.getCopyOfBuffer()))
+                .as("the same bytes but for bit 17 of the mask")
+                .isEqualTo("00030081" + "01" + "0000000000000000" + "037231");
+        assertThat(serializer.deserialize(new DataInputDeserializer(now.getCopyOfBuffer())).truncated)
+                .isTrue();
+    }
+
     @Test
     void honoursFlinksSerializerContract() throws Exception {
         TelemetryEvent event = TelemetryEvent.request("r1", 5, "acme", "chat", "gpt-4", 7);

@@ -88,7 +88,7 @@ public final class ExpectedMetrics {
             row.cachedPromptTokens += cached;
             row.cacheWriteTokens += written;
             row.reasoningTokens += Math.min(response.reasoningTokens(), response.completionTokens());
-            if (TOKEN_LIMIT_REASONS.contains(response.finishReason())) {
+            if (response.finishReason() != null && TOKEN_LIMIT_REASONS.contains(response.finishReason())) {
                 row.truncated++;
             }
             boolean streamed = response.ttftMs() != null

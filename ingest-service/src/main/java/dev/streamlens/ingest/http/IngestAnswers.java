@@ -52,14 +52,22 @@ public final class IngestAnswers {
      * tenant is over its rate, 413 naming the body when its events could never pass at once.
      */
     public static Response rateLimited(RateLimitDecision refusal) {
-        if (refusal.refusal() == RateLimitDecision.Refusal.OVER_BURST) {
-            return rejected(Response.Status.REQUEST_ENTITY_TOO_LARGE, "body", refusal.reason());
+        Response.Status status = rateLimitStatus(refusal);
+        if (status == Response.Status.REQUEST_ENTITY_TOO_LARGE) {
+            return rejected(status, "body", refusal.reason());
         }
-        return Response.status(Response.Status.TOO_MANY_REQUESTS)
+        return Response.status(status)
                 .header("Retry-After", refusal.retryAfterSeconds())
                 .type(MediaType.APPLICATION_JSON_TYPE)
                 .entity(Map.of("status", "rejected", "errors", List.of(new FieldError("tenant_id", refusal.reason()))))
                 .build();
+    }
+
+    /** The status of a rate-limit refusal, in every dialect: 429 when waiting helps, else 413. */
+    static Response.Status rateLimitStatus(RateLimitDecision refusal) {
+        return refusal.refusal() == RateLimitDecision.Refusal.OVER_BURST
+                ? Response.Status.REQUEST_ENTITY_TOO_LARGE
+                : Response.Status.TOO_MANY_REQUESTS;
     }
 
     /** 403 for a batch holding another tenant's event: nothing of it is written. */

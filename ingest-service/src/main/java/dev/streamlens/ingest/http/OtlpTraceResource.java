@@ -82,13 +82,9 @@ public class OtlpTraceResource {
         }
         Delivery delivery = intake.deliver(checked.events());
         if (!delivery.admitted()) {
-            RateLimitDecision refusal = delivery.refusal();
-            boolean retry = refusal.refusal() == RateLimitDecision.Refusal.OVER_RATE;
+            RateLimitDecision refusal = delivery.refusal(); // no Retry-After (0) over the burst
             return OtlpAnswers.failure(
-                    encoding,
-                    retry ? Response.Status.TOO_MANY_REQUESTS : Response.Status.REQUEST_ENTITY_TOO_LARGE,
-                    refusal.reason(),
-                    retry ? refusal.retryAfterSeconds() : 0);
+                    encoding, IngestAnswers.rateLimitStatus(refusal), refusal.reason(), refusal.retryAfterSeconds());
         }
         if (!delivery.allWritten()) {
             return OtlpAnswers.failure(

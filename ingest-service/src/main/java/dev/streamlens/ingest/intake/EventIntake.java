@@ -91,11 +91,8 @@ public class EventIntake {
      * Nothing is written when the limit refuses them; no event never touches Kafka.
      */
     public Delivery deliver(List<ValidatedEvent> events) {
-        RateLimitDecision admission = limits.admit(events);
-        if (!admission.admitted()) {
-            return Delivery.refused(admission);
-        }
-        return Delivery.written(events.isEmpty() ? new boolean[0] : publisher.publish(events));
+        return refusedByRateLimit(events)
+                .orElseGet(() -> Delivery.written(events.isEmpty() ? new boolean[0] : publisher.publish(events)));
     }
 
     /**
@@ -103,13 +100,16 @@ public class EventIntake {
      * answer completes from the producer's callback.
      */
     public CompletionStage<Delivery> deliverWithoutBlocking(List<ValidatedEvent> events) {
-        RateLimitDecision admission = limits.admit(events);
-        if (!admission.admitted()) {
-            return CompletableFuture.completedFuture(Delivery.refused(admission));
-        }
-        if (events.isEmpty()) {
-            return CompletableFuture.completedFuture(Delivery.written(new boolean[0]));
+        Optional<Delivery> refused = refusedByRateLimit(events);
+        if (refused.isPresent() || events.isEmpty()) {
+            return CompletableFuture.completedFuture(refused.orElseGet(() -> Delivery.written(new boolean[0])));
         }
         return publisher.publishWithoutBlocking(events).thenApply(Delivery::written);
+    }
+
+    /** The admission step both deliveries start with: empty when the tenant's limit admits the events. */
+    private Optional<Delivery> refusedByRateLimit(List<ValidatedEvent> events) {
+        RateLimitDecision admission = limits.admit(events);
+        return admission.admitted() ? Optional.empty() : Optional.of(Delivery.refused(admission));
     }
 }
