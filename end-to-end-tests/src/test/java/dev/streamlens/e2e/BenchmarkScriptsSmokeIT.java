@@ -18,8 +18,8 @@ import org.junit.jupiter.api.Test;
  * {@code ./streamlens up}, the two ABBA comparisons) and every JMH benchmark they call still work,
  * and the result file holds each figure, with its same-run baseline and ratio. Sizes are tiny
  * (seconds per benchmark): the figures mean nothing, that they are produced does. It lives among the
- * end-to-end tests, which run two classes at a time, rather than in {@code benchmarks}, where it
- * would run alone (the scripts' fixed ports lie below the free ports the other tests pick).
+ * end-to-end tests, which run three classes at a time, rather than in {@code benchmarks}, where it
+ * would run alone (FreePorts never picks the scripts' fixed ports).
  */
 class BenchmarkScriptsSmokeIT {
 
