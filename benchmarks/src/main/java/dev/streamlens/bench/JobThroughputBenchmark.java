@@ -121,8 +121,7 @@ public class JobThroughputBenchmark {
     public void passThrough(EventCount count) throws Exception {
         StreamExecutionEnvironment env = environment();
         parsed(env, Topics.REQUESTS).union(parsed(env, Topics.RESPONSES)).sinkTo(new DiscardingSink<>());
-        env.execute("pass-through");
-        count.events += 2 * pairs;
+        execute(env, "pass-through", count);
     }
 
     @Benchmark
@@ -133,33 +132,29 @@ public class JobThroughputBenchmark {
                 .keyBy(e -> e.requestId, Types.STRING)
                 .flatMap(new Pairing())
                 .sinkTo(new DiscardingSink<>());
-        env.execute("keyed pairing");
-        count.events += 2 * pairs;
+        execute(env, "keyed pairing", count);
     }
 
     @Benchmark
     public void pipeline(EventCount count) throws Exception {
         StreamExecutionEnvironment env = environment();
         pipelineInto(env);
-        env.execute("pipeline");
-        count.events += 2 * pairs;
+        execute(env, "pipeline", count);
     }
 
     /** The peer: what Flink SQL computes of the same rows (interval join, TUMBLE), mini-batch on, exact p95. */
     @Benchmark
     public void sqlPeer(EventCount count) throws Exception {
-        runSqlPeer(true);
-        count.events += 2 * pairs;
+        runSqlPeer(true, count);
     }
 
     /** The same SQL without the percentile: counts, errors, tokens and cost only. */
     @Benchmark
     public void sqlPeerWithoutPercentile(EventCount count) throws Exception {
-        runSqlPeer(false);
-        count.events += 2 * pairs;
+        runSqlPeer(false, count);
     }
 
-    private void runSqlPeer(boolean withPercentile) throws Exception {
+    private void runSqlPeer(boolean withPercentile, EventCount count) throws Exception {
         StreamExecutionEnvironment env = environment();
         SqlPeer.build(
                         env,
@@ -168,7 +163,13 @@ public class JobThroughputBenchmark {
                         withPercentile)
                 .rows()
                 .sinkTo(new DiscardingSink<>());
-        env.execute("sql peer");
+        execute(env, "sql peer", count);
+    }
+
+    /** Runs one bounded job over {@code 2 × pairs} events and counts them. */
+    private void execute(StreamExecutionEnvironment env, String job, EventCount count) throws Exception {
+        env.execute(job);
+        count.events += 2 * pairs;
     }
 
     /** The job's pipeline on the synthetic events, its outputs discarded; returns them. */
@@ -197,8 +198,7 @@ public class JobThroughputBenchmark {
                         AlertRuleChange.class, rules(10, 100).toArray(AlertRuleChange[]::new))
                 .assignTimestampsAndWatermarks(AlertStep.rulesTime());
         AlertStep.build(out.rows(), rules, Duration.ofMinutes(1)).sinkTo(new DiscardingSink<>());
-        env.execute("pipeline with alerts");
-        count.events += 2 * pairs;
+        execute(env, "pipeline with alerts", count);
     }
 
     static List<AlertRuleChange> rules(int tenants, int perTenant) {

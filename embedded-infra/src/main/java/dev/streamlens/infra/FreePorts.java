@@ -34,10 +34,8 @@ public final class FreePorts {
         int[] range = range(Integer.getInteger(BLOCK_PROPERTY, 0));
         for (int attempt = 0; attempt < 1_000; attempt++) {
             int port = ThreadLocalRandom.current().nextInt(range[0], range[1]);
-            if (!reserved(port) && HANDED_OUT.add(port)) {
-                if (canBind(port)) {
-                    return port;
-                }
+            if (!reserved(port) && HANDED_OUT.add(port) && canBind(port)) {
+                return port;
             }
         }
         throw new IllegalStateException("no free port on loopback between " + range[0] + " and " + range[1]);

@@ -22,10 +22,8 @@ public final class WindowAccumulatorSerializer extends TypeSerializerSingleton<W
 
     public static final WindowAccumulatorSerializer INSTANCE = new WindowAccumulatorSerializer();
 
-    /** The first long of formats 2 and 3; format 1 started with the request count instead. */
-    private static final long FORMAT_2 = -2;
-
-    private static final long FORMAT_3 = -3;
+    /** Written first as its negative (-3); format 1 started with the request count (never negative). */
+    private static final int FORMAT = 3;
 
     @Override
     public boolean isImmutableType() {
@@ -54,7 +52,7 @@ public final class WindowAccumulatorSerializer extends TypeSerializerSingleton<W
 
     @Override
     public void serialize(WindowAccumulator acc, DataOutputView out) throws IOException {
-        out.writeLong(FORMAT_3);
+        out.writeLong(-FORMAT);
         out.writeLong(acc.requests);
         out.writeLong(acc.errors);
         out.writeLong(acc.timeouts);
@@ -74,23 +72,23 @@ public final class WindowAccumulatorSerializer extends TypeSerializerSingleton<W
     @Override
     public WindowAccumulator deserialize(DataInputView in) throws IOException {
         long first = in.readLong();
-        boolean format2 = first == FORMAT_2 || first == FORMAT_3;
+        long format = first < 0 ? -first : 1;
         WindowAccumulator acc = new WindowAccumulator();
-        acc.requests = format2 ? in.readLong() : first;
+        acc.requests = format >= 2 ? in.readLong() : first;
         acc.errors = in.readLong();
         acc.timeouts = in.readLong();
         acc.promptTokens = in.readLong();
         acc.completionTokens = in.readLong();
         acc.latencySumMs = in.readDouble();
         acc.latencies = LatencySketch.readCompact(in);
-        if (format2) {
+        if (format >= 2) {
             acc.cachedPromptTokens = in.readLong();
             acc.cacheWriteTokens = in.readLong();
             acc.reasoningTokens = in.readLong();
             acc.streamedRequests = in.readLong();
             acc.generationMsSum = in.readDouble();
             acc.ttfts = LatencySketch.readCompact(in);
-            if (first == FORMAT_3) {
+            if (format >= 3) {
                 acc.truncatedRequests = in.readLong();
             }
         } else {
