@@ -21,7 +21,6 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
@@ -59,9 +58,6 @@ public final class GenAiSpans {
     /** Where the tenant and route come from (streamlens.ingest.otlp-* settings). */
     public record Rules(String tenantAttribute, String defaultTenant, String routeAttribute) {}
 
-    /** Operations that are one call to a model; embeddings, tools and agents are not counted. */
-    static final Set<String> INFERENCE = Set.of("chat", "text_completion", "generate_content", "completion");
-
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
     /** A number as JSON writes it (leading zeros allowed, as before); other strings are not numbers. */
@@ -87,7 +83,8 @@ public final class GenAiSpans {
             for (ScopeSpans scope : resourceSpans.getScopeSpansList()) {
                 for (Span span : scope.getSpansList()) {
                     Map<String, AnyValue> attributes = attributes(span.getAttributesList());
-                    if (!isInference(attributes)) {
+                    Optional<SpanDialect> dialect = SpanDialect.ofCall(attributes);
+                    if (dialect.isEmpty()) {
                         notInference++;
                         continue;
                     }
@@ -99,23 +96,14 @@ public final class GenAiSpans {
                     Map<String, String> attributeOf = new HashMap<>();
                     calls.add(new SpanCall(
                             requestId(span),
-                            request(span, attributes, resource, rules, caller, attributeOf),
-                            response(span, attributes, attributeOf),
+                            request(span, dialect.get(), attributes, resource, rules, caller, attributeOf),
+                            response(span, dialect.get(), attributes, attributeOf),
                             attributeOf,
                             null));
                 }
             }
         }
         return new Mapped(calls, notInference);
-    }
-
-    /** A GenAI span names its operation (or, from older emitters, only its system or provider). */
-    static boolean isInference(Map<String, AnyValue> attributes) {
-        Optional<String> operation = text(attributes, "gen_ai.operation.name");
-        if (operation.isPresent()) {
-            return INFERENCE.contains(operation.get());
-        }
-        return attributes.containsKey("gen_ai.system") || attributes.containsKey("gen_ai.provider.name");
     }
 
     /**
@@ -157,6 +145,7 @@ public final class GenAiSpans {
 
     private static ObjectNode request(
             Span span,
+            SpanDialect dialect,
             Map<String, AnyValue> attributes,
             Map<String, AnyValue> resource,
             Rules rules,
@@ -175,68 +164,86 @@ public final class GenAiSpans {
                         .or(() -> text(resource, rules.routeAttribute()))
                         .or(() -> text(resource, "service.name"))
                         .orElse("unknown"));
-        text(attributes, "gen_ai.response.model")
-                .or(() -> text(attributes, "gen_ai.request.model"))
+        firstText(attributes, dialect.model())
                 .ifPresent(model -> request.put("model", model)); // absent: refused as a missing model
         request.put("timestamp", timestamp(span.getStartTimeUnixNano()));
-        count(
-                request,
-                "prompt_tokens",
-                attributes,
-                attributeOf,
-                "gen_ai.usage.input_tokens",
-                "gen_ai.usage.prompt_tokens");
+        count(request, "prompt_tokens", attributes, attributeOf, dialect.tokenCount("prompt_tokens"));
         ObjectNode metadata = NODES.objectNode();
         metadata.put("source", "otlp");
-        text(attributes, "gen_ai.operation.name").ifPresent(op -> metadata.put("operation", op));
-        text(attributes, "gen_ai.provider.name")
-                .or(() -> text(attributes, "gen_ai.system"))
-                .ifPresent(provider -> metadata.put("provider", provider));
+        metadata.put("dialect", dialect.label());
+        text(attributes, "gen_ai.operation.name")
+                .or(() -> text(attributes, "ai.operationId"))
+                .ifPresent(op -> metadata.put("operation", op));
+        firstText(attributes, dialect.provider()).ifPresent(provider -> metadata.put("provider", provider));
         request.set("metadata", metadata);
         return request;
     }
 
-    private static ObjectNode response(Span span, Map<String, AnyValue> attributes, Map<String, String> attributeOf) {
+    private static ObjectNode response(
+            Span span, SpanDialect dialect, Map<String, AnyValue> attributes, Map<String, String> attributeOf) {
         ObjectNode response = NODES.objectNode();
         response.put("request_id", requestId(span));
         response.put("timestamp", timestamp(span.getEndTimeUnixNano()));
         // Unsigned nanoseconds; an end before the start gives a negative latency, refused by the rules.
         response.put("latency_ms", (span.getEndTimeUnixNano() - span.getStartTimeUnixNano()) / 1e6);
-        count(
-                response,
-                "completion_tokens",
-                attributes,
-                attributeOf,
-                "gen_ai.usage.output_tokens",
-                "gen_ai.usage.completion_tokens");
+        count(response, "completion_tokens", attributes, attributeOf, dialect.tokenCount("completion_tokens"));
+        if (!response.has("completion_tokens")) {
+            completionFromTotal(dialect, attributes).ifPresent(completion -> {
+                response.put("completion_tokens", completion);
+                attributeOf.put("completion_tokens", dialect.totalTokens().get(0));
+            });
+        }
         // Prompt-cache and reasoning tokens: parts of the input and output tokens (GenAI conventions).
-        count(
-                response,
-                "cached_prompt_tokens",
-                attributes,
-                attributeOf,
-                "gen_ai.usage.cache_read.input_tokens",
-                "gen_ai.usage.cache_read_input_tokens");
-        count(
-                response,
-                "cache_write_tokens",
-                attributes,
-                attributeOf,
-                "gen_ai.usage.cache_write.input_tokens",
-                "gen_ai.usage.cache_creation.input_tokens",
-                "gen_ai.usage.cache_creation_input_tokens");
-        count(
-                response,
-                "reasoning_tokens",
-                attributes,
-                attributeOf,
-                "gen_ai.usage.reasoning.output_tokens",
-                "gen_ai.usage.reasoning_tokens");
-        firstFinishReason(attributes).ifPresent(reason -> response.put("finish_reason", reason));
-        seconds(attributes, "gen_ai.response.time_to_first_chunk", "gen_ai.server.time_to_first_token")
-                .ifPresent(ttft -> response.put("time_to_first_token_ms", ttft * 1000));
+        for (String part : List.of("cached_prompt_tokens", "cache_write_tokens", "reasoning_tokens")) {
+            count(response, part, attributes, attributeOf, dialect.tokenCount(part));
+        }
+        finishReason(attributes, dialect.finishReason()).ifPresent(reason -> response.put("finish_reason", reason));
+        firstTokenMillis(span, dialect, attributes).ifPresent(ttft -> response.put("time_to_first_token_ms", ttft));
         error(span, attributes).ifPresent(error -> response.put("error", error));
         return response;
+    }
+
+    /**
+     * A sender that wrote the total and the prompt tokens but not the completion ones: the
+     * difference, when both are whole numbers and the total is not below the prompt. Otherwise the
+     * total is not read (it is no field of the events).
+     */
+    private static Optional<Long> completionFromTotal(SpanDialect dialect, Map<String, AnyValue> attributes) {
+        Optional<Long> total = firstWhole(attributes, dialect.totalTokens());
+        Optional<Long> prompt = firstWhole(attributes, dialect.tokenCount("prompt_tokens"));
+        return total.isPresent() && prompt.isPresent() && total.get() >= prompt.get()
+                ? Optional.of(total.get() - prompt.get())
+                : Optional.empty();
+    }
+
+    private static Optional<Long> firstWhole(Map<String, AnyValue> attributes, List<String> keys) {
+        for (String key : keys) {
+            AnyValue value = attributes.get(key);
+            if (value != null && value.getValueCase() != AnyValue.ValueCase.VALUE_NOT_SET) {
+                JsonNode json = json(value);
+                return json.canConvertToLong() && json.isIntegralNumber() && json.asLong() >= 0
+                        ? Optional.of(json.asLong())
+                        : Optional.empty();
+            }
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * Time to first token: an attribute in seconds or in milliseconds, else the time of a
+     * first-token span event after the span's start.
+     */
+    private static Optional<Double> firstTokenMillis(Span span, SpanDialect dialect, Map<String, AnyValue> attributes) {
+        Optional<Double> fromAttribute = number(attributes, dialect.firstTokenSeconds())
+                .map(seconds -> seconds * 1000)
+                .or(() -> number(attributes, dialect.firstTokenMillis()));
+        if (fromAttribute.isPresent()) {
+            return fromAttribute;
+        }
+        return span.getEventsList().stream()
+                .filter(event -> SpanDialect.FIRST_TOKEN_EVENTS.contains(event.getName()))
+                .findFirst()
+                .map(event -> (event.getTimeUnixNano() - span.getStartTimeUnixNano()) / 1e6);
     }
 
     /** Trace id and span id in hex: unique per span, the same when an exporter sends a span again. */
@@ -250,30 +257,52 @@ public final class GenAiSpans {
         return Instant.ofEpochSecond(0, unixNanos).toString();
     }
 
-    /** Status ERROR or an {@code error.type}: the error's type, else the status message. */
+    /**
+     * Status ERROR or an {@code error.type}, named by: {@code error.type}, else the type of the
+     * span's last {@code exception} event (OpenInference records errors only so), else the status
+     * message, else {@code error}. An exception event alone is no error: a call may recover.
+     */
     private static Optional<String> error(Span span, Map<String, AnyValue> attributes) {
         Optional<String> type = text(attributes, "error.type");
         if (span.getStatus().getCode() != Status.StatusCode.STATUS_CODE_ERROR && type.isEmpty()) {
             return Optional.empty();
         }
-        return Optional.of(type.orElse(
-                span.getStatus().getMessage().isBlank()
-                        ? "error"
-                        : span.getStatus().getMessage()));
+        return Optional.of(type.or(() -> exceptionType(span))
+                .orElse(
+                        span.getStatus().getMessage().isBlank()
+                                ? "error"
+                                : span.getStatus().getMessage()));
     }
 
-    private static Optional<String> firstFinishReason(Map<String, AnyValue> attributes) {
-        AnyValue reasons = attributes.get("gen_ai.response.finish_reasons");
-        if (reasons == null) {
-            return Optional.empty();
+    private static Optional<String> exceptionType(Span span) {
+        Optional<String> type = Optional.empty();
+        for (Span.Event event : span.getEventsList()) {
+            if (event.getName().equals("exception")) {
+                Optional<String> named = text(attributes(event.getAttributesList()), "exception.type");
+                if (named.isPresent()) {
+                    type = named;
+                }
+            }
         }
-        if (reasons.hasArrayValue() && reasons.getArrayValue().getValuesCount() > 0) {
-            return Optional.of(reasons.getArrayValue().getValues(0).getStringValue())
-                    .filter(s -> !s.isBlank());
+        return type;
+    }
+
+    /** A list attribute's first value ({@code gen_ai.response.finish_reasons}) or a string attribute. */
+    private static Optional<String> finishReason(Map<String, AnyValue> attributes, List<String> keys) {
+        for (String key : keys) {
+            AnyValue reasons = attributes.get(key);
+            if (reasons == null) {
+                continue;
+            }
+            if (reasons.hasArrayValue() && reasons.getArrayValue().getValuesCount() > 0) {
+                return Optional.of(reasons.getArrayValue().getValues(0).getStringValue())
+                        .filter(s -> !s.isBlank());
+            }
+            return reasons.hasStringValue()
+                    ? Optional.of(reasons.getStringValue()).filter(s -> !s.isBlank())
+                    : Optional.empty();
         }
-        return reasons.hasStringValue()
-                ? Optional.of(reasons.getStringValue()).filter(s -> !s.isBlank())
-                : Optional.empty();
+        return Optional.empty();
     }
 
     private static Map<String, AnyValue> attributes(Resource resource) {
@@ -289,12 +318,14 @@ public final class GenAiSpans {
     }
 
     private static Optional<String> text(Map<String, AnyValue> attributes, String key) {
-        AnyValue value = attributes.get(key);
-        return value != null
-                        && value.hasStringValue()
-                        && !value.getStringValue().isBlank()
-                ? Optional.of(value.getStringValue())
-                : Optional.empty();
+        return SpanDialect.text(attributes, key);
+    }
+
+    private static Optional<String> firstText(Map<String, AnyValue> attributes, List<String> keys) {
+        return keys.stream()
+                .map(key -> text(attributes, key))
+                .flatMap(Optional::stream)
+                .findFirst();
     }
 
     /**
@@ -309,7 +340,7 @@ public final class GenAiSpans {
             String field,
             Map<String, AnyValue> attributes,
             Map<String, String> attributeOf,
-            String... keys) {
+            List<String> keys) {
         for (String key : keys) {
             AnyValue value = attributes.get(key);
             if (value == null || value.getValueCase() == AnyValue.ValueCase.VALUE_NOT_SET) {
@@ -346,7 +377,7 @@ public final class GenAiSpans {
         return NODES.textNode(text);
     }
 
-    private static Optional<Double> seconds(Map<String, AnyValue> attributes, String... keys) {
+    private static Optional<Double> number(Map<String, AnyValue> attributes, List<String> keys) {
         for (String key : keys) {
             AnyValue value = attributes.get(key);
             if (value != null && value.hasDoubleValue()) {
