@@ -53,7 +53,8 @@ start_app() {
   local app=$1 port=$2 log="$work/app-$2.log"
   shift 2
   if [ -n "$sl_service" ]; then kill "$sl_service"; wait "$sl_service" 2>/dev/null || true; fi
-  env "$@" HTTP_PORT="$port" java -Xmx1g -jar "$app/quarkus-run.jar" > "$log" 2>&1 &
+  # OTLP/gRPC on a port of the benchmarks' own range, never 4317 (a stack the user runs may hold it)
+  env OTLP_GRPC_PORT="${SL_OTLP_GRPC_PORT:-18099}" "$@" HTTP_PORT="$port" java -Xmx1g -jar "$app/quarkus-run.jar" > "$log" 2>&1 &
   sl_service=$!
   for _ in $(seq 1 120); do curl -fs "http://127.0.0.1:$port/health" >/dev/null 2>&1 && return 0; sleep 1; done
   tail -30 "$log" >&2

@@ -13,7 +13,7 @@ rates="${*:-1000 10000}"
 if [ "${SL_BENCH_SKIP_BUILD:-0}" != 1 ]; then ./mvnw -q -B package -DskipTests; fi
 bench_cp="benchmarks/target/classes:$(cat benchmarks/target/benchmark.classpath)"
 export STREAMLENS_HOME="$work/home" STREAMLENS_WINDOW=10s STREAMLENS_INGEST_PORT=18090 STREAMLENS_QUERY_PORT=18091 \
-  STREAMLENS_FLINK_UI_PORT=18092 STREAMLENS_KAFKA_PORT=18093 STREAMLENS_POSTGRES_PORT=18094 \
+  STREAMLENS_FLINK_UI_PORT=18092 STREAMLENS_KAFKA_PORT=18093 STREAMLENS_POSTGRES_PORT=18094 STREAMLENS_OTLP_GRPC_PORT=18095 \
   STREAMLENS_INGEST_RATE_LIMIT_EVENTS_PER_SECOND=0   # one tenant carries the whole load here
 mkdir -p "$STREAMLENS_HOME"
 ./streamlens up > "$work/up.log" 2>&1 &

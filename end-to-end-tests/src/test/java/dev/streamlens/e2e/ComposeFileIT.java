@@ -105,6 +105,7 @@ class ComposeFileIT {
                         .asText())
                 .isEqualTo(postgres.path("POSTGRES_USER").asText());
         assertThat(services.at("/ingest-service/ports/0").asText()).isEqualTo("8080:8080");
+        assertThat(services.at("/ingest-service/ports/1").asText()).isEqualTo("4317:4317");
         assertThat(services.at("/query-service/ports/0").asText()).isEqualTo("8081:8081");
         assertThat(services.at("/jobmanager/ports/0").asText())
                 .as("Flink's REST API stays on this host")

@@ -67,6 +67,7 @@ class ListenPolicyIT {
         Path jar = StackProcess.ROOT.resolve(service).resolve("target/quarkus-app/quarkus-run.jar");
         Map<String, String> env = new HashMap<>(settings);
         env.putIfAbsent("HTTP_PORT", Integer.toString(FreePorts.pick()));
+        env.put("OTLP_GRPC_PORT", Integer.toString(FreePorts.pick())); // the ingest service's, never 4317
         env.put("KAFKA_BROKERS", "127.0.0.1:" + FreePorts.pick()); // nobody there: not needed to start
         env.put("QUARKUS_FLYWAY_MIGRATE_AT_START", "false"); // no database either
         ProcessBuilder builder = new ProcessBuilder(List.of(

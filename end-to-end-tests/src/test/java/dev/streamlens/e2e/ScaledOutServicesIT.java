@@ -363,6 +363,7 @@ class ScaledOutServicesIT {
             builder.environment().keySet().removeIf(name -> name.startsWith("STREAMLENS_"));
             builder.environment().putAll(env);
             builder.environment().put("HTTP_PORT", Integer.toString(port));
+            builder.environment().put("OTLP_GRPC_PORT", Integer.toString(FreePorts.pick())); // the ingest service's
             builder.environment().put("STREAMLENS_HTTP_HOST", "127.0.0.1");
             ServiceInstance instance = new ServiceInstance(builder.start(), port);
             HttpClient probe = HttpClient.newHttpClient();

@@ -55,6 +55,7 @@ final class StackProcess implements AutoCloseable {
         env.put("STREAMLENS_HOME", home.toString());
         for (String port : List.of(
                 "STREAMLENS_INGEST_PORT",
+                "STREAMLENS_OTLP_GRPC_PORT",
                 "STREAMLENS_QUERY_PORT",
                 "STREAMLENS_FLINK_UI_PORT",
                 "STREAMLENS_KAFKA_PORT",

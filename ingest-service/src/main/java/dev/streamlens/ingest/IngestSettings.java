@@ -75,4 +75,12 @@ public interface IngestSettings {
     /** OTLP traces: the span or resource attribute naming the route; else the resource's service.name. */
     @WithDefault("streamlens.route")
     String otlpRouteAttribute();
+
+    /** OTLP over gRPC on its own port; false: no gRPC port is opened. */
+    @WithDefault("true")
+    boolean otlpGrpcEnabled();
+
+    /** OTLP over gRPC: the port (4317, OTLP's default), on the HTTP service's address. */
+    @WithDefault("4317")
+    int otlpGrpcPort();
 }

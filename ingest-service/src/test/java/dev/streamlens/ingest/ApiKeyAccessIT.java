@@ -186,6 +186,71 @@ class ApiKeyAccessIT {
                 .header("Retry-After", (String) null);
     }
 
+    @Test
+    void otlpOverGrpcTakesTheKeyFromTheMetadataAndAnswersWithGrpcCodes() throws Exception {
+        String trace = ProtoSpans.newTrace();
+        try (GrpcExportClient client = new GrpcExportClient(GrpcExportClient.servicePort())) {
+            byte[] one = ProtoSpans.export(ProtoSpans.chat(trace, 1)).toByteArray();
+            assertThat(client.export(one, java.util.Optional.empty(), false).code())
+                    .isEqualTo(io.grpc.Status.Code.UNAUTHENTICATED);
+            assertThat(client.export(one, java.util.Optional.of("not-a-key"), false)
+                            .code())
+                    .isEqualTo(io.grpc.Status.Code.UNAUTHENTICATED);
+            assertThat(client.export(one, java.util.Optional.of(ApiKeyProfile.ACME_KEY), true)
+                            .ok())
+                    .isTrue();
+            byte[] globex = ProtoSpans.export(
+                            List.of(ProtoSpans.attr("tenant.id", "globex")), ProtoSpans.chat(trace, 2))
+                    .toByteArray();
+            GrpcExportClient.Answer forbidden =
+                    client.export(globex, java.util.Optional.of(ApiKeyProfile.ACME_KEY), false);
+            assertThat(forbidden.code()).isEqualTo(io.grpc.Status.Code.PERMISSION_DENIED);
+
+            // "metered-grpc": 5 events/s, a bucket of 10; four spans are eight events.
+            GrpcExportClient.Answer limited = null;
+            for (int i = 0; i < 10 && limited == null; i++) {
+                String own = ProtoSpans.newTrace();
+                byte[] four = ProtoSpans.export(
+                                ProtoSpans.chat(own, 1),
+                                ProtoSpans.chat(own, 2),
+                                ProtoSpans.chat(own, 3),
+                                ProtoSpans.chat(own, 4))
+                        .toByteArray();
+                GrpcExportClient.Answer answer =
+                        client.export(four, java.util.Optional.of(ApiKeyProfile.METERED_GRPC_KEY), false);
+                if (!answer.ok()) {
+                    limited = answer;
+                }
+            }
+            assertThat(limited).as("refused within 10 exports of 8 events").isNotNull();
+            assertThat(limited.code()).isEqualTo(io.grpc.Status.Code.RESOURCE_EXHAUSTED);
+            assertThat(limited.retryDelaySeconds()).as("RetryInfo: retry later").isBetween(1L, 2L);
+            String big = ProtoSpans.newTrace();
+            byte[] six = ProtoSpans.export(
+                            ProtoSpans.chat(big, 1),
+                            ProtoSpans.chat(big, 2),
+                            ProtoSpans.chat(big, 3),
+                            ProtoSpans.chat(big, 4),
+                            ProtoSpans.chat(big, 5),
+                            ProtoSpans.chat(big, 6))
+                    .toByteArray();
+            GrpcExportClient.Answer overBurst =
+                    client.export(six, java.util.Optional.of(ApiKeyProfile.METERED_GRPC_KEY), false);
+            assertThat(overBurst.code()).isEqualTo(io.grpc.Status.Code.RESOURCE_EXHAUSTED);
+            assertThat(overBurst.retryDelaySeconds())
+                    .as("12 events never fit a bucket of 10: no RetryInfo, so OTLP clients do not retry")
+                    .isNull();
+        }
+        var requests = TopicReader.readAll(Topics.REQUESTS);
+        JsonNode own = JSON.readTree(requests.stream()
+                .filter(e -> e.key().equals(trace + "-" + ProtoSpans.spanId(1)))
+                .findFirst()
+                .orElseThrow()
+                .value());
+        assertThat(own.get("tenant_id").asText()).isEqualTo("acme");
+        assertThat(requests).extracting(TopicReader.Entry::key).doesNotContain(trace + "-" + ProtoSpans.spanId(2));
+    }
+
     /** OTLP/JSON with {@code spans} GenAI chat spans in one trace, ended a few seconds ago. */
     private static String otlpExport(String trace, int spans) {
         long start = Instant.now().minusSeconds(5).toEpochMilli() * 1_000_000L;
@@ -284,11 +349,7 @@ class ApiKeyAccessIT {
                 .post("/v1/llm/request")
                 .then()
                 .statusCode(401);
-        ApiKeyProfile.writeKeys(ApiKeyProfile.entry("acme", ApiKeyProfile.ACME_KEY) + ","
-                + ApiKeyProfile.entry("globex", ApiKeyProfile.GLOBEX_KEY) + "," + ApiKeyProfile.entry("initech", newKey)
-                + ",{\"tenant_id\": \"metered\", \"sha256\": \""
-                + dev.streamlens.access.ApiKeys.hashOf(ApiKeyProfile.METERED_KEY)
-                + "\", \"events_per_second\": 5}");
+        ApiKeyProfile.writeKeys(ApiKeyProfile.profileKeys() + "," + ApiKeyProfile.entry("initech", newKey));
         Files.setLastModifiedTime(
                 ApiKeyProfile.KEYS_FILE, FileTime.from(Instant.now().plusSeconds(3)));
         Thread.sleep(1100);

@@ -125,7 +125,7 @@ class OtlpTracesIT {
         assertThat(requests.get(chatId)).isEqualTo(JSON.readTree("""
                 {"request_id": "%s", "tenant_id": "%s", "route": "support-bot", "model": "gpt-4o-2024-08-06",
                  "timestamp": "%s", "prompt_tokens": 120,
-                 "metadata": {"source": "otlp", "operation": "chat", "provider": "openai"}}
+                 "metadata": {"source": "otlp", "dialect": "gen_ai", "operation": "chat", "provider": "openai"}}
                 """.formatted(chatId, tenant, start)));
         JsonNode chatResponse = responses.get(chatId);
         assertThat(chatResponse.get("timestamp").asText())

@@ -101,7 +101,13 @@ final class LocalStack {
         step(
                 "ingest-service",
                 () -> service(
-                        "ingest-service", settings.ingestPort(), Map.of("KAFKA_BROKERS", settings.kafkaBrokers())));
+                        "ingest-service",
+                        settings.ingestPort(),
+                        Map.of(
+                                "KAFKA_BROKERS",
+                                settings.kafkaBrokers(),
+                                "OTLP_GRPC_PORT",
+                                Integer.toString(settings.otlpGrpcPort()))));
         step(
                 "query-service",
                 () -> service(
@@ -130,6 +136,7 @@ final class LocalStack {
         out.println("  dashboard:    " + settings.queryUrl() + "/");
         out.println(
                 "  ingest:       " + settings.ingestUrl() + "  (POST /v1/llm/request, /v1/llm/response, /v1/traces)");
+        out.println("  OTLP/gRPC:    127.0.0.1:" + settings.otlpGrpcPort() + "  (TraceService/Export)");
         out.println("  query:        " + settings.queryUrl() + "/v1/metrics?tenant_id=acme");
         out.println("  Flink web UI: http://127.0.0.1:" + settings.flinkUiPort());
         out.println("  logs:         " + settings.logs());

@@ -16,6 +16,7 @@ import picocli.CommandLine;
 record StackSettings(
         Path home,
         int ingestPort,
+        int otlpGrpcPort,
         int queryPort,
         int flinkUiPort,
         int kafkaPort,
@@ -35,6 +36,7 @@ record StackSettings(
         return new StackSettings(
                 home,
                 port(env, "STREAMLENS_INGEST_PORT", 8080),
+                port(env, "STREAMLENS_OTLP_GRPC_PORT", 4317),
                 port(env, "STREAMLENS_QUERY_PORT", 8081),
                 flinkUiPort,
                 kafkaPort,
