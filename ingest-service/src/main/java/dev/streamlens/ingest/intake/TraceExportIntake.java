@@ -23,6 +23,9 @@ public class TraceExportIntake {
     @Inject
     IngestSettings settings;
 
+    @Inject
+    RecentLayers layers;
+
     /** May block until Kafka answers (at most the send timeout): call it off the event loop. */
     public TraceExportOutcome export(ExportTraceServiceRequest export, Optional<String> caller) {
         GenAiSpans.Mapped spans = GenAiSpans.of(
@@ -34,27 +37,36 @@ public class TraceExportIntake {
             return new TraceExportOutcome.TooManySpans("body: at most " + settings.otlpMaxSpans()
                     + " GenAI spans per export, not " + spans.calls().size());
         }
-        CheckedSpans checked = intake.checkSpans(spans.calls(), caller);
+        RecentLayers.Decision oneCount = layers.decide(spans.calls());
+        CheckedSpans checked = intake.checkSpans(oneCount.kept(), caller);
         if (checked.isForbidden()) {
+            layers.forget(oneCount);
             return new TraceExportOutcome.Forbidden(checked.forbidden());
         }
         Delivery delivery = intake.deliver(checked.events());
         if (!delivery.admitted()) {
+            layers.forget(oneCount);
             return new TraceExportOutcome.RateLimited(delivery.refusal());
         }
         if (!delivery.allWritten()) {
+            layers.forget(oneCount);
             return new TraceExportOutcome.NotAcknowledged("Kafka did not acknowledge every event within "
                     + settings.sendTimeout().toSeconds() + " s; send the export again");
         }
         return new TraceExportOutcome.Accepted(
-                spans.notInference() + checked.invalid().size(),
-                rejectionMessage(spans.notInference(), checked.invalid()));
+                spans.notInference()
+                        + oneCount.innerLayers()
+                        + checked.invalid().size(),
+                rejectionMessage(spans.notInference(), oneCount.innerLayers(), checked.invalid()));
     }
 
-    private static String rejectionMessage(int notInference, List<String> invalid) {
+    private static String rejectionMessage(int notInference, int innerLayers, List<String> invalid) {
         List<String> parts = new ArrayList<>();
         if (notInference > 0) {
             parts.add(notInference + " spans are not GenAI inference spans and were ignored");
+        }
+        if (innerLayers > 0) {
+            parts.add(innerLayers + " GenAI spans were another layer of a call already counted (one call, one count)");
         }
         if (!invalid.isEmpty()) {
             parts.add(invalid.size() + " GenAI spans were invalid ("

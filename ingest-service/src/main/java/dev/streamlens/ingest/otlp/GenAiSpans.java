@@ -14,6 +14,8 @@ import io.opentelemetry.proto.trace.v1.ScopeSpans;
 import io.opentelemetry.proto.trace.v1.Span;
 import io.opentelemetry.proto.trace.v1.Status;
 import java.math.BigInteger;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -41,10 +43,15 @@ public final class GenAiSpans {
      * refused. A span whose ids are invalid has a {@code refusal} instead, and no events.
      */
     public record SpanCall(
-            String span, ObjectNode request, ObjectNode response, Map<String, String> attributeOf, FieldError refusal) {
+            String span,
+            ObjectNode request,
+            ObjectNode response,
+            Map<String, String> attributeOf,
+            FieldError refusal,
+            StackedCalls.Layer layer) {
 
         static SpanCall refused(String span, FieldError refusal) {
-            return new SpanCall(span, null, null, Map.of(), refusal);
+            return new SpanCall(span, null, null, Map.of(), refusal, null);
         }
 
         public boolean isRefused() {
@@ -52,7 +59,10 @@ public final class GenAiSpans {
         }
     }
 
-    /** The calls found, and how many spans were left out because they are not GenAI inference spans. */
+    /**
+     * The calls found, each with its layer (for one call, one count: {@link StackedCalls}), and how
+     * many spans were left out because they are not GenAI inference spans.
+     */
     public record Mapped(List<SpanCall> calls, int notInference) {}
 
     /** Where the tenant and route come from (streamlens.ingest.otlp-* settings). */
@@ -76,11 +86,16 @@ public final class GenAiSpans {
      *               by the intake as another tenant's)
      */
     public static Mapped of(ExportTraceServiceRequest export, Rules rules, Optional<String> caller) {
-        List<SpanCall> calls = new ArrayList<>();
+        record Found(
+                Span span, SpanDialect dialect, Map<String, AnyValue> attributes, Map<String, AnyValue> resource) {}
+        List<Found> found = new ArrayList<>();
+        List<StackedCalls.Layer> layers = new ArrayList<>();
         int notInference = 0;
         for (ResourceSpans resourceSpans : export.getResourceSpansList()) {
             Map<String, AnyValue> resource = attributes(resourceSpans.getResource());
+            String process = process(caller, resourceSpans.getResource());
             for (ScopeSpans scope : resourceSpans.getScopeSpansList()) {
+                boolean framework = StackedCalls.isFramework(scope.getScope().getName());
                 for (Span span : scope.getSpansList()) {
                     Map<String, AnyValue> attributes = attributes(span.getAttributesList());
                     Optional<SpanDialect> dialect = SpanDialect.ofCall(attributes);
@@ -88,22 +103,47 @@ public final class GenAiSpans {
                         notInference++;
                         continue;
                     }
-                    Optional<FieldError> invalidId = invalidId(span);
-                    if (invalidId.isPresent()) {
-                        calls.add(SpanCall.refused(describe(span), invalidId.get()));
-                        continue;
-                    }
-                    Map<String, String> attributeOf = new HashMap<>();
-                    calls.add(new SpanCall(
-                            requestId(span),
-                            request(span, dialect.get(), attributes, resource, rules, caller, attributeOf),
-                            response(span, dialect.get(), attributes, attributeOf),
-                            attributeOf,
-                            null));
+                    layers.add(new StackedCalls.Layer(
+                            process, framework, span.getStartTimeUnixNano(), span.getEndTimeUnixNano()));
+                    found.add(new Found(span, dialect.get(), attributes, resource));
                 }
             }
         }
+        List<SpanCall> calls = new ArrayList<>();
+        for (int i = 0; i < found.size(); i++) {
+            Found call = found.get(i);
+            Optional<FieldError> invalidId = invalidId(call.span());
+            if (invalidId.isPresent()) {
+                calls.add(SpanCall.refused(describe(call.span()), invalidId.get()));
+                continue;
+            }
+            Map<String, String> attributeOf = new HashMap<>();
+            calls.add(new SpanCall(
+                    requestId(call.span()),
+                    request(
+                            call.span(),
+                            call.dialect(),
+                            call.attributes(),
+                            call.resource(),
+                            rules,
+                            caller,
+                            attributeOf),
+                    response(call.span(), call.dialect(), call.attributes(), attributeOf),
+                    attributeOf,
+                    null,
+                    layers.get(i)));
+        }
         return new Mapped(calls, notInference);
+    }
+
+    /** The process a span came from: the caller's tenant (keys on) and a digest of its resource. */
+    private static String process(Optional<String> caller, Resource resource) {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(resource.toByteArray());
+            return caller.orElse("") + "/" + HexFormat.of().formatHex(digest);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JVM has SHA-256", e);
+        }
     }
 
     /**
