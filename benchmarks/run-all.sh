@@ -9,7 +9,7 @@
 #                                         the query script also with a tiny YEAR=1, and the two ABBA
 #                                         comparisons as A B only, which the full run leaves to whoever
 #                                         compares)
-# Needs wrk, and chromium with chromium-driver for the dashboard (the full run skips it, saying so,
+# Needs wrk, h2load (nghttp2-client), and chromium with chromium-driver for the dashboard (the full run skips it, saying so,
 # without them; the smoke run fails).
 # Environment: SL_RESULTS_DIR (default benchmarks/results), SL_BENCH_SKIP_BUILD=1 (already built).
 set -euo pipefail
@@ -38,6 +38,7 @@ if [ $smoke = 1 ]; then
   JOB_PLAN="hashmap:keyedPairing|pipeline|pipelineWithAlerts" timed benchmarks/run-job-benchmark.sh -f 1 -wi 0 -i 1 -r 1s -p pairs=20000
   timed benchmarks/run-ingest-benchmark.sh 1s
   timed benchmarks/run-otlp-benchmark.sh 1s
+  timed benchmarks/run-otlp-grpc-benchmark.sh 1
   SERIES=10 YEAR=1 YEAR_SERIES=2 YEAR_DAYS=40 timed benchmarks/run-query-benchmark.sh 1s
   timed benchmarks/run-postgres-write-benchmark.sh 10 1
   RANGES=24h DAYS=2 timed benchmarks/run-dashboard-benchmark.sh 1
@@ -50,6 +51,7 @@ else
   timed benchmarks/run-job-benchmark.sh
   timed benchmarks/run-ingest-benchmark.sh "$duration"
   timed benchmarks/run-otlp-benchmark.sh "$duration"
+  timed benchmarks/run-otlp-grpc-benchmark.sh "${duration%s}"
   timed benchmarks/run-query-benchmark.sh "$duration"
   timed benchmarks/run-postgres-write-benchmark.sh
   if command -v chromedriver >/dev/null; then

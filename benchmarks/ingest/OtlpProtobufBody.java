@@ -11,7 +11,11 @@ import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** Writes an OTLP protobuf export of 512 GenAI spans (an SDK's default batch) for run-otlp-benchmark.sh. */
+/**
+ * Writes an OTLP protobuf export of 512 GenAI spans (an SDK's default batch) for run-otlp-benchmark.sh,
+ * and with a second path the same export as one gRPC message (a 0 byte, the length in 4 bytes, the
+ * export) for run-otlp-grpc-benchmark.sh.
+ */
 public class OtlpProtobufBody {
     static KeyValue s(String k, String v) { return KeyValue.newBuilder().setKey(k).setValue(AnyValue.newBuilder().setStringValue(v)).build(); }
     static KeyValue i(String k, long v) { return KeyValue.newBuilder().setKey(k).setValue(AnyValue.newBuilder().setIntValue(v)).build(); }
@@ -30,6 +34,10 @@ public class OtlpProtobufBody {
         ExportTraceServiceRequest req = ExportTraceServiceRequest.newBuilder().addResourceSpans(ResourceSpans.newBuilder()
             .setResource(Resource.newBuilder().addAttributes(s("service.name", "chat")).addAttributes(s("tenant.id", "acme")))
             .addScopeSpans(scope)).build();
-        Files.write(Path.of(args[0]), req.toByteArray());
+        byte[] export = req.toByteArray();
+        Files.write(Path.of(args[0]), export);
+        if (args.length > 1) {
+            Files.write(Path.of(args[1]), ByteBuffer.allocate(5 + export.length).put((byte) 0).putInt(export.length).put(export).array());
+        }
     }
 }

@@ -83,6 +83,8 @@ class BenchmarkScriptsSmokeIT {
                         "otlp | JSON batch",
                         "otlp | OTLP protobuf",
                         "otlp | OTLP/JSON",
+                        "otlp-grpc | OTLP/HTTP protobuf",
+                        "otlp-grpc | OTLP/gRPC",
                         "query | seed call, day",
                         "query | 1h rollup over 7 days, day",
                         "query | cost per model per day over 30 days, day",
