@@ -239,7 +239,7 @@ class ArchitectureTest {
                 .resideInAPackage("dev.streamlens.ingest.(*).."));
         // OTLP decoding, admission and Kafka publishing are steps: none knows an adapter, the intake or another step.
         for (String step : new String[] {"otlp", "admission", "kafka"}) {
-            String[] others = Stream.of("http", "intake", "otlp", "admission", "kafka")
+            String[] others = Stream.of("http", "grpc", "intake", "otlp", "admission", "kafka")
                     .filter(other -> !other.equals(step))
                     .map(other -> "dev.streamlens.ingest." + other + "..")
                     .toArray(String[]::new);
@@ -256,11 +256,11 @@ class ArchitectureTest {
                 .resideInAPackage("dev.streamlens.ingest.intake..")
                 .should()
                 .dependOnClassesThat()
-                .resideInAPackage("dev.streamlens.ingest.http.."));
+                .resideInAnyPackage("dev.streamlens.ingest.http..", "dev.streamlens.ingest.grpc.."));
         // An adapter reaches the rate limits and Kafka only through the intake, so no path skips a step.
         check(noClasses()
                 .that()
-                .resideInAPackage("dev.streamlens.ingest.http..")
+                .resideInAnyPackage("dev.streamlens.ingest.http..", "dev.streamlens.ingest.grpc..")
                 .should()
                 .dependOnClassesThat(name("dev.streamlens.ingest.kafka.EventPublisher")
                         .or(name("dev.streamlens.ingest.admission.TenantRateLimits"))

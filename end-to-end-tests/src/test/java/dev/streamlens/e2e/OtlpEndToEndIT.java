@@ -15,10 +15,12 @@ import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.exporter.otlp.http.trace.OtlpHttpSpanExporter;
+import io.opentelemetry.exporter.otlp.trace.OtlpGrpcSpanExporter;
 import io.opentelemetry.sdk.common.CompletableResultCode;
 import io.opentelemetry.sdk.resources.Resource;
 import io.opentelemetry.sdk.trace.SdkTracerProvider;
 import io.opentelemetry.sdk.trace.export.BatchSpanProcessor;
+import io.opentelemetry.sdk.trace.export.SpanExporter;
 import java.io.InputStream;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -32,9 +34,9 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
- * An app instrumented with the OpenTelemetry Java SDK (batch span processor, OTLP/HTTP protobuf
- * exporter, as an instrumented service runs it) sends GenAI spans to a running {@code ./streamlens
- * up}, and so does the OpenTelemetry JavaScript SDK (OTLP/JSON): the query API's rows equal the
+ * Apps instrumented with the OpenTelemetry Java SDK (batch span processor, an OTLP/HTTP protobuf
+ * exporter for one tenant and an OTLP/gRPC one for the other, as instrumented services run them)
+ * send GenAI spans to a running {@code ./streamlens up}, and so does the OpenTelemetry JavaScript SDK (OTLP/JSON): the query API's rows equal the
  * expectation computed here from the same calls — counts, errors, tokens, prompt-cache and
  * reasoning tokens, cost with cache prices, latency and time-to-first-token percentiles, output
  * tokens per second.
@@ -63,17 +65,22 @@ class OtlpEndToEndIT {
             Random random = new Random(14);
             long first = System.currentTimeMillis();
             List<SdkTracerProvider> providers = new ArrayList<>();
+            // The first tenant's app exports over OTLP/HTTP, the second's over OTLP/gRPC (4317's stand-in).
+            String grpc = "http://127.0.0.1:" + settings.get("STREAMLENS_OTLP_GRPC_PORT");
             for (String tenant : tenants) {
+                SpanExporter exporter = tenant.equals(tenants.get(0))
+                        ? OtlpHttpSpanExporter.builder().setEndpoint(traces).build()
+                        : OtlpGrpcSpanExporter.builder()
+                                .setEndpoint(grpc)
+                                .setCompression("gzip")
+                                .build();
                 providers.add(SdkTracerProvider.builder()
                         .setResource(Resource.create(Attributes.of(
                                 AttributeKey.stringKey("service.name"),
                                 "assistant",
                                 AttributeKey.stringKey("tenant.id"),
                                 tenant)))
-                        .addSpanProcessor(BatchSpanProcessor.builder(OtlpHttpSpanExporter.builder()
-                                        .setEndpoint(traces)
-                                        .build())
-                                .build())
+                        .addSpanProcessor(BatchSpanProcessor.builder(exporter).build())
                         .build());
             }
             for (int i = 0; i < 300; i++) {
@@ -141,7 +148,7 @@ class OtlpEndToEndIT {
             for (SdkTracerProvider provider : providers) {
                 CompletableResultCode flushed = provider.forceFlush().join(60, TimeUnit.SECONDS);
                 assertThat(flushed.isSuccess())
-                        .as("the SDK's exports were answered 200")
+                        .as("the SDK's exports were answered 200 (HTTP) or OK (gRPC)")
                         .isTrue();
                 provider.shutdown().join(10, TimeUnit.SECONDS);
             }

@@ -153,6 +153,17 @@ class OtlpGrpcIT {
             assertThat(clean.response().hasPartialSuccess())
                     .as("no partial_success when all were taken")
                     .isFalse();
+            String big = ProtoSpans.newTrace();
+            io.opentelemetry.proto.trace.v1.Span[] tooMany = new io.opentelemetry.proto.trace.v1.Span[4097];
+            for (int n = 0; n < tooMany.length; n++) {
+                tooMany[n] = chat(big, n + 1);
+            }
+            GrpcExportClient.Answer overBound = client.export(export(tooMany).toByteArray(), Optional.empty(), true);
+            assertThat(overBound.code()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
+            assertThat(overBound.message()).isEqualTo("body: at most 4096 GenAI spans per export, not 4097");
+            assertThat(overBound.retryDelaySeconds())
+                    .as("no RetryInfo: not retryable")
+                    .isNull();
         }
         List<String> written = TopicReader.readAll(Topics.REQUESTS).stream()
                 .map(TopicReader.Entry::key)
