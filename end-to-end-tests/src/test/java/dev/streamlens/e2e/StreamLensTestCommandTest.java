@@ -15,7 +15,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code ./streamlens test} on a machine without the programs the tests drive (headless Chromium,
- * wrk): it installs them where it can, or stops within seconds — before any build — naming the
+ * wrk, h2load): it installs them where it can, or stops within seconds — before any build — naming the
  * command to run. The script runs with bash over a PATH of stand-ins: {@code id} says who runs it,
  * {@code apt-get} notes what it was asked, answers {@code update} and refuses {@code install} (so the
  * script stops before Maven).
@@ -33,7 +33,7 @@ class StreamLensTestCommandTest {
         Result result = run(bin);
         assertThat(result.exitCode).isEqualTo(1);
         assertThat(result.stderr)
-                .contains("sudo apt-get update && sudo apt-get install -y chromium chromium-driver wrk")
+                .contains("sudo apt-get update && sudo apt-get install -y chromium chromium-driver wrk nghttp2-client")
                 .contains("then ./streamlens test again");
         assertThat(bin.resolve("apt-get.calls")).doesNotExist();
     }
@@ -43,7 +43,7 @@ class StreamLensTestCommandTest {
         Result result = run(standIns(1000, false));
         assertThat(result.exitCode).isEqualTo(1);
         assertThat(result.stderr)
-                .contains("the tests need chromium chromium-driver wrk")
+                .contains("the tests need chromium chromium-driver wrk nghttp2-client")
                 .contains("has no apt-get");
     }
 
@@ -56,8 +56,9 @@ class StreamLensTestCommandTest {
                 .isEqualTo(100);
         assertThat(Files.readAllLines(bin.resolve("apt-get.calls")))
                 .containsExactly(
-                        "update -qq", "install -y -qq chromium chromium-driver wrk (DEBIAN_FRONTEND=noninteractive)");
-        assertThat(result.stdout).contains("installing chromium chromium-driver wrk (apt-get)");
+                        "update -qq",
+                        "install -y -qq chromium chromium-driver wrk nghttp2-client (DEBIAN_FRONTEND=noninteractive)");
+        assertThat(result.stdout).contains("installing chromium chromium-driver wrk nghttp2-client (apt-get)");
     }
 
     /** A directory of stand-ins for PATH: dirname, id answering {@code uid}, and apt-get if asked for. */

@@ -184,6 +184,11 @@ class InstrumentationLibrariesIT {
         List<FakeOpenAiServer.Answer> answers = llm.takeAnswers();
 
         assertThat(answers).as("the server answered every call").hasSize(stack.scenarios.size());
+        List<Boolean> appSaw = new ArrayList<>();
+        report.get("calls").forEach(call -> appSaw.add(call.get("ok").asBoolean()));
+        assertThat(appSaw)
+                .as("the app saw each call as the server answered it")
+                .isEqualTo(answers.stream().map(answer -> !answer.failed()).toList());
         assertThat(report.get("exports")).as("exports").isNotEmpty();
         report.get("exports")
                 .forEach(export -> assertThat(export.get("code").asInt())
@@ -226,7 +231,9 @@ class InstrumentationLibrariesIT {
             JsonNode request = read(entry);
             if (request.path("tenant_id").asText().equals(tenant)) {
                 assertThat(request.get("route").asText()).isEqualTo(route);
-                requests.put(entry.key(), request);
+                assertThat(requests.put(entry.key(), request))
+                        .as("%s written once", entry.key())
+                        .isNull();
             }
         }
         Figures figures = new Figures();

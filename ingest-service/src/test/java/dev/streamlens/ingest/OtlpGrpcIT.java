@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.google.protobuf.ByteString;
 import dev.streamlens.model.Topics;
 import io.grpc.Status;
 import io.opentelemetry.api.common.AttributeKey;
@@ -31,6 +32,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -171,6 +173,56 @@ class OtlpGrpcIT {
                 .sorted()
                 .toList();
         assertThat(written).containsExactly(trace + "-0000000000000001", trace + "-0000000000000005");
+    }
+
+    /**
+     * A LangChain span around the OpenAI client's span of the same call (OpenInference's two
+     * instrumentations): the call counts once; a layer the rules refuse does not stand in for the
+     * valid one; a left-out layer sent again is left out again.
+     */
+    @Test
+    void aCallTracedByTwoLayersCountsOnceAndAnInvalidLayerLosesNoCall() throws Exception {
+        String langChain = "@arizeai/openinference-instrumentation-langchain";
+        String openAi = "@arizeai/openinference-instrumentation-openai";
+        String trace = ProtoSpans.newTrace();
+        io.opentelemetry.proto.trace.v1.Span framework = span(trace, 1, attr("openinference.span.kind", "LLM"));
+        io.opentelemetry.proto.trace.v1.Span provider =
+                span(trace, 2, attr("openinference.span.kind", "LLM"), attr("llm.model_name", "gpt-4o-mini"))
+                        .toBuilder()
+                        .setStartTimeUnixNano(framework.getStartTimeUnixNano() + 3_000_000)
+                        .setEndTimeUnixNano(framework.getEndTimeUnixNano() - 2_000_000)
+                        .build();
+        io.opentelemetry.proto.trace.v1.Span validFramework = framework.toBuilder()
+                .setSpanId(ByteString.copyFrom(HexFormat.of().parseHex(ProtoSpans.spanId(3))))
+                .addAttributes(attr("llm.model_name", "gpt-4o-mini"))
+                .build();
+        String app = "stacked-" + trace;
+        try (GrpcExportClient client = new GrpcExportClient(GrpcExportClient.servicePort())) {
+            // The framework span names no model: refused, and the provider span counts the call.
+            GrpcExportClient.Answer invalidLayer = client.export(
+                    ProtoSpans.twoScopes(app, langChain, framework, openAi, provider)
+                            .toByteArray(),
+                    Optional.empty(),
+                    false);
+            assertThat(invalidLayer.response().getPartialSuccess().getErrorMessage())
+                    .startsWith("1 GenAI spans were invalid (span " + trace + "-" + ProtoSpans.spanId(1) + ": model");
+
+            // A valid framework span of the same call, in a later export: left out, and again when sent again.
+            byte[] later = ProtoSpans.twoScopes(app, langChain, validFramework, "unrelated", span(trace, 4))
+                    .toByteArray();
+            for (int attempt = 0; attempt < 2; attempt++) {
+                GrpcExportClient.Answer answer = client.export(later, Optional.empty(), false);
+                assertThat(answer.response().getPartialSuccess().getErrorMessage())
+                        .as("attempt %d", attempt)
+                        .isEqualTo("1 spans are not GenAI inference spans and were ignored; "
+                                + "1 GenAI spans were another layer of a call already counted (one call, one count)");
+            }
+        }
+        List<String> written = TopicReader.readAll(Topics.REQUESTS).stream()
+                .map(TopicReader.Entry::key)
+                .filter(key -> key.startsWith(trace))
+                .toList();
+        assertThat(written).containsExactly(trace + "-" + ProtoSpans.spanId(2));
     }
 
     /**

@@ -3,6 +3,7 @@ package dev.streamlens.ingest;
 import com.google.protobuf.ByteString;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import io.opentelemetry.proto.common.v1.AnyValue;
+import io.opentelemetry.proto.common.v1.InstrumentationScope;
 import io.opentelemetry.proto.common.v1.KeyValue;
 import io.opentelemetry.proto.trace.v1.ResourceSpans;
 import io.opentelemetry.proto.trace.v1.ScopeSpans;
@@ -32,6 +33,21 @@ final class ProtoSpans {
                         .setResource(io.opentelemetry.proto.resource.v1.Resource.newBuilder()
                                 .addAllAttributes(resource))
                         .addScopeSpans(ScopeSpans.newBuilder().addAllSpans(List.of(spans))))
+                .build();
+    }
+
+    /** One process (this service name) whose spans come from two instrumentation scopes. */
+    static ExportTraceServiceRequest twoScopes(String service, String scope1, Span span1, String scope2, Span span2) {
+        return ExportTraceServiceRequest.newBuilder()
+                .addResourceSpans(ResourceSpans.newBuilder()
+                        .setResource(io.opentelemetry.proto.resource.v1.Resource.newBuilder()
+                                .addAttributes(attr("service.name", service)))
+                        .addScopeSpans(ScopeSpans.newBuilder()
+                                .setScope(InstrumentationScope.newBuilder().setName(scope1))
+                                .addSpans(span1))
+                        .addScopeSpans(ScopeSpans.newBuilder()
+                                .setScope(InstrumentationScope.newBuilder().setName(scope2))
+                                .addSpans(span2)))
                 .build();
     }
 

@@ -61,6 +61,8 @@ final class LocalStack {
                         settings.postgresPort(),
                         "ingest-service",
                         settings.ingestPort(),
+                        "ingest-service's OTLP/gRPC",
+                        settings.otlpGrpcPort(),
                         "query-service",
                         settings.queryPort(),
                         "Flink web UI",

@@ -20,8 +20,11 @@ import org.jboss.logging.Logger;
 /**
  * The OTLP/gRPC listener: grpc-java's Netty server on its own port (4317 by default), on the HTTP
  * service's address (so the same API-key rule holds), started with the service unless
- * {@code streamlens.ingest.otlp-grpc-enabled=false}, stopped with it. Calls run on a bounded pool:
- * each may wait for Kafka, and more calls than threads queue instead of adding threads.
+ * {@code streamlens.ingest.otlp-grpc-enabled=false}, stopped with it. Calls run on a fixed pool,
+ * because each may wait for Kafka (up to the send timeout): more calls than threads wait in the
+ * pool's queue instead of adding threads. The queue is held short by allowing each connection
+ * {@link #CALLS_PER_CONNECTION} calls at once (an exporter sends one export at a time), and a
+ * call whose client gave up meanwhile is not handled ({@link OtlpGrpcTraceService}).
  */
 @ApplicationScoped
 public class OtlpGrpcServer {
@@ -29,6 +32,7 @@ public class OtlpGrpcServer {
     private static final Logger LOG = Logger.getLogger(OtlpGrpcServer.class);
     private static final int CALL_THREADS =
             Math.max(16, 8 * Runtime.getRuntime().availableProcessors());
+    static final int CALLS_PER_CONNECTION = 16;
 
     @Inject
     IngestSettings settings;
@@ -56,10 +60,13 @@ public class OtlpGrpcServer {
             server = NettyServerBuilder.forAddress(new InetSocketAddress(host, settings.otlpGrpcPort()))
                     .addService(traces)
                     .executor(calls)
+                    .maxConcurrentCallsPerConnection(CALLS_PER_CONNECTION)
+                    // grpc-java answers a larger request RESOURCE_EXHAUSTED itself (also once gzip is undone)
                     .maxInboundMessageSize(settings.otlpMaxBodyBytes())
                     .build()
                     .start();
         } catch (IOException e) {
+            calls.shutdownNow();
             throw new UncheckedIOException("OTLP/gRPC could not listen on " + host + ":" + settings.otlpGrpcPort(), e);
         }
         LOG.infof("OTLP/gRPC: listening on %s:%d", host, server.getPort());

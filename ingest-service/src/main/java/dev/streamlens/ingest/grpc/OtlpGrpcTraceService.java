@@ -64,6 +64,9 @@ public class OtlpGrpcTraceService implements BindableService {
 
     /** Runs on the server's own threads: it may wait for Kafka (at most the send timeout). */
     void export(byte[] body, StreamObserver<ExportTraceServiceResponse> answer) {
+        if (Context.current().isCancelled()) {
+            return; // the client gave up (its deadline passed while the call waited): it sends the export again
+        }
         ExportTraceServiceResponse response;
         try {
             response = handle(body, ApiKeyInterceptor.caller(Context.current()));
@@ -79,10 +82,6 @@ public class OtlpGrpcTraceService implements BindableService {
     }
 
     private ExportTraceServiceResponse handle(byte[] body, Optional<String> caller) {
-        if (body.length > settings.otlpMaxBodyBytes()) {
-            metrics.rejected("too_large", 1);
-            throw GrpcAnswers.tooLarge("body: must not exceed " + settings.otlpMaxBodyBytes() + " bytes");
-        }
         ExportTraceServiceRequest request;
         try {
             request = ExportTraceServiceRequest.parseFrom(body);

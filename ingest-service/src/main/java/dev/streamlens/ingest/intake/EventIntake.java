@@ -56,7 +56,7 @@ public class EventIntake {
      * ids has no events. A span of another tenant than the caller's refuses the whole export.
      */
     public CheckedSpans checkSpans(List<GenAiSpans.SpanCall> calls, Optional<String> caller) {
-        List<ValidatedEvent> events = new ArrayList<>();
+        List<CheckedSpans.Valid> valid = new ArrayList<>();
         List<String> invalid = new ArrayList<>();
         for (GenAiSpans.SpanCall call : calls) {
             if (call.isRefused()) {
@@ -72,8 +72,7 @@ public class EventIntake {
                         "span " + call.span() + " names another tenant than the API key's; nothing was written");
             }
             if (request.isValid() && response.isValid()) {
-                events.add(request.event());
-                events.add(response.event());
+                valid.add(new CheckedSpans.Valid(call, request.event(), response.event()));
             } else {
                 List<FieldError> errors = new ArrayList<>(request.errors());
                 errors.addAll(response.errors());
@@ -83,7 +82,7 @@ public class EventIntake {
                         + (attribute == null ? "" : " (attribute " + attribute + ")") + " " + first.reason());
             }
         }
-        return new CheckedSpans(events, invalid, null);
+        return new CheckedSpans(valid, invalid, null);
     }
 
     /**

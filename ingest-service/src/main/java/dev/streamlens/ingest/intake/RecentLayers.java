@@ -1,12 +1,15 @@
 package dev.streamlens.ingest.intake;
 
-import dev.streamlens.ingest.otlp.GenAiSpans;
 import dev.streamlens.ingest.otlp.StackedCalls;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
 import java.util.Deque;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -14,14 +17,15 @@ import java.util.Set;
 import java.util.function.LongSupplier;
 
 /**
- * One call, one count ({@link StackedCalls}): of an export's calls, leaves out each span that is
- * the other layer of a call already counted, whether that layer is in the same export (the
+ * One call, one count ({@link StackedCalls}) for the valid calls of an export: leaves out each span
+ * that is the other layer of a call already counted, whether that layer is in the same export (the
  * framework span counts, its provider span is left out) or in an earlier one (an SDK's batch can
  * close between the two layers: the one that arrives second is left out). For the second case the
- * service remembers the call spans it decided to write, per process, for {@link #REMEMBER_NANOS},
- * from the moment it decides (so that two exports in flight at once see each other) until it
- * {@link #forget}s an export that was not written: memory of this replica only, bounded in time and
- * size (docs/EVENTS.md, one call, one count).
+ * service remembers, per process (tenant and resource), the call spans it decided on, written or
+ * left out, for {@link #REMEMBER_NANOS}: from the moment it decides (so that two exports in flight
+ * at once see each other) until it {@link #forget}s an export that was not written. A span seen
+ * before is decided the same way again (an export sent again). Memory of this replica only,
+ * bounded in time and in size (docs/EVENTS.md, one call, one count).
  */
 @ApplicationScoped
 public class RecentLayers {
@@ -29,20 +33,23 @@ public class RecentLayers {
     /** How long a span is remembered: SDKs export a batch every few seconds. */
     static final long REMEMBER_NANOS = 120_000_000_000L;
 
-    static final int SPANS_PER_PROCESS = 1024;
-    static final int PROCESSES = 1024;
+    /** At most this many spans remembered in all (about 20 MB); the oldest go first. */
+    static final int MAX_REMEMBERED = 100_000;
 
-    /** A call span decided to be written, and whether its other layer was already left out. */
-    static final class Written {
+    /** A call span decided on: written, or left out as the other layer of a written one. */
+    static final class Seen {
         final String requestId;
         final StackedCalls.Layer layer;
-        final long writtenAt;
+        final long decidedAt;
+        final boolean leftOut;
+        /** Written, and its other layer was already left out: it pairs with nothing more. */
         boolean paired;
 
-        Written(String requestId, StackedCalls.Layer layer, long writtenAt, boolean paired) {
+        Seen(String requestId, StackedCalls.Layer layer, long decidedAt, boolean leftOut, boolean paired) {
             this.requestId = requestId;
             this.layer = layer;
-            this.writtenAt = writtenAt;
+            this.decidedAt = decidedAt;
+            this.leftOut = leftOut;
             this.paired = paired;
         }
     }
@@ -51,15 +58,13 @@ public class RecentLayers {
      * The calls to write, how many were left out as another layer's, the remembered spans of earlier
      * exports they were paired with, and the spans remembered for this export.
      */
-    record Decision(
-            List<GenAiSpans.SpanCall> kept, int innerLayers, List<Written> pairedBefore, List<Written> remembered) {}
+    record Decision(List<CheckedSpans.Valid> kept, int leftOut, List<Seen> pairedBefore, List<Seen> added) {}
 
-    private final Map<String, Deque<Written>> byProcess = new LinkedHashMap<>(16, 0.75f, true) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<String, Deque<Written>> eldest) {
-            return size() > PROCESSES;
-        }
-    };
+    /** Each process's remembered spans by request id, oldest first. */
+    private final Map<String, LinkedHashMap<String, Seen>> byProcess = new HashMap<>();
+    /** Every remembered span, oldest first: for the bounds. */
+    private final Deque<Seen> all = new ArrayDeque<>();
+
     private final LongSupplier clock;
 
     public RecentLayers() {
@@ -70,90 +75,132 @@ public class RecentLayers {
         this.clock = clock;
     }
 
-    /** The calls of an export to write, remembered from now on. */
-    synchronized Decision decide(List<GenAiSpans.SpanCall> calls) {
-        Map<Integer, Integer> sameExport = StackedCalls.pairs(
-                calls.stream().map(GenAiSpans.SpanCall::layer).toList());
-        Set<String> ownIds = new HashSet<>();
-        calls.forEach(call -> ownIds.add(call.span()));
-        Set<String> pairedNow = new HashSet<>();
-        sameExport
-                .values()
-                .forEach(framework -> pairedNow.add(calls.get(framework).span()));
-        List<GenAiSpans.SpanCall> kept = new ArrayList<>();
-        List<Written> pairedBefore = new ArrayList<>();
+    /** Decides which calls of an export to write; they are remembered from now on. */
+    Decision decide(List<CheckedSpans.Valid> calls) {
+        Map<Integer, Integer> inExport = StackedCalls.pairs(
+                calls.stream().map(call -> call.call().layer()).toList());
+        Set<Integer> pairedInExport = new HashSet<>(inExport.values());
+        synchronized (this) {
+            long now = clock.getAsLong();
+            forgetOlderThan(now - REMEMBER_NANOS);
+            boolean[] leftOut = new boolean[calls.size()];
+            boolean[] decided = new boolean[calls.size()];
+            List<Seen> pairedBefore = new ArrayList<>();
+            for (int i = 0; i < calls.size(); i++) {
+                Seen before = seen(calls.get(i));
+                if (before != null) { // sent again: as it was decided then
+                    leftOut[i] = before.leftOut;
+                    decided[i] = true;
+                } else if (inExport.containsKey(i)) {
+                    leftOut[i] = true;
+                }
+            }
+            for (Match match : matchesWithEarlierExports(calls, inExport, pairedInExport, decided)) {
+                match.earlier().paired = true;
+                pairedBefore.add(match.earlier());
+                leftOut[match.call()] = true;
+            }
+            List<CheckedSpans.Valid> kept = new ArrayList<>();
+            List<Seen> added = new ArrayList<>();
+            int left = 0;
+            for (int i = 0; i < calls.size(); i++) {
+                if (leftOut[i]) {
+                    left++;
+                } else {
+                    kept.add(calls.get(i));
+                }
+                if (!decided[i]) {
+                    added.add(remember(calls.get(i), now, leftOut[i], pairedInExport.contains(i)));
+                }
+            }
+            return new Decision(kept, left, pairedBefore, added);
+        }
+    }
+
+    /**
+     * An export that was not written (refused, or Kafka did not acknowledge it): its spans are not
+     * remembered, and the remembered spans it was paired with are free again. A client sends it
+     * again, and it is decided anew.
+     */
+    synchronized void forget(Decision decision) {
+        decision.pairedBefore().forEach(seen -> seen.paired = false);
+        Set<Seen> added = Collections.newSetFromMap(new IdentityHashMap<>());
+        added.addAll(decision.added());
+        decision.added().forEach(this::drop);
+        all.removeIf(added::contains);
+    }
+
+    /** The remembered span with this call's request id in its process, if any. */
+    private Seen seen(CheckedSpans.Valid call) {
+        Map<String, Seen> spans = byProcess.get(call.call().layer().process());
+        return spans == null ? null : spans.get(call.call().span());
+    }
+
+    /** A call not decided yet that is the other layer of a remembered span. */
+    private record Match(long distance, int call, Seen earlier) {}
+
+    /**
+     * The calls not decided yet that are the other layer of a remembered, written, unpaired span of
+     * their process: closest first, each call and each span in at most one pair. Framework spans
+     * paired in their own export take no more.
+     */
+    private List<Match> matchesWithEarlierExports(
+            List<CheckedSpans.Valid> calls,
+            Map<Integer, Integer> inExport,
+            Set<Integer> pairedInExport,
+            boolean[] decided) {
+        List<Match> candidates = new ArrayList<>();
         for (int i = 0; i < calls.size(); i++) {
-            GenAiSpans.SpanCall call = calls.get(i);
-            if (sameExport.containsKey(i)) {
+            StackedCalls.Layer layer = calls.get(i).call().layer();
+            LinkedHashMap<String, Seen> spans = byProcess.get(layer.process());
+            if (decided[i] || inExport.containsKey(i) || pairedInExport.contains(i) || spans == null) {
                 continue;
             }
-            Written earlier = call.layer() == null || pairedNow.contains(call.span())
-                    ? null
-                    : otherLayer(call.layer(), ownIds, pairedBefore);
-            if (earlier == null) {
-                kept.add(call);
-            } else {
-                pairedBefore.add(earlier);
-            }
-        }
-        pairedBefore.forEach(written -> written.paired = true);
-        List<Written> remembered = new ArrayList<>();
-        long now = clock.getAsLong();
-        for (GenAiSpans.SpanCall call : kept) {
-            if (call.layer() != null) {
-                Written written = new Written(call.span(), call.layer(), now, pairedNow.contains(call.span()));
-                Deque<Written> spans = byProcess.computeIfAbsent(call.layer().process(), p -> new ArrayDeque<>());
-                spans.addLast(written);
-                remembered.add(written);
-                while (spans.size() > SPANS_PER_PROCESS) {
-                    spans.removeFirst();
+            for (Seen seen : spans.values()) {
+                boolean stacked = layer.framework() ? layer.encloses(seen.layer) : seen.layer.encloses(layer);
+                if (stacked && !seen.leftOut && !seen.paired) {
+                    candidates.add(new Match(layer.distance(seen.layer), i, seen));
                 }
             }
         }
-        return new Decision(kept, calls.size() - kept.size(), pairedBefore, remembered);
-    }
-
-    /**
-     * An export that was not written (refused, or Kafka did not acknowledge it): its calls are
-     * not remembered, and the remembered spans they were paired with are free again. A client
-     * sends it again, and it is decided anew.
-     */
-    synchronized void forget(Decision decision) {
-        decision.pairedBefore().forEach(written -> written.paired = false);
-        for (Written written : decision.remembered()) {
-            Deque<Written> spans = byProcess.get(written.layer.process());
-            if (spans != null) {
-                spans.remove(written);
+        candidates.sort(Comparator.comparingLong(Match::distance));
+        List<Match> matches = new ArrayList<>();
+        Set<Integer> matchedCalls = new HashSet<>();
+        Set<Seen> matchedSpans = Collections.newSetFromMap(new IdentityHashMap<>());
+        for (Match candidate : candidates) {
+            if (!matchedCalls.contains(candidate.call()) && matchedSpans.add(candidate.earlier())) {
+                matchedCalls.add(candidate.call());
+                matches.add(candidate);
             }
         }
+        return matches;
     }
 
-    /**
-     * The remembered, unpaired span of the same process that is this span's other layer (a
-     * framework span around a provider span, or a provider span within a framework span), the one
-     * whose edges are closest.
-     * A span of the export itself (an export sent again) is not another layer.
-     */
-    private Written otherLayer(StackedCalls.Layer layer, Set<String> ownIds, List<Written> takenNow) {
-        Deque<Written> spans = byProcess.get(layer.process());
-        if (spans == null) {
-            return null;
+    private Seen remember(CheckedSpans.Valid call, long now, boolean leftOut, boolean paired) {
+        Seen seen = new Seen(call.call().span(), call.call().layer(), now, leftOut, paired);
+        byProcess
+                .computeIfAbsent(seen.layer.process(), process -> new LinkedHashMap<>())
+                .put(seen.requestId, seen);
+        all.addLast(seen);
+        while (all.size() > MAX_REMEMBERED) {
+            drop(all.removeFirst());
         }
-        long now = clock.getAsLong();
-        while (!spans.isEmpty() && now - spans.peekFirst().writtenAt > REMEMBER_NANOS) {
-            spans.removeFirst();
+        return seen;
+    }
+
+    private void forgetOlderThan(long oldest) {
+        while (!all.isEmpty() && all.peekFirst().decidedAt - oldest < 0) {
+            drop(all.removeFirst());
         }
-        Written best = null;
-        for (Written written : spans) {
-            boolean stacked = layer.framework() ? layer.encloses(written.layer) : written.layer.encloses(layer);
-            if (stacked
-                    && !written.paired
-                    && !ownIds.contains(written.requestId)
-                    && !takenNow.contains(written)
-                    && (best == null || written.layer.distance(layer) < best.layer.distance(layer))) {
-                best = written;
+    }
+
+    private void drop(Seen seen) {
+        Map<String, Seen> spans = byProcess.get(seen.layer.process());
+        if (spans != null && spans.get(seen.requestId) == seen) {
+            spans.remove(seen.requestId);
+            if (spans.isEmpty()) {
+                byProcess.remove(seen.layer.process());
             }
         }
-        return best;
     }
 }

@@ -1,6 +1,7 @@
 package dev.streamlens.ingest.intake;
 
 import dev.streamlens.ingest.IngestSettings;
+import dev.streamlens.ingest.ValidatedEvent;
 import dev.streamlens.ingest.otlp.GenAiSpans;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -11,8 +12,9 @@ import java.util.Optional;
 
 /**
  * A decoded OTLP trace export, the same for both transports: map its GenAI spans to events
- * ({@link GenAiSpans}), bound them, check, admit and write them through {@link EventIntake}, and
- * say what happened. Success only once Kafka acknowledged every derived event.
+ * ({@link GenAiSpans}), bound and check them, leave out the second layer of a call traced twice
+ * ({@link RecentLayers}), admit and write the rest through {@link EventIntake}, and say what
+ * happened. Success only once Kafka acknowledged every derived event.
  */
 @ApplicationScoped
 public class TraceExportIntake {
@@ -37,36 +39,39 @@ public class TraceExportIntake {
             return new TraceExportOutcome.TooManySpans("body: at most " + settings.otlpMaxSpans()
                     + " GenAI spans per export, not " + spans.calls().size());
         }
-        RecentLayers.Decision oneCount = layers.decide(spans.calls());
-        CheckedSpans checked = intake.checkSpans(oneCount.kept(), caller);
+        CheckedSpans checked = intake.checkSpans(spans.calls(), caller);
         if (checked.isForbidden()) {
-            layers.forget(oneCount);
             return new TraceExportOutcome.Forbidden(checked.forbidden());
         }
-        Delivery delivery = intake.deliver(checked.events());
+        // One call, one count among the valid calls only: an invalid layer must not stand in for a valid one.
+        RecentLayers.Decision layered = layers.decide(checked.valid());
+        List<ValidatedEvent> events = new ArrayList<>();
+        for (CheckedSpans.Valid call : layered.kept()) {
+            events.add(call.request());
+            events.add(call.response());
+        }
+        Delivery delivery = intake.deliver(events);
         if (!delivery.admitted()) {
-            layers.forget(oneCount);
+            layers.forget(layered);
             return new TraceExportOutcome.RateLimited(delivery.refusal());
         }
         if (!delivery.allWritten()) {
-            layers.forget(oneCount);
+            layers.forget(layered);
             return new TraceExportOutcome.NotAcknowledged("Kafka did not acknowledge every event within "
                     + settings.sendTimeout().toSeconds() + " s; send the export again");
         }
         return new TraceExportOutcome.Accepted(
-                spans.notInference()
-                        + oneCount.innerLayers()
-                        + checked.invalid().size(),
-                rejectionMessage(spans.notInference(), oneCount.innerLayers(), checked.invalid()));
+                spans.notInference() + layered.leftOut() + checked.invalid().size(),
+                rejectionMessage(spans.notInference(), layered.leftOut(), checked.invalid()));
     }
 
-    private static String rejectionMessage(int notInference, int innerLayers, List<String> invalid) {
+    private static String rejectionMessage(int notInference, int otherLayers, List<String> invalid) {
         List<String> parts = new ArrayList<>();
         if (notInference > 0) {
             parts.add(notInference + " spans are not GenAI inference spans and were ignored");
         }
-        if (innerLayers > 0) {
-            parts.add(innerLayers + " GenAI spans were another layer of a call already counted (one call, one count)");
+        if (otherLayers > 0) {
+            parts.add(otherLayers + " GenAI spans were another layer of a call already counted (one call, one count)");
         }
         if (!invalid.isEmpty()) {
             parts.add(invalid.size() + " GenAI spans were invalid ("

@@ -40,7 +40,8 @@ public final class GenAiSpans {
      * One inference span: its request event (at the span's start) and response event (at its end),
      * named in messages by {@code span} (its request_id), with the span attribute each token count
      * was read from ({@code attributeOf}: event field → attribute), to name it when the count is
-     * refused. A span whose ids are invalid has a {@code refusal} instead, and no events.
+     * refused, and its {@code layer} (for one call, one count). A span whose ids are invalid has a
+     * {@code refusal} instead, and no events and no layer.
      */
     public record SpanCall(
             String span,
@@ -87,13 +88,17 @@ public final class GenAiSpans {
      */
     public static Mapped of(ExportTraceServiceRequest export, Rules rules, Optional<String> caller) {
         record Found(
-                Span span, SpanDialect dialect, Map<String, AnyValue> attributes, Map<String, AnyValue> resource) {}
+                Span span,
+                SpanDialect dialect,
+                Map<String, AnyValue> attributes,
+                Map<String, AnyValue> resource,
+                String resourceDigest,
+                boolean framework) {}
         List<Found> found = new ArrayList<>();
-        List<StackedCalls.Layer> layers = new ArrayList<>();
         int notInference = 0;
         for (ResourceSpans resourceSpans : export.getResourceSpansList()) {
             Map<String, AnyValue> resource = attributes(resourceSpans.getResource());
-            String process = process(caller, resourceSpans.getResource());
+            String resourceDigest = digest(resourceSpans.getResource());
             for (ScopeSpans scope : resourceSpans.getScopeSpansList()) {
                 boolean framework = StackedCalls.isFramework(scope.getScope().getName());
                 for (Span span : scope.getSpansList()) {
@@ -103,44 +108,41 @@ public final class GenAiSpans {
                         notInference++;
                         continue;
                     }
-                    layers.add(new StackedCalls.Layer(
-                            process, framework, span.getStartTimeUnixNano(), span.getEndTimeUnixNano()));
-                    found.add(new Found(span, dialect.get(), attributes, resource));
+                    found.add(new Found(span, dialect.get(), attributes, resource, resourceDigest, framework));
                 }
             }
         }
         List<SpanCall> calls = new ArrayList<>();
-        for (int i = 0; i < found.size(); i++) {
-            Found call = found.get(i);
+        for (Found call : found) {
             Optional<FieldError> invalidId = invalidId(call.span());
             if (invalidId.isPresent()) {
                 calls.add(SpanCall.refused(describe(call.span()), invalidId.get()));
                 continue;
             }
             Map<String, String> attributeOf = new HashMap<>();
+            ObjectNode request = request(
+                    call.span(), call.dialect(), call.attributes(), call.resource(), rules, caller, attributeOf);
+            StackedCalls.Layer layer = new StackedCalls.Layer(
+                    request.get("tenant_id").asText() + "/" + call.resourceDigest(),
+                    call.framework(),
+                    call.span().getStartTimeUnixNano(),
+                    call.span().getEndTimeUnixNano());
             calls.add(new SpanCall(
                     requestId(call.span()),
-                    request(
-                            call.span(),
-                            call.dialect(),
-                            call.attributes(),
-                            call.resource(),
-                            rules,
-                            caller,
-                            attributeOf),
+                    request,
                     response(call.span(), call.dialect(), call.attributes(), attributeOf),
                     attributeOf,
                     null,
-                    layers.get(i)));
+                    layer));
         }
         return new Mapped(calls, notInference);
     }
 
-    /** The process a span came from: the caller's tenant (keys on) and a digest of its resource. */
-    private static String process(Optional<String> caller, Resource resource) {
+    /** The resource a span came from, short: with the span's tenant, it names the process that sent it. */
+    private static String digest(Resource resource) {
         try {
             byte[] digest = MessageDigest.getInstance("SHA-256").digest(resource.toByteArray());
-            return caller.orElse("") + "/" + HexFormat.of().formatHex(digest);
+            return HexFormat.of().formatHex(digest);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("every JVM has SHA-256", e);
         }

@@ -3,6 +3,7 @@ package dev.streamlens.ingest.otlp;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -33,7 +34,7 @@ public final class StackedCalls {
             "openinference.instrumentation.llama_index",
             "opentelemetry.instrumentation.llamaindex");
 
-    /** A call span's layer: the process (caller and resource) it came from, and its time. */
+    /** A call span's layer: the process (its tenant and resource) it came from, and its time. */
     public record Layer(String process, boolean framework, long start, long end) {
 
         /**
@@ -63,35 +64,31 @@ public final class StackedCalls {
 
     /**
      * The stacked calls among one export's calls: position of each provider span that is the inner
-     * layer of a framework span's call → position of that framework span.
+     * layer of a framework span's call → position of that framework span. Pairs are made closest
+     * first, each span in at most one pair. A null layer (a span without valid ids) is in none.
      */
     public static Map<Integer, Integer> pairs(List<Layer> calls) {
-        List<Integer> frameworks = new ArrayList<>();
-        List<Integer> providers = new ArrayList<>();
-        for (int i = 0; i < calls.size(); i++) {
-            if (calls.get(i) != null) {
-                (calls.get(i).framework() ? frameworks : providers).add(i);
+        List<long[]> candidates = new ArrayList<>(); // {distance, provider, framework}
+        for (int framework = 0; framework < calls.size(); framework++) {
+            Layer outer = calls.get(framework);
+            if (outer == null || !outer.framework()) {
+                continue;
             }
-        }
-        if (frameworks.isEmpty()) {
-            return Map.of();
-        }
-        providers.sort(Comparator.comparingLong(i -> calls.get(i).start()));
-        Map<Integer, Integer> pairs = new HashMap<>();
-        for (int provider : providers) {
-            Integer around = null;
-            Layer inner = calls.get(provider);
-            for (int framework : frameworks) {
-                Layer candidate = calls.get(framework);
-                if (!pairs.containsValue(framework)
-                        && candidate.encloses(inner)
-                        && (around == null
-                                || candidate.distance(inner) < calls.get(around).distance(inner))) {
-                    around = framework;
+            for (int provider = 0; provider < calls.size(); provider++) {
+                Layer inner = calls.get(provider);
+                if (inner != null && outer.encloses(inner)) {
+                    candidates.add(new long[] {outer.distance(inner), provider, framework});
                 }
             }
-            if (around != null) {
-                pairs.put(provider, around);
+        }
+        candidates.sort(Comparator.comparingLong(candidate -> candidate[0]));
+        Map<Integer, Integer> pairs = new HashMap<>();
+        Set<Integer> taken = new HashSet<>();
+        for (long[] candidate : candidates) {
+            int provider = (int) candidate[1];
+            int framework = (int) candidate[2];
+            if (!pairs.containsKey(provider) && taken.add(framework)) {
+                pairs.put(provider, framework);
             }
         }
         return pairs;

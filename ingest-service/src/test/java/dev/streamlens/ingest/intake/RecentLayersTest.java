@@ -39,8 +39,8 @@ class RecentLayersTest {
         RecentLayers.Decision decision =
                 write(process("chat-app", scope(LANGCHAIN, llm(1, 0, 100)), scope(OPENAI, llm(2, 4, 96))));
 
-        assertThat(decision.kept()).extracting(GenAiSpans.SpanCall::span).containsExactly(id(1));
-        assertThat(decision.innerLayers()).isEqualTo(1);
+        assertThat(decision.kept()).extracting(valid -> valid.call().span()).containsExactly(id(1));
+        assertThat(decision.leftOut()).isEqualTo(1);
     }
 
     @Test
@@ -48,7 +48,7 @@ class RecentLayersTest {
         RecentLayers.Decision decision =
                 write(process("chat-app", scope(LANGCHAIN, llm(1, 0, 150)), scope(OPENAI, llm(2, 0, 153))));
 
-        assertThat(decision.kept()).extracting(GenAiSpans.SpanCall::span).containsExactly(id(1));
+        assertThat(decision.kept()).extracting(valid -> valid.call().span()).containsExactly(id(1));
     }
 
     @Test
@@ -77,7 +77,7 @@ class RecentLayersTest {
                 scope(OPENAI, llm(2, 4, 96), llm(3, 20, 50)))); // 3: the client called directly meanwhile
 
         assertThat(decision.kept()).hasSize(2);
-        assertThat(decision.innerLayers()).isEqualTo(1);
+        assertThat(decision.leftOut()).isEqualTo(1);
         // Nor does a framework span paired in its own export take a provider span of a later one.
         assertThat(write(process("chat-app", scope(OPENAI, llm(4, 30, 60)))).kept())
                 .hasSize(1);
@@ -90,7 +90,7 @@ class RecentLayersTest {
                 scope(LANGCHAIN, llm(1, 0, 100), llm(2, 10, 110)),
                 scope(OPENAI, llm(3, 4, 96), llm(4, 14, 106))));
 
-        assertThat(decision.kept()).extracting(GenAiSpans.SpanCall::span).containsExactlyInAnyOrder(id(1), id(2));
+        assertThat(decision.kept()).extracting(valid -> valid.call().span()).containsExactlyInAnyOrder(id(1), id(2));
     }
 
     @Test
@@ -101,7 +101,7 @@ class RecentLayersTest {
         assertThat(framework.kept())
                 .as("the provider span already counted the call")
                 .isEmpty();
-        assertThat(framework.innerLayers()).isEqualTo(1);
+        assertThat(framework.leftOut()).isEqualTo(1);
 
         assertThat(write(process("chat-app", scope(LANGCHAIN, llm(3, 200, 300))))
                         .kept())
@@ -115,6 +115,27 @@ class RecentLayersTest {
     }
 
     @Test
+    void theClosestFrameworkSpanIsTheCallsEvenWhenADirectCallStartsFirst() {
+        RecentLayers.Decision decision = write(process(
+                "chat-app",
+                scope(LANGCHAIN, llm(1, 0, 100)),
+                scope(OPENAI, llm(2, 2, 50), llm(3, 4, 96)))); // 2: a direct call, started first
+
+        assertThat(decision.kept()).extracting(valid -> valid.call().span()).containsExactlyInAnyOrder(id(1), id(2));
+    }
+
+    @Test
+    void aLeftOutLayerSentAgainIsLeftOutAgain() {
+        write(process("chat-app", scope(OPENAI, llm(1, 4, 96))));
+        ExportTraceServiceRequest framework = export(process("chat-app", scope(LANGCHAIN, llm(2, 0, 100))));
+        assertThat(write(framework).kept()).isEmpty();
+
+        RecentLayers.Decision again = write(framework); // its answer was lost: the exporter retries
+        assertThat(again.kept()).as("still the other layer of a counted call").isEmpty();
+        assertThat(again.leftOut()).isEqualTo(1);
+    }
+
+    @Test
     void anExportSentAgainIsNotItsOwnOtherLayer() {
         ExportTraceServiceRequest export =
                 export(process("chat-app", scope(LANGCHAIN, llm(1, 0, 100)), scope(OPENAI, llm(2, 4, 96))));
@@ -123,7 +144,7 @@ class RecentLayersTest {
 
         assertThat(again.kept())
                 .as("the same span again (the job drops the duplicate)")
-                .extracting(GenAiSpans.SpanCall::span)
+                .extracting(valid -> valid.call().span())
                 .containsExactly(id(1));
     }
 
@@ -152,9 +173,11 @@ class RecentLayersTest {
         return write(export(processes));
     }
 
-    /** Decides an export that is then written. */
+    /** Decides an export (its spans all valid) that is then written. */
     private RecentLayers.Decision write(ExportTraceServiceRequest export) {
-        return layers.decide(GenAiSpans.of(export, RULES, Optional.empty()).calls());
+        return layers.decide(GenAiSpans.of(export, RULES, Optional.empty()).calls().stream()
+                .map(call -> new CheckedSpans.Valid(call, null, null))
+                .toList());
     }
 
     private static ExportTraceServiceRequest export(ResourceSpans... processes) {
