@@ -280,8 +280,8 @@ class ArchitectureTest {
                 .should()
                 .dependOnClassesThat()
                 .resideInAPackage("dev.streamlens.query.(*).."));
-        for (String part : new String[] {"metrics", "alerts", "retention"}) {
-            String[] others = Stream.of("metrics", "alerts", "retention")
+        for (String part : new String[] {"metrics", "alerts", "retention", "prices"}) {
+            String[] others = Stream.of("metrics", "alerts", "retention", "prices")
                     .filter(other -> !other.equals(part))
                     .map(other -> "dev.streamlens.query." + other + "..")
                     .toArray(String[]::new);

@@ -27,8 +27,13 @@ import java.util.regex.Pattern;
  */
 public final class PriceCatalog {
 
-    /** The copy carried in this project. */
+    /** The copy carried in this project, and where it came from. */
     public static final String BUNDLED = "/pricing/genai-prices/data.json";
+
+    private static final String BUNDLED_SOURCE = "/pricing/genai-prices/source.json";
+
+    /** Where a catalog came from: its name, publisher, licence, published URL and date. */
+    public record Source(String name, String publisher, String licence, String url, String date) {}
 
     private static final ObjectMapper JSON =
             new ObjectMapper().enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
@@ -62,6 +67,24 @@ public final class PriceCatalog {
                 throw new IllegalStateException(BUNDLED + " is missing from the classpath");
             }
             return read(in);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Where the carried copy came from ({@code source.json} beside it). */
+    public static Source bundledSource() {
+        try (InputStream in = PriceCatalog.class.getResourceAsStream(BUNDLED_SOURCE)) {
+            if (in == null) {
+                throw new IllegalStateException(BUNDLED_SOURCE + " is missing from the classpath");
+            }
+            JsonNode source = JSON.readTree(in);
+            return new Source(
+                    source.path("name").asText(),
+                    source.path("publisher").asText(),
+                    source.path("licence").asText(),
+                    source.path("url").asText(),
+                    source.path("date").asText());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
