@@ -43,7 +43,10 @@ class DayTwoOperationsIT {
                 JobProcess.start(stack.work, stack.kafka(), stack.jdbcUrl(), LiveTraffic.jobOptions())) {
             before = LiveTraffic.workload(501, 300, Duration.ofSeconds(6)); // stamped from now on
             stack.traffic().play(before).get(1, TimeUnit.MINUTES);
-            PipelineAssertions.assertMetricsMatch(LiveTraffic.expected(before), stack.kafka(), stack.postgres());
+            // Every record of the first workload read before the drain, its orphans' dead letters too: a
+            // duplicate response still unread would meet, after the restore, a pair the drain's
+            // end-of-time timers cleared, and become an orphan (seen once under load: 21 dead letters, not 20).
+            PipelineAssertions.assertOutputsMatch(LiveTraffic.expected(before), stack.kafka(), stack.postgres());
             // The end-of-time watermark passes through every operator before the savepoint.
             savepoint = first.stopWithDrain(stack.work.resolve("savepoints"));
         }
