@@ -2,22 +2,17 @@ package dev.streamlens.ingest;
 
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.rpc.RetryInfo;
+import dev.streamlens.ingest.grpc.OtlpGrpcTraceService;
 import io.grpc.CallOptions;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
 import io.grpc.Metadata;
 import io.grpc.MethodDescriptor;
 import io.grpc.StatusRuntimeException;
-import io.grpc.protobuf.ProtoUtils;
 import io.grpc.protobuf.StatusProto;
 import io.grpc.stub.ClientCalls;
 import io.grpc.stub.MetadataUtils;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceResponse;
-import io.opentelemetry.proto.collector.trace.v1.TraceServiceGrpc;
-import java.io.ByteArrayInputStream;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.eclipse.microprofile.config.ConfigProvider;
@@ -36,10 +31,8 @@ final class GrpcExportClient implements AutoCloseable {
         }
     }
 
-    private static final MethodDescriptor<byte[], ExportTraceServiceResponse> EXPORT =
-            TraceServiceGrpc.getExportMethod().toBuilder(
-                            new Bytes(), ProtoUtils.marshaller(ExportTraceServiceResponse.getDefaultInstance()))
-                    .build();
+    /** The service's own Export descriptor: the request goes as the bytes given. */
+    private static final MethodDescriptor<byte[], ExportTraceServiceResponse> EXPORT = OtlpGrpcTraceService.EXPORT;
 
     private final ManagedChannel channel;
 
@@ -89,21 +82,5 @@ final class GrpcExportClient implements AutoCloseable {
     @Override
     public void close() throws InterruptedException {
         channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
-    }
-
-    private static final class Bytes implements MethodDescriptor.Marshaller<byte[]> {
-        @Override
-        public InputStream stream(byte[] value) {
-            return new ByteArrayInputStream(value);
-        }
-
-        @Override
-        public byte[] parse(InputStream stream) {
-            try {
-                return stream.readAllBytes();
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }
     }
 }

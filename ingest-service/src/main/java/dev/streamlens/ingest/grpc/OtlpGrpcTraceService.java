@@ -36,8 +36,8 @@ import java.util.Optional;
 @ApplicationScoped
 public class OtlpGrpcTraceService implements BindableService {
 
-    /** The Export method, its request read as raw bytes. */
-    static final MethodDescriptor<byte[], ExportTraceServiceResponse> EXPORT =
+    /** The Export method, its request as raw bytes (clients that send any bytes use it too). */
+    public static final MethodDescriptor<byte[], ExportTraceServiceResponse> EXPORT =
             TraceServiceGrpc.getExportMethod().toBuilder(
                             new RawBytes(), ProtoUtils.marshaller(ExportTraceServiceResponse.getDefaultInstance()))
                     .build();
@@ -94,7 +94,7 @@ public class OtlpGrpcTraceService implements BindableService {
     }
 
     /** The request as it came off the wire (after gzip is undone by grpc-java). */
-    static final class RawBytes implements MethodDescriptor.Marshaller<byte[]> {
+    public static final class RawBytes implements MethodDescriptor.Marshaller<byte[]> {
         @Override
         public InputStream stream(byte[] value) {
             return new ByteArrayInputStream(value);

@@ -10,7 +10,6 @@ import java.util.Deque;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.IdentityHashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -60,8 +59,32 @@ public class RecentLayers {
      */
     record Decision(List<CheckedSpans.Valid> kept, int leftOut, List<Seen> pairedBefore, List<Seen> added) {}
 
-    /** Each process's remembered spans by request id, oldest first. */
-    private final Map<String, LinkedHashMap<String, Seen>> byProcess = new HashMap<>();
+    /**
+     * One process's remembered spans by request id, and apart the written ones still unpaired, by
+     * layer: the only ones a later span can pair with. An app without a framework tracer has no
+     * open framework span, so its provider spans are never compared with anything.
+     */
+    private static final class Process {
+        final Map<String, Seen> byId = new HashMap<>();
+        final Set<Seen> openFrameworks = Collections.newSetFromMap(new IdentityHashMap<>());
+        final Set<Seen> openProviders = Collections.newSetFromMap(new IdentityHashMap<>());
+
+        Set<Seen> open(boolean framework) {
+            return framework ? openFrameworks : openProviders;
+        }
+
+        /** Keeps the open sets true to the span's state after it changed. */
+        void update(Seen seen) {
+            Set<Seen> open = open(seen.layer.framework());
+            if (!seen.leftOut && !seen.paired && byId.get(seen.requestId) == seen) {
+                open.add(seen);
+            } else {
+                open.remove(seen);
+            }
+        }
+    }
+
+    private final Map<String, Process> byProcess = new HashMap<>();
     /** Every remembered span, oldest first: for the bounds. */
     private final Deque<Seen> all = new ArrayDeque<>();
 
@@ -97,6 +120,7 @@ public class RecentLayers {
             }
             for (Match match : matchesWithEarlierExports(calls, inExport, pairedInExport, decided)) {
                 match.earlier().paired = true;
+                byProcess.get(match.earlier().layer.process()).update(match.earlier());
                 pairedBefore.add(match.earlier());
                 leftOut[match.call()] = true;
             }
@@ -123,7 +147,13 @@ public class RecentLayers {
      * again, and it is decided anew.
      */
     synchronized void forget(Decision decision) {
-        decision.pairedBefore().forEach(seen -> seen.paired = false);
+        for (Seen seen : decision.pairedBefore()) {
+            seen.paired = false;
+            Process process = byProcess.get(seen.layer.process());
+            if (process != null) {
+                process.update(seen);
+            }
+        }
         Set<Seen> added = Collections.newSetFromMap(new IdentityHashMap<>());
         added.addAll(decision.added());
         decision.added().forEach(this::drop);
@@ -132,8 +162,8 @@ public class RecentLayers {
 
     /** The remembered span with this call's request id in its process, if any. */
     private Seen seen(CheckedSpans.Valid call) {
-        Map<String, Seen> spans = byProcess.get(call.call().layer().process());
-        return spans == null ? null : spans.get(call.call().span());
+        Process process = byProcess.get(call.call().layer().process());
+        return process == null ? null : process.byId.get(call.call().span());
     }
 
     /** A call not decided yet that is the other layer of a remembered span. */
@@ -152,18 +182,18 @@ public class RecentLayers {
         List<Match> candidates = new ArrayList<>();
         for (int i = 0; i < calls.size(); i++) {
             StackedCalls.Layer layer = calls.get(i).call().layer();
-            LinkedHashMap<String, Seen> spans = byProcess.get(layer.process());
-            if (decided[i] || inExport.containsKey(i) || pairedInExport.contains(i) || spans == null) {
+            Process process = byProcess.get(layer.process());
+            if (decided[i] || inExport.containsKey(i) || pairedInExport.contains(i) || process == null) {
                 continue;
             }
-            for (Seen seen : spans.values()) {
-                boolean stacked = layer.framework() ? layer.encloses(seen.layer) : seen.layer.encloses(layer);
-                if (stacked && !seen.leftOut && !seen.paired) {
+            for (Seen seen : process.open(!layer.framework())) { // the other layer's open spans only
+                if (layer.framework() ? layer.encloses(seen.layer) : seen.layer.encloses(layer)) {
                     candidates.add(new Match(layer.distance(seen.layer), i, seen));
                 }
             }
         }
-        candidates.sort(Comparator.comparingLong(Match::distance));
+        candidates.sort(Comparator.comparingLong(Match::distance)
+                .thenComparingLong(match -> match.earlier().decidedAt)); // ties: the earliest
         List<Match> matches = new ArrayList<>();
         Set<Integer> matchedCalls = new HashSet<>();
         Set<Seen> matchedSpans = Collections.newSetFromMap(new IdentityHashMap<>());
@@ -178,9 +208,9 @@ public class RecentLayers {
 
     private Seen remember(CheckedSpans.Valid call, long now, boolean leftOut, boolean paired) {
         Seen seen = new Seen(call.call().span(), call.call().layer(), now, leftOut, paired);
-        byProcess
-                .computeIfAbsent(seen.layer.process(), process -> new LinkedHashMap<>())
-                .put(seen.requestId, seen);
+        Process process = byProcess.computeIfAbsent(seen.layer.process(), key -> new Process());
+        process.byId.put(seen.requestId, seen);
+        process.update(seen);
         all.addLast(seen);
         while (all.size() > MAX_REMEMBERED) {
             drop(all.removeFirst());
@@ -195,10 +225,11 @@ public class RecentLayers {
     }
 
     private void drop(Seen seen) {
-        Map<String, Seen> spans = byProcess.get(seen.layer.process());
-        if (spans != null && spans.get(seen.requestId) == seen) {
-            spans.remove(seen.requestId);
-            if (spans.isEmpty()) {
+        Process process = byProcess.get(seen.layer.process());
+        if (process != null && process.byId.get(seen.requestId) == seen) {
+            process.byId.remove(seen.requestId);
+            process.update(seen);
+            if (process.byId.isEmpty()) {
                 byProcess.remove(seen.layer.process());
             }
         }
