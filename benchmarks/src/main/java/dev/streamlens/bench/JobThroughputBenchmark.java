@@ -6,9 +6,9 @@ import dev.streamlens.job.alerts.AlertRuleChange;
 import dev.streamlens.job.alerts.AlertStep;
 import dev.streamlens.job.events.EventDecoder;
 import dev.streamlens.job.events.TelemetryEvent;
-import dev.streamlens.job.pricing.PriceTable;
 import dev.streamlens.model.AlertRule;
 import dev.streamlens.model.Topics;
+import dev.streamlens.model.pricing.CallPricer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -178,7 +178,7 @@ public class JobThroughputBenchmark {
                 withEventTime(parsed(env, Topics.REQUESTS)),
                 withEventTime(parsed(env, Topics.RESPONSES)),
                 new MetricsPipeline.Timing(Duration.ofMinutes(1), Duration.ofMinutes(5), Duration.ofMinutes(1)),
-                PriceTable.bundled());
+                CallPricer.catalogOnly());
         out.rows().sinkTo(new DiscardingSink<>());
         out.deadLetters().sinkTo(new DiscardingSink<>());
         out.lateEvents().sinkTo(new DiscardingSink<>());

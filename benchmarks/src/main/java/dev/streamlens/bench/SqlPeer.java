@@ -1,8 +1,10 @@
 package dev.streamlens.bench;
 
 import dev.streamlens.job.events.TelemetryEvent;
-import dev.streamlens.job.pricing.PriceTable;
+import dev.streamlens.model.pricing.CallPricer;
+import dev.streamlens.model.pricing.PriceSet;
 import java.math.BigDecimal;
+import java.util.OptionalLong;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.datastream.DataStream;
@@ -18,7 +20,7 @@ import org.apache.flink.types.Row;
 /**
  * The obvious alternative to StreamLens' job, as an expert would write it in Flink SQL: an interval
  * join of requests and responses and a TUMBLE window per tenant, route and model with counts,
- * errors, token sums, cost (a scalar function over the same price table) and a p95 from Flink's
+ * errors, token sums, cost (a scalar function over the job's own pricer, per call) and a p95 from Flink's
  * built-in PERCENTILE, with mini-batch and two-phase (local-global) aggregation on. What SQL cannot
  * say here — timeouts of unanswered requests, duplicate suppression, revisions by late events, a
  * mergeable sketch per window — it leaves out; it computes less than the job does.
@@ -44,7 +46,7 @@ final class SqlPeer {
                    SUM(CASE WHEN failed THEN 1 ELSE 0 END) AS errors,
                    SUM(prompt_tokens) AS prompt_tokens,
                    SUM(completion_tokens) AS completion_tokens,
-                   SUM(cost_usd(model, prompt_tokens, completion_tokens)) AS cost_usd%s
+                   SUM(cost_usd(model, prompt_tokens, completion_tokens, rowtime)) AS cost_usd%s
             FROM TABLE(TUMBLE(TABLE calls, DESCRIPTOR(rowtime), INTERVAL '1' MINUTE))
             GROUP BY window_start, window_end, tenant_id, route, model
             """;
@@ -111,15 +113,25 @@ final class SqlPeer {
             Types.BOOLEAN,
             Types.DOUBLE);
 
-    /** The job's price table as a SQL function: exact USD, null for a model without a price. */
+    /**
+     * The job's pricing as a SQL function, per call at its time: exact USD, null for a model without
+     * a price.
+     */
     public static final class CostUsd extends ScalarFunction {
         private static final long serialVersionUID = 1L;
-        private static final PriceTable PRICES = PriceTable.bundled();
+        private static final CallPricer PRICER = CallPricer.catalogOnly();
 
         public @DataTypeHint("DECIMAL(38, 12)") BigDecimal eval(
-                String model, Long promptTokens, Long completionTokens) {
-            PriceTable.Price price = model == null ? null : PRICES.priceOf(model);
-            return price == null ? null : PriceTable.costUsd(price, promptTokens, completionTokens);
+                String model,
+                Long promptTokens,
+                Long completionTokens,
+                @DataTypeHint("TIMESTAMP_LTZ(3)") java.time.Instant time) {
+            if (model == null) {
+                return null;
+            }
+            OptionalLong pico = PRICER.picoDollars(
+                    null, model, time.toEpochMilli(), new PriceSet.Usage(promptTokens, 0, 0, completionTokens, 0));
+            return pico.isPresent() ? BigDecimal.valueOf(pico.getAsLong(), 12) : null;
         }
     }
 }

@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import dev.streamlens.job.MetricsPipeline;
-import dev.streamlens.job.pricing.PriceTable;
 import dev.streamlens.model.MetricsRow;
 import dev.streamlens.model.Topics;
+import dev.streamlens.model.pricing.CallPricer;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
@@ -62,7 +62,7 @@ class SqlPeerAgreementTest {
                 JobThroughputBenchmark.withEventTime(JobThroughputBenchmark.parsed(jobEnv, Topics.REQUESTS, PAIRS)),
                 JobThroughputBenchmark.withEventTime(JobThroughputBenchmark.parsed(jobEnv, Topics.RESPONSES, PAIRS)),
                 new MetricsPipeline.Timing(Duration.ofMinutes(1), Duration.ofMinutes(5), Duration.ofMinutes(1)),
-                PriceTable.bundled());
+                CallPricer.catalogOnly());
         try (CloseableIterator<MetricsRow> rows = out.rows().executeAndCollect()) {
             rows.forEachRemaining(row -> job.merge(
                     key(row.tenantId(), row.route(), row.model(), row.windowStart()),

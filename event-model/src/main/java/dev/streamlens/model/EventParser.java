@@ -74,6 +74,7 @@ public final class EventParser {
                 in.requiredIdentifier("tenant_id"),
                 in.requiredIdentifier("route"),
                 in.requiredIdentifier("model"),
+                in.optionalIdentifier("provider"),
                 in.requiredTimestamp("timestamp"),
                 in.optionalCount("prompt_tokens"),
                 in.optionalIdentifier("user_id_hash"),

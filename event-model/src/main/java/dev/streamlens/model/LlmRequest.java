@@ -9,6 +9,8 @@ import java.time.Instant;
  * The event an application posts when an LLM call starts ({@code POST /v1/llm/request}).
  * Build instances from JSON with {@link EventParser}, which validates them.
  *
+ * @param provider     optional: who served the call ({@code openai}, {@code aws.bedrock}, ...); narrows
+ *                     the price catalog's match (docs/PRICING.md)
  * @param promptTokens null when the client did not send it (counted as 0 tokens)
  * @param userIdHash   optional, carried to Kafka untouched
  * @param metadata     optional JSON object, any JSON values, bounded by {@link ValidationLimits}
@@ -19,6 +21,7 @@ public record LlmRequest(
         @JsonProperty("tenant_id") String tenantId,
         @JsonProperty("route") String route,
         @JsonProperty("model") String model,
+        @JsonProperty("provider") String provider,
         @JsonProperty("timestamp") Instant timestamp,
         @JsonProperty("prompt_tokens") Long promptTokens,
         @JsonProperty("user_id_hash") String userIdHash,

@@ -72,7 +72,8 @@ final class EventArbitraries {
     }
 
     static Arbitrary<LlmRequest> requests() {
-        return Combinators.combine(
+        // jqwik combines at most eight values: the provider is drawn beside the other eight.
+        Arbitrary<LlmRequest> withoutProvider = Combinators.combine(
                         identifiers(),
                         identifiers(),
                         identifiers(),
@@ -81,7 +82,19 @@ final class EventArbitraries {
                         tokens(),
                         identifiers().injectNull(0.5),
                         metadata())
-                .as(LlmRequest::new);
+                .as((id, tenant, route, model, timestamp, tokens, user, metadata) ->
+                        new LlmRequest(id, tenant, route, model, null, timestamp, tokens, user, metadata));
+        return Combinators.combine(withoutProvider, identifiers().injectNull(0.5))
+                .as((r, provider) -> new LlmRequest(
+                        r.requestId(),
+                        r.tenantId(),
+                        r.route(),
+                        r.model(),
+                        provider,
+                        r.timestamp(),
+                        r.promptTokens(),
+                        r.userIdHash(),
+                        r.metadata()));
     }
 
     static Arbitrary<LlmResponse> responses() {

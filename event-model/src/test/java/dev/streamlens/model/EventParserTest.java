@@ -120,6 +120,23 @@ class EventParserTest {
     }
 
     @Test
+    void theProviderIsOptionalAndCarriedAsSent() {
+        String request = "{\"request_id\":\"r\",\"tenant_id\":\"t\",\"route\":\"chat\",\"model\":\"gpt-4o\","
+                + "\"timestamp\":\"2025-11-20T10:00:30Z\"";
+        assertThat(parser.parseRequest((request + "}").getBytes(StandardCharsets.UTF_8))
+                        .event()
+                        .provider())
+                .isNull();
+        assertThat(parser.parseRequest((request + ",\"provider\":\"aws.bedrock\"}").getBytes(StandardCharsets.UTF_8))
+                        .event()
+                        .provider())
+                .isEqualTo("aws.bedrock");
+        assertThat(parser.parseRequest((request + ",\"provider\":7}").getBytes(StandardCharsets.UTF_8))
+                        .errors())
+                .containsExactly(new FieldError("provider", "must be a string"));
+    }
+
+    @Test
     void reportsEveryViolationAtOnce() {
         ParseResult<LlmRequest> result = parser.parseRequest(
                 "{\"tenant_id\":5,\"route\":\"\",\"model\":\"a\\u0000b\",\"timestamp\":\"soon\",\"prompt_tokens\":-3}"

@@ -5,7 +5,7 @@ import dev.streamlens.job.events.JoinedCall;
 import dev.streamlens.job.events.LateEvent;
 import dev.streamlens.job.events.TelemetryEvent;
 import dev.streamlens.job.join.RequestResponseJoin;
-import dev.streamlens.job.pricing.PriceTable;
+import dev.streamlens.job.pricing.PriceCalls;
 import dev.streamlens.job.time.CommittedWatermark;
 import dev.streamlens.job.time.RestoredWatermark;
 import dev.streamlens.job.window.CallAggregate;
@@ -16,6 +16,7 @@ import dev.streamlens.job.window.SeriesKey;
 import dev.streamlens.job.window.WindowAccumulatorTypeInfo;
 import dev.streamlens.job.window.WindowRowEmitter;
 import dev.streamlens.model.MetricsRow;
+import dev.streamlens.model.pricing.CallPricer;
 import java.time.Duration;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.functions.RichMapFunction;
@@ -32,8 +33,8 @@ import org.apache.flink.util.OutputTag;
  * The metrics pipeline in one place, between the sources and the sinks:
  * <pre>
  *   requests ─┐ split off rejected ─┐
- *             │                     ├─ join by request_id ─ windows by (tenant, route, model) ─► rows
- *   responses ┘ split off rejected ─┘        │ orphans, responses after timeout   │ too late
+ *             │                     ├─ join by request_id ─ price ─ windows by (tenant, route, model) ─► rows
+ *   responses ┘ split off rejected ─┘        │ orphans, responses after timeout           │ too late
  *                                            ▼                                   ▼
  *                          dead letters (rejected + orphans)            late events
  * </pre>
@@ -74,8 +75,8 @@ public final class MetricsPipeline {
             DataStream<TelemetryEvent> requests,
             DataStream<TelemetryEvent> responses,
             Timing timing,
-            PriceTable prices) {
-        return build(requests, responses, timing, prices, false);
+            CallPricer pricer) {
+        return build(requests, responses, timing, pricer, false);
     }
 
     /**
@@ -86,9 +87,9 @@ public final class MetricsPipeline {
             DataStream<TelemetryEvent> requests,
             DataStream<TelemetryEvent> responses,
             Timing timing,
-            PriceTable prices,
+            CallPricer pricer,
             boolean tenantScopedIds) {
-        return build(requests, responses, timing, prices, tenantScopedIds, CommittedWatermark.NONE);
+        return build(requests, responses, timing, pricer, tenantScopedIds, CommittedWatermark.NONE);
     }
 
     /**
@@ -100,7 +101,7 @@ public final class MetricsPipeline {
             DataStream<TelemetryEvent> requests,
             DataStream<TelemetryEvent> responses,
             Timing timing,
-            PriceTable prices,
+            CallPricer pricer,
             boolean tenantScopedIds,
             CommittedWatermark committed) {
         // As wide as its source, so that it chains to it.
@@ -124,7 +125,11 @@ public final class MetricsPipeline {
                 .uid("join-requests-responses")
                 .name("join requests and responses");
 
-        SingleOutputStreamOperator<CallBatch> batches = calls.transform(
+        SingleOutputStreamOperator<JoinedCall> pricedCalls =
+                calls.map(new PriceCalls(pricer)).uid("price-calls").name("price calls");
+
+        SingleOutputStreamOperator<CallBatch> batches = pricedCalls
+                .transform(
                         "pre-aggregate calls per series and window",
                         TypeInformation.of(CallBatch.class),
                         new CallPreAggregator(
@@ -139,7 +144,7 @@ public final class MetricsPipeline {
                 .sideOutputLateData(TOO_LATE)
                 .aggregate(
                         new CallAggregate(),
-                        new WindowRowEmitter(prices),
+                        new WindowRowEmitter(pricer),
                         WindowAccumulatorTypeInfo.INSTANCE,
                         WindowAccumulatorTypeInfo.INSTANCE,
                         TypeInformation.of(MetricsRow.class))

@@ -6,10 +6,10 @@ import dev.streamlens.job.io.KafkaSources;
 import dev.streamlens.job.io.PipelineProgress;
 import dev.streamlens.job.io.PostgresCommitter;
 import dev.streamlens.job.io.PostgresMetricsSink;
-import dev.streamlens.job.pricing.PriceTable;
 import dev.streamlens.job.time.EventTimeStrategy;
 import dev.streamlens.model.MetricsRow;
 import dev.streamlens.model.Topics;
+import dev.streamlens.model.pricing.CallPricer;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -92,7 +92,7 @@ public final class RecomputeJob {
                 requests,
                 responses,
                 MetricsPipeline.Timing.of(settings),
-                PriceTable.load(settings.pricingFile),
+                CallPricer.load(settings.pricingFile),
                 settings.tenantScopedRequestIds);
         DataStream<MetricsRow> inRange = out.rows()
                 .filter(new WindowsIn(settings.recomputeFrom.toEpochMilli(), settings.recomputeTo.toEpochMilli()))

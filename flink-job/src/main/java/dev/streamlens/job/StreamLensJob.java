@@ -12,9 +12,9 @@ import dev.streamlens.job.io.ParquetExport;
 import dev.streamlens.job.io.PipelineProgress;
 import dev.streamlens.job.io.PostgresCommitter;
 import dev.streamlens.job.io.PostgresMetricsSink;
-import dev.streamlens.job.pricing.PriceTable;
 import dev.streamlens.job.time.EventTimeStrategy;
 import dev.streamlens.model.Topics;
+import dev.streamlens.model.pricing.CallPricer;
 import java.util.List;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.configuration.Configuration;
@@ -117,7 +117,7 @@ public final class StreamLensJob {
                 requests,
                 responses,
                 MetricsPipeline.Timing.of(settings),
-                PriceTable.load(settings.pricingFile),
+                CallPricer.load(settings.pricingFile),
                 settings.tenantScopedRequestIds,
                 PipelineProgress.committedWatermark(postgres));
 

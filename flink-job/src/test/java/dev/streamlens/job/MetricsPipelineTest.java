@@ -10,9 +10,9 @@ import dev.streamlens.job.it.ExpectedMetrics;
 import dev.streamlens.job.it.MetricsComparison;
 import dev.streamlens.job.it.PipelineOutputs;
 import dev.streamlens.job.it.Workload;
-import dev.streamlens.job.pricing.PriceTable;
 import dev.streamlens.model.MetricsRow;
 import dev.streamlens.model.Topics;
+import dev.streamlens.model.pricing.CallPricer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -80,7 +80,7 @@ class MetricsPipelineTest {
                 source(env, decoded(workload, Topics.REQUESTS), "requests"),
                 source(env, decoded(workload, Topics.RESPONSES), "responses"),
                 new MetricsPipeline.Timing(WINDOW, JOIN_TIMEOUT, Duration.ofMinutes(1)),
-                PriceTable.parse(PRICES, "test prices"));
+                CallPricer.withUserEntries(PRICES, "test prices"));
         CloseableIterator<MetricsRow> rows = out.rows().collectAsync();
         CloseableIterator<DeadLetter> deadLetters = out.deadLetters().collectAsync();
         CloseableIterator<LateEvent> lateEvents = out.lateEvents().collectAsync();

@@ -124,8 +124,8 @@ class OtlpTracesIT {
         String chatId = id(chat);
         assertThat(requests.get(chatId)).isEqualTo(JSON.readTree("""
                 {"request_id": "%s", "tenant_id": "%s", "route": "support-bot", "model": "gpt-4o-2024-08-06",
-                 "timestamp": "%s", "prompt_tokens": 120,
-                 "metadata": {"source": "otlp", "dialect": "gen_ai", "operation": "chat", "provider": "openai"}}
+                 "provider": "openai", "timestamp": "%s", "prompt_tokens": 120,
+                 "metadata": {"source": "otlp", "dialect": "gen_ai", "operation": "chat"}}
                 """.formatted(chatId, tenant, start)));
         JsonNode chatResponse = responses.get(chatId);
         assertThat(chatResponse.get("timestamp").asText())

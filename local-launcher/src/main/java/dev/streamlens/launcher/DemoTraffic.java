@@ -2,16 +2,12 @@ package dev.streamlens.launcher;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -23,8 +19,8 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Synthetic LLM calls for {@code ./streamlens demo}, posted to ingest-service like an application
- * would: several tenants (each with its own error rate), routes, the models of the bundled price
- * table plus an unpriced in-house model, slow calls, unanswered requests, responses delivered
+ * would: several tenants (each with its own error rate), routes, models of the price catalog
+ * plus an unpriced in-house model, slow calls, unanswered requests, responses delivered
  * before their request, client retries (duplicates) and late events — some within the allowed
  * lateness (they revise a closed window), some beyond it (they go to llm.late-events).
  */
@@ -134,9 +130,12 @@ final class DemoTraffic implements AutoCloseable {
                 .put("request_id", UUID.randomUUID().toString())
                 .put("tenant_id", tenant)
                 .put("route", ROUTES[random.nextInt(ROUTES.length)])
-                .put("model", model)
+                .put("model", model.substring(model.indexOf('/') + 1))
                 .put("timestamp", at.toString())
                 .put("prompt_tokens", 50 + random.nextInt(3000));
+        if (model.contains("/")) {
+            node.put("provider", model.substring(0, model.indexOf('/')));
+        }
         node.putObject("metadata").put("source", "streamlens-demo");
         return node;
     }
@@ -182,14 +181,16 @@ final class DemoTraffic implements AutoCloseable {
                 TimeUnit.MILLISECONDS);
     }
 
-    /** The model names of the bundled price table. */
+    /** Models of the price catalog, each with the provider that served it ("provider/model"). */
     private static List<String> pricedModels() {
-        try (InputStream in = DemoTraffic.class.getResourceAsStream("/pricing/default-prices.json")) {
-            List<String> names = new ArrayList<>();
-            JSON.readTree(in).get("models").fieldNames().forEachRemaining(names::add);
-            return names;
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read the bundled price table", e);
-        }
+        return List.of(
+                "openai/gpt-4o",
+                "openai/gpt-4o-mini",
+                "openai/gpt-5-mini",
+                "anthropic/claude-sonnet-4-5",
+                "anthropic/claude-haiku-4-5",
+                "google/gemini-2.5-flash",
+                "aws.bedrock/anthropic.claude-3-5-sonnet-20240620-v1:0",
+                "groq/llama-3.3-70b-versatile");
     }
 }

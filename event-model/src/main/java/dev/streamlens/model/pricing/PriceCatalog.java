@@ -18,7 +18,7 @@ import java.util.regex.Pattern;
  * catalog's own calculator finds them (docs/PRICING.md):
  * <ul>
  *   <li>the provider, when the call names one: the provider with that id, else the first whose
- *       {@code provider_match} matches it (an unknown provider prices nothing); without one, the
+ *       {@code provider_match} matches it; without one, or with one the catalog does not know, the
  *       first whose {@code model_match} matches the model;
  *   <li>the model: the first of the provider's models whose {@code match} matches, then those of its
  *       {@code fallback_model_providers} (one level), then both again with a {@code -YYYYMMDD} date
@@ -138,11 +138,14 @@ public final class PriceCatalog {
             return Optional.empty();
         }
         String id = model.trim().toLowerCase(Locale.ROOT);
-        Optional<Provider> found = provider == null || provider.isBlank()
-                ? providers.stream()
+        // A provider the catalog does not know (langchain, ollama, azure.ai.inference) narrows
+        // nothing: the model id alone decides, where the catalog's calculator would price nothing.
+        Optional<Provider> found = (provider == null || provider.isBlank()
+                        ? Optional.<Provider>empty()
+                        : provider(provider.trim().toLowerCase(Locale.ROOT)))
+                .or(() -> providers.stream()
                         .filter(p -> p.modelMatch() != null && p.modelMatch().matches(id))
-                        .findFirst()
-                : provider(provider.trim().toLowerCase(Locale.ROOT));
+                        .findFirst());
         if (found.isEmpty()) {
             return Optional.empty();
         }
@@ -152,6 +155,28 @@ public final class PriceCatalog {
         }
         String dashed = COMPACT_DATE.matcher(id).replaceAll("-$1-$2-$3");
         return dashed.equals(id) ? Optional.empty() : modelWithFallbacks(found.get(), dashed);
+    }
+
+    /**
+     * The first model of any provider, in file order, whose match rule matches the id (then with a
+     * {@code -YYYYMMDD} date written {@code -YYYY-MM-DD}): how a user's own entries are found for a
+     * call whose provider they do not name.
+     */
+    public Optional<CatalogModel> findInAnyProvider(String model) {
+        if (model == null || model.isBlank()) {
+            return Optional.empty();
+        }
+        String id = model.trim().toLowerCase(Locale.ROOT);
+        Optional<CatalogModel> direct = firstMatchAnywhere(id);
+        if (direct.isPresent()) {
+            return direct;
+        }
+        String dashed = COMPACT_DATE.matcher(id).replaceAll("-$1-$2-$3");
+        return dashed.equals(id) ? Optional.empty() : firstMatchAnywhere(dashed);
+    }
+
+    private Optional<CatalogModel> firstMatchAnywhere(String id) {
+        return providers.stream().flatMap(p -> firstMatch(p, id).stream()).findFirst();
     }
 
     public int providerCount() {

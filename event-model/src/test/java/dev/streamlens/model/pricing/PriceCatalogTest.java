@@ -91,7 +91,7 @@ class PriceCatalogTest {
     }
 
     @Test
-    void theProviderNarrowsTheMatchAndAnUnknownOnePricesNothing() {
+    void theProviderNarrowsTheMatchAndAnUnknownOneLeavesItToTheModelId() {
         assertThat(CATALOG.find(null, "gpt-5").orElseThrow().provider()).isEqualTo("openai");
         assertThat(CATALOG.find("azure", "gpt-5").orElseThrow().provider()).isEqualTo("azure");
         assertThat(CATALOG.find("aws.bedrock", "anthropic.claude-3-5-sonnet-20240620-v1:0")
@@ -103,7 +103,10 @@ class PriceCatalogTest {
         assertThat(CATALOG.find(null, "llama-3.3-70b-versatile"))
                 .as("groq has no model_match")
                 .isEmpty();
-        assertThat(CATALOG.find("x_ai", "grok-4")).as("an unknown provider id").isEmpty();
+        assertThat(CATALOG.find("x_ai", "grok-4").orElseThrow().provider())
+                .as("an unknown provider id: as without one")
+                .isEqualTo("x-ai");
+        assertThat(CATALOG.find("ollama", "llama-3.3-70b-versatile")).isEmpty();
         assertThat(CATALOG.find("openai", "in-house-llm")).isEmpty();
     }
 

@@ -56,13 +56,15 @@ public final class EventDecoder implements Serializable {
                 return TelemetryEvent.rejected(topic, key, value, writtenAt, result.describeErrors());
             }
             LlmRequest r = result.event();
-            return TelemetryEvent.request(
+            TelemetryEvent request = TelemetryEvent.request(
                     r.requestId(),
                     r.timestamp().toEpochMilli(),
                     r.tenantId(),
                     r.route(),
                     r.model(),
                     r.promptTokensOrZero());
+            request.provider = r.provider();
+            return request;
         }
         ParseResult<LlmResponse> result = parser().parseResponse(value, receivedAt);
         if (!result.isValid()) {

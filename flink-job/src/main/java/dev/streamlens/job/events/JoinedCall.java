@@ -10,6 +10,8 @@ public class JoinedCall {
     public String tenantId;
     public String route;
     public String model;
+    /** Who served the call, as its request named it (null: not named). */
+    public String provider;
     /** Where the call counts: the response timestamp, or the request's deadline for a timeout. */
     public long eventTime;
 
@@ -31,6 +33,14 @@ public class JoinedCall {
     public double timeToFirstTokenMs = Double.NaN;
     /** Its output stopped at the token limit (the response's finish reason). */
     public boolean truncated;
+
+    // Set by the pricing step after the join (job/pricing/PriceCalls).
+    /** Whether a price was found for the call's model; a timeout is never priced. */
+    public boolean priced;
+    /** What the call cost, in pico-dollars (USD × 10^12), at the prices in force at {@link #eventTime}. */
+    public long costPicoDollars;
+    /** The version of the prices the call was priced with (0: as the job was started). */
+    public long priceVersion;
 
     public JoinedCall() {}
 
@@ -76,6 +86,7 @@ public class JoinedCall {
         c.tenantId = request.tenantId;
         c.route = request.route;
         c.model = request.model;
+        c.provider = request.provider;
         return c;
     }
 

@@ -33,6 +33,9 @@ public class TelemetryEvent {
     public String tenantId;
     public String route;
     public String model;
+    /** Who served the call, as the request named it (null: not named); narrows the price catalog's match. */
+    public String provider;
+
     public long promptTokens;
 
     // Responses.

@@ -56,6 +56,8 @@ public final class TelemetryEventSerializer extends TypeSerializerSingleton<Tele
     private static final int KIND = 1 << 16;
     // Appended later: state written before never sets it, so it reads as false.
     private static final int TRUNCATED = 1 << 17;
+    // Appended later, written after every other field: state written before never sets it.
+    private static final int PROVIDER = 1 << 18;
 
     @Override
     public boolean isImmutableType() {
@@ -77,6 +79,7 @@ public final class TelemetryEventSerializer extends TypeSerializerSingleton<Tele
         e.tenantId = from.tenantId;
         e.route = from.route;
         e.model = from.model;
+        e.provider = from.provider;
         e.promptTokens = from.promptTokens;
         e.latencyMs = from.latencyMs;
         e.completionTokens = from.completionTokens;
@@ -122,7 +125,8 @@ public final class TelemetryEventSerializer extends TypeSerializerSingleton<Tele
                 | (e.sourceTopic != null ? SOURCE_TOPIC : 0)
                 | (e.key != null ? KEY : 0)
                 | (e.raw != null ? RAW : 0)
-                | (e.reason != null ? REASON : 0);
+                | (e.reason != null ? REASON : 0)
+                | (e.provider != null ? PROVIDER : 0);
         out.writeInt(present);
         if ((present & KIND) != 0) {
             out.writeByte(codeOf(e.kind));
@@ -147,6 +151,7 @@ public final class TelemetryEventSerializer extends TypeSerializerSingleton<Tele
         writeBytes(present, KEY, e.key, out);
         writeBytes(present, RAW, e.raw, out);
         writeString(present, REASON, e.reason, out);
+        writeString(present, PROVIDER, e.provider, out);
     }
 
     @Override
@@ -178,6 +183,7 @@ public final class TelemetryEventSerializer extends TypeSerializerSingleton<Tele
         e.key = readBytes(present, KEY, in);
         e.raw = readBytes(present, RAW, in);
         e.reason = readString(present, REASON, in);
+        e.provider = readString(present, PROVIDER, in);
         return e;
     }
 

@@ -1,10 +1,12 @@
 package dev.streamlens.job.window;
 
 import dev.streamlens.job.events.JoinedCall;
-import dev.streamlens.job.pricing.PriceTable;
 import dev.streamlens.model.CallTotals;
 import dev.streamlens.model.LatencySketch;
+import dev.streamlens.model.pricing.CallPricer;
+import dev.streamlens.model.pricing.PriceSet;
 import java.math.BigDecimal;
+import java.util.OptionalLong;
 
 /**
  * The running totals of one window: counts and sums, and a latency sketch — never the raw
@@ -28,6 +30,36 @@ public final class WindowAccumulator {
     double generationMsSum;
     LatencySketch ttfts;
     long truncatedRequests;
+    /** The calls' own costs, each priced after the join (job/pricing/PriceCalls). */
+    long costPicoDollars;
+
+    long unpricedRequests;
+    /** The latest price version any of the calls was priced with. */
+    long priceVersion;
+    /**
+     * Token sums restored from a job that priced windows rather than calls (state format 3 or
+     * older); null when there are none. Priced as that job did, on the sums, when the window fires.
+     */
+    RestoredSums restored;
+
+    /** The completed calls' counts a window held when it was restored from a job that priced sums. */
+    static final class RestoredSums {
+        long requests;
+        long promptTokens;
+        long cachedPromptTokens;
+        long cacheWriteTokens;
+        long completionTokens;
+        long reasoningTokens;
+
+        void merge(RestoredSums other) {
+            requests += other.requests;
+            promptTokens += other.promptTokens;
+            cachedPromptTokens += other.cachedPromptTokens;
+            cacheWriteTokens += other.cacheWriteTokens;
+            completionTokens += other.completionTokens;
+            reasoningTokens += other.reasoningTokens;
+        }
+    }
 
     public WindowAccumulator() {
         this.latencies = LatencySketch.create();
@@ -53,6 +85,12 @@ public final class WindowAccumulator {
         if (call.truncated) {
             truncatedRequests++;
         }
+        if (call.priced) {
+            costPicoDollars += call.costPicoDollars;
+            priceVersion = Math.max(priceVersion, call.priceVersion);
+        } else {
+            unpricedRequests++;
+        }
         if (Double.isNaN(call.timeToFirstTokenMs)) {
             generationMsSum += call.latencyMs;
         } else {
@@ -77,16 +115,41 @@ public final class WindowAccumulator {
         generationMsSum += other.generationMsSum;
         ttfts.merge(other.ttfts);
         truncatedRequests += other.truncatedRequests;
+        costPicoDollars += other.costPicoDollars;
+        unpricedRequests += other.unpricedRequests;
+        priceVersion = Math.max(priceVersion, other.priceVersion);
+        if (other.restored != null) {
+            if (restored == null) {
+                restored = new RestoredSums();
+            }
+            restored.merge(other.restored);
+        }
     }
 
     /**
-     * The window's totals, priced (docs/DESIGN.md#what-the-numbers-mean, rule 6): a model without a price costs 0 and its calls
-     * count as unpriced. The sketch is shared, not copied: the totals live only until the row is built.
+     * The window's totals: the sum of its calls' costs (docs/DESIGN.md#what-the-numbers-mean,
+     * rule 6); a call without a price costs 0 and counts as unpriced. The sketch is shared, not
+     * copied: the totals live only until the row is built.
+     *
+     * @param pricer        prices the sums restored from a job that priced windows, at the window's start
      */
-    public CallTotals totals(PriceTable.Price price) {
-        BigDecimal cost = price == null || requests == 0
-                ? BigDecimal.ZERO.setScale(12)
-                : PriceTable.costUsd(price, promptTokens, cachedPromptTokens, cacheWriteTokens, completionTokens);
+    public CallTotals totals(CallPricer pricer, String model, long windowStartMs) {
+        long cost = costPicoDollars;
+        long unpriced = unpricedRequests;
+        if (restored != null && restored.requests > 0) {
+            OptionalLong sums = pricer.picoDollars(
+                    null,
+                    model,
+                    windowStartMs,
+                    new PriceSet.Usage(
+                            restored.promptTokens,
+                            restored.cachedPromptTokens,
+                            restored.cacheWriteTokens,
+                            restored.completionTokens,
+                            restored.reasoningTokens));
+            cost += sums.orElse(0);
+            unpriced += sums.isPresent() ? 0 : restored.requests;
+        }
         return CallTotals.builder()
                 .sum("requests", requests)
                 .sum("errors", errors)
@@ -94,8 +157,8 @@ public final class WindowAccumulator {
                 .sum("latency_sum_ms", latencySumMs)
                 .sum("total_prompt_tokens", promptTokens)
                 .sum("total_completion_tokens", completionTokens)
-                .sum("estimated_cost_usd", cost)
-                .sum("unpriced_requests", price == null ? requests : 0L)
+                .sum("estimated_cost_usd", BigDecimal.valueOf(cost, 12))
+                .sum("unpriced_requests", unpriced)
                 .sum("cached_prompt_tokens", cachedPromptTokens)
                 .sum("cache_write_tokens", cacheWriteTokens)
                 .sum("reasoning_tokens", reasoningTokens)

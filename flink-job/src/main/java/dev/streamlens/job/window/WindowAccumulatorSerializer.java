@@ -14,7 +14,10 @@ import org.apache.flink.core.memory.DataOutputView;
  * The format describes itself, so state written by an older job restores: format 1 began with
  * the request count (never negative), format 2 begins with the marker -2 and adds the prompt-cache,
  * reasoning and streaming figures after format 1's fields, format 3 begins with -3 and adds the
- * truncated calls after format 2's.
+ * truncated calls after format 2's, format 4 begins with -4 and adds the calls' own costs (priced
+ * after the join), the unpriced calls and the price version after format 3's, then the token sums
+ * restored from a format of before (flag, then the sums). A window restored from format 3 or older
+ * was priced on its sums: those sums are kept apart and priced so when it fires.
  */
 public final class WindowAccumulatorSerializer extends TypeSerializerSingleton<WindowAccumulator> {
 
@@ -22,8 +25,8 @@ public final class WindowAccumulatorSerializer extends TypeSerializerSingleton<W
 
     public static final WindowAccumulatorSerializer INSTANCE = new WindowAccumulatorSerializer();
 
-    /** Written first as its negative (-3); format 1 started with the request count (never negative). */
-    private static final int FORMAT = 3;
+    /** Written first as its negative (-4); format 1 started with the request count (never negative). */
+    private static final int FORMAT = 4;
 
     @Override
     public boolean isImmutableType() {
@@ -67,6 +70,19 @@ public final class WindowAccumulatorSerializer extends TypeSerializerSingleton<W
         out.writeDouble(acc.generationMsSum);
         acc.ttfts.writeCompact(out);
         out.writeLong(acc.truncatedRequests);
+        out.writeLong(acc.costPicoDollars);
+        out.writeLong(acc.unpricedRequests);
+        out.writeLong(acc.priceVersion);
+        WindowAccumulator.RestoredSums restored = acc.restored;
+        out.writeBoolean(restored != null);
+        if (restored != null) {
+            out.writeLong(restored.requests);
+            out.writeLong(restored.promptTokens);
+            out.writeLong(restored.cachedPromptTokens);
+            out.writeLong(restored.cacheWriteTokens);
+            out.writeLong(restored.completionTokens);
+            out.writeLong(restored.reasoningTokens);
+        }
     }
 
     @Override
@@ -93,6 +109,29 @@ public final class WindowAccumulatorSerializer extends TypeSerializerSingleton<W
             }
         } else {
             acc.generationMsSum = acc.latencySumMs; // format 1 knew no streamed calls
+        }
+        if (format >= 4) {
+            acc.costPicoDollars = in.readLong();
+            acc.unpricedRequests = in.readLong();
+            acc.priceVersion = in.readLong();
+            if (in.readBoolean()) {
+                acc.restored = new WindowAccumulator.RestoredSums();
+                acc.restored.requests = in.readLong();
+                acc.restored.promptTokens = in.readLong();
+                acc.restored.cachedPromptTokens = in.readLong();
+                acc.restored.cacheWriteTokens = in.readLong();
+                acc.restored.completionTokens = in.readLong();
+                acc.restored.reasoningTokens = in.readLong();
+            }
+        } else if (acc.requests > 0) {
+            // Priced on its sums by the job that wrote it: kept apart, to be priced so again.
+            acc.restored = new WindowAccumulator.RestoredSums();
+            acc.restored.requests = acc.requests;
+            acc.restored.promptTokens = acc.promptTokens;
+            acc.restored.cachedPromptTokens = acc.cachedPromptTokens;
+            acc.restored.cacheWriteTokens = acc.cacheWriteTokens;
+            acc.restored.completionTokens = acc.completionTokens;
+            acc.restored.reasoningTokens = acc.reasoningTokens;
         }
         return acc;
     }

@@ -1,7 +1,7 @@
 package dev.streamlens.job.window;
 
-import dev.streamlens.job.pricing.PriceTable;
 import dev.streamlens.model.MetricsRow;
+import dev.streamlens.model.pricing.CallPricer;
 import java.time.Instant;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ListState;
@@ -38,14 +38,17 @@ public final class WindowRowEmitter
             new ValueStateDescriptor<>("unpriced-counted", Long.class);
     private static final ListStateDescriptor<String> JOB_RUN = new ListStateDescriptor<>("job-run", Types.STRING);
 
-    private final PriceTable prices;
+    private final CallPricer pricer;
     private transient Counter unpriced;
     private transient Counter revisions;
     private transient String jobRun;
 
-    /** The price table is loaded once, where the job is built, and shipped with the function. */
-    public WindowRowEmitter(PriceTable prices) {
-        this.prices = prices;
+    /**
+     * @param pricer prices only what a window restored from a job that priced sums held (calls are
+     *               priced one by one after the join); built where the job is built and shipped
+     */
+    public WindowRowEmitter(CallPricer pricer) {
+        this.pricer = pricer;
     }
 
     @Override
@@ -89,7 +92,7 @@ public final class WindowRowEmitter
         }
 
         TimeWindow window = ctx.window();
-        MetricsRow row = acc.totals(prices.priceOf(series.f2))
+        MetricsRow row = acc.totals(pricer, series.f2, window.getStart())
                 .toRow(
                         series.f0,
                         series.f1,

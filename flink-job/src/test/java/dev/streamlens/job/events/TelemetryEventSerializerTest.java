@@ -23,6 +23,7 @@ class TelemetryEventSerializerTest {
         TelemetryEvent everything = TelemetryEvent.response("r-all", 1_700_000_000_123L, 812.5, 300, true, "acme");
         everything.route = "chat";
         everything.model = "gpt-4o";
+        everything.provider = "azure";
         everything.promptTokens = 1200;
         everything.cachedPromptTokens = 1000;
         everything.cacheWriteTokens = 150;
@@ -102,6 +103,28 @@ class TelemetryEventSerializerTest {
                 .isEqualTo("00030081" + "01" + "0000000000000000" + "037231");
         assertThat(serializer.deserialize(new DataInputDeserializer(now.getCopyOfBuffer())).truncated)
                 .isTrue();
+    }
+
+    /**
+     * A request written before the provider was carried (pinned above) restores without one; one
+     * with a provider sets bit 18 and writes it after every other field.
+     */
+    @Test
+    void aRequestWrittenBeforeBit18ExistedRestoresWithoutAProvider() throws Exception {
+        DataOutputSerializer before = new DataOutputSerializer(64);
+        serializer.serialize(TelemetryEvent.request("r1", 1_700_000_000_000L, "acme", "chat", "gpt-4", 100), before);
+        assertThat(serializer.deserialize(new DataInputDeserializer(before.getCopyOfBuffer())).provider)
+                .isNull();
+
+        TelemetryEvent named = TelemetryEvent.request("r1", 1_700_000_000_000L, "acme", "chat", "gpt-4", 100);
+        named.provider = "openai";
+        DataOutputSerializer now = new DataOutputSerializer(64);
+        serializer.serialize(named, now);
+        String withoutProvider = java.util.HexFormat.of().formatHex(before.getCopyOfBuffer());
+        assertThat(java.util.HexFormat.of().formatHex(now.getCopyOfBuffer()))
+                .isEqualTo("0005" + withoutProvider.substring(4) + "076f70656e6169"); // + "openai"
+        assertThat(serializer.deserialize(new DataInputDeserializer(now.getCopyOfBuffer())).provider)
+                .isEqualTo("openai");
     }
 
     @Test

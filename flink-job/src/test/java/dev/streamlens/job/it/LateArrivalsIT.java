@@ -6,8 +6,8 @@ import dev.streamlens.job.MetricsPipeline;
 import dev.streamlens.job.events.DeadLetter;
 import dev.streamlens.job.events.LateEvent;
 import dev.streamlens.job.events.TelemetryEvent;
-import dev.streamlens.job.pricing.PriceTable;
 import dev.streamlens.model.MetricsRow;
+import dev.streamlens.model.pricing.CallPricer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -95,7 +95,7 @@ class LateArrivalsIT {
                 requests.stream(env),
                 responses.stream(env),
                 new MetricsPipeline.Timing(Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofSeconds(5)),
-                PriceTable.bundled());
+                CallPricer.catalogOnly());
         out.rows().sinkTo(new Collected<>("rows"));
         out.lateEvents().sinkTo(new Collected<>("late"));
         out.deadLetters().sinkTo(new Collected<>("dead"));

@@ -5,9 +5,10 @@ import static org.assertj.core.api.Assertions.within;
 
 import dev.streamlens.job.events.JoinedCall;
 import dev.streamlens.job.events.TelemetryEvent;
-import dev.streamlens.job.pricing.PriceTable;
+import dev.streamlens.job.pricing.PriceCalls;
 import dev.streamlens.model.LatencySketch;
 import dev.streamlens.model.MetricsRow;
+import dev.streamlens.model.pricing.CallPricer;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
@@ -36,7 +37,8 @@ class WindowAggregationTest {
     private static final long MINUTE = 60_000;
     private static final long LATENESS = 60_000;
     private static final OutputTag<CallBatch> LATE = new OutputTag<>("late") {};
-    private static final PriceTable PRICES = PriceTable.parse(
+    /** gpt-4o at the price given here, every other model at the catalog's. */
+    private static final CallPricer PRICER = CallPricer.withUserEntries(
             "{\"models\": {\"gpt-4o\": {\"input_per_million\": 2.5, \"output_per_million\": 10.0}}}".getBytes(),
             "test");
 
@@ -56,7 +58,7 @@ class WindowAggregationTest {
         builder.allowedLateness(Duration.ofMillis(LATENESS));
         builder.sideOutputLateData(LATE);
         OneInputStreamOperator<CallBatch, MetricsRow> operator = builder.aggregate(
-                new CallAggregate(), new WindowRowEmitter(PRICES), WindowAccumulatorTypeInfo.INSTANCE);
+                new CallAggregate(), new WindowRowEmitter(PRICER), WindowAccumulatorTypeInfo.INSTANCE);
         harness = new KeyedOneInputStreamOperatorTestHarness<>(operator, new SeriesKey(), keyType);
         harness.open();
     }
@@ -212,12 +214,32 @@ class WindowAggregationTest {
         harness.processElement(new StreamRecord<>(CallBatch.of(call), call.eventTime));
     }
 
+    /** A call as the pipeline hands it to the windows: joined, then priced. */
     private static JoinedCall call(
             String model, long responseTs, double latency, long prompt, long completion, boolean failed) {
         TelemetryEvent request =
                 TelemetryEvent.request("id", responseTs - (long) latency, "acme", "chat", model, prompt);
         TelemetryEvent response = TelemetryEvent.response("id", responseTs, latency, completion, failed, null);
-        return JoinedCall.completed(request, response);
+        return new PriceCalls(PRICER).map(JoinedCall.completed(request, response));
+    }
+
+    @Test
+    void aTierIsDecidedByEachCallsPromptNeverByTheWindowsSum() throws Exception {
+        // Claude Sonnet 4.5 (the catalog): 3 / 15 USD per million, 6 / 22.5 above 200,000 prompt tokens.
+        add(call("claude-sonnet-4-5", W0 + 1, 10, 150_000, 1_000, false));
+        add(call("claude-sonnet-4-5", W0 + 2, 10, 150_000, 1_000, false));
+        add(call("claude-sonnet-4-5", W0 + 3, 10, 250_000, 1_000, false));
+        harness.processWatermark(new Watermark(W0 + MINUTE));
+        MetricsRow row = single();
+        // 300,000 prompt tokens in the window, but only the third call crossed the tier.
+        BigDecimal expected = new BigDecimal("300000")
+                .multiply(new BigDecimal("3"))
+                .add(new BigDecimal("2000").multiply(new BigDecimal("15")))
+                .add(new BigDecimal("250000").multiply(new BigDecimal("6")))
+                .add(new BigDecimal("1000").multiply(new BigDecimal("22.5")))
+                .movePointLeft(6);
+        assertThat(row.estimatedCostUsd()).isEqualByComparingTo(expected);
+        assertThat(row.unpricedRequests()).isZero();
     }
 
     private static JoinedCall timeout(String model, long deadline) {
@@ -278,8 +300,55 @@ class WindowAggregationTest {
         assertThat(fromFormat2.ttfts.count()).isEqualTo(1);
         assertThat(fromFormat2.truncatedRequests).isZero();
 
-        // Format 3 round-trips every field.
+        // A window from before calls were priced one by one keeps its sums apart, priced on them when
+        // it fires: 700 prompt (40 cached, 5 written) and 90 completion tokens of gpt-4o at 2.5 / 10.
+        assertThat(fromFormat2.restored.requests).isEqualTo(2);
+        assertThat(fromFormat2
+                        .totals(PRICER, "gpt-4o", W0)
+                        .toRow(
+                                "a",
+                                "r",
+                                "gpt-4o",
+                                Instant.ofEpochMilli(W0),
+                                Instant.ofEpochMilli(W0 + MINUTE),
+                                1,
+                                "run")
+                        .estimatedCostUsd())
+                .isEqualByComparingTo(new BigDecimal("700")
+                        .multiply(new BigDecimal("2.5"))
+                        .add(new BigDecimal("90").multiply(new BigDecimal("10")))
+                        .movePointLeft(6));
+        assertThat(fromFormat2
+                        .totals(PRICER, "in-house-llm", W0)
+                        .toRow(
+                                "a",
+                                "r",
+                                "in-house-llm",
+                                Instant.ofEpochMilli(W0),
+                                Instant.ofEpochMilli(W0 + MINUTE),
+                                1,
+                                "run")
+                        .unpricedRequests())
+                .isEqualTo(2);
+
+        // Format 3 (before per-call costs) reads with its sums kept apart too.
+        org.apache.flink.core.memory.DataOutputSerializer format3 =
+                new org.apache.flink.core.memory.DataOutputSerializer(256);
+        format3.write(format2.getCopyOfBuffer());
+        format3.writeLong(4);
+        byte[] format3Bytes = format3.getCopyOfBuffer();
+        format3Bytes[7] = -3; // the marker, -2 written as a long: its last byte
+        WindowAccumulator fromFormat3 = WindowAccumulatorSerializer.INSTANCE.deserialize(
+                new org.apache.flink.core.memory.DataInputDeserializer(format3Bytes));
+        assertThat(fromFormat3.truncatedRequests).isEqualTo(4);
+        assertThat(fromFormat3.restored.promptTokens).isEqualTo(700);
+
+        // Format 4 round-trips every field, the calls' costs and restored sums included.
         restored.truncatedRequests = 3;
+        restored.costPicoDollars = 123_456_789;
+        restored.unpricedRequests = 1;
+        restored.priceVersion = 5;
+        restored.restored = fromFormat3.restored;
         org.apache.flink.core.memory.DataOutputSerializer now =
                 new org.apache.flink.core.memory.DataOutputSerializer(256);
         WindowAccumulatorSerializer.INSTANCE.serialize(restored, now);
@@ -292,6 +361,10 @@ class WindowAggregationTest {
         assertThat(again.streamedRequests).isEqualTo(1);
         assertThat(again.ttfts.count()).isEqualTo(1);
         assertThat(again.truncatedRequests).isEqualTo(3);
+        assertThat(again.costPicoDollars).isEqualTo(123_456_789);
+        assertThat(again.unpricedRequests).isEqualTo(1);
+        assertThat(again.priceVersion).isEqualTo(5);
+        assertThat(again.restored.completionTokens).isEqualTo(90);
         assertThat(again.latencies.quantile(0.99)).isEqualTo(restored.latencies.quantile(0.99));
     }
 }

@@ -208,6 +208,8 @@ public final class GenAiSpans {
                         .orElse("unknown"));
         firstText(attributes, dialect.model())
                 .ifPresent(model -> request.put("model", model)); // absent: refused as a missing model
+        // Who served the call narrows the price catalog's match (docs/PRICING.md).
+        firstText(attributes, dialect.provider()).ifPresent(provider -> request.put("provider", provider));
         request.put("timestamp", timestamp(span.getStartTimeUnixNano()));
         count(request, "prompt_tokens", attributes, attributeOf, dialect.tokenCount("prompt_tokens"));
         ObjectNode metadata = NODES.objectNode();
@@ -216,7 +218,6 @@ public final class GenAiSpans {
         text(attributes, "gen_ai.operation.name")
                 .or(() -> text(attributes, "ai.operationId"))
                 .ifPresent(op -> metadata.put("operation", op));
-        firstText(attributes, dialect.provider()).ifPresent(provider -> metadata.put("provider", provider));
         request.set("metadata", metadata);
         return request;
     }

@@ -65,7 +65,7 @@ class SpanDialectTest {
         LlmResponse response = response(mapped.calls().get(0));
         assertThat(request.model()).isEqualTo("gpt-4o-mini-2024-07-18");
         assertThat(request.promptTokens()).isEqualTo(120L);
-        assertThat(request.metadata().get("provider").asText()).isEqualTo("azure"); // the host, over the product
+        assertThat(request.provider()).isEqualTo("azure"); // the host, over the product
         assertThat(request.metadata().get("dialect").asText()).isEqualTo("openinference");
         assertThat(response.completionTokens()).isEqualTo(30L);
         assertThat(response.cachedPromptTokens()).isEqualTo(100L);
@@ -144,10 +144,8 @@ class SpanDialectTest {
             assertThat(request(call).promptTokens()).isEqualTo(40L);
             assertThat(response(call).completionTokens()).isEqualTo(9L);
         }
-        assertThat(request(mapped.calls().get(0)).metadata().get("provider").asText())
-                .isEqualTo("openai");
-        assertThat(request(mapped.calls().get(1)).metadata().get("provider").asText())
-                .isEqualTo("OpenAI");
+        assertThat(request(mapped.calls().get(0)).provider()).isEqualTo("openai");
+        assertThat(request(mapped.calls().get(1)).provider()).isEqualTo("OpenAI");
         assertThat(response(mapped.calls().get(0)).finishReason()).isEqualTo("tool_call");
         assertThat(response(mapped.calls().get(1)).finishReason()).isEqualTo("length");
         assertThat(response(mapped.calls().get(1)).cachedPromptTokens()).isEqualTo(32L);
@@ -231,7 +229,7 @@ class SpanDialectTest {
         GenAiSpans.SpanCall generate = mapped.calls().get(0);
         assertThat(request(generate).model()).isEqualTo("gpt-4o-mini-2024-07-18");
         assertThat(request(generate).promptTokens()).isEqualTo(20L);
-        assertThat(request(generate).metadata().get("provider").asText()).isEqualTo("openai.chat");
+        assertThat(request(generate).provider()).isEqualTo("openai.chat");
         assertThat(request(generate).metadata().get("operation").asText()).isEqualTo("ai.generateText.doGenerate");
         assertThat(response(generate).completionTokens()).isEqualTo(7L);
         assertThat(response(generate).cachedPromptTokens()).isEqualTo(8L);
