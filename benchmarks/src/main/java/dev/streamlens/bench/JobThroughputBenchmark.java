@@ -56,8 +56,10 @@ import org.openjdk.jmh.annotations.Warmup;
  *   <li>{@code passThrough}: generate, parse, discard — the baseline;</li>
  *   <li>{@code keyedPairing}: the same plus keyBy(request_id) and a ValueState pairing — the
  *       ceiling of any keyed job on this state backend;</li>
- *   <li>{@code pipeline}: the real {@link MetricsPipeline} (validate, join, windows with
- *       sketches, price table) into discarding sinks;</li>
+ *   <li>{@code pipeline}: the real {@link MetricsPipeline} (validate, join, each call priced from
+ *       the genai-prices catalog, windows with sketches) into discarding sinks;</li>
+ *   <li>{@code pipelineWithoutPrices}: the same with a catalog that knows no model — what pricing
+ *       costs is the difference;</li>
  *   <li>{@code sqlPeer}, {@code sqlPeerWithoutPercentile}: the peer, what Flink SQL computes of
  *       the same rows ({@link SqlPeer}), with and without its exact p95.</li>
  * </ul>
@@ -142,6 +144,17 @@ public class JobThroughputBenchmark {
         execute(env, "pipeline", count);
     }
 
+    /**
+     * The pipeline with a price catalog that knows no model: every call is looked up and found
+     * unpriced, none is priced — the baseline of what pricing from the catalog costs.
+     */
+    @Benchmark
+    public void pipelineWithoutPrices(EventCount count) throws Exception {
+        StreamExecutionEnvironment env = environment();
+        pipelineInto(env, CallPricer.withCatalog("[]".getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        execute(env, "pipeline without prices", count);
+    }
+
     /** The peer: what Flink SQL computes of the same rows (interval join, TUMBLE), mini-batch on, exact p95. */
     @Benchmark
     public void sqlPeer(EventCount count) throws Exception {
@@ -174,11 +187,15 @@ public class JobThroughputBenchmark {
 
     /** The job's pipeline on the synthetic events, its outputs discarded; returns them. */
     private MetricsPipeline.Outputs pipelineInto(StreamExecutionEnvironment env) {
+        return pipelineInto(env, CallPricer.catalogOnly());
+    }
+
+    private MetricsPipeline.Outputs pipelineInto(StreamExecutionEnvironment env, CallPricer pricer) {
         MetricsPipeline.Outputs out = MetricsPipeline.build(
                 withEventTime(parsed(env, Topics.REQUESTS)),
                 withEventTime(parsed(env, Topics.RESPONSES)),
                 new MetricsPipeline.Timing(Duration.ofMinutes(1), Duration.ofMinutes(5), Duration.ofMinutes(1)),
-                CallPricer.catalogOnly());
+                pricer);
         out.rows().sinkTo(new DiscardingSink<>());
         out.deadLetters().sinkTo(new DiscardingSink<>());
         out.lateEvents().sinkTo(new DiscardingSink<>());

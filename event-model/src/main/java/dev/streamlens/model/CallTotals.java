@@ -9,7 +9,8 @@ import java.util.function.Function;
 
 /**
  * The additive totals of the calls of a span (a window, an hour, a query's bucket): one value per
- * summed column of the catalogue ({@link MetricColumns}, {@link Rollup.Kind#SUM}) and one sketch per
+ * summed column of the catalogue ({@link MetricColumns}, {@link Rollup.Kind#SUM}; the highest for
+ * {@link Rollup.Kind#HIGHEST}) and one sketch per
  * sketch column (latencies, times to first token). The one place a row's derived values are
  * computed from them — averages from the sums, percentiles from the sketches, output tokens per
  * second from tokens and generation time — so the job's windows, its hourly rows and the query
@@ -21,7 +22,12 @@ import java.util.function.Function;
  */
 public final class CallTotals {
 
-    private static final List<MetricColumns.Column> SUMMED = MetricColumns.rolledUpBy(Rollup.Kind.SUM);
+    /** The columns combined row by row: added up, or the highest kept. */
+    private static final List<MetricColumns.Column> SUMMED = java.util.stream.Stream.concat(
+                    MetricColumns.rolledUpBy(Rollup.Kind.SUM).stream(),
+                    MetricColumns.rolledUpBy(Rollup.Kind.HIGHEST).stream())
+            .toList();
+
     private static final List<MetricColumns.Column> SKETCHED = MetricColumns.rolledUpBy(Rollup.Kind.SKETCH);
     private static final Map<String, Integer> SUM_INDEX = indexOf(SUMMED);
     private static final Map<String, Integer> SKETCH_INDEX = indexOf(SKETCHED);
@@ -170,7 +176,7 @@ public final class CallTotals {
             MetricColumns.Column column = columns.get(i);
             values[i] = switch (column.rollup()) {
                 case KEY, SPAN, BOOKKEEPING -> given.get(column.name());
-                case SUM -> sums[SUM_INDEX.get(column.name())];
+                case SUM, HIGHEST -> sums[SUM_INDEX.get(column.name())];
                 case SKETCH -> {
                     LatencySketch sketch = sketches[SKETCH_INDEX.get(column.name())];
                     yield sketch.isEmpty() ? null : sketch.encode();
@@ -191,6 +197,9 @@ public final class CallTotals {
     }
 
     private static Object add(MetricColumns.Column column, Object a, Object b) {
+        if (column.rollup() == Rollup.Kind.HIGHEST) {
+            return Math.max((Long) a, (Long) b);
+        }
         return switch (column.valueType()) {
             case LONG -> (Long) a + (Long) b;
             case DOUBLE -> (Double) a + (Double) b;

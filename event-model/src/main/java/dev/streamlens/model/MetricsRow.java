@@ -2,6 +2,7 @@ package dev.streamlens.model;
 
 import static dev.streamlens.model.Rollup.Kind.BOOKKEEPING;
 import static dev.streamlens.model.Rollup.Kind.DERIVED;
+import static dev.streamlens.model.Rollup.Kind.HIGHEST;
 import static dev.streamlens.model.Rollup.Kind.KEY;
 import static dev.streamlens.model.Rollup.Kind.SKETCH;
 import static dev.streamlens.model.Rollup.Kind.SPAN;
@@ -25,7 +26,7 @@ import java.time.Instant;
  * @param avgLatencyMs      null when the window holds no joined pair (only timeouts)
  * @param latencySumMs      sum of latencies, so coarser rollups recompute the mean exactly
  * @param estimatedCostUsd  exact decimal sum of the pairs' costs
- * @param unpricedRequests  pairs whose model is not in the price table (they cost 0)
+ * @param unpricedRequests  pairs whose model neither the catalog nor the user's entries price (they cost 0)
  * @param latencySketch     encoded DDSketch of the latencies (base64 in JSON), mergeable
  * @param revision          1 for the first firing of the window, +1 for each late update
  * @param jobRun            the job run that computed it (the id of the job that started without
@@ -41,6 +42,8 @@ import java.time.Instant;
  * @param outputTokensPerSecond completion tokens over generation time (null when it is 0)
  * @param truncatedRequests joined calls whose output stopped at the token limit
  *                          ({@link FinishReasons#stoppedAtTokenLimit})
+ * @param priceVersion      the prices the row's calls were priced with: as of this published
+ *                          price version (0: the job's own, no version in force; docs/PRICING.md)
  */
 @JsonInclude(JsonInclude.Include.ALWAYS)
 public record MetricsRow(
@@ -85,7 +88,8 @@ public record MetricsRow(
         @Rollup(DERIVED) @JsonProperty("output_tokens_per_second")
         Double outputTokensPerSecond,
 
-        @Rollup(SUM) @JsonProperty("truncated_requests") long truncatedRequests) {
+        @Rollup(SUM) @JsonProperty("truncated_requests") long truncatedRequests,
+        @Rollup(HIGHEST) @JsonProperty("price_version") long priceVersion) {
 
     /** A row without prompt-cache, reasoning, streaming and finish-reason figures (all zero or absent). */
     public MetricsRow(
@@ -144,6 +148,7 @@ public record MetricsRow(
                 null,
                 0,
                 null,
+                0,
                 0);
     }
 

@@ -23,6 +23,8 @@ public @interface Rollup {
         SPAN,
         /** Added up. */
         SUM,
+        /** The highest of the rows' values (the newest price version any of the calls was priced as of). */
+        HIGHEST,
         /** An encoded sketch, merged. */
         SKETCH,
         /** Computed from the sums and sketches ({@link CallTotals}), never added up. */

@@ -22,9 +22,12 @@ public final class Topics {
     /** Alert transitions (firing, resolved), keyed by alert_id, written transactionally. */
     public static final String ALERTS = "llm.alerts";
 
+    /** Price versions (docs/PRICING.md), keyed by version number, compacted: every version ever published. */
+    public static final String PRICES = "llm.prices";
+
     /** Every topic the pipeline needs, in creation order. */
     public static final List<String> ALL =
-            List.of(REQUESTS, RESPONSES, METRICS, DEAD_LETTER, LATE_EVENTS, ALERT_RULES, ALERTS);
+            List.of(REQUESTS, RESPONSES, METRICS, DEAD_LETTER, LATE_EVENTS, ALERT_RULES, ALERTS, PRICES);
 
     /** How long each topic keeps its records; the reasons are in docs/RETENTION.md#kafka-topics. */
     public static final long EVENTS_RETENTION_MS = java.time.Duration.ofDays(7).toMillis();
@@ -52,6 +55,9 @@ public final class Topics {
             // The rules themselves, kept as long as they exist; a deletion's tombstone as long as a job
             // restoring from an older checkpoint may still need to read it.
             case ALERT_RULES -> Map.of("cleanup.policy", "compact", "delete.retention.ms", events);
+            // Every price version, for as long as the windows priced by it may be recomputed: each key
+            // is written once, so compaction removes nothing and nothing expires.
+            case PRICES -> Map.of("cleanup.policy", "compact");
             default -> Map.of();
         };
     }

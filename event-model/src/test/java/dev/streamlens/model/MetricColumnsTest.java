@@ -47,6 +47,11 @@ class MetricColumnsTest {
             }
             assertThat(sum).as(column.name()).isEqualTo(expected);
         }
+        for (MetricColumns.Column column : MetricColumns.rolledUpBy(Rollup.Kind.HIGHEST)) {
+            assertThat(column.of(total)).as(column.name()).isEqualTo(Math.max((Long) column.of(a), (Long)
+                    column.of(b)));
+        }
+        assertThat(total.priceVersion()).isEqualTo(410);
         for (MetricColumns.Column column : MetricColumns.rolledUpBy(Rollup.Kind.SKETCH)) {
             LatencySketch merged = LatencySketch.decode((byte[]) column.of(total));
             assertThat(merged.count())
@@ -134,6 +139,7 @@ class MetricColumnsTest {
                 ttfts.encode(),
                 31.25 * k,
                 null,
-                37L * k);
+                37L * k,
+                41L * k);
     }
 }

@@ -17,6 +17,7 @@ import dev.streamlens.job.window.WindowAccumulatorTypeInfo;
 import dev.streamlens.job.window.WindowRowEmitter;
 import dev.streamlens.model.MetricsRow;
 import dev.streamlens.model.pricing.CallPricer;
+import dev.streamlens.model.pricing.PriceVersions;
 import java.time.Duration;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.functions.RichMapFunction;
@@ -51,6 +52,17 @@ public final class MetricsPipeline {
     public record Timing(Duration window, Duration joinTimeout, Duration allowedLateness) {
         public static Timing of(JobSettings settings) {
             return new Timing(settings.window, settings.joinTimeout, settings.allowedLateness);
+        }
+    }
+
+    /**
+     * How calls are priced: the job's pricer with the price versions published when it was built,
+     * and the versions published while it runs ({@code llm.prices}, JSON; null: none will be).
+     */
+    public record Prices(PriceVersions published, DataStream<String> updates) {
+        /** One pricer, no versions. */
+        public static Prices fixed(CallPricer pricer) {
+            return new Prices(PriceVersions.none(pricer), null);
         }
     }
 
@@ -89,7 +101,7 @@ public final class MetricsPipeline {
             Timing timing,
             CallPricer pricer,
             boolean tenantScopedIds) {
-        return build(requests, responses, timing, pricer, tenantScopedIds, CommittedWatermark.NONE);
+        return build(requests, responses, timing, Prices.fixed(pricer), tenantScopedIds, CommittedWatermark.NONE);
     }
 
     /**
@@ -101,7 +113,7 @@ public final class MetricsPipeline {
             DataStream<TelemetryEvent> requests,
             DataStream<TelemetryEvent> responses,
             Timing timing,
-            CallPricer pricer,
+            Prices prices,
             boolean tenantScopedIds,
             CommittedWatermark committed) {
         // As wide as its source, so that it chains to it.
@@ -125,8 +137,14 @@ public final class MetricsPipeline {
                 .uid("join-requests-responses")
                 .name("join requests and responses");
 
-        SingleOutputStreamOperator<JoinedCall> pricedCalls =
-                calls.map(new PriceCalls(pricer)).uid("price-calls").name("price calls");
+        SingleOutputStreamOperator<JoinedCall> pricedCalls = prices.updates() == null
+                ? calls.map(new PriceCalls.Fixed(prices.published()))
+                        .uid("price-calls")
+                        .name("price calls")
+                : calls.connect(prices.updates().broadcast(PriceCalls.VERSIONS))
+                        .process(new PriceCalls(prices.published()))
+                        .uid("price-calls")
+                        .name("price calls");
 
         SingleOutputStreamOperator<CallBatch> batches = pricedCalls
                 .transform(
@@ -144,7 +162,7 @@ public final class MetricsPipeline {
                 .sideOutputLateData(TOO_LATE)
                 .aggregate(
                         new CallAggregate(),
-                        new WindowRowEmitter(pricer),
+                        new WindowRowEmitter(prices.published()),
                         WindowAccumulatorTypeInfo.INSTANCE,
                         WindowAccumulatorTypeInfo.INSTANCE,
                         TypeInformation.of(MetricsRow.class))

@@ -6,10 +6,12 @@ import dev.streamlens.job.io.KafkaSources;
 import dev.streamlens.job.io.PipelineProgress;
 import dev.streamlens.job.io.PostgresCommitter;
 import dev.streamlens.job.io.PostgresMetricsSink;
+import dev.streamlens.job.time.CommittedWatermark;
 import dev.streamlens.job.time.EventTimeStrategy;
 import dev.streamlens.model.MetricsRow;
 import dev.streamlens.model.Topics;
 import dev.streamlens.model.pricing.CallPricer;
+import dev.streamlens.model.pricing.PriceVersions;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -88,12 +90,18 @@ public final class RecomputeJob {
                 eventTime);
 
         // Dead letters and late events were reported by the live job; here they end in the pipeline.
+        // Every price version published so far, read now: the past is priced as the versions say.
         MetricsPipeline.Outputs out = MetricsPipeline.build(
                 requests,
                 responses,
                 MetricsPipeline.Timing.of(settings),
-                CallPricer.load(settings.pricingFile),
-                settings.tenantScopedRequestIds);
+                new MetricsPipeline.Prices(
+                        new PriceVersions(
+                                CallPricer.load(settings.pricingFile),
+                                KafkaSources.publishedPriceVersions(settings.kafkaBrokers)),
+                        null),
+                settings.tenantScopedRequestIds,
+                CommittedWatermark.NONE);
         DataStream<MetricsRow> inRange = out.rows()
                 .filter(new WindowsIn(settings.recomputeFrom.toEpochMilli(), settings.recomputeTo.toEpochMilli()))
                 .uid("recompute-range")

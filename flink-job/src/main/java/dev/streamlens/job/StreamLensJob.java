@@ -12,9 +12,11 @@ import dev.streamlens.job.io.ParquetExport;
 import dev.streamlens.job.io.PipelineProgress;
 import dev.streamlens.job.io.PostgresCommitter;
 import dev.streamlens.job.io.PostgresMetricsSink;
+import dev.streamlens.job.time.ControlInputTime;
 import dev.streamlens.job.time.EventTimeStrategy;
 import dev.streamlens.model.Topics;
 import dev.streamlens.model.pricing.CallPricer;
+import dev.streamlens.model.pricing.PriceVersions;
 import java.util.List;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.configuration.Configuration;
@@ -113,11 +115,25 @@ public final class StreamLensJob {
         JdbcTarget postgres = new JdbcTarget(settings.jdbcUrl, settings.jdbcUser, settings.jdbcPassword);
         // A start without state resumes at the watermark earlier runs committed (docs/DESIGN.md, "A start without
         // state").
+        // Prices: the job's file and the catalog, the versions published so far, and those to come.
+        DataStream<String> priceUpdates = env.fromSource(
+                        KafkaSources.priceVersions(
+                                settings.kafkaBrokers, settings.consumerGroup, JobConfiguration.CHECKPOINT_TIMEOUT),
+                        ControlInputTime.<String>neverHoldsBack(),
+                        Topics.PRICES)
+                .setParallelism(Math.min(
+                        env.getParallelism(), KafkaSources.partitionCount(settings.kafkaBrokers, Topics.PRICES)))
+                .uid("source-price-versions");
+        MetricsPipeline.Prices prices = new MetricsPipeline.Prices(
+                new PriceVersions(
+                        CallPricer.load(settings.pricingFile),
+                        KafkaSources.publishedPriceVersions(settings.kafkaBrokers)),
+                priceUpdates);
         MetricsPipeline.Outputs out = MetricsPipeline.build(
                 requests,
                 responses,
                 MetricsPipeline.Timing.of(settings),
-                CallPricer.load(settings.pricingFile),
+                prices,
                 settings.tenantScopedRequestIds,
                 PipelineProgress.committedWatermark(postgres));
 

@@ -33,6 +33,25 @@ class ApiKeyAccessIT {
     }
 
     @Test
+    void pricesApplyToEveryTenantSoOnlyAnEditorsKeyMayPublishThem() {
+        given().header("Authorization", "Bearer " + ApiKeyProfile.ACME_KEY)
+                .contentType("application/json")
+                .body("{\"models\": {\"m\": {\"input_per_million\": 1, \"output_per_million\": 1}}}")
+                .put("/v1/prices")
+                .then()
+                .statusCode(403)
+                .body("errors[0].field", equalTo("tenant_id"));
+        // globex is an editor (STREAMLENS_PRICE_EDITORS): past the check, its bad body is a 400.
+        given().header("Authorization", "Bearer " + ApiKeyProfile.GLOBEX_KEY)
+                .contentType("application/json")
+                .body("{\"models\": {\"m\": {\"input_per_million\": -1, \"output_per_million\": 1}}}")
+                .put("/v1/prices")
+                .then()
+                .statusCode(400)
+                .body("errors[0].field", equalTo("body"));
+    }
+
+    @Test
     void withoutAKnownKeyTheAnswerIs401() {
         given().queryParam("tenant_id", "acme")
                 .get("/v1/metrics")

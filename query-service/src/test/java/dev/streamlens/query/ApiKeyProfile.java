@@ -26,6 +26,12 @@ public class ApiKeyProfile implements QuarkusTestProfile {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return Map.of("streamlens.access.auth", "api-key", "streamlens.access.api-keys-file", file.toString());
+        return Map.of(
+                "streamlens.access.auth",
+                "api-key",
+                "streamlens.access.api-keys-file",
+                file.toString(),
+                "streamlens.prices.editors",
+                "globex");
     }
 }

@@ -7,6 +7,8 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -29,24 +31,38 @@ public final class CallPricer implements Serializable {
     /** Distinct (provider, model) pairs whose lookup is remembered; a fleet has far fewer. */
     static final int REMEMBERED_LOOKUPS = 10_000;
 
-    private final byte[] userEntries;
-    private final String userSource;
+    /** The user's entries, layer by layer, the one in front first ({@link UserPrices} formats). */
+    private final List<byte[]> userLayers;
+
+    private final List<String> userSources;
+    /** The catalog in force: null for the one carried in this project. */
+    private final byte[] catalogJson;
 
     private transient PriceCatalog catalog;
-    private transient PriceCatalog user;
+    private transient List<PriceCatalog> users;
     private transient Map<String, Optional<CatalogModel>> lookups;
 
-    private CallPricer(byte[] userEntries, String userSource) {
-        this.userEntries = userEntries;
-        this.userSource = userSource;
-        if (userEntries != null) {
-            UserPrices.read(userEntries, userSource); // refuse a bad file where the job is built
+    private CallPricer(byte[] catalogJson, List<byte[]> userLayers, List<String> userSources) {
+        this.catalogJson = catalogJson;
+        this.userLayers = List.copyOf(userLayers);
+        this.userSources = List.copyOf(userSources);
+        // Refuse a bad file where the job is built, not in its tasks.
+        for (int i = 0; i < userLayers.size(); i++) {
+            UserPrices.read(userLayers.get(i), userSources.get(i));
+        }
+        if (catalogJson != null) {
+            readCatalog(catalogJson);
         }
     }
 
     /** The carried catalog alone. */
     public static CallPricer catalogOnly() {
-        return new CallPricer(null, null);
+        return new CallPricer(null, List.of(), List.of());
+    }
+
+    /** Another catalog in the genai-prices format in place of the carried one, without user entries. */
+    public static CallPricer withCatalog(byte[] catalogJson) {
+        return new CallPricer(catalogJson.clone(), List.of(), List.of());
     }
 
     /** The catalog with the user's entries from a file in front of it; none when {@code path} is null or blank. */
@@ -63,7 +79,16 @@ public final class CallPricer implements Serializable {
 
     /** The catalog with the user's entries ({@link UserPrices} formats) in front of it. */
     public static CallPricer withUserEntries(byte[] json, String source) {
-        return new CallPricer(json.clone(), source);
+        return new CallPricer(null, List.of(json.clone()), List.of(source));
+    }
+
+    /** This pricer with more of the user's entries in front of its own (a price version's). */
+    public CallPricer withEntriesInFront(byte[] json, String source) {
+        List<byte[]> layers = new ArrayList<>(List.of(json.clone()));
+        layers.addAll(userLayers);
+        List<String> sources = new ArrayList<>(List.of(source));
+        sources.addAll(userSources);
+        return new CallPricer(catalogJson, layers, sources);
     }
 
     /**
@@ -98,10 +123,14 @@ public final class CallPricer implements Serializable {
     }
 
     private Optional<CatalogModel> lookUp(String provider, String model) {
-        if (user == null && userEntries != null) {
-            user = UserPrices.read(userEntries, userSource);
+        if (users == null) {
+            List<PriceCatalog> read = new ArrayList<>();
+            for (int i = 0; i < userLayers.size(); i++) {
+                read.add(UserPrices.read(userLayers.get(i), userSources.get(i)));
+            }
+            users = read;
         }
-        if (user != null) {
+        for (PriceCatalog user : users) {
             // The user's entries apply by their own provider, else by model whatever the provider:
             // an in-house model or a file in the old table format names no provider the call does.
             Optional<CatalogModel> own = user.find(provider, model).or(() -> user.findInAnyProvider(model));
@@ -110,9 +139,17 @@ public final class CallPricer implements Serializable {
             }
         }
         if (catalog == null) {
-            catalog = PriceCatalog.bundled();
+            catalog = catalogJson == null ? PriceCatalog.bundled() : readCatalog(catalogJson);
         }
         return catalog.find(provider, model);
+    }
+
+    private static PriceCatalog readCatalog(byte[] json) {
+        try {
+            return PriceCatalog.read(new java.io.ByteArrayInputStream(json));
+        } catch (IOException e) {
+            throw new IllegalArgumentException("the price catalog is not JSON: " + e.getMessage(), e);
+        }
     }
 
     private Map<String, Optional<CatalogModel>> lookups() {

@@ -122,6 +122,15 @@ class CallPricerTest {
     }
 
     @Test
+    void anotherCatalogReplacesTheCarriedOne() {
+        CallPricer empty = CallPricer.withCatalog("[]".getBytes(StandardCharsets.UTF_8));
+        assertThat(empty.picoDollars("openai", "gpt-4o", DECEMBER_2026, usage(1, 0, 0, 1)))
+                .isEqualTo(OptionalLong.empty());
+        assertThatThrownBy(() -> CallPricer.withCatalog("{\"models\": {}}".getBytes(StandardCharsets.UTF_8)))
+                .hasMessageContaining("list of providers");
+    }
+
+    @Test
     void aBadFileIsRefusedWhereTheJobIsBuiltNamingWhere() {
         assertThatThrownBy(() -> CallPricer.withUserEntries(
                         "{\"models\": {\"x\": {\"input_per_million\": -1, \"output_per_million\": 1}}}"

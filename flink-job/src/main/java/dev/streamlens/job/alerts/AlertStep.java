@@ -1,11 +1,9 @@
 package dev.streamlens.job.alerts;
 
+import dev.streamlens.job.time.ControlInputTime;
 import dev.streamlens.model.AlertTransition;
 import dev.streamlens.model.MetricsRow;
 import java.time.Duration;
-import org.apache.flink.api.common.eventtime.Watermark;
-import org.apache.flink.api.common.eventtime.WatermarkGenerator;
-import org.apache.flink.api.common.eventtime.WatermarkOutput;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.streaming.api.datastream.DataStream;
 
@@ -20,17 +18,7 @@ public final class AlertStep {
      * must not hold every alert back.
      */
     public static WatermarkStrategy<AlertRuleChange> rulesTime() {
-        return WatermarkStrategy.forGenerator(context -> new WatermarkGenerator<AlertRuleChange>() {
-            @Override
-            public void onEvent(AlertRuleChange change, long timestamp, WatermarkOutput output) {
-                output.emitWatermark(new Watermark(Long.MAX_VALUE));
-            }
-
-            @Override
-            public void onPeriodicEmit(WatermarkOutput output) {
-                output.emitWatermark(new Watermark(Long.MAX_VALUE));
-            }
-        });
+        return ControlInputTime.neverHoldsBack();
     }
 
     public static DataStream<AlertTransition> build(

@@ -3,6 +3,7 @@ package dev.streamlens.job.io;
 import dev.streamlens.job.alerts.AlertRuleChange;
 import dev.streamlens.job.events.TelemetryEvent;
 import dev.streamlens.model.Topics;
+import dev.streamlens.model.pricing.PriceVersion;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -18,11 +19,14 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetResetStrategy;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
-/** The job's inputs: one Kafka source per event topic, and the alert rules. */
+/** The job's inputs: one Kafka source per event topic, the alert rules and the price versions. */
 public final class KafkaSources {
 
     private static final String TIMESTAMP_TYPE = "message.timestamp.type";
@@ -122,6 +126,69 @@ public final class KafkaSources {
                 .setProperty("partition.discovery.interval.ms", "60000")
                 .setProperty("default.api.timeout.ms", Long.toString(outageWait.toMillis()))
                 .build();
+    }
+
+    /**
+     * Price versions published while the job runs, from the beginning of the compacted topic; after a
+     * restore the checkpointed offsets win, and the versions come back with the broadcast state.
+     */
+    public static KafkaSource<String> priceVersions(String brokers, String consumerGroup, Duration outageWait) {
+        return KafkaSource.<String>builder()
+                .setBootstrapServers(brokers)
+                .setTopics(Topics.PRICES)
+                .setGroupId(consumerGroup)
+                .setClientIdPrefix(consumerGroup + "-" + Topics.PRICES)
+                .setStartingOffsets(OffsetsInitializer.earliest())
+                .setDeserializer(new PriceVersionDeserializer())
+                .setProperty("partition.discovery.interval.ms", "60000")
+                .setProperty("default.api.timeout.ms", Long.toString(outageWait.toMillis()))
+                .build();
+    }
+
+    /**
+     * Every price version published so far, read where the job is built: a job pricing its first
+     * calls must not wait for its price source (nor race it), and a recompute must price the past
+     * with every version there is. None when the topic does not exist.
+     */
+    public static List<PriceVersion> publishedPriceVersions(String brokers) {
+        Map<String, Object> config = Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, brokers,
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false",
+                ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "30000");
+        try (KafkaConsumer<byte[], byte[]> consumer =
+                new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            List<TopicPartition> partitions = consumer.partitionsFor(Topics.PRICES, Duration.ofSeconds(30)).stream()
+                    .map(p -> new TopicPartition(p.topic(), p.partition()))
+                    .toList();
+            if (partitions.isEmpty()) {
+                return List.of();
+            }
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<TopicPartition, Long> end = consumer.endOffsets(partitions, Duration.ofSeconds(30));
+            List<PriceVersion> versions = new ArrayList<>();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (partitions.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("cannot read topic " + Topics.PRICES + " to its end within 60 s");
+                }
+                for (var record : consumer.poll(Duration.ofMillis(500))) {
+                    if (record.value() == null) {
+                        continue;
+                    }
+                    try {
+                        versions.add(PriceVersion.fromJson(record.value()));
+                    } catch (RuntimeException e) {
+                        // skipped as the running job's source skips it (PriceVersionDeserializer)
+                    }
+                }
+            }
+            return versions;
+        } catch (org.apache.kafka.common.errors.TimeoutException e) {
+            throw new IllegalStateException(
+                    "cannot read the price versions from Kafka at " + brokers + ": " + e.getMessage(), e);
+        }
     }
 
     /**

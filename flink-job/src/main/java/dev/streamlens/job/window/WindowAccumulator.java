@@ -3,10 +3,9 @@ package dev.streamlens.job.window;
 import dev.streamlens.job.events.JoinedCall;
 import dev.streamlens.model.CallTotals;
 import dev.streamlens.model.LatencySketch;
-import dev.streamlens.model.pricing.CallPricer;
 import dev.streamlens.model.pricing.PriceSet;
+import dev.streamlens.model.pricing.PriceVersions;
 import java.math.BigDecimal;
-import java.util.OptionalLong;
 
 /**
  * The running totals of one window: counts and sums, and a latency sketch — never the raw
@@ -131,13 +130,14 @@ public final class WindowAccumulator {
      * rule 6); a call without a price costs 0 and counts as unpriced. The sketch is shared, not
      * copied: the totals live only until the row is built.
      *
-     * @param pricer        prices the sums restored from a job that priced windows, at the window's start
+     * @param prices prices the sums restored from a job that priced windows, at the window's start
      */
-    public CallTotals totals(CallPricer pricer, String model, long windowStartMs) {
+    public CallTotals totals(PriceVersions prices, String model, long windowStartMs) {
         long cost = costPicoDollars;
         long unpriced = unpricedRequests;
+        long version = priceVersion;
         if (restored != null && restored.requests > 0) {
-            OptionalLong sums = pricer.picoDollars(
+            PriceVersions.Priced sums = prices.price(
                     null,
                     model,
                     windowStartMs,
@@ -147,8 +147,9 @@ public final class WindowAccumulator {
                             restored.cacheWriteTokens,
                             restored.completionTokens,
                             restored.reasoningTokens));
-            cost += sums.orElse(0);
-            unpriced += sums.isPresent() ? 0 : restored.requests;
+            cost += sums.picoDollars().orElse(0);
+            unpriced += sums.picoDollars().isPresent() ? 0 : restored.requests;
+            version = Math.max(version, sums.version());
         }
         return CallTotals.builder()
                 .sum("requests", requests)
@@ -165,6 +166,7 @@ public final class WindowAccumulator {
                 .sum("streamed_requests", streamedRequests)
                 .sum("generation_ms_sum", generationMsSum)
                 .sum("truncated_requests", truncatedRequests)
+                .sum("price_version", version)
                 .sketch("latency_sketch", latencies)
                 .sketch("ttft_sketch", ttfts)
                 .build();

@@ -1,7 +1,7 @@
 package dev.streamlens.job.window;
 
 import dev.streamlens.model.MetricsRow;
-import dev.streamlens.model.pricing.CallPricer;
+import dev.streamlens.model.pricing.PriceVersions;
 import java.time.Instant;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ListState;
@@ -38,17 +38,17 @@ public final class WindowRowEmitter
             new ValueStateDescriptor<>("unpriced-counted", Long.class);
     private static final ListStateDescriptor<String> JOB_RUN = new ListStateDescriptor<>("job-run", Types.STRING);
 
-    private final CallPricer pricer;
+    private final PriceVersions prices;
     private transient Counter unpriced;
     private transient Counter revisions;
     private transient String jobRun;
 
     /**
-     * @param pricer prices only what a window restored from a job that priced sums held (calls are
+     * @param prices prices only what a window restored from a job that priced sums held (calls are
      *               priced one by one after the join); built where the job is built and shipped
      */
-    public WindowRowEmitter(CallPricer pricer) {
-        this.pricer = pricer;
+    public WindowRowEmitter(PriceVersions prices) {
+        this.prices = prices;
     }
 
     @Override
@@ -92,7 +92,7 @@ public final class WindowRowEmitter
         }
 
         TimeWindow window = ctx.window();
-        MetricsRow row = acc.totals(pricer, series.f2, window.getStart())
+        MetricsRow row = acc.totals(prices, series.f2, window.getStart())
                 .toRow(
                         series.f0,
                         series.f1,

@@ -9,6 +9,7 @@ import dev.streamlens.job.pricing.PriceCalls;
 import dev.streamlens.model.LatencySketch;
 import dev.streamlens.model.MetricsRow;
 import dev.streamlens.model.pricing.CallPricer;
+import dev.streamlens.model.pricing.PriceVersions;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
@@ -58,7 +59,9 @@ class WindowAggregationTest {
         builder.allowedLateness(Duration.ofMillis(LATENESS));
         builder.sideOutputLateData(LATE);
         OneInputStreamOperator<CallBatch, MetricsRow> operator = builder.aggregate(
-                new CallAggregate(), new WindowRowEmitter(PRICER), WindowAccumulatorTypeInfo.INSTANCE);
+                new CallAggregate(),
+                new WindowRowEmitter(PriceVersions.none(PRICER)),
+                WindowAccumulatorTypeInfo.INSTANCE);
         harness = new KeyedOneInputStreamOperatorTestHarness<>(operator, new SeriesKey(), keyType);
         harness.open();
     }
@@ -220,7 +223,7 @@ class WindowAggregationTest {
         TelemetryEvent request =
                 TelemetryEvent.request("id", responseTs - (long) latency, "acme", "chat", model, prompt);
         TelemetryEvent response = TelemetryEvent.response("id", responseTs, latency, completion, failed, null);
-        return new PriceCalls(PRICER).map(JoinedCall.completed(request, response));
+        return PriceCalls.price(JoinedCall.completed(request, response), PriceVersions.none(PRICER));
     }
 
     @Test
@@ -304,7 +307,7 @@ class WindowAggregationTest {
         // it fires: 700 prompt (40 cached, 5 written) and 90 completion tokens of gpt-4o at 2.5 / 10.
         assertThat(fromFormat2.restored.requests).isEqualTo(2);
         assertThat(fromFormat2
-                        .totals(PRICER, "gpt-4o", W0)
+                        .totals(PriceVersions.none(PRICER), "gpt-4o", W0)
                         .toRow(
                                 "a",
                                 "r",
@@ -319,7 +322,7 @@ class WindowAggregationTest {
                         .add(new BigDecimal("90").multiply(new BigDecimal("10")))
                         .movePointLeft(6));
         assertThat(fromFormat2
-                        .totals(PRICER, "in-house-llm", W0)
+                        .totals(PriceVersions.none(PRICER), "in-house-llm", W0)
                         .toRow(
                                 "a",
                                 "r",

@@ -56,6 +56,7 @@ public record MetricsAnswerRow(
         @JsonProperty("p99_ttft_ms") Double p99TtftMs,
         @JsonProperty("output_tokens_per_second") Double outputTokensPerSecond,
         @JsonProperty("truncated_requests") long truncatedRequests,
+        @JsonProperty("price_version") long priceVersion,
 
         @JsonInclude(JsonInclude.Include.NON_NULL) @JsonProperty("final")
         Boolean isFinal) {
@@ -123,6 +124,7 @@ public record MetricsAnswerRow(
                 row.p99TtftMs(),
                 row.outputTokensPerSecond(),
                 row.truncatedRequests(),
+                row.priceVersion(),
                 freshness.map(f -> f.isFinal(row.windowEnd())).orElse(null));
     }
 }

@@ -34,16 +34,24 @@ public class MetricsRepository {
 
     /** The additive columns summed and the sketches gathered ({@link MetricColumns}), each under its column's name. */
     private static final String SUMS = Stream.concat(
-                    MetricColumns.rolledUpBy(Rollup.Kind.SUM).stream().map(c -> "sum(" + c.name() + ") AS " + c.name()),
+                    combined(),
                     MetricColumns.rolledUpBy(Rollup.Kind.SKETCH).stream()
                             .map(c -> "array_agg(" + c.name() + ") FILTER (WHERE " + c.name() + " IS NOT NULL) AS "
                                     + c.name()))
             .collect(Collectors.joining(", "));
     /** The same without the sketches (percentiles=false): most of a rollup's bytes and time. */
     private static final String SUMS_WITHOUT_SKETCHES = Stream.concat(
-                    MetricColumns.rolledUpBy(Rollup.Kind.SUM).stream().map(c -> "sum(" + c.name() + ") AS " + c.name()),
+                    combined(),
                     MetricColumns.rolledUpBy(Rollup.Kind.SKETCH).stream().map(c -> "NULL::bytea[] AS " + c.name()))
             .collect(Collectors.joining(", "));
+
+    /** The columns combined row by row: summed, or the highest (the price version) kept. */
+    private static Stream<String> combined() {
+        return Stream.concat(
+                MetricColumns.rolledUpBy(Rollup.Kind.SUM).stream().map(c -> "sum(" + c.name() + ") AS " + c.name()),
+                MetricColumns.rolledUpBy(Rollup.Kind.HIGHEST).stream()
+                        .map(c -> "max(" + c.name() + ") AS " + c.name()));
+    }
 
     @Inject
     AgroalDataSource dataSource;

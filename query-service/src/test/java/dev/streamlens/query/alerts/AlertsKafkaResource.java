@@ -44,7 +44,8 @@ public class AlertsKafkaResource implements QuarkusTestResourceLifecycleManager 
         }
     }
 
-    static String bootstrapServers() {
+    /** The broker of the tests that use this resource (alerts, price versions). */
+    public static String bootstrapServers() {
         return broker.bootstrapServers();
     }
 }

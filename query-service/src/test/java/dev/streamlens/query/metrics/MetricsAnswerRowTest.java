@@ -128,6 +128,7 @@ class MetricsAnswerRowTest {
                 null,
                 0.2,
                 0,
+                0,
                 null);
     }
 }

@@ -5,10 +5,23 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.startsWith;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.streamlens.model.Topics;
+import dev.streamlens.model.pricing.PriceVersion;
 import dev.streamlens.query.PostgresTestResource;
+import dev.streamlens.query.alerts.AlertsKafkaResource;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import java.math.BigDecimal;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -17,7 +30,85 @@ import org.junit.jupiter.api.Test;
  */
 @QuarkusTest
 @WithTestResource(PostgresTestResource.class)
+@WithTestResource(AlertsKafkaResource.class)
 class PricesResourceIT {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private static final String ENTRIES =
+            "[{\"id\": \"in-house\", \"models\": [{\"id\": \"llama-ft\", \"match\": {\"equals\": \"llama-ft\"},"
+                    + " \"prices\": {\"input_mtok\": 0.1, \"output_mtok\": 0.2}}]}]";
+
+    @Test
+    void aPublishedVersionIsNumberedStoredAndOnTheTopicTheJobReads() throws Exception {
+        int before = given().get("/v1/prices").then().statusCode(200).extract().path("versions.size()");
+        Number version = given().contentType("application/json")
+                .queryParam("effective_from", "2026-12-01T00:00:00Z")
+                .body(ENTRIES)
+                .put("/v1/prices")
+                .then()
+                .statusCode(200)
+                .body("effective_from", equalTo("2026-12-01T00:00:00Z"))
+                .extract()
+                .path("version");
+        given().get("/v1/prices")
+                .then()
+                .statusCode(200)
+                .body("versions.size()", equalTo(before + 1))
+                .body("versions[-1].version", equalTo(version.intValue()))
+                .body("versions[-1].effective_from", equalTo("2026-12-01T00:00:00Z"));
+
+        PriceVersion published = null;
+        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(
+                Map.of(
+                        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                        AlertsKafkaResource.bootstrapServers(),
+                        ConsumerConfig.GROUP_ID_CONFIG,
+                        "prices-it-" + System.nanoTime(),
+                        ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
+                        "earliest"),
+                new StringDeserializer(),
+                new ByteArrayDeserializer())) {
+            consumer.subscribe(List.of(Topics.PRICES));
+            long deadline = System.currentTimeMillis() + 20_000;
+            while (published == null && System.currentTimeMillis() < deadline) {
+                for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(500))) {
+                    if (record.key().equals(version.toString())) {
+                        published = PriceVersion.fromJson(record.value());
+                    }
+                }
+            }
+        }
+        assertThat(published).as("the version on llm.prices").isNotNull();
+        assertThat(published.effectiveFrom()).isEqualTo(Instant.parse("2026-12-01T00:00:00Z"));
+        assertThat(JSON.readTree(published.entries())).isEqualTo(JSON.readTree(ENTRIES));
+    }
+
+    @Test
+    void badEntriesOrABadTimeAre400NamingThemAndPublishNothing() {
+        int before = given().get("/v1/prices").then().statusCode(200).extract().path("versions.size()");
+        given().contentType("application/json")
+                .body("{\"models\": {\"x\": {\"input_per_million\": -1, \"output_per_million\": 1}}}")
+                .put("/v1/prices")
+                .then()
+                .statusCode(400)
+                .body("errors[0].field", equalTo("body"))
+                .body("errors[0].reason", startsWith("models.x.input_per_million"));
+        given().contentType("application/json")
+                .body("[{\"id\": \"p\", \"models\": [{\"id\": \"m\", \"prices\": {}}]}]")
+                .put("/v1/prices")
+                .then()
+                .statusCode(400)
+                .body("errors[0].field", equalTo("body"));
+        given().contentType("application/json")
+                .queryParam("effective_from", "yesterday")
+                .body(ENTRIES)
+                .put("/v1/prices")
+                .then()
+                .statusCode(400)
+                .body("errors[0].field", equalTo("effective_from"));
+        given().get("/v1/prices").then().statusCode(200).body("versions.size()", equalTo(before));
+    }
 
     @Test
     void theCatalogSaysWhereItComesFromAndOfWhichDate() {
