@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.streamlens.job.JobSettings;
 import dev.streamlens.model.Topics;
+import dev.streamlens.model.pricing.PriceVersion;
 import dev.streamlens.testing.KafkaBrokerExtension;
 import dev.streamlens.testing.PostgresExtension;
 import dev.streamlens.testing.TestDirectories;
@@ -28,6 +29,8 @@ import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.RecordsToDelete;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -149,6 +152,38 @@ class RecomputeIT {
                     assertThat(again.get(key)).isEqualTo(once);
                 }
             });
+
+            // A price learnt late: a version in force from the range's start (as PUT /v1/prices publishes
+            // it), then the range recomputed with the job's own, older price file: the version prices it.
+            try (KafkaProducer<String, byte[]> producer = JobRun.producer(kafka)) {
+                producer.send(new ProducerRecord<>(
+                                Topics.PRICES, "1", new PriceVersion(1, from, "RecomputeIT", NEW_PRICES).toJson()))
+                        .get();
+            }
+            runToTheEnd(
+                    JobRun.settings(
+                            kafka,
+                            POSTGRES.jdbcUrl(),
+                            work,
+                            "--recompute-from",
+                            from.toString(),
+                            "--recompute-to",
+                            to.toString()),
+                    work);
+            assertThat(MetricsComparison.differences(afterRecompute, PipelineOutputs.table(POSTGRES.dataSource())))
+                    .as("the range priced by the version")
+                    .isEmpty();
+            try (Connection c = POSTGRES.dataSource().getConnection();
+                    ResultSet rs =
+                            c.createStatement().executeQuery("SELECT window_start, price_version FROM llm_metrics")) {
+                while (rs.next()) {
+                    Instant windowStart = rs.getTimestamp(1).toInstant();
+                    boolean inRange = !windowStart.isBefore(from) && windowStart.isBefore(to);
+                    assertThat(rs.getLong(2))
+                            .as("price_version of " + windowStart)
+                            .isEqualTo(inRange ? 1 : 0);
+                }
+            }
 
             // The live job ran on undisturbed: no record of the recompute on its topic, no offsets of its group.
             assertThat(live.getJobStatus().get()).isEqualTo(JobStatus.RUNNING);
