@@ -17,7 +17,12 @@ import picocli.CommandLine.Option;
 @Command(
         name = "streamlens",
         mixinStandardHelpOptions = true,
-        subcommands = {StreamLensCommand.Up.class, StreamLensCommand.Demo.class, CommandLine.HelpCommand.class},
+        subcommands = {
+            StreamLensCommand.Up.class,
+            StreamLensCommand.Demo.class,
+            StreamLensCommand.Prices.class,
+            CommandLine.HelpCommand.class
+        },
         description = "StreamLens on this machine: embedded Kafka and PostgreSQL, the Flink job, and both services.")
 public final class StreamLensCommand {
 
@@ -79,6 +84,21 @@ public final class StreamLensCommand {
             } catch (Exception e) {
                 // stopping anyway
             }
+        }
+    }
+
+    @Command(
+            name = "prices",
+            mixinStandardHelpOptions = true,
+            subcommands = {PricesUpdateCommand.class},
+            description = "Prices of a running StreamLens (docs/PRICING.md).")
+    static final class Prices implements Runnable {
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public void run() {
+            spec.commandLine().usage(System.out);
         }
     }
 
