@@ -40,7 +40,8 @@ public final class CallPricer implements Serializable {
 
     private transient PriceCatalog catalog;
     private transient List<PriceCatalog> users;
-    private transient Map<String, Optional<CatalogModel>> lookups;
+    private transient Map<String, Map<String, Optional<CatalogModel>>> lookups;
+    private transient int remembered;
 
     private CallPricer(byte[] catalogJson, List<byte[]> userLayers, List<String> userSources) {
         this.catalogJson = catalogJson;
@@ -109,15 +110,22 @@ public final class CallPricer implements Serializable {
 
     /** The entry a call is priced by: the user's, else the catalog's. */
     public Optional<CatalogModel> find(String provider, String model) {
-        Map<String, Optional<CatalogModel>> remembered = lookups();
-        String key = (provider == null ? "" : provider) + '\u0000' + model;
-        Optional<CatalogModel> found = remembered.get(key);
+        if (model == null) {
+            return Optional.empty();
+        }
+        // By provider, then model: no key to build per call (this runs for every call the job prices).
+        Map<String, Optional<CatalogModel>> ofProvider =
+                lookups().computeIfAbsent(provider == null ? "" : provider, p -> new ConcurrentHashMap<>());
+        Optional<CatalogModel> found = ofProvider.get(model);
         if (found == null) {
             found = lookUp(provider, model);
-            if (remembered.size() >= REMEMBERED_LOOKUPS) {
-                remembered.clear();
+            if (remembered++ >= REMEMBERED_LOOKUPS) {
+                lookups.clear();
+                remembered = 0;
+                ofProvider =
+                        lookups().computeIfAbsent(provider == null ? "" : provider, p -> new ConcurrentHashMap<>());
             }
-            remembered.put(key, found);
+            ofProvider.put(model, found);
         }
         return found;
     }
@@ -152,7 +160,7 @@ public final class CallPricer implements Serializable {
         }
     }
 
-    private Map<String, Optional<CatalogModel>> lookups() {
+    private Map<String, Map<String, Optional<CatalogModel>>> lookups() {
         if (lookups == null) {
             lookups = new ConcurrentHashMap<>();
         }

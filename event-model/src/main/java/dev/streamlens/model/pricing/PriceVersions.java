@@ -9,7 +9,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.TreeMap;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The prices of a call's time: the job's own pricer (its price file, then the catalog) with the
@@ -37,8 +36,10 @@ public final class PriceVersions implements Serializable {
     private final CallPricer base;
     private final List<PriceVersion> versions;
 
-    /** Pricers by the versions in force (their numbers, in precedence order). */
-    private transient Map<String, CallPricer> pricers;
+    /** Per tail of the list (the versions in force at some time): its pricer, made when first needed. */
+    private transient CallPricer[] pricers;
+
+    private transient long[] asOf;
 
     public PriceVersions(CallPricer base, Collection<PriceVersion> versions) {
         this.base = base;
@@ -67,21 +68,35 @@ public final class PriceVersions implements Serializable {
 
     /** What a call of this time cost, at the versions in force then. */
     public Priced price(String provider, String model, long eventTimeMs, PriceSet.Usage usage) {
-        if (versions.isEmpty()) {
+        // In precedence order the versions in force at a time are a tail of the list: the first one
+        // that took effect by then, and every one after it.
+        int first = 0;
+        while (first < versions.size() && versions.get(first).effectiveFrom().toEpochMilli() > eventTimeMs) {
+            first++;
+        }
+        if (first == versions.size()) {
             return new Priced(base.picoDollars(provider, model, eventTimeMs, usage), 0);
         }
-        List<PriceVersion> inForce = new ArrayList<>();
-        long asOf = 0;
-        StringBuilder key = new StringBuilder();
-        for (PriceVersion version : versions) {
-            if (version.effectiveFrom().toEpochMilli() <= eventTimeMs) {
-                inForce.add(version);
-                asOf = Math.max(asOf, version.version());
-                key.append(version.version()).append(',');
-            }
+        CallPricer pricer = pricers()[first];
+        if (pricer == null) {
+            pricer = layered(versions.subList(first, versions.size()));
+            pricers()[first] = pricer;
         }
-        CallPricer pricer = inForce.isEmpty() ? base : pricers().computeIfAbsent(key.toString(), k -> layered(inForce));
-        return new Priced(pricer.picoDollars(provider, model, eventTimeMs, usage), asOf);
+        return new Priced(pricer.picoDollars(provider, model, eventTimeMs, usage), asOf()[first]);
+    }
+
+    /** Per tail of the list: the highest version number in it. */
+    private long[] asOf() {
+        if (asOf == null) {
+            long[] highest = new long[versions.size()];
+            long max = 0;
+            for (int i = versions.size() - 1; i >= 0; i--) {
+                max = Math.max(max, versions.get(i).version());
+                highest[i] = max;
+            }
+            asOf = highest;
+        }
+        return asOf;
     }
 
     private CallPricer layered(List<PriceVersion> inForce) {
@@ -94,9 +109,9 @@ public final class PriceVersions implements Serializable {
         return pricer;
     }
 
-    private Map<String, CallPricer> pricers() {
+    private CallPricer[] pricers() {
         if (pricers == null) {
-            pricers = new ConcurrentHashMap<>();
+            pricers = new CallPricer[versions.size()];
         }
         return pricers;
     }
