@@ -78,6 +78,7 @@ public final class EventParser {
                 in.requiredTimestamp("timestamp"),
                 in.optionalCount("prompt_tokens"),
                 in.optionalIdentifier("user_id_hash"),
+                in.optionalIdentifier("session_id"),
                 in.optionalMetadata("metadata"));
         return in.errors().isEmpty() ? ParseResult.valid(request) : ParseResult.invalid(in.errors());
     }

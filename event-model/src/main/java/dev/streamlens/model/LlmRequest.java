@@ -12,7 +12,8 @@ import java.time.Instant;
  * @param provider     optional: who served the call ({@code openai}, {@code aws.bedrock}, ...); narrows
  *                     the price catalog's match (docs/PRICING.md)
  * @param promptTokens null when the client did not send it (counted as 0 tokens)
- * @param userIdHash   optional, carried to Kafka untouched
+ * @param userIdHash   optional: the application's end user (an id or a hash of one, stored as sent)
+ * @param sessionId    optional: the conversation or agent run the call belongs to
  * @param metadata     optional JSON object, any JSON values, bounded by {@link ValidationLimits}
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -25,6 +26,7 @@ public record LlmRequest(
         @JsonProperty("timestamp") Instant timestamp,
         @JsonProperty("prompt_tokens") Long promptTokens,
         @JsonProperty("user_id_hash") String userIdHash,
+        @JsonProperty("session_id") String sessionId,
         @JsonProperty("metadata") JsonNode metadata) {
 
     /** Prompt tokens with an absent value read as zero. */

@@ -72,7 +72,7 @@ final class EventArbitraries {
     }
 
     static Arbitrary<LlmRequest> requests() {
-        // jqwik combines at most eight values: the provider is drawn beside the other eight.
+        // jqwik combines at most eight values: the provider and the session are drawn beside the other eight.
         Arbitrary<LlmRequest> withoutProvider = Combinators.combine(
                         identifiers(),
                         identifiers(),
@@ -83,9 +83,12 @@ final class EventArbitraries {
                         identifiers().injectNull(0.5),
                         metadata())
                 .as((id, tenant, route, model, timestamp, tokens, user, metadata) ->
-                        new LlmRequest(id, tenant, route, model, null, timestamp, tokens, user, metadata));
-        return Combinators.combine(withoutProvider, identifiers().injectNull(0.5))
-                .as((r, provider) -> new LlmRequest(
+                        new LlmRequest(id, tenant, route, model, null, timestamp, tokens, user, null, metadata));
+        return Combinators.combine(
+                        withoutProvider,
+                        identifiers().injectNull(0.5),
+                        identifiers().injectNull(0.5))
+                .as((r, provider, session) -> new LlmRequest(
                         r.requestId(),
                         r.tenantId(),
                         r.route(),
@@ -94,6 +97,7 @@ final class EventArbitraries {
                         r.timestamp(),
                         r.promptTokens(),
                         r.userIdHash(),
+                        session,
                         r.metadata()));
     }
 

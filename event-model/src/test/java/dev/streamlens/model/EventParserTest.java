@@ -137,6 +137,20 @@ class EventParserTest {
     }
 
     @Test
+    void theEndUserAndTheSessionAreOptionalAndCarriedAsSent() {
+        String request = "{\"request_id\":\"r\",\"tenant_id\":\"t\",\"route\":\"chat\",\"model\":\"gpt-4o\","
+                + "\"timestamp\":\"2025-11-20T10:00:30Z\"";
+        LlmRequest named = parser.parseRequest((request + ",\"user_id_hash\":\"u-42\",\"session_id\":\"conv-7\"}")
+                        .getBytes(StandardCharsets.UTF_8))
+                .event();
+        assertThat(named.userIdHash()).isEqualTo("u-42");
+        assertThat(named.sessionId()).isEqualTo("conv-7");
+        assertThat(parser.parseRequest((request + ",\"session_id\":[1]}").getBytes(StandardCharsets.UTF_8))
+                        .errors())
+                .containsExactly(new FieldError("session_id", "must be a string"));
+    }
+
+    @Test
     void reportsEveryViolationAtOnce() {
         ParseResult<LlmRequest> result = parser.parseRequest(
                 "{\"tenant_id\":5,\"route\":\"\",\"model\":\"a\\u0000b\",\"timestamp\":\"soon\",\"prompt_tokens\":-3}"

@@ -64,6 +64,8 @@ public final class EventDecoder implements Serializable {
                     r.model(),
                     r.promptTokensOrZero());
             request.provider = r.provider();
+            request.userId = r.userIdHash();
+            request.sessionId = r.sessionId();
             return request;
         }
         ParseResult<LlmResponse> result = parser().parseResponse(value, receivedAt);

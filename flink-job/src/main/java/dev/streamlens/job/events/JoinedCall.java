@@ -12,6 +12,10 @@ public class JoinedCall {
     public String model;
     /** Who served the call, as its request named it (null: not named). */
     public String provider;
+    /** The application's end user and session, as its request named them (null: not named). */
+    public String userId;
+
+    public String sessionId;
     /** Where the call counts: the response timestamp, or the request's deadline for a timeout. */
     public long eventTime;
 
@@ -87,6 +91,8 @@ public class JoinedCall {
         c.route = request.route;
         c.model = request.model;
         c.provider = request.provider;
+        c.userId = request.userId;
+        c.sessionId = request.sessionId;
         return c;
     }
 

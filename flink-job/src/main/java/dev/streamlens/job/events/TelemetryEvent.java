@@ -35,6 +35,10 @@ public class TelemetryEvent {
     public String model;
     /** Who served the call, as the request named it (null: not named); narrows the price catalog's match. */
     public String provider;
+    /** The application's end user and the session (conversation, agent run), as the request named them. */
+    public String userId;
+
+    public String sessionId;
 
     public long promptTokens;
 

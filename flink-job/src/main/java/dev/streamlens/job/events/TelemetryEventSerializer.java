@@ -58,6 +58,9 @@ public final class TelemetryEventSerializer extends TypeSerializerSingleton<Tele
     private static final int TRUNCATED = 1 << 17;
     // Appended later, written after every other field: state written before never sets it.
     private static final int PROVIDER = 1 << 18;
+    // Appended later again, after the provider.
+    private static final int USER = 1 << 19;
+    private static final int SESSION = 1 << 20;
 
     @Override
     public boolean isImmutableType() {
@@ -80,6 +83,8 @@ public final class TelemetryEventSerializer extends TypeSerializerSingleton<Tele
         e.route = from.route;
         e.model = from.model;
         e.provider = from.provider;
+        e.userId = from.userId;
+        e.sessionId = from.sessionId;
         e.promptTokens = from.promptTokens;
         e.latencyMs = from.latencyMs;
         e.completionTokens = from.completionTokens;
@@ -126,7 +131,9 @@ public final class TelemetryEventSerializer extends TypeSerializerSingleton<Tele
                 | (e.key != null ? KEY : 0)
                 | (e.raw != null ? RAW : 0)
                 | (e.reason != null ? REASON : 0)
-                | (e.provider != null ? PROVIDER : 0);
+                | (e.provider != null ? PROVIDER : 0)
+                | (e.userId != null ? USER : 0)
+                | (e.sessionId != null ? SESSION : 0);
         out.writeInt(present);
         if ((present & KIND) != 0) {
             out.writeByte(codeOf(e.kind));
@@ -152,6 +159,8 @@ public final class TelemetryEventSerializer extends TypeSerializerSingleton<Tele
         writeBytes(present, RAW, e.raw, out);
         writeString(present, REASON, e.reason, out);
         writeString(present, PROVIDER, e.provider, out);
+        writeString(present, USER, e.userId, out);
+        writeString(present, SESSION, e.sessionId, out);
     }
 
     @Override
@@ -184,6 +193,8 @@ public final class TelemetryEventSerializer extends TypeSerializerSingleton<Tele
         e.raw = readBytes(present, RAW, in);
         e.reason = readString(present, REASON, in);
         e.provider = readString(present, PROVIDER, in);
+        e.userId = readString(present, USER, in);
+        e.sessionId = readString(present, SESSION, in);
         return e;
     }
 

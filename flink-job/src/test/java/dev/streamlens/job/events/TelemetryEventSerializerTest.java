@@ -24,6 +24,8 @@ class TelemetryEventSerializerTest {
         everything.route = "chat";
         everything.model = "gpt-4o";
         everything.provider = "azure";
+        everything.userId = "user-7f3a";
+        everything.sessionId = "conversation-12";
         everything.promptTokens = 1200;
         everything.cachedPromptTokens = 1000;
         everything.cacheWriteTokens = 150;

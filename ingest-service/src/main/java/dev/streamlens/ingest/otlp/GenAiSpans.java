@@ -211,6 +211,14 @@ public final class GenAiSpans {
         // Who served the call narrows the price catalog's match (docs/PRICING.md).
         firstText(attributes, dialect.provider()).ifPresent(provider -> request.put("provider", provider));
         request.put("timestamp", timestamp(span.getStartTimeUnixNano()));
+        // Who the call was for and in which conversation: optional, so a value the JSON API would
+        // refuse (too long, control characters) is left out rather than costing the call.
+        firstText(attributes, END_USER)
+                .filter(GenAiSpans::fitsAnIdentifier)
+                .ifPresent(user -> request.put("user_id_hash", user));
+        firstText(attributes, SESSION)
+                .filter(GenAiSpans::fitsAnIdentifier)
+                .ifPresent(session -> request.put("session_id", session));
         count(request, "prompt_tokens", attributes, attributeOf, dialect.tokenCount("prompt_tokens"));
         ObjectNode metadata = NODES.objectNode();
         metadata.put("source", "otlp");
@@ -362,6 +370,18 @@ public final class GenAiSpans {
 
     private static Optional<String> text(Map<String, AnyValue> attributes, String key) {
         return SpanDialect.text(attributes, key);
+    }
+
+    /** The end user's id: the OTel convention's, its older name, Langfuse's (OpenInference uses user.id). */
+    static final List<String> END_USER = List.of("user.id", "enduser.id", "langfuse.user.id");
+
+    /** The session or conversation: OpenInference's and Langfuse's, then the OTel GenAI conversation. */
+    static final List<String> SESSION = List.of("session.id", "langfuse.session.id", "gen_ai.conversation.id");
+
+    private static boolean fitsAnIdentifier(String value) {
+        return !value.isBlank()
+                && value.length() <= dev.streamlens.model.ValidationLimits.DEFAULTS.maxIdentifierLength()
+                && value.chars().noneMatch(Character::isISOControl);
     }
 
     private static Optional<String> firstText(Map<String, AnyValue> attributes, List<String> keys) {

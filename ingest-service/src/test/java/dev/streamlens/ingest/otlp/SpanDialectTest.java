@@ -281,6 +281,45 @@ class SpanDialectTest {
         assertThat(response(call).finishReason()).isEqualTo("tool-calls");
     }
 
+    @Test
+    void theEndUserAndTheSessionComeFromEachDialectsSpellingAndABadOneIsLeftOutNotTheCall() {
+        Span openInference = span(
+                1,
+                attr("openinference.span.kind", "LLM"),
+                attr("llm.model_name", "gpt-4o"),
+                attr("user.id", "u-1"),
+                attr("session.id", "s-1"));
+        Span langfuse = span(
+                2,
+                attr("gen_ai.operation.name", "chat"),
+                attr("gen_ai.request.model", "gpt-4o"),
+                attr("langfuse.user.id", "u-2"),
+                attr("langfuse.session.id", "s-2"));
+        Span semconv = span(
+                3,
+                attr("gen_ai.operation.name", "chat"),
+                attr("gen_ai.request.model", "gpt-4o"),
+                attr("enduser.id", "u-3"),
+                attr("gen_ai.conversation.id", "conv-3"));
+        Span tooLong = span(
+                4,
+                attr("gen_ai.operation.name", "chat"),
+                attr("gen_ai.request.model", "gpt-4o"),
+                attr("user.id", "u".repeat(256)),
+                attr("session.id", "line\nbreak"));
+        GenAiSpans.Mapped mapped =
+                GenAiSpans.of(export(openInference, langfuse, semconv, tooLong), RULES, Optional.empty());
+
+        assertThat(mapped.calls()).hasSize(4);
+        assertThat(mapped.calls().stream().map(SpanDialectTest::request))
+                .extracting(LlmRequest::userIdHash, LlmRequest::sessionId)
+                .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple("u-1", "s-1"),
+                        org.assertj.core.groups.Tuple.tuple("u-2", "s-2"),
+                        org.assertj.core.groups.Tuple.tuple("u-3", "conv-3"),
+                        org.assertj.core.groups.Tuple.tuple(null, null));
+    }
+
     private static LlmRequest request(GenAiSpans.SpanCall call) {
         ParseResult<LlmRequest> parsed = JSON_API.parseRequest(call.request());
         assertThat(parsed.errors()).as("request of %s", call.span()).isEmpty();
