@@ -156,7 +156,8 @@ class MetricsPipelineTest {
                         r.p95TtftMs(),
                         r.p99TtftMs(),
                         r.outputTokensPerSecond(),
-                        r.truncatedRequests())));
+                        r.truncatedRequests(),
+                        r.priceVersion())));
         return actual;
     }
 

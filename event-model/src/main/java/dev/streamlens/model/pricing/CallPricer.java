@@ -47,13 +47,6 @@ public final class CallPricer implements Serializable {
         this.catalogJson = catalogJson;
         this.userLayers = List.copyOf(userLayers);
         this.userSources = List.copyOf(userSources);
-        // Refuse a bad file where the job is built, not in its tasks.
-        for (int i = 0; i < userLayers.size(); i++) {
-            UserPrices.read(userLayers.get(i), userSources.get(i));
-        }
-        if (catalogJson != null) {
-            readCatalog(catalogJson);
-        }
     }
 
     /** The carried catalog alone. */
@@ -63,6 +56,7 @@ public final class CallPricer implements Serializable {
 
     /** Another catalog in the genai-prices format in place of the carried one, without user entries. */
     public static CallPricer withCatalog(byte[] catalogJson) {
+        readCatalog(catalogJson); // refused where the job is built, not in its tasks
         return new CallPricer(catalogJson.clone(), List.of(), List.of());
     }
 
@@ -80,11 +74,13 @@ public final class CallPricer implements Serializable {
 
     /** The catalog with the user's entries ({@link UserPrices} formats) in front of it. */
     public static CallPricer withUserEntries(byte[] json, String source) {
+        UserPrices.read(json, source); // refused where the job is built, not in its tasks
         return new CallPricer(null, List.of(json.clone()), List.of(source));
     }
 
     /** This pricer with more of the user's entries in front of its own (a price version's). */
     public CallPricer withEntriesInFront(byte[] json, String source) {
+        UserPrices.read(json, source); // only the new layer: this pricer's own were read when they were added
         List<byte[]> layers = new ArrayList<>(List.of(json.clone()));
         layers.addAll(userLayers);
         List<String> sources = new ArrayList<>(List.of(source));

@@ -49,7 +49,8 @@ public final class PipelineOutputs {
             Double ttftP95,
             Double ttftP99,
             Double outputTokensPerSecond,
-            long truncated) {}
+            long truncated,
+            long priceVersion) {}
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -93,7 +94,8 @@ public final class PipelineOutputs {
                                 (Double) rs.getObject("p95_ttft_ms"),
                                 (Double) rs.getObject("p99_ttft_ms"),
                                 (Double) rs.getObject("output_tokens_per_second"),
-                                rs.getLong("truncated_requests")));
+                                rs.getLong("truncated_requests"),
+                                rs.getLong("price_version")));
             }
         } catch (SQLException e) {
             throw new IllegalStateException(e);
@@ -155,7 +157,8 @@ public final class PipelineOutputs {
                     nullable(n, "p95_ttft_ms"),
                     nullable(n, "p99_ttft_ms"),
                     nullable(n, "output_tokens_per_second"),
-                    n.path("truncated_requests").asLong());
+                    n.path("truncated_requests").asLong(),
+                    n.path("price_version").asLong());
             latest.merge(key, actual, (a, b) -> a.revision() >= b.revision() ? a : b);
         }
         return latest;

@@ -13,8 +13,6 @@ import dev.streamlens.testing.TestDirectories;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.ResultSet;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -165,24 +163,12 @@ class PriceVersionsIT {
         return differences;
     }
 
+    /** The stored rows, as the figures this test compares. */
     private static Map<ExpectedMetrics.Key, Row> rows() {
         Map<ExpectedMetrics.Key, Row> rows = new HashMap<>();
-        try (Connection c = POSTGRES.dataSource().getConnection();
-                ResultSet rs = c.createStatement()
-                        .executeQuery("SELECT tenant_id, route, model, window_start, requests, estimated_cost_usd,"
-                                + " unpriced_requests, price_version FROM llm_metrics")) {
-            while (rs.next()) {
-                rows.put(
-                        new ExpectedMetrics.Key(
-                                rs.getString(1),
-                                rs.getString(2),
-                                rs.getString(3),
-                                rs.getTimestamp(4).toInstant().toEpochMilli()),
-                        new Row(rs.getLong(5), rs.getBigDecimal(6), rs.getLong(7), rs.getLong(8)));
-            }
-        } catch (java.sql.SQLException e) {
-            throw new IllegalStateException(e);
-        }
+        PipelineOutputs.table(POSTGRES.dataSource())
+                .forEach((key, row) ->
+                        rows.put(key, new Row(row.requests(), row.cost(), row.unpriced(), row.priceVersion())));
         return rows;
     }
 

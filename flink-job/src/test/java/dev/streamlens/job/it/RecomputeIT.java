@@ -173,17 +173,10 @@ class RecomputeIT {
             assertThat(MetricsComparison.differences(afterRecompute, PipelineOutputs.table(POSTGRES.dataSource())))
                     .as("the range priced by the version")
                     .isEmpty();
-            try (Connection c = POSTGRES.dataSource().getConnection();
-                    ResultSet rs =
-                            c.createStatement().executeQuery("SELECT window_start, price_version FROM llm_metrics")) {
-                while (rs.next()) {
-                    Instant windowStart = rs.getTimestamp(1).toInstant();
-                    boolean inRange = !windowStart.isBefore(from) && windowStart.isBefore(to);
-                    assertThat(rs.getLong(2))
-                            .as("price_version of " + windowStart)
-                            .isEqualTo(inRange ? 1 : 0);
-                }
-            }
+            PipelineOutputs.table(POSTGRES.dataSource())
+                    .forEach((key, row) -> assertThat(row.priceVersion())
+                            .as("price_version of %s", key)
+                            .isEqualTo(inRange(key, from, to) ? 1 : 0));
 
             // The live job ran on undisturbed: no record of the recompute on its topic, no offsets of its group.
             assertThat(live.getJobStatus().get()).isEqualTo(JobStatus.RUNNING);

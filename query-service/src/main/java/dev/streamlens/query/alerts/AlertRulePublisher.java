@@ -3,6 +3,7 @@ package dev.streamlens.query.alerts;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.streamlens.model.EventJson;
 import dev.streamlens.model.Topics;
+import dev.streamlens.query.AcknowledgedSends;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -10,7 +11,6 @@ import jakarta.inject.Inject;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -83,15 +83,8 @@ public class AlertRulePublisher {
 
     private synchronized KafkaProducer<String, String> producer() {
         if (producer == null) {
-            Properties props = new Properties();
-            props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-            props.put(ProducerConfig.CLIENT_ID_CONFIG, "streamlens-alert-rules");
-            props.put(ProducerConfig.ACKS_CONFIG, "all");
-            props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
-            props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, Long.toString(SEND_TIMEOUT_MS));
-            props.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, "4000");
-            props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, Long.toString(SEND_TIMEOUT_MS));
-            props.put(ProducerConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, "1000");
+            Properties props =
+                    AcknowledgedSends.producerSettings(bootstrapServers, "streamlens-alert-rules", SEND_TIMEOUT_MS);
             producer = new KafkaProducer<>(props, new StringSerializer(), new StringSerializer());
         }
         return producer;

@@ -2,6 +2,7 @@ package dev.streamlens.query.prices;
 
 import dev.streamlens.model.Topics;
 import dev.streamlens.model.pricing.PriceVersion;
+import dev.streamlens.query.AcknowledgedSends;
 import io.agroal.api.AgroalDataSource;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -113,14 +114,9 @@ public class PriceVersionStore {
 
     private synchronized KafkaProducer<String, byte[]> producer() {
         if (producer == null) {
-            Properties props = new Properties();
-            props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-            props.put(ProducerConfig.CLIENT_ID_CONFIG, "streamlens-prices");
-            props.put(ProducerConfig.ACKS_CONFIG, "all");
-            props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
-            props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, Long.toString(SEND_TIMEOUT_MS));
-            props.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, "4000");
-            props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, Long.toString(SEND_TIMEOUT_MS));
+            Properties props =
+                    AcknowledgedSends.producerSettings(bootstrapServers, "streamlens-prices", SEND_TIMEOUT_MS);
+            // A version may carry a whole catalog (about 400 KB).
             props.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Integer.toString(2 * 1024 * 1024));
             producer = new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer());
         }
