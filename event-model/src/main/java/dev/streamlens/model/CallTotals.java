@@ -1,5 +1,6 @@
 package dev.streamlens.model;
 
+import dev.streamlens.model.attribution.Contributors;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.HashMap;
@@ -10,8 +11,9 @@ import java.util.function.Function;
 /**
  * The additive totals of the calls of a span (a window, an hour, a query's bucket): one value per
  * summed column of the catalogue ({@link MetricColumns}, {@link Rollup.Kind#SUM}; the highest for
- * {@link Rollup.Kind#HIGHEST}) and one sketch per
- * sketch column (latencies, times to first token). The one place a row's derived values are
+ * {@link Rollup.Kind#HIGHEST}), one sketch per
+ * sketch column (latencies, times to first token) and one summary of who the calls were for per
+ * {@link Rollup.Kind#TOP} column (end users, sessions). The one place a row's derived values are
  * computed from them — averages from the sums, percentiles from the sketches, output tokens per
  * second from tokens and generation time — so the job's windows, its hourly rows and the query
  * service's rollups agree by construction, and nothing is ever an average of averages or of
@@ -31,6 +33,8 @@ public final class CallTotals {
     private static final List<MetricColumns.Column> SKETCHED = MetricColumns.rolledUpBy(Rollup.Kind.SKETCH);
     private static final Map<String, Integer> SUM_INDEX = indexOf(SUMMED);
     private static final Map<String, Integer> SKETCH_INDEX = indexOf(SKETCHED);
+    private static final List<MetricColumns.Column> TOPS = MetricColumns.rolledUpBy(Rollup.Kind.TOP);
+    private static final Map<String, Integer> TOP_INDEX = indexOf(TOPS);
 
     /** How each derived column of a row is computed from the totals. */
     private static final Map<String, Function<CallTotals, Object>> DERIVED = Map.ofEntries(
@@ -58,10 +62,13 @@ public final class CallTotals {
     private final Object[] sums;
     /** Per sketch column; owned by this object (merging copies). */
     private final LatencySketch[] sketches;
+    /** Per contributors column; owned by this object (merging copies). */
+    private final Contributors[] tops;
 
-    private CallTotals(Object[] sums, LatencySketch[] sketches) {
+    private CallTotals(Object[] sums, LatencySketch[] sketches, Contributors[] tops) {
         this.sums = sums;
         this.sketches = sketches;
+        this.tops = tops;
     }
 
     /** No calls. */
@@ -94,6 +101,10 @@ public final class CallTotals {
             byte[] encoded = (byte[]) column.of(row);
             totals.sketch(column.name(), encoded == null ? LatencySketch.create() : LatencySketch.decode(encoded));
         }
+        for (MetricColumns.Column column : TOPS) {
+            byte[] encoded = (byte[]) column.of(row);
+            totals.contributors(column.name(), encoded == null ? Contributors.forRow() : Contributors.decode(encoded));
+        }
         return totals.build();
     }
 
@@ -108,6 +119,12 @@ public final class CallTotals {
                 byte[] encoded = (byte[]) SKETCHED.get(i).of(row);
                 if (encoded != null) {
                     total.sketches[i].merge(LatencySketch.decode(encoded));
+                }
+            }
+            for (int i = 0; i < TOPS.size(); i++) {
+                byte[] encoded = (byte[]) TOPS.get(i).of(row);
+                if (encoded != null) {
+                    total.tops[i].merge(Contributors.decode(encoded));
                 }
             }
         }
@@ -125,7 +142,12 @@ public final class CallTotals {
             merged[i] = sketches[i].copy();
             merged[i].merge(other.sketches[i]);
         }
-        return new CallTotals(added, merged);
+        Contributors[] tops = new Contributors[this.tops.length];
+        for (int i = 0; i < tops.length; i++) {
+            tops[i] = this.tops[i].copy();
+            tops[i].merge(other.tops[i]);
+        }
+        return new CallTotals(added, merged, tops);
     }
 
     /** A summed column's total as a number (a count, milliseconds or dollars). */
@@ -141,6 +163,11 @@ public final class CallTotals {
     /** A sketch column's merged sketch (this object's own: do not change it). */
     public LatencySketch sketch(String column) {
         return sketches[index(SKETCH_INDEX, column)];
+    }
+
+    /** A contributors column's merged summary (this object's own: do not change it). */
+    public Contributors contributors(String column) {
+        return tops[index(TOP_INDEX, column)];
     }
 
     /** Null when no call was joined (a span of timeouts only). */
@@ -180,6 +207,10 @@ public final class CallTotals {
                 case SKETCH -> {
                     LatencySketch sketch = sketches[SKETCH_INDEX.get(column.name())];
                     yield sketch.isEmpty() ? null : sketch.encode();
+                }
+                case TOP -> {
+                    Contributors top = tops[TOP_INDEX.get(column.name())];
+                    yield top.total(Contributors.Figure.REQUESTS) == 0 ? null : top.encode();
                 }
                 case DERIVED -> DERIVED.get(column.name()).apply(this);
             };
@@ -237,6 +268,7 @@ public final class CallTotals {
     public static final class Builder {
         private final Object[] sums = new Object[SUMMED.size()];
         private final LatencySketch[] sketches = new LatencySketch[SKETCHED.size()];
+        private final Contributors[] tops = new Contributors[TOPS.size()];
 
         private Builder() {
             for (int i = 0; i < sums.length; i++) {
@@ -244,6 +276,9 @@ public final class CallTotals {
             }
             for (int i = 0; i < sketches.length; i++) {
                 sketches[i] = LatencySketch.create();
+            }
+            for (int i = 0; i < tops.length; i++) {
+                tops[i] = Contributors.forRow();
             }
         }
 
@@ -265,8 +300,14 @@ public final class CallTotals {
             return this;
         }
 
+        /** A contributors column's summary; the totals own it from here on. */
+        public Builder contributors(String column, Contributors summary) {
+            tops[index(TOP_INDEX, column)] = summary;
+            return this;
+        }
+
         public CallTotals build() {
-            return new CallTotals(sums.clone(), sketches.clone());
+            return new CallTotals(sums.clone(), sketches.clone(), tops.clone());
         }
     }
 }

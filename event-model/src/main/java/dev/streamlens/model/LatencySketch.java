@@ -120,16 +120,16 @@ public final class LatencySketch {
      */
     public void writeCompact(DataOutput out) throws IOException {
         Store positives = sketch.getPositiveValueStore();
-        writeVarLong(out, Math.round(sketch.getCount() - positives.getTotalCount()));
+        Varints.write(out, Math.round(sketch.getCount() - positives.getTotalCount()));
         int[] bins = {0};
         positives.forEach((index, count) -> bins[0]++);
-        writeVarLong(out, bins[0]);
+        Varints.write(out, bins[0]);
         int[] previous = {0};
         IOException[] failure = {null};
         positives.forEach((index, count) -> {
             try {
-                writeVarLong(out, zigZag(index - previous[0]));
-                writeVarLong(out, Math.round(count));
+                Varints.write(out, zigZag(index - previous[0]));
+                Varints.write(out, Math.round(count));
                 previous[0] = index;
             } catch (IOException e) {
                 failure[0] = e;
@@ -142,40 +142,20 @@ public final class LatencySketch {
 
     /** Reads what {@link #writeCompact} wrote. */
     public static LatencySketch readCompact(DataInput in) throws IOException {
-        long zeros = readVarLong(in);
-        long bins = readVarLong(in);
+        long zeros = Varints.read(in);
+        long bins = Varints.read(in);
         Store positives = STORE.get();
         int index = 0;
         for (long i = 0; i < bins; i++) {
-            long delta = readVarLong(in);
+            long delta = Varints.read(in);
             index += (int) ((delta >>> 1) ^ -(delta & 1));
-            positives.add(index, readVarLong(in));
+            positives.add(index, Varints.read(in));
         }
         return new LatencySketch(DDSketch.of(MAPPING, STORE.get(), positives, zeros));
     }
 
     private static long zigZag(long value) {
         return (value << 1) ^ (value >> 63);
-    }
-
-    private static void writeVarLong(DataOutput out, long value) throws IOException {
-        while ((value & ~0x7FL) != 0) {
-            out.writeByte((int) ((value & 0x7F) | 0x80));
-            value >>>= 7;
-        }
-        out.writeByte((int) value);
-    }
-
-    private static long readVarLong(DataInput in) throws IOException {
-        long value = 0;
-        for (int shift = 0; shift < 64; shift += 7) {
-            byte b = in.readByte();
-            value |= (long) (b & 0x7F) << shift;
-            if ((b & 0x80) == 0) {
-                return value;
-            }
-        }
-        throw new IOException("malformed varint");
     }
 
     public LatencySketch copy() {

@@ -7,6 +7,7 @@ import static dev.streamlens.model.Rollup.Kind.KEY;
 import static dev.streamlens.model.Rollup.Kind.SKETCH;
 import static dev.streamlens.model.Rollup.Kind.SPAN;
 import static dev.streamlens.model.Rollup.Kind.SUM;
+import static dev.streamlens.model.Rollup.Kind.TOP;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
@@ -44,6 +45,10 @@ import java.time.Instant;
  *                          ({@link FinishReasons#stoppedAtTokenLimit})
  * @param priceVersion      the prices the row's calls were priced with: as of this published
  *                          price version (0: the job's own, no version in force; docs/PRICING.md)
+ * @param topUsers          who the calls were for: the heaviest end users by cost, requests, tokens
+ *                          and errors, encoded ({@link dev.streamlens.model.attribution.Contributors};
+ *                          null without completed calls; docs/ATTRIBUTION.md)
+ * @param topSessions       the same for sessions
  */
 @JsonInclude(JsonInclude.Include.ALWAYS)
 public record MetricsRow(
@@ -89,7 +94,9 @@ public record MetricsRow(
         Double outputTokensPerSecond,
 
         @Rollup(SUM) @JsonProperty("truncated_requests") long truncatedRequests,
-        @Rollup(HIGHEST) @JsonProperty("price_version") long priceVersion) {
+        @Rollup(HIGHEST) @JsonProperty("price_version") long priceVersion,
+        @Rollup(TOP) @JsonProperty("top_users") byte[] topUsers,
+        @Rollup(TOP) @JsonProperty("top_sessions") byte[] topSessions) {
 
     /** A row without prompt-cache, reasoning, streaming and finish-reason figures (all zero or absent). */
     public MetricsRow(
@@ -149,7 +156,9 @@ public record MetricsRow(
                 0,
                 null,
                 0,
-                0);
+                0,
+                null,
+                null);
     }
 
     /** The Kafka key of this row on {@code llm.metrics}: {@code tenant|route|model}. */

@@ -25,6 +25,14 @@ public final class MetricsRowJdbc {
     public static final String COLUMNS =
             MetricColumns.all().stream().map(MetricColumns.Column::name).collect(Collectors.joining(", "));
 
+    /**
+     * {@link #COLUMNS} with the end-user and session summaries left out (selected as NULL): what a
+     * reader of a row's figures selects, without the summaries' bytes.
+     */
+    public static final String FIGURE_COLUMNS = MetricColumns.all().stream()
+            .map(c -> c.rollup() == Rollup.Kind.TOP ? "NULL::bytea AS " + c.name() : c.name())
+            .collect(Collectors.joining(", "));
+
     private static final String VALUES =
             "VALUES (" + "?, ".repeat(MetricColumns.all().size() - 1) + "?)";
     /** An upsert's new values: every column but the key's and the revision (each statement has its rule). */

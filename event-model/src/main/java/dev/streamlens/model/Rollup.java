@@ -27,6 +27,8 @@ public @interface Rollup {
         HIGHEST,
         /** An encoded sketch, merged. */
         SKETCH,
+        /** An encoded summary of who the calls were for ({@link dev.streamlens.model.attribution.Contributors}), merged. */
+        TOP,
         /** Computed from the sums and sketches ({@link CallTotals}), never added up. */
         DERIVED,
         /** Which computation wrote the row (revision, job run): the rollup's own. */

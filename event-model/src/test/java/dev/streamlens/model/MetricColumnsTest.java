@@ -59,6 +59,19 @@ class MetricColumnsTest {
                     .isEqualTo(LatencySketch.decode((byte[]) column.of(a)).count()
                             + LatencySketch.decode((byte[]) column.of(b)).count());
         }
+        for (MetricColumns.Column column : MetricColumns.rolledUpBy(Rollup.Kind.TOP)) {
+            var merged = dev.streamlens.model.attribution.Contributors.decode((byte[]) column.of(total));
+            var requests = dev.streamlens.model.attribution.Contributors.Figure.REQUESTS;
+            String prefix = column.name().equals("top_users") ? "user" : "session";
+            assertThat(merged.total(requests)).as(column.name()).isEqualTo(1 + 1 + 10 + 1);
+            assertThat(merged.heaviest(requests, 3))
+                    .extracting(c -> c.id() + "=" + c.counted(requests))
+                    .as(column.name())
+                    .containsExactly(prefix + "-10=10", "=2", prefix + "-1=1");
+        }
+        assertThat(MetricColumns.rolledUpBy(Rollup.Kind.TOP))
+                .extracting(MetricColumns.Column::name)
+                .containsExactly("top_users", "top_sessions");
     }
 
     @Test
@@ -96,6 +109,16 @@ class MetricColumnsTest {
                 .hasMessageContaining("no such column");
         assertThatThrownBy(() -> CallTotals.builder().sketch("requests", LatencySketch.create()))
                 .hasMessageContaining("no such column");
+    }
+
+    /** {@code k} calls of one id per row ({@code prefix-k}), and one without an id. */
+    private static dev.streamlens.model.attribution.Contributors contributors(String prefix, int k) {
+        var summary = dev.streamlens.model.attribution.Contributors.forRow();
+        for (int i = 0; i < k; i++) {
+            summary.add(prefix + "-" + k, 1_000L * (i + 1), 10, i == 0);
+        }
+        summary.add(null, 5, 1, false);
+        return summary;
     }
 
     /** A row whose every summed value differs from the other row's (scaled by {@code k}). */
@@ -140,6 +163,8 @@ class MetricColumnsTest {
                 31.25 * k,
                 null,
                 37L * k,
-                41L * k);
+                41L * k,
+                contributors("user", k).encode(),
+                contributors("session", k).encode());
     }
 }

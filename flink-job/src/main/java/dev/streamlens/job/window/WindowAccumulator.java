@@ -3,13 +3,15 @@ package dev.streamlens.job.window;
 import dev.streamlens.job.events.JoinedCall;
 import dev.streamlens.model.CallTotals;
 import dev.streamlens.model.LatencySketch;
+import dev.streamlens.model.attribution.Contributors;
 import dev.streamlens.model.pricing.PriceSet;
 import dev.streamlens.model.pricing.PriceVersions;
 import java.math.BigDecimal;
 
 /**
- * The running totals of one window: counts and sums, and a latency sketch — never the raw
- * latencies — so a window's state stays bounded (a few KiB at most) whatever its traffic.
+ * The running totals of one window: counts and sums, a latency sketch — never the raw
+ * latencies — and summaries of the heaviest end users and sessions — never every id — so a
+ * window's state stays bounded whatever its traffic and however many users it serves.
  * Serialized by {@link WindowAccumulatorSerializer}.
  */
 @org.apache.flink.api.common.typeinfo.TypeInfo(WindowAccumulatorTypeInfo.Factory.class)
@@ -40,6 +42,10 @@ public final class WindowAccumulator {
      * older); null when there are none. Priced as that job did, on the sums, when the window fires.
      */
     RestoredSums restored;
+    /** Who the completed calls were for ({@link Contributors}; docs/ATTRIBUTION.md). */
+    Contributors users;
+
+    Contributors sessions;
 
     /** The completed calls' counts a window held when it was restored from a job that priced sums. */
     static final class RestoredSums {
@@ -63,6 +69,8 @@ public final class WindowAccumulator {
     public WindowAccumulator() {
         this.latencies = LatencySketch.create();
         this.ttfts = LatencySketch.create();
+        this.users = Contributors.forRow();
+        this.sessions = Contributors.forRow();
     }
 
     public void add(JoinedCall call) {
@@ -90,6 +98,10 @@ public final class WindowAccumulator {
         } else {
             unpricedRequests++;
         }
+        long costNanoUsd = call.priced ? nanoDollars(call.costPicoDollars) : 0;
+        long tokens = call.promptTokens + call.completionTokens;
+        users.add(call.userId, costNanoUsd, tokens, call.failed);
+        sessions.add(call.sessionId, costNanoUsd, tokens, call.failed);
         if (Double.isNaN(call.timeToFirstTokenMs)) {
             generationMsSum += call.latencyMs;
         } else {
@@ -117,6 +129,8 @@ public final class WindowAccumulator {
         costPicoDollars += other.costPicoDollars;
         unpricedRequests += other.unpricedRequests;
         priceVersion = Math.max(priceVersion, other.priceVersion);
+        users.merge(other.users);
+        sessions.merge(other.sessions);
         if (other.restored != null) {
             if (restored == null) {
                 restored = new RestoredSums();
@@ -169,7 +183,28 @@ public final class WindowAccumulator {
                 .sum("price_version", version)
                 .sketch("latency_sketch", latencies)
                 .sketch("ttft_sketch", ttfts)
+                .contributors("top_users", users)
+                .contributors("top_sessions", sessions)
                 .build();
+    }
+
+    /** A call's cost as the contributors summaries count it: to the nano-dollar, half up. */
+    static long nanoDollars(long picoDollars) {
+        return (picoDollars + 500) / 1000;
+    }
+
+    /**
+     * Counts the completed calls of a window restored from a job that kept no contributors (state
+     * format 4 or older) under no id, so the summaries still add up to the window's totals.
+     */
+    void countRestoredCallsUnderNoId(boolean costKnown) {
+        if (requests == 0) {
+            return;
+        }
+        long cost = costKnown ? nanoDollars(costPicoDollars) : 0;
+        for (Contributors summary : new Contributors[] {users, sessions}) {
+            summary.addCalls(null, requests, cost, promptTokens + completionTokens, errors);
+        }
     }
 
     WindowAccumulator copy() {

@@ -1,6 +1,7 @@
 package dev.streamlens.job.window;
 
 import dev.streamlens.model.LatencySketch;
+import dev.streamlens.model.attribution.Contributors;
 import java.io.IOException;
 import org.apache.flink.api.common.typeutils.SimpleTypeSerializerSnapshot;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
@@ -16,8 +17,10 @@ import org.apache.flink.core.memory.DataOutputView;
  * reasoning and streaming figures after format 1's fields, format 3 begins with -3 and adds the
  * truncated calls after format 2's, format 4 begins with -4 and adds the calls' own costs (priced
  * after the join), the unpriced calls and the price version after format 3's, then the token sums
- * restored from a format of before (flag, then the sums). A window restored from format 3 or older
- * was priced on its sums: those sums are kept apart and priced so when it fires.
+ * restored from a format of before (flag, then the sums); format 5 begins with -5 and adds the
+ * end-user and session summaries ({@code Contributors}) after format 4's. A window restored from
+ * format 3 or older was priced on its sums: those sums are kept apart and priced so when it fires.
+ * A window restored from format 4 or older counts its calls under no end user and no session.
  */
 public final class WindowAccumulatorSerializer extends TypeSerializerSingleton<WindowAccumulator> {
 
@@ -25,8 +28,8 @@ public final class WindowAccumulatorSerializer extends TypeSerializerSingleton<W
 
     public static final WindowAccumulatorSerializer INSTANCE = new WindowAccumulatorSerializer();
 
-    /** Written first as its negative (-4); format 1 started with the request count (never negative). */
-    private static final int FORMAT = 4;
+    /** Written first as its negative (-5); format 1 started with the request count (never negative). */
+    private static final int FORMAT = 5;
 
     @Override
     public boolean isImmutableType() {
@@ -83,6 +86,8 @@ public final class WindowAccumulatorSerializer extends TypeSerializerSingleton<W
             out.writeLong(restored.completionTokens);
             out.writeLong(restored.reasoningTokens);
         }
+        acc.users.write(out);
+        acc.sessions.write(out);
     }
 
     @Override
@@ -132,6 +137,12 @@ public final class WindowAccumulatorSerializer extends TypeSerializerSingleton<W
             acc.restored.cacheWriteTokens = acc.cacheWriteTokens;
             acc.restored.completionTokens = acc.completionTokens;
             acc.restored.reasoningTokens = acc.reasoningTokens;
+        }
+        if (format >= 5) {
+            acc.users = Contributors.read(in);
+            acc.sessions = Contributors.read(in);
+        } else {
+            acc.countRestoredCallsUnderNoId(format >= 4);
         }
         return acc;
     }

@@ -8,6 +8,8 @@ import dev.streamlens.job.events.TelemetryEvent;
 import dev.streamlens.job.pricing.PriceCalls;
 import dev.streamlens.model.LatencySketch;
 import dev.streamlens.model.MetricsRow;
+import dev.streamlens.model.attribution.Contributors;
+import dev.streamlens.model.attribution.Contributors.Figure;
 import dev.streamlens.model.pricing.CallPricer;
 import dev.streamlens.model.pricing.PriceVersions;
 import java.math.BigDecimal;
@@ -352,6 +354,13 @@ class WindowAggregationTest {
         restored.unpricedRequests = 1;
         restored.priceVersion = 5;
         restored.restored = fromFormat3.restored;
+        // A window from before end users and sessions were kept counts its calls under no id.
+        assertThat(restored.users.of(Contributors.NO_ID).counted(Figure.REQUESTS))
+                .isEqualTo(2);
+        assertThat(restored.sessions.of(Contributors.NO_ID).counted(Figure.TOKENS))
+                .isEqualTo(790);
+        restored.users.add("alice", 10, 5, true);
+        restored.sessions.add("s-1", 10, 5, true);
         org.apache.flink.core.memory.DataOutputSerializer now =
                 new org.apache.flink.core.memory.DataOutputSerializer(256);
         WindowAccumulatorSerializer.INSTANCE.serialize(restored, now);
@@ -369,5 +378,79 @@ class WindowAggregationTest {
         assertThat(again.priceVersion).isEqualTo(5);
         assertThat(again.restored.completionTokens).isEqualTo(90);
         assertThat(again.latencies.quantile(0.99)).isEqualTo(restored.latencies.quantile(0.99));
+        assertThat(again.users.of("alice").counted(Figure.ERRORS)).isEqualTo(1);
+        assertThat(again.sessions.of("s-1").counted(Figure.TOKENS)).isEqualTo(5);
+        assertThat(again.users.total(Figure.REQUESTS)).isEqualTo(3);
+
+        // Format 4 (before end users and sessions): its calls count under no id, with their costs.
+        org.apache.flink.core.memory.DataOutputSerializer summaries =
+                new org.apache.flink.core.memory.DataOutputSerializer(64);
+        restored.users.write(summaries);
+        restored.sessions.write(summaries);
+        byte[] format4 = Arrays.copyOf(now.getCopyOfBuffer(), now.length() - summaries.length());
+        format4[7] = -4;
+        WindowAccumulator fromFormat4 = WindowAccumulatorSerializer.INSTANCE.deserialize(
+                new org.apache.flink.core.memory.DataInputDeserializer(format4));
+        assertThat(fromFormat4.costPicoDollars).isEqualTo(123_456_789);
+        for (Contributors summary : List.of(fromFormat4.users, fromFormat4.sessions)) {
+            Contributors.Contributor none = summary.of(Contributors.NO_ID);
+            assertThat(none.counted(Figure.REQUESTS)).isEqualTo(2);
+            assertThat(none.counted(Figure.COST_NANO_USD)).isEqualTo(123_457);
+            assertThat(summary.heaviest(Figure.REQUESTS, 10)).hasSize(1);
+        }
+    }
+
+    @Test
+    void aWindowsRowSaysWhichEndUsersAndSessionsItsCallsWereFor() throws Exception {
+        // user-k makes k calls, each in session user-k/s(i % 2); every third call has no user.
+        java.util.Map<String, long[]> expectedUsers = new java.util.HashMap<>();
+        java.util.Map<String, long[]> expectedSessions = new java.util.HashMap<>();
+        int n = 0;
+        for (int k = 1; k <= 30; k++) {
+            for (int i = 0; i < k; i++) {
+                n++;
+                JoinedCall call = call("gpt-4o", W0 + n, 50, 100L * k, 10L * i, i % 5 == 4);
+                call.userId = n % 3 == 0 ? null : "user-" + k;
+                call.sessionId = "user-" + k + "/s" + (i % 2);
+                add(call);
+                long cost = WindowAccumulator.nanoDollars(call.costPicoDollars);
+                for (var entry : java.util.Map.of(
+                                call.userId == null ? Contributors.NO_ID : call.userId,
+                                expectedUsers,
+                                call.sessionId,
+                                expectedSessions)
+                        .entrySet()) {
+                    long[] f = entry.getValue().computeIfAbsent(entry.getKey(), id -> new long[4]);
+                    f[Figure.COST_NANO_USD.ordinal()] += cost;
+                    f[Figure.REQUESTS.ordinal()]++;
+                    f[Figure.TOKENS.ordinal()] += call.promptTokens + call.completionTokens;
+                    f[Figure.ERRORS.ordinal()] += call.failed ? 1 : 0;
+                }
+            }
+        }
+        add(timeout("gpt-4o", W0 + 59_000));
+        harness.processWatermark(new Watermark(W0 + MINUTE));
+        MetricsRow row = single();
+        Contributors users = Contributors.decode(row.topUsers());
+        Contributors sessions = Contributors.decode(row.topSessions());
+        // 31 ids and 60 sessions: within twice the capacity of a row, so every figure is exact.
+        for (var expected :
+                List.of(java.util.Map.entry(users, expectedUsers), java.util.Map.entry(sessions, expectedSessions))) {
+            for (Figure figure : Figure.values()) {
+                assertThat(expected.getKey().errorBound(figure)).isZero();
+                for (var id : expected.getValue().entrySet()) {
+                    assertThat(expected.getKey().of(id.getKey()).counted(figure))
+                            .as("%s of %s", figure, id.getKey())
+                            .isEqualTo(id.getValue()[figure.ordinal()]);
+                }
+            }
+        }
+        assertThat(users.total(Figure.REQUESTS)).isEqualTo(row.requests()).isEqualTo(n);
+        assertThat(users.total(Figure.ERRORS)).isEqualTo(row.errors());
+        assertThat(users.total(Figure.TOKENS)).isEqualTo(row.totalPromptTokens() + row.totalCompletionTokens());
+        assertThat(users.heaviest(Figure.COST_NANO_USD, 2))
+                .extracting(Contributors.Contributor::id)
+                .as("calls without a user (a third) first, then the user with the most and largest calls")
+                .containsExactly(Contributors.NO_ID, "user-30");
     }
 }

@@ -122,7 +122,7 @@ public class MetricsRepository {
     private List<MetricsAnswerRow> storedMinuteRows(MetricsQuery q, Instant notBefore, Optional<Freshness> freshness)
             throws SQLException {
         StringBuilder sql = new StringBuilder(
-                "SELECT " + MetricsRowJdbc.COLUMNS + " FROM " + MetricsRowJdbc.MINUTES + " WHERE tenant_id = ?");
+                "SELECT " + MetricsRowJdbc.FIGURE_COLUMNS + " FROM " + MetricsRowJdbc.MINUTES + " WHERE tenant_id = ?");
         List<Object> args = new ArrayList<>(List.of(q.tenantId()));
         filters(q, sql, args);
         if (notBefore != null) {

@@ -1,0 +1,164 @@
+package dev.streamlens.model.attribution;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.streamlens.model.attribution.Contributors.Contributor;
+import dev.streamlens.model.attribution.Contributors.Figure;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Combinators;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import net.jqwik.api.constraints.IntRange;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The summary's promises, checked against the exact figures of every id computed here by a plain
+ * map: each id's true figure lies between what is counted and the most it can be; any id heavier
+ * than the error bound is held; totals add up; a summary split into parts and merged keeps all
+ * of this; the encoded form reads back the same.
+ */
+class ContributorsTest {
+
+    record Call(String id, long costNano, long tokens, boolean failed) {}
+
+    /** Ids skewed as real traffic is: a few heavy, a long tail (and some calls without an id). */
+    @Provide
+    Arbitrary<List<Call>> calls() {
+        Arbitrary<String> ids = Arbitraries.frequencyOf(
+                net.jqwik.api.Tuple.of(40, Arbitraries.integers().between(0, 4).map(i -> "heavy-" + i)),
+                net.jqwik.api.Tuple.of(
+                        50, Arbitraries.integers().between(0, 2_000).map(i -> "tail-" + i)),
+                net.jqwik.api.Tuple.of(10, Arbitraries.just((String) null)));
+        Arbitrary<Call> call = Combinators.combine(
+                        ids,
+                        Arbitraries.longs().between(0, 5_000_000),
+                        Arbitraries.longs().between(0, 8_000),
+                        Arbitraries.integers().between(0, 9).map(i -> i == 0))
+                .as(Call::new);
+        return call.list().ofMinSize(0).ofMaxSize(3_000);
+    }
+
+    @Property(tries = 60)
+    void everyIdsTrueFiguresLieWithinTheBoundsAfterMerges(
+            @ForAll("calls") List<Call> calls,
+            @ForAll @IntRange(min = 1, max = 8) int parts,
+            @ForAll @IntRange(min = 1, max = 40) int capacity) {
+        List<Contributors> summaries = new ArrayList<>();
+        for (int p = 0; p < parts; p++) {
+            summaries.add(Contributors.withCapacity(capacity));
+        }
+        for (int i = 0; i < calls.size(); i++) {
+            Call c = calls.get(i);
+            summaries.get(i % parts).add(c.id(), c.costNano(), c.tokens(), c.failed());
+        }
+        Contributors merged = Contributors.withCapacity(capacity);
+        for (Contributors part : summaries) {
+            merged.merge(Contributors.decode(part.encode()));
+        }
+
+        Map<String, long[]> exact = exactFigures(calls);
+        for (Figure figure : Figure.values()) {
+            long total =
+                    exact.values().stream().mapToLong(f -> f[figure.ordinal()]).sum();
+            assertThat(merged.total(figure)).as("total %s", figure).isEqualTo(total);
+            long bound = merged.errorBound(figure);
+            for (Map.Entry<String, long[]> id : exact.entrySet()) {
+                long truth = id.getValue()[figure.ordinal()];
+                Contributor got = merged.of(id.getKey());
+                assertThat(got.counted(figure))
+                        .as("%s of %s counted", figure, id.getKey())
+                        .isLessThanOrEqualTo(truth);
+                assertThat(got.atMost(figure))
+                        .as("%s of %s at most", figure, id.getKey())
+                        .isGreaterThanOrEqualTo(truth);
+                if (truth > bound) {
+                    assertThat(merged.heaviest(figure, Integer.MAX_VALUE))
+                            .extracting(Contributor::id)
+                            .as("%s of %s is above the bound %d", figure, id.getKey(), bound)
+                            .contains(id.getKey());
+                }
+            }
+        }
+    }
+
+    @Property(tries = 40)
+    void whileNoMoreThanTwiceTheCapacityOfIdsAreSeenEveryFigureIsExact(
+            @ForAll("calls") List<Call> calls, @ForAll @IntRange(min = 1, max = 3) int parts) {
+        int capacity = Math.max(1, (int) calls.stream().map(Call::id).distinct().count());
+        List<Contributors> summaries = new ArrayList<>();
+        for (int p = 0; p < parts; p++) {
+            summaries.add(Contributors.withCapacity(capacity));
+        }
+        for (int i = 0; i < calls.size(); i++) {
+            Call c = calls.get(i);
+            summaries.get(i % parts).add(c.id(), c.costNano(), c.tokens(), c.failed());
+        }
+        Contributors merged = Contributors.withCapacity(capacity);
+        summaries.forEach(merged::merge);
+        Map<String, long[]> exact = exactFigures(calls);
+        for (Figure figure : Figure.values()) {
+            assertThat(merged.errorBound(figure)).isZero();
+            for (Map.Entry<String, long[]> id : exact.entrySet()) {
+                assertThat(merged.of(id.getKey()).counted(figure)).isEqualTo(id.getValue()[figure.ordinal()]);
+            }
+        }
+    }
+
+    @Test
+    void theBoundIsSmallOnSkewedTrafficAndTheHeavyIdsAreExactFromTheirFirstCall() {
+        Contributors summary = Contributors.withCapacity(50);
+        Map<String, long[]> exact = new HashMap<>();
+        java.util.Random random = new java.util.Random(7);
+        List<Call> calls = new ArrayList<>();
+        for (int i = 0; i < 200_000; i++) {
+            // id k with probability ~ 1/k: a Zipf law over 100,000 ids
+            int k = (int) Math.floor(Math.pow(100_001, random.nextDouble()));
+            calls.add(new Call("user-" + k, 1_000, 10, false));
+        }
+        calls.forEach(c -> summary.add(c.id(), c.costNano(), c.tokens(), c.failed()));
+        exact.putAll(exactFigures(calls));
+        long total = summary.total(Figure.REQUESTS);
+        long heldCounts = summary.heaviest(Figure.REQUESTS, Integer.MAX_VALUE).stream()
+                .mapToLong(c -> c.counted(Figure.REQUESTS))
+                .sum();
+        assertThat(summary.errorBound(Figure.REQUESTS)).isLessThanOrEqualTo((total - heldCounts) / 51);
+        Contributor top = summary.heaviest(Figure.REQUESTS, 1).get(0);
+        assertThat(top.id()).isEqualTo("user-1");
+        assertThat(top.counted(Figure.REQUESTS) + summary.errorBound(Figure.REQUESTS))
+                .as("the heaviest id, held from its first call, is counted short by exactly the offset")
+                .isEqualTo(exact.get("user-1")[Figure.REQUESTS.ordinal()]);
+    }
+
+    @Test
+    void forgettingAnIdKeepsItsCallsInTheTotalsUnderNoIdHeld() {
+        Contributors summary = Contributors.forRow();
+        summary.add("alice", 3_000, 100, true);
+        summary.add("bob", 1_000, 10, false);
+        summary.add(null, 500, 5, false);
+        summary.forget("alice");
+        assertThat(summary.holds("alice")).isFalse();
+        assertThat(Contributors.decode(summary.encode()).holds("alice")).isFalse();
+        assertThat(summary.total(Figure.COST_NANO_USD)).isEqualTo(4_500);
+        assertThat(summary.heaviest(Figure.COST_NANO_USD, 10))
+                .extracting(Contributor::id)
+                .containsExactly("bob", Contributors.NO_ID);
+    }
+
+    private static Map<String, long[]> exactFigures(List<Call> calls) {
+        Map<String, long[]> exact = new HashMap<>();
+        for (Call c : calls) {
+            long[] f = exact.computeIfAbsent(c.id() == null ? Contributors.NO_ID : c.id(), id -> new long[4]);
+            f[Figure.COST_NANO_USD.ordinal()] += c.costNano();
+            f[Figure.REQUESTS.ordinal()]++;
+            f[Figure.TOKENS.ordinal()] += c.tokens();
+            f[Figure.ERRORS.ordinal()] += c.failed() ? 1 : 0;
+        }
+        return exact;
+    }
+}
