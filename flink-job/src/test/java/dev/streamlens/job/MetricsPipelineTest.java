@@ -157,7 +157,9 @@ class MetricsPipelineTest {
                         r.p99TtftMs(),
                         r.outputTokensPerSecond(),
                         r.truncatedRequests(),
-                        r.priceVersion())));
+                        r.priceVersion(),
+                        PipelineOutputs.Attributed.of(r.topUsers()),
+                        PipelineOutputs.Attributed.of(r.topSessions()))));
         return actual;
     }
 

@@ -131,7 +131,7 @@ final class MetricsFixture {
                 null);
     }
 
-    private static void insert(DataSource ds, String table, List<MetricsRow> rows) throws SQLException {
+    static void insert(DataSource ds, String table, List<MetricsRow> rows) throws SQLException {
         try (Connection c = ds.getConnection();
                 PreparedStatement ps = c.prepareStatement(MetricsRowJdbc.insert(table))) {
             for (MetricsRow r : rows) {

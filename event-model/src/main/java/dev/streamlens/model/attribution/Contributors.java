@@ -105,23 +105,35 @@ public final class Contributors {
         return false;
     }
 
+    /** Every id some figure holds. */
+    public Set<String> ids() {
+        Set<String> ids = new LinkedHashSet<>();
+        for (HeavyHitters summary : byFigure) {
+            ids.addAll(summary.entries().keySet());
+        }
+        return ids;
+    }
+
     /** The figure summed over every call, whatever its id. */
     public long total(Figure figure) {
         return byFigure[figure.ordinal()].total();
     }
 
-    /** How much any id's figure may exceed what is counted for it; 0 when every count is exact. */
+    /**
+     * The threshold: no id the summary does not hold has more of the figure, so any id above it is
+     * held. 0 while the summary has never let an id go (then every figure is exact).
+     */
     public long errorBound(Figure figure) {
-        return byFigure[figure.ordinal()].offset();
+        return byFigure[figure.ordinal()].floor();
     }
 
-    /** An id's figures as counted, with how far each may be short. */
+    /** An id's figures: what is certain, and the most each can be. */
     public Contributor of(String id) {
         long[] counted = new long[FIGURES.length];
         long[] atMost = new long[FIGURES.length];
         for (int i = 0; i < FIGURES.length; i++) {
-            counted[i] = byFigure[i].counted(id);
-            atMost[i] = counted[i] + byFigure[i].offset();
+            counted[i] = byFigure[i].lower(id);
+            atMost[i] = byFigure[i].upper(id);
         }
         return new Contributor(id, counted, atMost);
     }
@@ -136,8 +148,8 @@ public final class Contributors {
     }
 
     /**
-     * One id's figures: what was counted for it (never more than true) and the most it can be
-     * (counted plus the summary's error bound); the two are equal when the figure is exact.
+     * One id's figures: what was counted for it for certain (never more than true) and the most it
+     * can be; the two are equal when the figure is exact.
      */
     public record Contributor(String id, long[] counted, long[] atMost) {
         public long counted(Figure figure) {
@@ -153,7 +165,7 @@ public final class Contributors {
         }
     }
 
-    /** The portable form stored with a row: each id once, then per figure its total, offset and counts. */
+    /** The portable form stored with a row: each id once, then per figure its total, floor, and ids' counts and errors. */
     public byte[] encode() {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try (DataOutputStream out = new DataOutputStream(bytes)) {
@@ -180,10 +192,7 @@ public final class Contributors {
     }
 
     public void write(DataOutput out) throws IOException {
-        Set<String> ids = new LinkedHashSet<>();
-        for (HeavyHitters summary : byFigure) {
-            ids.addAll(summary.entries().keySet());
-        }
+        Set<String> ids = ids();
         Map<String, Integer> index = new HashMap<>();
         out.writeByte(FORMAT);
         Varints.write(out, byFigure[0].capacity());
@@ -196,11 +205,12 @@ public final class Contributors {
         }
         for (HeavyHitters summary : byFigure) {
             Varints.write(out, summary.total());
-            Varints.write(out, summary.offset());
+            Varints.write(out, summary.floor());
             Varints.write(out, summary.entries().size());
             for (Map.Entry<String, long[]> entry : summary.entries().entrySet()) {
                 Varints.write(out, index.get(entry.getKey()));
                 Varints.write(out, entry.getValue()[0]);
+                Varints.write(out, entry.getValue()[1]);
             }
         }
     }
@@ -220,12 +230,14 @@ public final class Contributors {
         HeavyHitters[] summaries = new HeavyHitters[FIGURES.length];
         for (int f = 0; f < summaries.length; f++) {
             long total = Varints.read(in);
-            long offset = Varints.read(in);
-            HeavyHitters summary = new HeavyHitters(capacity, offset, total);
+            long floor = Varints.read(in);
+            HeavyHitters summary = new HeavyHitters(capacity, floor, total);
             summaries[f] = summary;
             long entries = Varints.read(in);
             for (long e = 0; e < entries; e++) {
-                summary.entries().put(ids[(int) Varints.read(in)], new long[] {Varints.read(in)});
+                String id = ids[(int) Varints.read(in)];
+                long count = Varints.read(in);
+                summary.entries().put(id, new long[] {count, Varints.read(in)});
             }
         }
         return new Contributors(summaries);

@@ -37,6 +37,37 @@ public final class ExpectedMetrics {
         public final List<Double> ttfts = new ArrayList<>();
         public double generationMs;
         public long truncated;
+        /** Per end user (calls without one under {@code ""}): cost in nano-dollars, requests, tokens, errors. */
+        public final Map<String, long[]> users = new TreeMap<>();
+        /** The same per session. */
+        public final Map<String, long[]> sessions = new TreeMap<>();
+
+        void attribute(String user, String session, BigDecimal cost, long tokens, boolean failed) {
+            // each call's cost to the nano-dollar, half up, as the summaries count it
+            long nano = cost.movePointRight(9)
+                    .setScale(0, java.math.RoundingMode.HALF_UP)
+                    .longValueExact();
+            for (Map.Entry<String, Map<String, long[]>> by : List.of(
+                    Map.entry(user == null ? "" : user, users), Map.entry(session == null ? "" : session, sessions))) {
+                long[] f = by.getValue().computeIfAbsent(by.getKey(), id -> new long[4]);
+                f[0] += nano;
+                f[1]++;
+                f[2] += tokens;
+                f[3] += failed ? 1 : 0;
+            }
+        }
+
+        void attributeAll(Row other) {
+            for (Map.Entry<Map<String, long[]>, Map<String, long[]>> pair :
+                    List.of(Map.entry(other.users, users), Map.entry(other.sessions, sessions))) {
+                pair.getKey().forEach((id, f) -> {
+                    long[] to = pair.getValue().computeIfAbsent(id, i -> new long[4]);
+                    for (int i = 0; i < 4; i++) {
+                        to[i] += f[i];
+                    }
+                });
+            }
+        }
     }
 
     /** The finish reasons (as the workloads spell them) of an output cut at the token limit. */
@@ -101,16 +132,24 @@ public final class ExpectedMetrics {
                 row.generationMs += latency;
             }
             BigDecimal[] price = priceOf(prices, request.model());
+            BigDecimal callCost = BigDecimal.ZERO;
             if (price == null) {
                 row.unpriced++;
             } else {
                 // Each prompt token once: at the cache read price, the cache write price, or the input price.
-                row.cost = row.cost.add(price[0].multiply(BigDecimal.valueOf(request.promptTokens() - cached - written))
+                callCost = price[0].multiply(BigDecimal.valueOf(request.promptTokens() - cached - written))
                         .add(price[2].multiply(BigDecimal.valueOf(cached)))
                         .add(price[3].multiply(BigDecimal.valueOf(written)))
                         .add(price[1].multiply(BigDecimal.valueOf(response.completionTokens())))
-                        .movePointLeft(6));
+                        .movePointLeft(6);
+                row.cost = row.cost.add(callCost);
             }
+            row.attribute(
+                    request.userId(),
+                    request.sessionId(),
+                    callCost,
+                    request.promptTokens() + response.completionTokens(),
+                    response.error() != null && !response.error().isEmpty());
         }
         for (Workload.Response r : workload.responses) {
             if (!requestIds.contains(r.id())) {
@@ -143,6 +182,7 @@ public final class ExpectedMetrics {
             hour.ttfts.addAll(minute.ttfts);
             hour.generationMs += minute.generationMs;
             hour.truncated += minute.truncated;
+            hour.attributeAll(minute);
         });
         return hours;
     }

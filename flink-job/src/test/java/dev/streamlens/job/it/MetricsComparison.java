@@ -51,6 +51,8 @@ public final class MetricsComparison {
                         a.outputTokensPerSecond(),
                         1e-9);
             }
+            attributed(diffs, at + "top_users", x.users, a.users());
+            attributed(diffs, at + "top_sessions", x.sessions, a.sessions());
             if (a.cost() == null || x.cost.compareTo(a.cost()) != 0) {
                 diffs.add(at + "estimated_cost_usd expected " + x.cost.toPlainString() + " but was " + a.cost());
             }
@@ -80,6 +82,40 @@ public final class MetricsComparison {
             }
         }
         return diffs;
+    }
+
+    private static final String[] FIGURES = {"cost (nano-dollars)", "requests", "tokens", "errors"};
+
+    /**
+     * Each id's figures in a row's summary against its exact figures: equal where the summary's
+     * error bound is 0, else within it (counted no more than true, true no more than counted plus
+     * the bound); the totals always equal.
+     */
+    private static void attributed(
+            List<String> diffs, String what, Map<String, long[]> expected, PipelineOutputs.Attributed actual) {
+        for (int f = 0; f < FIGURES.length; f++) {
+            long total = 0;
+            for (long[] figures : expected.values()) {
+                total += figures[f];
+            }
+            exact(diffs, what + " total " + FIGURES[f], total, actual.totals().get(f));
+            long bound = actual.errorBounds().get(f);
+            for (Map.Entry<String, long[]> id : expected.entrySet()) {
+                long truth = id.getValue()[f];
+                long counted = actual.counted()
+                        .getOrDefault(id.getKey(), List.of(0L, 0L, 0L, 0L))
+                        .get(f);
+                if (bound == 0 ? counted != truth : counted > truth || counted + bound < truth) {
+                    diffs.add(what + " " + FIGURES[f] + " of '" + id.getKey() + "' expected " + truth + " but counted "
+                            + counted + " (error bound " + bound + ")");
+                }
+            }
+        }
+        for (String id : actual.counted().keySet()) {
+            if (!expected.containsKey(id)) {
+                diffs.add(what + " holds '" + id + "', which had no calls there");
+            }
+        }
     }
 
     private static void exact(List<String> diffs, String what, long expected, long actual) {

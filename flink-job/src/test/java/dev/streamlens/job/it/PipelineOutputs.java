@@ -2,6 +2,7 @@ package dev.streamlens.job.it;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.streamlens.model.attribution.Contributors;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.math.BigDecimal;
@@ -50,7 +51,37 @@ public final class PipelineOutputs {
             Double ttftP99,
             Double outputTokensPerSecond,
             long truncated,
-            long priceVersion) {}
+            long priceVersion,
+            Attributed users,
+            Attributed sessions) {}
+
+    /**
+     * A row's end-user or session summary as plain figures (comparable by value): per id held, what
+     * is counted (cost in nano-dollars, requests, tokens, errors); per figure the total and the error bound.
+     */
+    public record Attributed(Map<String, List<Long>> counted, List<Long> totals, List<Long> errorBounds) {
+        public static Attributed of(byte[] encoded) {
+            if (encoded == null) {
+                return new Attributed(Map.of(), List.of(0L, 0L, 0L, 0L), List.of(0L, 0L, 0L, 0L));
+            }
+            Contributors summary = Contributors.decode(encoded);
+            Map<String, List<Long>> counted = new java.util.TreeMap<>();
+            for (String id : summary.ids()) {
+                counted.put(
+                        id,
+                        java.util.Arrays.stream(summary.of(id).counted())
+                                .boxed()
+                                .toList());
+            }
+            List<Long> totals = new ArrayList<>();
+            List<Long> bounds = new ArrayList<>();
+            for (Contributors.Figure figure : Contributors.Figure.values()) {
+                totals.add(summary.total(figure));
+                bounds.add(summary.errorBound(figure));
+            }
+            return new Attributed(counted, totals, bounds);
+        }
+    }
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -95,7 +126,9 @@ public final class PipelineOutputs {
                                 (Double) rs.getObject("p99_ttft_ms"),
                                 (Double) rs.getObject("output_tokens_per_second"),
                                 rs.getLong("truncated_requests"),
-                                rs.getLong("price_version")));
+                                rs.getLong("price_version"),
+                                Attributed.of(rs.getBytes("top_users")),
+                                Attributed.of(rs.getBytes("top_sessions"))));
             }
         } catch (SQLException e) {
             throw new IllegalStateException(e);
@@ -158,10 +191,21 @@ public final class PipelineOutputs {
                     nullable(n, "p99_ttft_ms"),
                     nullable(n, "output_tokens_per_second"),
                     n.path("truncated_requests").asLong(),
-                    n.path("price_version").asLong());
+                    n.path("price_version").asLong(),
+                    Attributed.of(bytes(n, "top_users")),
+                    Attributed.of(bytes(n, "top_sessions")));
             latest.merge(key, actual, (a, b) -> a.revision() >= b.revision() ? a : b);
         }
         return latest;
+    }
+
+    private static byte[] bytes(JsonNode record, String field) {
+        JsonNode value = record.path(field);
+        try {
+            return value.isTextual() ? value.binaryValue() : null;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** Reads a topic from the beginning to its current end with read_committed. */

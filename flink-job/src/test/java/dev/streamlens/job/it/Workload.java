@@ -24,7 +24,42 @@ public final class Workload {
         "gpt-4o", "gpt-4o-mini-2024-07-18", "claude-3-5-sonnet-20241022", "in-house-llm"
     };
 
-    public record Request(String id, String tenant, String route, String model, long ts, long promptTokens) {}
+    /** userId and sessionId null: not sent. */
+    public record Request(
+            String id,
+            String tenant,
+            String route,
+            String model,
+            long ts,
+            long promptTokens,
+            String userId,
+            String sessionId) {
+        /** A request whose end user and session are chosen from its id ({@link #userOf}, {@link #sessionOf}). */
+        public Request(String id, String tenant, String route, String model, long ts, long promptTokens) {
+            this(id, tenant, route, model, ts, promptTokens, userOf(id), sessionOf(id));
+        }
+    }
+
+    /**
+     * The end user of a request, chosen from its id so the random sequence (and every seeded workload)
+     * stays as it was: skewed as real traffic is — three users make a third of the calls, twenty
+     * the next third, two hundred the rest — and one call in seven names none.
+     */
+    static String userOf(String id) {
+        int h = Math.floorMod(id.hashCode() * 31 + 7, 1_400);
+        if (h < 200) {
+            return null;
+        }
+        int u = h < 600 ? h % 3 : h < 1_000 ? 3 + h % 20 : 23 + h % 200;
+        return "user-" + u;
+    }
+
+    /** A request's session: one of four of its user's, or none (as its user, and one call in ten more). */
+    static String sessionOf(String id) {
+        String user = userOf(id);
+        int h = Math.floorMod(id.hashCode() * 17 + 3, 40);
+        return user == null || h < 4 ? null : user + "/session-" + h % 4;
+    }
 
     /**
      * latencyMs null: not sent (the job derives it); error null or a message; ttftMs null: not
@@ -203,6 +238,12 @@ public final class Workload {
                 .put("model", r.model())
                 .put("timestamp", Instant.ofEpochMilli(r.ts()).toString())
                 .put("prompt_tokens", r.promptTokens());
+        if (r.userId() != null) {
+            node.put("user_id_hash", r.userId());
+        }
+        if (r.sessionId() != null) {
+            node.put("session_id", r.sessionId());
+        }
         node.putObject("metadata").put("experiment", "prompt_v3").put("test", true);
         return node.toString().getBytes(StandardCharsets.UTF_8);
     }

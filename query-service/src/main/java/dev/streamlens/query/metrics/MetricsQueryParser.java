@@ -80,7 +80,7 @@ public final class MetricsQueryParser {
     }
 
     /** tenant_id (required), route and model: identifiers, matched exactly. */
-    private static String name(String field, String value, boolean required, List<FieldError> errors) {
+    public static String name(String field, String value, boolean required, List<FieldError> errors) {
         if (value == null) {
             if (required) {
                 errors.add(new FieldError(field, "is required"));
@@ -122,7 +122,7 @@ public final class MetricsQueryParser {
     }
 
     /** The bucket size: the job's own minute when absent. */
-    private static Granularity granularity(String value, List<FieldError> errors) {
+    public static Granularity granularity(String value, List<FieldError> errors) {
         if (value == null) {
             return Granularity.MINUTE;
         }
@@ -170,7 +170,7 @@ public final class MetricsQueryParser {
     }
 
     /** from and to: RFC 3339 instants a timestamp can hold (docs/EVENTS.md#common-rules). */
-    private static Instant instant(String field, String value, List<FieldError> errors) {
+    public static Instant instant(String field, String value, List<FieldError> errors) {
         if (value == null) {
             return null;
         }
