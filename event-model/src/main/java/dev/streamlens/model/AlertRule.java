@@ -46,7 +46,9 @@ public record AlertRule(
         TIMEOUTS("timeouts"),
         SPEND("spend"),
         TRAFFIC_STOPPED("traffic_stopped"),
-        UNPRICED_MODEL("unpriced_model");
+        UNPRICED_MODEL("unpriced_model"),
+        /** One end user's cost over the range (docs/ATTRIBUTION.md): one alert per user above the threshold. */
+        USER_SPEND("user_spend");
 
         private final String wireName;
 
@@ -85,7 +87,7 @@ public record AlertRule(
     /** The range a rule looks back over, with its default: 60 min for spend, else 5 min. */
     @JsonIgnore
     public int lookbackMinutes() {
-        return windowMinutes != null ? windowMinutes : kindOf() == Kind.SPEND ? 60 : 5;
+        return windowMinutes != null ? windowMinutes : kindOf() == Kind.SPEND || kindOf() == Kind.USER_SPEND ? 60 : 5;
     }
 
     @JsonIgnore
@@ -146,7 +148,8 @@ public record AlertRule(
         if (k == null) {
             errors.add(new FieldError(
                     "kind",
-                    "must be one of error_rate, latency, timeouts, spend, traffic_stopped, " + "unpriced_model"));
+                    "must be one of error_rate, latency, timeouts, spend, traffic_stopped, unpriced_model, "
+                            + "user_spend"));
         } else {
             threshold(k, errors);
         }
@@ -185,7 +188,7 @@ public record AlertRule(
         }
         String problem = switch (k) {
             case ERROR_RATE -> threshold > 0 && threshold <= 100 ? null : "must be a percentage above 0, at most 100";
-            case LATENCY, SPEND -> threshold > 0 ? null : "must be above 0";
+            case LATENCY, SPEND, USER_SPEND -> threshold > 0 ? null : "must be above 0";
             case TIMEOUTS, TRAFFIC_STOPPED ->
                 threshold >= 1 && threshold == Math.rint(threshold) ? null : "must be a whole number, at least 1";
             default -> null;

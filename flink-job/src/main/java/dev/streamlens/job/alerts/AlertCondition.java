@@ -14,8 +14,9 @@ final class AlertCondition {
     /**
      * @param previous the range just before {@code current}: traffic_stopped only (was there traffic?), else null
      * @param active   the alert is pending or firing: traffic_stopped then holds while traffic stays away
+     * @param user     the end user a user_spend alert is about, else null
      */
-    static Check evaluate(AlertRule rule, RangeFigures current, RangeFigures previous, boolean active) {
+    static Check evaluate(AlertRule rule, RangeFigures current, RangeFigures previous, boolean active, String user) {
         double threshold = rule.threshold() == null ? 1 : rule.threshold();
         return switch (rule.kindOf()) {
             case ERROR_RATE -> {
@@ -34,6 +35,10 @@ final class AlertCondition {
                 new Check(current.requests < threshold && (active || previous.requests >= threshold), (double)
                         current.requests);
             case UNPRICED_MODEL -> new Check(current.unpricedRequests >= 1, (double) current.unpricedRequests);
+            case USER_SPEND -> {
+                BigDecimal spent = current.userCostUsd(user);
+                yield new Check(spent.compareTo(BigDecimal.valueOf(threshold)) >= 0, spent.doubleValue());
+            }
         };
     }
 }

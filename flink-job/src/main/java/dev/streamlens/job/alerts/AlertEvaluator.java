@@ -3,6 +3,8 @@ package dev.streamlens.job.alerts;
 import dev.streamlens.model.AlertRule;
 import dev.streamlens.model.AlertTransition;
 import dev.streamlens.model.MetricsRow;
+import dev.streamlens.model.attribution.Contributors;
+import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -47,6 +49,7 @@ public class AlertEvaluator extends KeyedBroadcastProcessFunction<String, Metric
             new MapStateDescriptor<>("alert-instances", String.class, AlertInstance.class);
 
     private static final String MODEL_PART = "|model=";
+    private static final String USER_PART = "|user=";
     private static final long MINUTE = 60_000;
 
     private final long windowMs;
@@ -139,8 +142,8 @@ public class AlertEvaluator extends KeyedBroadcastProcessFunction<String, Metric
             long range = rule.lookbackMinutes() * MINUTE;
             boolean absence = rule.kindOf() == AlertRule.Kind.TRAFFIC_STOPPED;
             lookback = Math.max(lookback, absence ? 2 * range : range);
-            for (String model : modelsOf(rule, kept, at - range, at)) {
-                keepTicking |= evaluate(rule, model, kept, at, range, out);
+            for (String subject : subjectsOf(rule, kept, at - range, at)) {
+                keepTicking |= evaluate(rule, subject, kept, at, range, out);
             }
             keepTicking |= absence
                     && kept.stream().anyMatch(w -> w.windowStart >= at - 2 * range && rule.covers(w.route, w.model));
@@ -175,11 +178,20 @@ public class AlertEvaluator extends KeyedBroadcastProcessFunction<String, Metric
     /**
      * Steps one alert; returns whether it is not OK (it then needs the next evaluation even
      * without new rows).
+     *
+     * @param subject the model of an unpriced_model alert, the end user of a user_spend alert, else null
      */
     private boolean evaluate(
-            AlertRule rule, String model, List<SeriesWindow> kept, long at, long range, Collector<AlertTransition> out)
+            AlertRule rule,
+            String subject,
+            List<SeriesWindow> kept,
+            long at,
+            long range,
+            Collector<AlertTransition> out)
             throws Exception {
-        String alertId = model == null ? rule.ruleId() : rule.ruleId() + MODEL_PART + model;
+        boolean perUser = rule.kindOf() == AlertRule.Kind.USER_SPEND;
+        String model = perUser ? null : subject;
+        String alertId = subject == null ? rule.ruleId() : rule.ruleId() + (perUser ? USER_PART : MODEL_PART) + subject;
         AlertInstance alert = instances.get(alertId);
         if (alert == null) {
             alert = new AlertInstance();
@@ -189,8 +201,9 @@ public class AlertEvaluator extends KeyedBroadcastProcessFunction<String, Metric
         RangeFigures previous = rule.kindOf() == AlertRule.Kind.TRAFFIC_STOPPED
                 ? RangeFigures.of(kept, rule, at - 2 * range, at - range, model)
                 : null;
-        AlertCondition.Check check =
-                AlertCondition.evaluate(rule, current, previous, alert.status != AlertInstance.Status.OK);
+        AlertCondition.Check check = AlertCondition.evaluate(
+                rule, current, previous, alert.status != AlertInstance.Status.OK, perUser ? subject : null);
+        String reason = perUser ? "end user " + subject : null;
         switch (alert.status) {
             case OK -> {
                 if (check.holds()) {
@@ -221,13 +234,13 @@ public class AlertEvaluator extends KeyedBroadcastProcessFunction<String, Metric
             alert.episodes++;
             fired.inc();
             out.collect(
-                    transition(rule, alertId, model, alert, AlertTransition.FIRING, at, range, current, check, null));
+                    transition(rule, alertId, model, alert, AlertTransition.FIRING, at, range, current, check, reason));
         }
         if (alert.status == AlertInstance.Status.RESOLVING && at - alert.since >= rule.resolveAfterMillis()) {
             alert.status = AlertInstance.Status.OK;
             resolved.inc();
-            out.collect(
-                    transition(rule, alertId, model, alert, AlertTransition.RESOLVED, at, range, current, check, null));
+            out.collect(transition(
+                    rule, alertId, model, alert, AlertTransition.RESOLVED, at, range, current, check, reason));
         }
         if (alert.status == AlertInstance.Status.OK && alert.episodes == 0) {
             instances.remove(alertId); // never fired: nothing worth keeping
@@ -237,8 +250,14 @@ public class AlertEvaluator extends KeyedBroadcastProcessFunction<String, Metric
         return alert.status != AlertInstance.Status.OK;
     }
 
-    /** Alerts of a rule: one, or for unpriced_model one per model seen unpriced (and those still open). */
-    private Set<String> modelsOf(AlertRule rule, List<SeriesWindow> kept, long from, long to) throws Exception {
+    /**
+     * Alerts of a rule: one; or for unpriced_model one per model seen unpriced, for user_spend one
+     * per end user whose cost reached the threshold (and, for both, those still open).
+     */
+    private Set<String> subjectsOf(AlertRule rule, List<SeriesWindow> kept, long from, long to) throws Exception {
+        if (rule.kindOf() == AlertRule.Kind.USER_SPEND) {
+            return usersOf(rule, kept, from, to);
+        }
         Set<String> models = new LinkedHashSet<>();
         if (rule.kindOf() != AlertRule.Kind.UNPRICED_MODEL) {
             models.add(null);
@@ -258,6 +277,32 @@ public class AlertEvaluator extends KeyedBroadcastProcessFunction<String, Metric
             }
         }
         return models;
+    }
+
+    /**
+     * The end users whose counted cost over the range reached the rule's threshold (calls without
+     * a user are no one's), and those whose alert is still open.
+     */
+    private Set<String> usersOf(AlertRule rule, List<SeriesWindow> kept, long from, long to) throws Exception {
+        Set<String> users = new LinkedHashSet<>();
+        RangeFigures figures = RangeFigures.of(kept, rule, from, to, null);
+        BigDecimal threshold = BigDecimal.valueOf(rule.threshold());
+        for (Contributors.Contributor user :
+                figures.users.heaviest(Contributors.Figure.COST_NANO_USD, Integer.MAX_VALUE)) {
+            BigDecimal spent = BigDecimal.valueOf(user.counted(Contributors.Figure.COST_NANO_USD), 9);
+            if (spent.compareTo(threshold) < 0) {
+                break; // heaviest first: no later one reaches it
+            }
+            if (!user.id().equals(Contributors.NO_ID)) {
+                users.add(user.id());
+            }
+        }
+        for (String alertId : instances.keys()) {
+            if (alertId.startsWith(rule.ruleId() + USER_PART)) {
+                users.add(alertId.substring(rule.ruleId().length() + USER_PART.length()));
+            }
+        }
+        return users;
     }
 
     @Override

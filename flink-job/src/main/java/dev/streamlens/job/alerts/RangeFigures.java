@@ -2,6 +2,7 @@ package dev.streamlens.job.alerts;
 
 import dev.streamlens.model.AlertRule;
 import dev.streamlens.model.LatencySketch;
+import dev.streamlens.model.attribution.Contributors;
 import java.math.BigDecimal;
 import java.util.List;
 
@@ -17,6 +18,8 @@ final class RangeFigures {
     long unpricedRequests;
     BigDecimal costUsd = BigDecimal.ZERO;
     final LatencySketch latencies = LatencySketch.create();
+    /** The end users of the range, for user_spend rules only (else empty). */
+    final Contributors users = Contributors.forRow();
 
     private RangeFigures() {}
 
@@ -26,6 +29,7 @@ final class RangeFigures {
     static RangeFigures of(List<SeriesWindow> windows, AlertRule rule, long from, long to, String onlyModel) {
         RangeFigures figures = new RangeFigures();
         boolean sketches = rule.kindOf() == AlertRule.Kind.LATENCY;
+        boolean users = rule.kindOf() == AlertRule.Kind.USER_SPEND;
         for (SeriesWindow w : windows) {
             if (w.windowStart < from
                     || w.windowStart >= to
@@ -41,7 +45,15 @@ final class RangeFigures {
             if (sketches && w.latencySketch != null) {
                 figures.latencies.merge(LatencySketch.decode(w.latencySketch));
             }
+            if (users && w.topUsers != null) {
+                figures.users.merge(Contributors.decode(w.topUsers));
+            }
         }
         return figures;
+    }
+
+    /** What one end user's calls of the range cost for certain, in USD (0 when the summaries do not hold it). */
+    BigDecimal userCostUsd(String user) {
+        return BigDecimal.valueOf(users.of(user).counted(Contributors.Figure.COST_NANO_USD), 9);
     }
 }

@@ -20,6 +20,8 @@ public class SeriesWindow {
     public long unpricedRequests;
     /** Encoded DDSketch, as in the row; decoded only for latency rules. */
     public byte[] latencySketch;
+    /** Encoded end-user summary, as in the row; decoded only for user_spend rules. */
+    public byte[] topUsers;
 
     public SeriesWindow() {}
 
@@ -34,6 +36,7 @@ public class SeriesWindow {
         w.costUsd = row.estimatedCostUsd();
         w.unpricedRequests = row.unpricedRequests();
         w.latencySketch = row.latencySketch();
+        w.topUsers = row.topUsers();
         return w;
     }
 

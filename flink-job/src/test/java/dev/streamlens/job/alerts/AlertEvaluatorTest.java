@@ -8,6 +8,7 @@ import dev.streamlens.model.AlertTransition;
 import dev.streamlens.model.CallTotals;
 import dev.streamlens.model.LatencySketch;
 import dev.streamlens.model.MetricsRow;
+import dev.streamlens.model.attribution.Contributors;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.List;
@@ -233,6 +234,48 @@ class AlertEvaluatorTest {
                 .extracting(AlertTransition::alertId)
                 .containsExactlyInAnyOrder("prices|model=in-house", "prices|model=mystery");
         assertThat(output()).allSatisfy(t -> assertThat(t.model()).isIn("in-house", "mystery"));
+    }
+
+    @Test
+    void oneEndUserAboveASpendIsOneAlertPerUserAndCallsWithoutAUserAreNoOnes() throws Exception {
+        rule(new AlertRule(
+                "whales", "acme", null, null, "user_spend", 1.0, null, 10, null, 0L, 0L, null, null, null, 1L));
+        // per minute: alice 0.30 USD over two series, bob 0.05, anonymous calls 5.00 (no one's)
+        for (int m = 0; m < 3; m++) {
+            minute(
+                    m,
+                    withUsers(row("chat", "gpt-4o", m, 10, 0, 0), Map.of("alice", 200_000_000L, "", 5_000_000_000L)),
+                    withUsers(row("search", "gpt-4o", m, 10, 0, 0), Map.of("alice", 100_000_000L, "bob", 50_000_000L)));
+        }
+        assertThat(output()).as("alice at 0.90 USD").isEmpty();
+        minute(3, withUsers(row("chat", "gpt-4o", 3, 10, 0, 0), Map.of("alice", 100_000_000L)));
+        assertThat(output()).singleElement().satisfies(t -> {
+            assertThat(t.alertId()).isEqualTo("whales|user=alice");
+            assertThat(t.state()).isEqualTo(AlertTransition.FIRING);
+            assertThat(t.value()).isEqualTo(1.0);
+            assertThat(t.reason()).isEqualTo("end user alice");
+        });
+        // nothing more from alice: her calls leave the 10-minute range at minute 10, and the alert resolves
+        for (int m = 4; m < 12; m++) {
+            minute(m, withUsers(row("chat", "gpt-4o", m, 10, 0, 0), Map.of("bob", 10_000_000L)));
+        }
+        assertThat(output())
+                .extracting(t -> t.alertId() + " " + t.state())
+                .containsExactly(
+                        "whales|user=alice " + AlertTransition.FIRING, "whales|user=alice " + AlertTransition.RESOLVED);
+    }
+
+    /** The row with an end-user summary: each user's cost in nano-dollars, one call each. */
+    private static MetricsRow withUsers(MetricsRow row, Map<String, Long> costNano) {
+        Contributors users = Contributors.forRow();
+        costNano.forEach((user, cost) -> users.add(user.isEmpty() ? null : user, cost, 10, false));
+        CallTotals totals = CallTotals.of(row);
+        return CallTotals.builder()
+                .sum("requests", totals.count("requests"))
+                .sum("estimated_cost_usd", totals.total("estimated_cost_usd"))
+                .contributors("top_users", users)
+                .build()
+                .toRow(row.tenantId(), row.route(), row.model(), row.windowStart(), row.windowEnd(), 1, "run");
     }
 
     @Test
