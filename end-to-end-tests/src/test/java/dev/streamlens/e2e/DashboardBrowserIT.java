@@ -150,6 +150,8 @@ class DashboardBrowserIT {
                 assertTable(
                         browser, query, expected, inRange.and(k -> k.tenant().equals("acme")), "acme", from, to);
                 assertFreshness(browser, query);
+                assertTopUsers(
+                        browser, query, expected, inRange.and(k -> k.tenant().equals("acme")), "acme", from, to);
                 assertThat(charts(browser)).containsKeys("volume", "latency", "tokens-in", "tokens-out", "cost");
                 assertFiringAlertShown(browser, query);
                 browser.screenshot("1-acme-custom-range");
@@ -362,6 +364,71 @@ class DashboardBrowserIT {
     }
 
     /** The table: one row per route and model with calls, each equal to the expectation and to the API's. */
+    /**
+     * The top end users table: the ten users (and calls without one) with the highest cost, as the
+     * API answers and as the calls sent add up per user, and everyone else.
+     */
+    private static void assertTopUsers(
+            HeadlessChromium browser,
+            QueryApi query,
+            ExpectedMetrics expected,
+            Predicate<ExpectedMetrics.Key> which,
+            String tenant,
+            long from,
+            long to)
+            throws Exception {
+        Map<String, long[]> exact = new TreeMap<>();
+        expected.rows.forEach((key, row) -> {
+            if (which.test(key)) {
+                row.users.forEach((id, figures) -> {
+                    long[] sum = exact.computeIfAbsent(id, i -> new long[4]);
+                    for (int i = 0; i < 4; i++) {
+                        sum[i] += figures[i];
+                    }
+                });
+            }
+        });
+        List<String> top = exact.entrySet().stream()
+                .sorted(java.util.Comparator.<Map.Entry<String, long[]>>comparingLong(e -> -e.getValue()[0])
+                        .thenComparing(Map.Entry::getKey))
+                .limit(10)
+                .map(Map.Entry::getKey)
+                .toList();
+        JsonNode api = query.get("/v1/users/top?tenant_id=" + tenant + "&by=cost&limit=10&from="
+                + Instant.ofEpochMilli(from) + "&to=" + Instant.ofEpochMilli(to));
+        List<String> apiOrder = new java.util.ArrayList<>();
+        for (JsonNode user : api.get("users")) {
+            String id = user.get("id").isNull() ? "" : user.get("id").asText();
+            apiOrder.add(id);
+            assertThat(user.get("exact").asBoolean()).as(id).isTrue();
+            assertThat(user.get("requests").asLong()).as(id).isEqualTo(exact.get(id)[1]);
+            assertThat(user.get("cost_usd").decimalValue())
+                    .as(id)
+                    .isEqualByComparingTo(BigDecimal.valueOf(exact.get(id)[0], 9));
+        }
+        assertThat(apiOrder).as("the ten highest costs, from the calls sent").isEqualTo(top);
+        List<Map<String, String>> rows = browser.await(
+                "the top users of " + tenant,
+                PAGE_TIMEOUT,
+                b -> b.<List<Map<String, String>>>script(
+                        "return [...document.querySelectorAll('#top-users tbody tr, #top-users tfoot tr')].map(tr =>"
+                                + " Object.fromEntries([['id', tr.dataset.id]].concat("
+                                + "[...tr.querySelectorAll('td[data-col]')].map(td => [td.dataset.col, td.dataset.value]))))"),
+                r -> r.size() == top.size() + 1);
+        assertThat(rows.subList(0, top.size())).extracting(r -> r.get("id")).isEqualTo(top);
+        for (Map<String, String> row : rows.subList(0, top.size())) {
+            assertThat(Long.parseLong(row.get("requests"))).isEqualTo(exact.get(row.get("id"))[1]);
+        }
+        long everyoneElse = exact.entrySet().stream()
+                .filter(e -> !top.contains(e.getKey()))
+                .mapToLong(e -> e.getValue()[1])
+                .sum();
+        assertThat(rows.get(top.size()).get("id")).isEqualTo("everyone-else");
+        assertThat(Long.parseLong(rows.get(top.size()).get("requests"))).isEqualTo(everyoneElse);
+        assertThat(browser.driver.findElement(By.id("top-sessions")).isDisplayed())
+                .isTrue();
+    }
+
     private static void assertTable(
             HeadlessChromium browser,
             QueryApi query,

@@ -1,4 +1,5 @@
-// The StreamLens dashboard: reads the query API (GET /v1/tenants, /v1/progress, /v1/metrics, /v1/alerts) and
+// The StreamLens dashboard: reads the query API (GET /v1/tenants, /v1/progress, /v1/metrics, /v1/alerts,
+// /v1/users/top, /v1/sessions/top) and
 // draws it with uPlot. No build step: plain JavaScript served by query-service (README, "Dashboard").
 // The view (tenant, range, filters) lives in the address so it can be shared; the API key never does.
 (function () {
@@ -158,6 +159,7 @@
       }
       // Alerts after the figures, so they never hold the charts back; a failure here leaves the figures shown.
       await showAlerts(base, range, run);
+      await showContributors(Object.assign({}, base, filters), run);
       if (!tenantsShown) {
         fillTenants((await api("/v1/tenants")).tenants);
         tenantsShown = true;
@@ -246,7 +248,7 @@
   function formatAlertValue(kind, v) {
     if (kind === "error_rate") return Number(v).toFixed(1) + " %";
     if (kind === "latency") return ms(v) + " ms";
-    if (kind === "spend") return usd(v);
+    if (kind === "spend" || kind === "user_spend") return usd(v);
     return count(v);
   }
 
@@ -499,6 +501,64 @@
       tr.appendChild(td);
       body.appendChild(tr);
     }
+  }
+
+  // ---- who: top end users and sessions -------------------------------------------------------
+
+  async function showContributors(params, run) {
+    let users, sessions;
+    try {
+      [users, sessions] = await Promise.all([
+        api("/v1/users/top", Object.assign({}, params, {by: "cost", limit: 10})),
+        api("/v1/sessions/top", Object.assign({}, params, {by: "cost", limit: 10})),
+      ]);
+    } catch (e) {
+      $("#who").hidden = true; // the figures above stay; who spent them is a detail
+      return;
+    }
+    if (run !== rendering) return;
+    fillContributors("#top-users", users.users, users.everyone_else, "(no user id)", false);
+    fillContributors("#top-sessions", sessions.sessions, sessions.everyone_else, "(no session id)", true);
+    $("#who").hidden = users.totals.requests === 0;
+  }
+
+  function fillContributors(table, listed, rest, noId, withSpan) {
+    const body = $(table + " tbody");
+    body.textContent = "";
+    for (const c of listed) {
+      const tr = document.createElement("tr");
+      tr.dataset.id = c.id === null ? "" : c.id;
+      cell(tr, "id", c.id === null ? noId : c.id, c.id === null ? "" : c.id);
+      bounded(tr, c, "cost_usd", usd);
+      bounded(tr, c, "requests", count);
+      if (!withSpan) bounded(tr, c, "tokens", count);
+      bounded(tr, c, "errors", count);
+      if (withSpan) {
+        const minutes = c.first_window_start ? (Date.parse(c.last_window_end) - Date.parse(c.first_window_start)) / 60000 : null;
+        cell(tr, "minutes", minutes === null ? "–" : count(minutes), minutes ?? "", true);
+      }
+      body.appendChild(tr);
+    }
+    const foot = $(table + " tfoot");
+    foot.textContent = "";
+    const tr = document.createElement("tr");
+    tr.dataset.id = "everyone-else";
+    cell(tr, "id", "Everyone else", "everyone-else");
+    cell(tr, "cost_usd", usd(rest.cost_usd), rest.cost_usd, true);
+    cell(tr, "requests", count(rest.requests), rest.requests, true);
+    if (!withSpan) cell(tr, "tokens", count(rest.tokens), rest.tokens, true);
+    cell(tr, "errors", count(rest.errors), rest.errors, true);
+    if (withSpan) cell(tr, "minutes", "", "", true);
+    foot.appendChild(tr);
+  }
+
+  /** A figure as counted; when not exact, marked ≈ with its upper bound in the tooltip. */
+  function bounded(tr, c, name, format) {
+    const value = c[name];
+    const atMost = c.at_most ? c.at_most[name] : value;
+    const exact = Number(atMost) === Number(value);
+    cell(tr, name, (exact ? "" : "≈ ") + format(value), value, true);
+    if (!exact) tr.lastChild.title = "at least " + format(value) + ", at most " + format(atMost);
   }
 
   function cell(tr, name, text, raw, numeric) {

@@ -98,6 +98,35 @@ class ApiKeyAccessIT {
     }
 
     @Test
+    void aKeyReadsAndForgetsItsOwnTenantsEndUsersOnly() {
+        for (String path : new String[] {"/v1/users/top", "/v1/sessions/top"}) {
+            given().header("X-API-Key", ApiKeyProfile.ACME_KEY)
+                    .queryParam("tenant_id", "acme")
+                    .get(path)
+                    .then()
+                    .statusCode(200);
+            given().header("X-API-Key", ApiKeyProfile.ACME_KEY)
+                    .queryParam("tenant_id", "globex")
+                    .get(path)
+                    .then()
+                    .statusCode(403)
+                    .body("errors[0].field", equalTo("tenant_id"));
+            given().queryParam("tenant_id", "acme").get(path).then().statusCode(401);
+        }
+        given().header("X-API-Key", ApiKeyProfile.ACME_KEY)
+                .queryParam("tenant_id", "globex")
+                .queryParam("user_id", "u-1")
+                .get("/v1/users/figures")
+                .then()
+                .statusCode(403);
+        given().header("X-API-Key", ApiKeyProfile.ACME_KEY)
+                .queryParam("tenant_id", "globex")
+                .delete("/v1/users/u-1")
+                .then()
+                .statusCode(403);
+    }
+
+    @Test
     void theTenantPickerListsOnlyTheKeysTenantAndProgressNeedsAKey() {
         given().header("Authorization", "Bearer " + ApiKeyProfile.ACME_KEY)
                 .get("/v1/tenants")
