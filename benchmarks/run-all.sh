@@ -44,6 +44,7 @@ if [ $smoke = 1 ]; then
   RANGES=24h DAYS=2 timed benchmarks/run-dashboard-benchmark.sh 1
   timed benchmarks/run-freshness-benchmark.sh 20 200
   timed benchmarks/run-ingest-keys-abba.sh 1
+  timed benchmarks/run-attribution-accuracy.sh 20000
   app=ingest-service/target/quarkus-app
   timed benchmarks/run-ingest-before-after.sh $app $app 1   # the same build on both sides
 
@@ -60,6 +61,7 @@ else
     echo "dashboard benchmark skipped: apt-get install chromium chromium-driver" >&2
   fi
   timed benchmarks/run-freshness-benchmark.sh
+  timed benchmarks/run-attribution-accuracy.sh
 fi
 
 commit=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)

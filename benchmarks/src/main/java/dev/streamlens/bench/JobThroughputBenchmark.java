@@ -60,6 +60,9 @@ import org.openjdk.jmh.annotations.Warmup;
  *       the genai-prices catalog, windows with sketches) into discarding sinks;</li>
  *   <li>{@code pipelineWithoutPrices}: the same with a catalog that knows no model — what pricing
  *       costs is the difference;</li>
+ *   <li>{@code pipelineWithEndUsers}: the same as {@code pipeline} with every request naming an
+ *       end user (Zipf over 1,000,000 per tenant) and a session — what the rows' summaries of
+ *       users and sessions cost is the difference;</li>
  *   <li>{@code sqlPeer}, {@code sqlPeerWithoutPercentile}: the peer, what Flink SQL computes of
  *       the same rows ({@link SqlPeer}), with and without its exact p95.</li>
  * </ul>
@@ -153,6 +156,25 @@ public class JobThroughputBenchmark {
         StreamExecutionEnvironment env = environment();
         pipelineInto(env, CallPricer.withCatalog("[]".getBytes(java.nio.charset.StandardCharsets.UTF_8)));
         execute(env, "pipeline without prices", count);
+    }
+
+    /**
+     * The pipeline on requests that name an end user (a Zipf law over 1,000,000 per tenant) and a
+     * session: what keeping the rows' summaries of users and sessions costs beside {@code pipeline},
+     * whose requests name none.
+     */
+    @Benchmark
+    public void pipelineWithEndUsers(EventCount count) throws Exception {
+        StreamExecutionEnvironment env = environment();
+        MetricsPipeline.Outputs out = MetricsPipeline.build(
+                withEventTime(parsed(env, SyntheticEvents.requestsWithEndUsers(), Topics.REQUESTS, pairs)),
+                withEventTime(parsed(env, Topics.RESPONSES)),
+                new MetricsPipeline.Timing(Duration.ofMinutes(1), Duration.ofMinutes(5), Duration.ofMinutes(1)),
+                CallPricer.catalogOnly());
+        out.rows().sinkTo(new DiscardingSink<>());
+        out.deadLetters().sinkTo(new DiscardingSink<>());
+        out.lateEvents().sinkTo(new DiscardingSink<>());
+        execute(env, "pipeline with end users", count);
     }
 
     /** The peer: what Flink SQL computes of the same rows (interval join, TUMBLE), mini-batch on, exact p95. */
@@ -269,6 +291,15 @@ public class JobThroughputBenchmark {
     /** The first {@code pairs} synthetic events of a topic, parsed as the job parses them. */
     static DataStream<TelemetryEvent> parsed(StreamExecutionEnvironment env, String topic, long pairs) {
         var generator = Topics.REQUESTS.equals(topic) ? SyntheticEvents.requests() : SyntheticEvents.responses();
+        return parsed(env, generator, topic, pairs);
+    }
+
+    /** The first {@code pairs} events of a generator, parsed as the job parses a topic's. */
+    static DataStream<TelemetryEvent> parsed(
+            StreamExecutionEnvironment env,
+            org.apache.flink.connector.datagen.source.GeneratorFunction<Long, byte[]> generator,
+            String topic,
+            long pairs) {
         return env.fromSource(
                         new DataGeneratorSource<>(
                                 generator,

@@ -58,6 +58,31 @@ public final class StateSizeReport {
             System.out.printf(
                     "window accumulator with %,d calls (latencies 50 ms..2 min): %d bytes%n", calls, out.length());
         }
+        windowWithEndUsers();
+    }
+
+    /**
+     * A window whose calls name end users drawn from a million (Zipf, as {@link
+     * SyntheticEvents#requestsWithEndUsers}) and their sessions: the summaries bound it.
+     */
+    static void windowWithEndUsers() throws java.io.IOException {
+        for (int calls : new int[] {300, 3_000, 100_000}) {
+            WindowAccumulator acc = new WindowAccumulator();
+            for (int i = 0; i < calls; i++) {
+                JoinedCall call = new JoinedCall();
+                call.latencyMs = 50 + i % 3_000;
+                call.promptTokens = i % 1000;
+                call.completionTokens = i % 500;
+                call.userId = SyntheticEvents.userOf(i * 10L);
+                call.sessionId = SyntheticEvents.sessionOf(i * 10L);
+                acc.add(call);
+            }
+            DataOutputSerializer out = new DataOutputSerializer(1024);
+            WindowAccumulatorSerializer.INSTANCE.serialize(acc, out);
+            System.out.printf(
+                    "window accumulator with %,d calls of users drawn from a million, with sessions: %,d bytes%n",
+                    calls, out.length());
+        }
     }
 
     private static <T> int size(TypeSerializer<T> serializer, T value) throws java.io.IOException {

@@ -11,8 +11,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -43,24 +41,22 @@ public final class Contributors {
     public static final String NO_ID = "";
 
     /** Ids a window's row keeps per figure (and twice as many at most while counting). */
-    public static final int ROW_CAPACITY = 100;
+    public static final int ROW_CAPACITY = 500;
 
     private static final Figure[] FIGURES = Figure.values();
     private static final int FORMAT = 1;
 
-    private final HeavyHitters[] byFigure = new HeavyHitters[FIGURES.length];
+    private final HeavyHitters summaries;
+    /** One call's weights, reused (a summary is never shared between threads). */
+    private final long[] amounts = new long[FIGURES.length];
 
-    private Contributors(HeavyHitters[] summaries) {
-        System.arraycopy(summaries, 0, byFigure, 0, byFigure.length);
+    private Contributors(HeavyHitters summaries) {
+        this.summaries = summaries;
     }
 
     /** An empty summary keeping {@code capacity} ids per figure. */
     public static Contributors withCapacity(int capacity) {
-        HeavyHitters[] summaries = new HeavyHitters[FIGURES.length];
-        for (int i = 0; i < summaries.length; i++) {
-            summaries[i] = new HeavyHitters(capacity);
-        }
-        return new Contributors(summaries);
+        return new Contributors(new HeavyHitters(FIGURES.length, capacity));
     }
 
     /** An empty summary of a window's row. */
@@ -75,48 +71,35 @@ public final class Contributors {
 
     /** Counts several completed calls of one id at once (null: they had none). */
     public void addCalls(String id, long calls, long costNanoUsd, long tokens, long errors) {
-        String key = id == null ? NO_ID : id;
-        byFigure[Figure.COST_NANO_USD.ordinal()].add(key, costNanoUsd);
-        byFigure[Figure.REQUESTS.ordinal()].add(key, calls);
-        byFigure[Figure.TOKENS.ordinal()].add(key, tokens);
-        byFigure[Figure.ERRORS.ordinal()].add(key, errors);
+        amounts[Figure.COST_NANO_USD.ordinal()] = costNanoUsd;
+        amounts[Figure.REQUESTS.ordinal()] = calls;
+        amounts[Figure.TOKENS.ordinal()] = tokens;
+        amounts[Figure.ERRORS.ordinal()] = errors;
+        summaries.add(id == null ? NO_ID : id, amounts);
     }
 
     public void merge(Contributors other) {
-        for (int i = 0; i < byFigure.length; i++) {
-            byFigure[i].merge(other.byFigure[i]);
-        }
+        summaries.merge(other.summaries);
     }
 
     /** Forgets an id everywhere (a privacy deletion): its calls stay in the totals, under no id held. */
     public void forget(String id) {
-        for (HeavyHitters summary : byFigure) {
-            summary.forget(id);
-        }
+        summaries.forget(id);
     }
 
     /** Whether any figure holds this id. */
     public boolean holds(String id) {
-        for (HeavyHitters summary : byFigure) {
-            if (summary.holds(id)) {
-                return true;
-            }
-        }
-        return false;
+        return summaries.holds(id);
     }
 
     /** Every id some figure holds. */
     public Set<String> ids() {
-        Set<String> ids = new LinkedHashSet<>();
-        for (HeavyHitters summary : byFigure) {
-            ids.addAll(summary.entries().keySet());
-        }
-        return ids;
+        return summaries.entries().keySet();
     }
 
     /** The figure summed over every call, whatever its id. */
     public long total(Figure figure) {
-        return byFigure[figure.ordinal()].total();
+        return summaries.total(figure.ordinal());
     }
 
     /**
@@ -124,7 +107,7 @@ public final class Contributors {
      * held. 0 while the summary has never let an id go (then every figure is exact).
      */
     public long errorBound(Figure figure) {
-        return byFigure[figure.ordinal()].floor();
+        return summaries.floor(figure.ordinal());
     }
 
     /** An id's figures: what is certain, and the most each can be. */
@@ -132,8 +115,8 @@ public final class Contributors {
         long[] counted = new long[FIGURES.length];
         long[] atMost = new long[FIGURES.length];
         for (int i = 0; i < FIGURES.length; i++) {
-            counted[i] = byFigure[i].lower(id);
-            atMost[i] = byFigure[i].upper(id);
+            counted[i] = summaries.lower(id, i);
+            atMost[i] = summaries.upper(id, i);
         }
         return new Contributor(id, counted, atMost);
     }
@@ -141,7 +124,7 @@ public final class Contributors {
     /** The {@code n} ids with the most of a figure, heaviest first, each with all its figures. */
     public List<Contributor> heaviest(Figure by, int n) {
         List<Contributor> top = new ArrayList<>();
-        for (String id : byFigure[by.ordinal()].heaviest(n)) {
+        for (String id : summaries.heaviest(by.ordinal(), n)) {
             top.add(of(id));
         }
         return top;
@@ -165,7 +148,10 @@ public final class Contributors {
         }
     }
 
-    /** The portable form stored with a row: each id once, then per figure its total, floor, and ids' counts and errors. */
+    /**
+     * The portable form stored with a row: the capacity, per figure its total and floor, then each
+     * id once with, per figure, its count plus one (0: not held) and, when held, its error.
+     */
     public byte[] encode() {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try (DataOutputStream out = new DataOutputStream(bytes)) {
@@ -184,33 +170,26 @@ public final class Contributors {
         }
     }
 
-    /** Decodes a stored summary into one of another capacity (a query merges many into a wider one). */
-    public static Contributors decode(byte[] encoded, int capacity) {
-        Contributors merged = withCapacity(capacity);
-        merged.merge(decode(encoded));
-        return merged;
-    }
-
     public void write(DataOutput out) throws IOException {
-        Set<String> ids = ids();
-        Map<String, Integer> index = new HashMap<>();
         out.writeByte(FORMAT);
-        Varints.write(out, byFigure[0].capacity());
-        Varints.write(out, ids.size());
-        for (String id : ids) {
-            index.put(id, index.size());
-            byte[] utf8 = id.getBytes(StandardCharsets.UTF_8);
+        Varints.write(out, summaries.capacity());
+        for (int f = 0; f < FIGURES.length; f++) {
+            Varints.write(out, summaries.total(f));
+            Varints.write(out, summaries.floor(f));
+        }
+        Varints.write(out, summaries.entries().size());
+        for (Map.Entry<String, long[]> entry : summaries.entries().entrySet()) {
+            byte[] utf8 = entry.getKey().getBytes(StandardCharsets.UTF_8);
             Varints.write(out, utf8.length);
             out.write(utf8);
-        }
-        for (HeavyHitters summary : byFigure) {
-            Varints.write(out, summary.total());
-            Varints.write(out, summary.floor());
-            Varints.write(out, summary.entries().size());
-            for (Map.Entry<String, long[]> entry : summary.entries().entrySet()) {
-                Varints.write(out, index.get(entry.getKey()));
-                Varints.write(out, entry.getValue()[0]);
-                Varints.write(out, entry.getValue()[1]);
+            long[] counts = entry.getValue();
+            for (int f = 0; f < FIGURES.length; f++) {
+                if (HeavyHitters.isHeld(counts[2 * f])) {
+                    Varints.write(out, counts[2 * f] + 1);
+                    Varints.write(out, counts[2 * f + 1]);
+                } else {
+                    Varints.write(out, 0);
+                }
             }
         }
     }
@@ -221,30 +200,33 @@ public final class Contributors {
             throw new IOException("unknown contributors format " + format);
         }
         int capacity = (int) Varints.read(in);
-        String[] ids = new String[(int) Varints.read(in)];
-        for (int i = 0; i < ids.length; i++) {
+        long[] totals = new long[FIGURES.length];
+        long[] floors = new long[FIGURES.length];
+        for (int f = 0; f < FIGURES.length; f++) {
+            totals[f] = Varints.read(in);
+            floors[f] = Varints.read(in);
+        }
+        int ids = (int) Varints.read(in);
+        HeavyHitters summaries = new HeavyHitters(FIGURES.length, capacity, ids);
+        summaries.restore(floors, totals);
+        for (int i = 0; i < ids; i++) {
             byte[] utf8 = new byte[(int) Varints.read(in)];
             in.readFully(utf8);
-            ids[i] = new String(utf8, StandardCharsets.UTF_8);
-        }
-        HeavyHitters[] summaries = new HeavyHitters[FIGURES.length];
-        for (int f = 0; f < summaries.length; f++) {
-            long total = Varints.read(in);
-            long floor = Varints.read(in);
-            HeavyHitters summary = new HeavyHitters(capacity, floor, total);
-            summaries[f] = summary;
-            long entries = Varints.read(in);
-            for (long e = 0; e < entries; e++) {
-                String id = ids[(int) Varints.read(in)];
-                long count = Varints.read(in);
-                summary.entries().put(id, new long[] {count, Varints.read(in)});
+            long[] entry = summaries.newEntry();
+            for (int f = 0; f < FIGURES.length; f++) {
+                long countPlusOne = Varints.read(in);
+                if (countPlusOne > 0) {
+                    entry[2 * f] = countPlusOne - 1;
+                    entry[2 * f + 1] = Varints.read(in);
+                }
             }
+            summaries.restoreEntry(new String(utf8, StandardCharsets.UTF_8), entry);
         }
         return new Contributors(summaries);
     }
 
     public Contributors copy() {
-        Contributors copy = withCapacity(byFigure[0].capacity());
+        Contributors copy = withCapacity(summaries.capacity());
         copy.merge(this);
         return copy;
     }

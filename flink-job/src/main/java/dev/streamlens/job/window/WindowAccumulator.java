@@ -3,7 +3,6 @@ package dev.streamlens.job.window;
 import dev.streamlens.job.events.JoinedCall;
 import dev.streamlens.model.CallTotals;
 import dev.streamlens.model.LatencySketch;
-import dev.streamlens.model.attribution.Contributors;
 import dev.streamlens.model.pricing.PriceSet;
 import dev.streamlens.model.pricing.PriceVersions;
 import java.math.BigDecimal;
@@ -42,10 +41,10 @@ public final class WindowAccumulator {
      * older); null when there are none. Priced as that job did, on the sums, when the window fires.
      */
     RestoredSums restored;
-    /** Who the completed calls were for ({@link Contributors}; docs/ATTRIBUTION.md). */
-    Contributors users;
+    /** Who the completed calls were for: summaries of end users and sessions (docs/ATTRIBUTION.md). */
+    ContributorChunks users;
 
-    Contributors sessions;
+    ContributorChunks sessions;
 
     /** The completed calls' counts a window held when it was restored from a job that priced sums. */
     static final class RestoredSums {
@@ -69,8 +68,8 @@ public final class WindowAccumulator {
     public WindowAccumulator() {
         this.latencies = LatencySketch.create();
         this.ttfts = LatencySketch.create();
-        this.users = Contributors.forRow();
-        this.sessions = Contributors.forRow();
+        this.users = new ContributorChunks();
+        this.sessions = new ContributorChunks();
     }
 
     public void add(JoinedCall call) {
@@ -183,8 +182,8 @@ public final class WindowAccumulator {
                 .sum("price_version", version)
                 .sketch("latency_sketch", latencies)
                 .sketch("ttft_sketch", ttfts)
-                .contributors("top_users", users)
-                .contributors("top_sessions", sessions)
+                .contributors("top_users", users.merged())
+                .contributors("top_sessions", sessions.merged())
                 .build();
     }
 
@@ -202,7 +201,7 @@ public final class WindowAccumulator {
             return;
         }
         long cost = costKnown ? nanoDollars(costPicoDollars) : 0;
-        for (Contributors summary : new Contributors[] {users, sessions}) {
+        for (ContributorChunks summary : new ContributorChunks[] {users, sessions}) {
             summary.addCalls(null, requests, cost, promptTokens + completionTokens, errors);
         }
     }

@@ -1,7 +1,6 @@
 package dev.streamlens.job.window;
 
 import dev.streamlens.model.LatencySketch;
-import dev.streamlens.model.attribution.Contributors;
 import java.io.IOException;
 import org.apache.flink.api.common.typeutils.SimpleTypeSerializerSnapshot;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
@@ -18,7 +17,7 @@ import org.apache.flink.core.memory.DataOutputView;
  * truncated calls after format 2's, format 4 begins with -4 and adds the calls' own costs (priced
  * after the join), the unpriced calls and the price version after format 3's, then the token sums
  * restored from a format of before (flag, then the sums); format 5 begins with -5 and adds the
- * end-user and session summaries ({@code Contributors}) after format 4's. A window restored from
+ * end-user and session summaries ({@link ContributorChunks}) after format 4's. A window restored from
  * format 3 or older was priced on its sums: those sums are kept apart and priced so when it fires.
  * A window restored from format 4 or older counts its calls under no end user and no session.
  */
@@ -139,8 +138,8 @@ public final class WindowAccumulatorSerializer extends TypeSerializerSingleton<W
             acc.restored.reasoningTokens = acc.reasoningTokens;
         }
         if (format >= 5) {
-            acc.users = Contributors.read(in);
-            acc.sessions = Contributors.read(in);
+            acc.users = ContributorChunks.read(in);
+            acc.sessions = ContributorChunks.read(in);
         } else {
             acc.countRestoredCallsUnderNoId(format >= 4);
         }

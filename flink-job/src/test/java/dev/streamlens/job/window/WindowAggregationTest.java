@@ -355,9 +355,9 @@ class WindowAggregationTest {
         restored.priceVersion = 5;
         restored.restored = fromFormat3.restored;
         // A window from before end users and sessions were kept counts its calls under no id.
-        assertThat(restored.users.of(Contributors.NO_ID).counted(Figure.REQUESTS))
+        assertThat(restored.users.merged().of(Contributors.NO_ID).counted(Figure.REQUESTS))
                 .isEqualTo(2);
-        assertThat(restored.sessions.of(Contributors.NO_ID).counted(Figure.TOKENS))
+        assertThat(restored.sessions.merged().of(Contributors.NO_ID).counted(Figure.TOKENS))
                 .isEqualTo(790);
         restored.users.add("alice", 10, 5, true);
         restored.sessions.add("s-1", 10, 5, true);
@@ -378,9 +378,9 @@ class WindowAggregationTest {
         assertThat(again.priceVersion).isEqualTo(5);
         assertThat(again.restored.completionTokens).isEqualTo(90);
         assertThat(again.latencies.quantile(0.99)).isEqualTo(restored.latencies.quantile(0.99));
-        assertThat(again.users.of("alice").counted(Figure.ERRORS)).isEqualTo(1);
-        assertThat(again.sessions.of("s-1").counted(Figure.TOKENS)).isEqualTo(5);
-        assertThat(again.users.total(Figure.REQUESTS)).isEqualTo(3);
+        assertThat(again.users.merged().of("alice").counted(Figure.ERRORS)).isEqualTo(1);
+        assertThat(again.sessions.merged().of("s-1").counted(Figure.TOKENS)).isEqualTo(5);
+        assertThat(again.users.merged().total(Figure.REQUESTS)).isEqualTo(3);
 
         // Format 4 (before end users and sessions): its calls count under no id, with their costs.
         org.apache.flink.core.memory.DataOutputSerializer summaries =
@@ -392,11 +392,42 @@ class WindowAggregationTest {
         WindowAccumulator fromFormat4 = WindowAccumulatorSerializer.INSTANCE.deserialize(
                 new org.apache.flink.core.memory.DataInputDeserializer(format4));
         assertThat(fromFormat4.costPicoDollars).isEqualTo(123_456_789);
-        for (Contributors summary : List.of(fromFormat4.users, fromFormat4.sessions)) {
+        for (Contributors summary : List.of(fromFormat4.users.merged(), fromFormat4.sessions.merged())) {
             Contributors.Contributor none = summary.of(Contributors.NO_ID);
             assertThat(none.counted(Figure.REQUESTS)).isEqualTo(2);
             assertThat(none.counted(Figure.COST_NANO_USD)).isEqualTo(123_457);
             assertThat(summary.heaviest(Figure.REQUESTS, 10)).hasSize(1);
+        }
+    }
+
+    @Test
+    void summariesMergedInChunksEqualOneSummaryOfEveryCall() throws Exception {
+        WindowAccumulator window = new WindowAccumulator();
+        dev.streamlens.model.attribution.Contributors direct = Contributors.forRow();
+        for (int batch = 0; batch < 3 * ContributorChunks.MAX_CHUNKS; batch++) {
+            WindowAccumulator calls = new WindowAccumulator();
+            for (int i = 0; i < 20; i++) {
+                JoinedCall call = call("gpt-4o", W0 + batch, 50, 10 + i, i, i % 7 == 0);
+                call.userId = "user-" + (batch * 7 + i) % 90;
+                calls.add(call);
+                direct.add(call.userId, WindowAccumulator.nanoDollars(call.costPicoDollars), 10 + i + i, i % 7 == 0);
+            }
+            // through the state's serializer each time, as RocksDB does
+            org.apache.flink.core.memory.DataOutputSerializer out =
+                    new org.apache.flink.core.memory.DataOutputSerializer(64);
+            WindowAccumulatorSerializer.INSTANCE.serialize(window, out);
+            window = WindowAccumulatorSerializer.INSTANCE.deserialize(
+                    new org.apache.flink.core.memory.DataInputDeserializer(out.getCopyOfBuffer()));
+            window.merge(calls);
+        }
+        Contributors merged = window.users.merged();
+        for (Figure figure : Figure.values()) {
+            assertThat(merged.total(figure)).isEqualTo(direct.total(figure));
+            for (String id : direct.ids()) {
+                assertThat(merged.of(id).counted(figure))
+                        .as("%s of %s", figure, id)
+                        .isEqualTo(direct.of(id).counted(figure));
+            }
         }
     }
 

@@ -29,7 +29,7 @@ import java.util.TreeMap;
 public class ContributorsRepository {
 
     /** Ids a merged answer keeps per figure: far more than any ranking lists, so merging adds little error. */
-    static final int QUERY_CAPACITY = 10_000;
+    static final int QUERY_CAPACITY = 100_000;
 
     private static final int FETCH_SIZE = 500;
 

@@ -1,0 +1,93 @@
+package dev.streamlens.job.window;
+
+import dev.streamlens.model.Varints;
+import dev.streamlens.model.attribution.Contributors;
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A window's summary of its end users (or sessions), kept as the encoded summaries of the batches
+ * that reached it, merged only when the window fires or when {@link #MAX_CHUNKS} have piled up.
+ * The window stage reads and writes its accumulator for every batch (RocksDB); decoding and
+ * re-encoding a summary of hundreds of ids each time cost a quarter of the job's time, copying the
+ * encoded bytes costs next to nothing. Calls added one by one (a pre-aggregated batch, a late
+ * call) go to a live summary, encoded when the accumulator is written.
+ */
+final class ContributorChunks {
+
+    /** Encoded summaries held before they are merged into one. */
+    static final int MAX_CHUNKS = 16;
+
+    private final List<byte[]> chunks = new ArrayList<>();
+    /** Calls added one by one since the last encoding; null when none. */
+    private Contributors live;
+
+    void add(String id, long costNanoUsd, long tokens, boolean failed) {
+        live().add(id, costNanoUsd, tokens, failed);
+    }
+
+    void addCalls(String id, long calls, long costNanoUsd, long tokens, long errors) {
+        live().addCalls(id, calls, costNanoUsd, tokens, errors);
+    }
+
+    /** Takes on another window's (or batch's) summaries; the other is not changed. */
+    void merge(ContributorChunks other) {
+        chunks.addAll(other.chunks);
+        if (other.live != null) {
+            chunks.add(other.live.encode());
+        }
+        if (chunks.size() > MAX_CHUNKS) {
+            Contributors merged = merged();
+            chunks.clear();
+            live = null;
+            chunks.add(merged.encode());
+        }
+    }
+
+    /** Every call's summary merged into one (the row's). */
+    Contributors merged() {
+        Contributors merged = Contributors.forRow();
+        for (byte[] chunk : chunks) {
+            merged.merge(Contributors.decode(chunk));
+        }
+        if (live != null) {
+            merged.merge(live);
+        }
+        return merged;
+    }
+
+    /** The count of chunks, then each chunk's length and bytes (the live summary as one more). */
+    void write(DataOutput out) throws IOException {
+        byte[] pending = live == null ? null : live.encode();
+        Varints.write(out, chunks.size() + (pending == null ? 0 : 1));
+        for (byte[] chunk : chunks) {
+            Varints.write(out, chunk.length);
+            out.write(chunk);
+        }
+        if (pending != null) {
+            Varints.write(out, pending.length);
+            out.write(pending);
+        }
+    }
+
+    static ContributorChunks read(DataInput in) throws IOException {
+        ContributorChunks read = new ContributorChunks();
+        long count = Varints.read(in);
+        for (long i = 0; i < count; i++) {
+            byte[] chunk = new byte[(int) Varints.read(in)];
+            in.readFully(chunk);
+            read.chunks.add(chunk);
+        }
+        return read;
+    }
+
+    private Contributors live() {
+        if (live == null) {
+            live = Contributors.forRow();
+        }
+        return live;
+    }
+}
