@@ -101,6 +101,9 @@ class OtlpEndToEndIT {
                 boolean failed = random.nextInt(100) < 10;
                 // Some successful calls stop at the token limit: truncated_requests through the OTLP path.
                 String finishReason = failed ? null : random.nextInt(100) < 20 ? "length" : "stop";
+                // End users and sessions as the OTel conventions spell them; one call in seven names neither.
+                String user = i % 7 == 0 ? null : "user-" + (i % 5);
+                String session = user == null || i % 3 == 0 ? null : user + "/conversation-" + (i % 4);
                 var builder = tracer.spanBuilder("chat " + model)
                         .setStartTimestamp(Instant.ofEpochMilli(start))
                         .setAttribute("gen_ai.operation.name", "chat")
@@ -108,6 +111,12 @@ class OtlpEndToEndIT {
                         .setAttribute("streamlens.route", route)
                         .setAttribute("gen_ai.usage.input_tokens", prompt)
                         .setAttribute("gen_ai.usage.output_tokens", completion);
+                if (user != null) {
+                    builder.setAttribute("user.id", user);
+                }
+                if (session != null) {
+                    builder.setAttribute("session.id", session);
+                }
                 if (cached > 0) {
                     builder.setAttribute("gen_ai.usage.cache_read.input_tokens", cached);
                 }
@@ -132,7 +141,7 @@ class OtlpEndToEndIT {
                 span.end(Instant.ofEpochMilli(start + latency));
                 String id = span.getSpanContext().getTraceId() + "-"
                         + span.getSpanContext().getSpanId();
-                requests.add(new Workload.Request(id, tenants.get(t), route, model, start, prompt));
+                requests.add(new Workload.Request(id, tenants.get(t), route, model, start, prompt, user, session));
                 responses.add(new Workload.Response(
                         id,
                         start + latency,
@@ -209,11 +218,12 @@ class OtlpEndToEndIT {
             long to = span.get("end").asLong();
             switch (span.get("name").asText()) {
                 case "chat claude-3-5-sonnet" -> {
-                    requests.add(new Workload.Request(id, tenant, "checkout", "claude-3-5-sonnet", from, 900));
+                    requests.add(
+                            new Workload.Request(id, tenant, "checkout", "claude-3-5-sonnet", from, 900, null, null));
                     responses.add(new Workload.Response(id, to, (double) (to - from), 150, null, 600, 0, 0, null));
                 }
                 case "text_completion gpt-4o-mini" -> {
-                    requests.add(new Workload.Request(id, tenant, "checkout", "gpt-4o-mini", from, 40));
+                    requests.add(new Workload.Request(id, tenant, "checkout", "gpt-4o-mini", from, 40, null, null));
                     responses.add(new Workload.Response(id, to, (double) (to - from), 12, "timeout"));
                 }
                 default -> {} // the HTTP call

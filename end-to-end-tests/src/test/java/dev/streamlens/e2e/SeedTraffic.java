@@ -48,7 +48,9 @@ final class SeedTraffic {
                     request.get("route").asText(),
                     request.get("model").asText(),
                     at,
-                    request.get("prompt_tokens").asLong()));
+                    request.get("prompt_tokens").asLong(),
+                    textOrNull(request, "user_id_hash"),
+                    textOrNull(request, "session_id")));
             traffic.deliveries.add(new Workload.Delivery(Topics.REQUESTS, id, bytes(request), at));
             at += 1000;
         }
@@ -77,5 +79,11 @@ final class SeedTraffic {
 
     private static byte[] bytes(JsonNode node) {
         return node.toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** A field's text as sent, or null when the payload has none. */
+    private static String textOrNull(JsonNode payload, String field) {
+        JsonNode value = payload.get(field);
+        return value == null || value.isNull() ? null : value.asText();
     }
 }

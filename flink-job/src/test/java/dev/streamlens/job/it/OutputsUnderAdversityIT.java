@@ -270,10 +270,14 @@ class OutputsUnderAdversityIT {
         return call(id, new ExpectedMetrics.Key(tenant, "chat", "gpt-4o", 0), requestTs, latencyMs);
     }
 
-    /** One call of a series (the key's window is not used). */
+    /**
+     * One call of a series (the key's window is not used), naming no end user or session: the calls
+     * this test writes by hand carry none.
+     */
     private static Workload call(String id, ExpectedMetrics.Key series, long requestTs, long latencyMs) {
         return Workload.of(
-                List.of(new Workload.Request(id, series.tenant(), series.route(), series.model(), requestTs, 10)),
+                List.of(new Workload.Request(
+                        id, series.tenant(), series.route(), series.model(), requestTs, 10, null, null)),
                 List.of(new Workload.Response(id, requestTs + latencyMs, (double) latencyMs, 20, null)));
     }
 
