@@ -188,6 +188,11 @@ class OtlpEndToEndIT {
             assertThat(diffs.size() > 40 ? diffs.subList(0, 40) : diffs)
                     .as("query API vs the calls the spans describe")
                     .isEmpty();
+            for (String tenant : List.of(tenants.get(0), tenants.get(1), jsTenant)) {
+                assertThat(query.contributorDifferences(expected, tenant))
+                        .as("%s's end users and sessions (user.id, session.id) vs the spans", tenant)
+                        .isEmpty();
+            }
         }
     }
 

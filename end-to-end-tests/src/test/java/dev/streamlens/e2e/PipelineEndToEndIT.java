@@ -190,7 +190,10 @@ class PipelineEndToEndIT {
                 sender.acknowledgedPart(sentRequests, sentResponses), prices, WINDOW_MS, JOIN_TIMEOUT_MS);
     }
 
-    /** Polls the query API until its rows match, or the time is up; returns the last differences. */
+    /**
+     * Polls the query API until its rows, and then its end users and sessions of every tenant, match;
+     * or the time is up. Returns the last differences.
+     */
     private static List<String> awaitMatch(
             QueryApi query, Set<String> tenants, Instant since, ExpectedMetrics expected, Duration timeout)
             throws Exception {
@@ -199,6 +202,11 @@ class PipelineEndToEndIT {
         do {
             Thread.sleep(1000);
             diffs = MetricsComparison.differences(expected, query.windows(tenants, since));
+            for (String tenant : tenants) {
+                if (diffs.isEmpty()) {
+                    diffs = query.contributorDifferences(expected, tenant);
+                }
+            }
         } while (!diffs.isEmpty() && System.nanoTime() < deadline);
         return diffs.size() > 40 ? diffs.subList(0, 40) : diffs;
     }

@@ -95,6 +95,63 @@ final class QueryApi {
         }
     }
 
+    /**
+     * Where the API's end users and sessions of a tenant differ from the exact figures of the calls
+     * sent (the tenant's every window): every one listed (the API's limit is 1,000, far more than a test
+     * sends), each figure equal and marked exact, none missing and none extra.
+     */
+    List<String> contributorDifferences(ExpectedMetrics expected, String tenant)
+            throws IOException, InterruptedException {
+        List<String> diffs = new ArrayList<>();
+        java.util.OptionalLong first = expected.rows.keySet().stream()
+                .filter(k -> k.tenant().equals(tenant))
+                .mapToLong(ExpectedMetrics.Key::windowStart)
+                .min();
+        if (first.isEmpty()) {
+            return diffs; // the tenant sent no call
+        }
+        Instant from = Instant.ofEpochMilli(first.getAsLong());
+        for (String kind : List.of("users", "sessions")) {
+            Map<String, long[]> exact = new java.util.TreeMap<>();
+            expected.rows.forEach((key, row) -> {
+                if (key.tenant().equals(tenant)) {
+                    (kind.equals("users") ? row.users : row.sessions).forEach((id, figures) -> {
+                        long[] sum = exact.computeIfAbsent(id, i -> new long[figures.length]);
+                        for (int f = 0; f < figures.length; f++) {
+                            sum[f] += figures[f];
+                        }
+                    });
+                }
+            });
+            JsonNode answer = get("/v1/" + kind + "/top?tenant_id=" + URLEncoder.encode(tenant, StandardCharsets.UTF_8)
+                    + "&by=requests&limit=1000&from=" + from + "&to="
+                    + Instant.now().plus(Duration.ofMinutes(2)));
+            Map<String, JsonNode> listed = new java.util.HashMap<>();
+            answer.get(kind)
+                    .forEach(c ->
+                            listed.put(c.get("id").isNull() ? "" : c.get("id").asText(), c));
+            exact.forEach((id, figures) -> {
+                JsonNode c = listed.remove(id);
+                String who = tenant + " " + kind + " '" + id + "'";
+                if (c == null) {
+                    diffs.add(who + " not listed");
+                } else if (!c.get("exact").asBoolean()
+                        || c.get("requests").asLong() != figures[1]
+                        || c.get("tokens").asLong() != figures[2]
+                        || c.get("errors").asLong() != figures[3]
+                        || new java.math.BigDecimal(c.get("cost_usd").asText())
+                                        .movePointRight(9)
+                                        .compareTo(java.math.BigDecimal.valueOf(figures[0]))
+                                != 0) {
+                    diffs.add(who + " expected " + java.util.Arrays.toString(figures)
+                            + " (nano-USD, requests, tokens, errors) but was " + c);
+                }
+            });
+            listed.keySet().forEach(id -> diffs.add(tenant + " " + kind + " '" + id + "' listed, but sent no call"));
+        }
+        return diffs;
+    }
+
     /** The same rows keyed like the independent expectation. */
     Map<ExpectedMetrics.Key, PipelineOutputs.Actual> windows(Collection<String> tenants, Instant from)
             throws IOException, InterruptedException {

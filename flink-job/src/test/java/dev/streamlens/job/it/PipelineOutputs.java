@@ -26,7 +26,10 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 /** Reads what the job wrote: rows of llm_metrics, and committed records of a topic. */
 public final class PipelineOutputs {
 
-    /** One window as the job reported it (from a table row or a topic record). */
+    /**
+     * One window as the job reported it (from a table row or a topic record); {@code users} and
+     * {@code sessions} are null when the source leaves the summaries out (the query API's rows).
+     */
     public record Actual(
             long requests,
             long errors,
@@ -192,11 +195,19 @@ public final class PipelineOutputs {
                     nullable(n, "output_tokens_per_second"),
                     n.path("truncated_requests").asLong(),
                     n.path("price_version").asLong(),
-                    Attributed.of(bytes(n, "top_users")),
-                    Attributed.of(bytes(n, "top_sessions")));
+                    summary(n, "top_users"),
+                    summary(n, "top_sessions"));
             latest.merge(key, actual, (a, b) -> a.revision() >= b.revision() ? a : b);
         }
         return latest;
+    }
+
+    /**
+     * A record's summary of users or sessions; null when the record leaves it out, as the query
+     * API's rows do (its users and sessions endpoints serve the summaries).
+     */
+    private static Attributed summary(JsonNode record, String field) {
+        return record.hasNonNull(field) ? Attributed.of(bytes(record, field)) : null;
     }
 
     private static byte[] bytes(JsonNode record, String field) {
