@@ -1,15 +1,5 @@
 package dev.streamlens.model.attribution;
 
-import dev.streamlens.model.Varints;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.DataInput;
-import java.io.DataInputStream;
-import java.io.DataOutput;
-import java.io.DataOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -153,74 +143,61 @@ public final class Contributors {
      * id once with, per figure, its count plus one (0: not held) and, when held, its error.
      */
     public byte[] encode() {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try (DataOutputStream out = new DataOutputStream(bytes)) {
-            write(out);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return bytes.toByteArray();
-    }
-
-    public static Contributors decode(byte[] encoded) {
-        try {
-            return read(new DataInputStream(new ByteArrayInputStream(encoded)));
-        } catch (IOException e) {
-            throw new IllegalArgumentException("not an encoded contributors summary", e);
-        }
-    }
-
-    public void write(DataOutput out) throws IOException {
+        Map<String, long[]> entries = summaries.entries();
+        EncodedBytes.Writer out = new EncodedBytes.Writer(16 + 8 * FIGURES.length + 32 * entries.size());
         out.writeByte(FORMAT);
-        Varints.write(out, summaries.capacity());
+        out.writeVarint(summaries.capacity());
         for (int f = 0; f < FIGURES.length; f++) {
-            Varints.write(out, summaries.total(f));
-            Varints.write(out, summaries.floor(f));
+            out.writeVarint(summaries.total(f));
+            out.writeVarint(summaries.floor(f));
         }
-        Varints.write(out, summaries.entries().size());
-        for (Map.Entry<String, long[]> entry : summaries.entries().entrySet()) {
-            byte[] utf8 = entry.getKey().getBytes(StandardCharsets.UTF_8);
-            Varints.write(out, utf8.length);
-            out.write(utf8);
+        out.writeVarint(entries.size());
+        for (Map.Entry<String, long[]> entry : entries.entrySet()) {
+            out.writeString(entry.getKey());
             long[] counts = entry.getValue();
             for (int f = 0; f < FIGURES.length; f++) {
                 if (HeavyHitters.isHeld(counts[2 * f])) {
-                    Varints.write(out, counts[2 * f] + 1);
-                    Varints.write(out, counts[2 * f + 1]);
+                    out.writeVarint(counts[2 * f] + 1);
+                    out.writeVarint(counts[2 * f + 1]);
                 } else {
-                    Varints.write(out, 0);
+                    out.writeVarint(0);
                 }
             }
         }
+        return out.toByteArray();
     }
 
-    public static Contributors read(DataInput in) throws IOException {
+    /** The summary {@link #encode} wrote; {@link IllegalArgumentException} for anything else. */
+    public static Contributors decode(byte[] encoded) {
+        EncodedBytes.Reader in = new EncodedBytes.Reader(encoded);
         int format = in.readByte();
         if (format != FORMAT) {
-            throw new IOException("unknown contributors format " + format);
+            throw new IllegalArgumentException("not an encoded contributors summary: unknown format " + format);
         }
-        int capacity = (int) Varints.read(in);
+        int capacity = (int) in.readVarint();
         long[] totals = new long[FIGURES.length];
         long[] floors = new long[FIGURES.length];
         for (int f = 0; f < FIGURES.length; f++) {
-            totals[f] = Varints.read(in);
-            floors[f] = Varints.read(in);
+            totals[f] = in.readVarint();
+            floors[f] = in.readVarint();
         }
-        int ids = (int) Varints.read(in);
-        HeavyHitters summaries = new HeavyHitters(FIGURES.length, capacity, ids);
+        long ids = in.readVarint();
+        if (ids > encoded.length) { // each id takes a byte at least: a corrupt count must not size the map
+            throw new IllegalArgumentException("not an encoded contributors summary: " + ids + " ids");
+        }
+        HeavyHitters summaries = new HeavyHitters(FIGURES.length, capacity, (int) ids);
         summaries.restore(floors, totals);
         for (int i = 0; i < ids; i++) {
-            byte[] utf8 = new byte[(int) Varints.read(in)];
-            in.readFully(utf8);
+            String id = in.readString();
             long[] entry = summaries.newEntry();
             for (int f = 0; f < FIGURES.length; f++) {
-                long countPlusOne = Varints.read(in);
+                long countPlusOne = in.readVarint();
                 if (countPlusOne > 0) {
                     entry[2 * f] = countPlusOne - 1;
-                    entry[2 * f + 1] = Varints.read(in);
+                    entry[2 * f + 1] = in.readVarint();
                 }
             }
-            summaries.restoreEntry(new String(utf8, StandardCharsets.UTF_8), entry);
+            summaries.restoreEntry(id, entry);
         }
         return new Contributors(summaries);
     }

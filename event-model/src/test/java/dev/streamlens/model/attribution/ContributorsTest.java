@@ -1,6 +1,7 @@
 package dev.streamlens.model.attribution;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.streamlens.model.attribution.Contributors.Contributor;
 import dev.streamlens.model.attribution.Contributors.Figure;
@@ -178,6 +179,35 @@ class ContributorsTest {
         assertThat(summary.heaviest(Figure.COST_NANO_USD, 10))
                 .extracting(Contributor::id)
                 .containsExactly("bob", Contributors.NO_ID);
+    }
+
+    @Test
+    void theEncodedFormRoundTripsAndAnythingElseIsRefusedAsAnArgument() {
+        Contributors summary = Contributors.withCapacity(2);
+        for (int i = 0; i < 40; i++) {
+            summary.add("user-" + (i % 7) + "-ü", 1_000L * (i % 5), i, i % 3 == 0);
+        }
+        byte[] encoded = summary.encode();
+        Contributors decoded = Contributors.decode(encoded);
+        assertThat(decoded.ids()).isEqualTo(summary.ids());
+        for (Figure figure : Figure.values()) {
+            assertThat(decoded.total(figure)).isEqualTo(summary.total(figure));
+            assertThat(decoded.errorBound(figure)).isEqualTo(summary.errorBound(figure));
+            for (String id : summary.ids()) {
+                assertThat(decoded.of(id).counted(figure))
+                        .isEqualTo(summary.of(id).counted(figure));
+                assertThat(decoded.of(id).atMost(figure))
+                        .isEqualTo(summary.of(id).atMost(figure));
+            }
+        }
+        for (int cut = 0; cut < encoded.length; cut++) {
+            byte[] truncated = java.util.Arrays.copyOf(encoded, cut);
+            assertThatThrownBy(() -> Contributors.decode(truncated))
+                    .as("cut at byte %d", cut)
+                    .isInstanceOf(IllegalArgumentException.class);
+        }
+        byte[] hugeCount = {1, 2, 0, 0, 0, 0, 0, 0, 0, 0, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF, 0x7F};
+        assertThatThrownBy(() -> Contributors.decode(hugeCount)).isInstanceOf(IllegalArgumentException.class);
     }
 
     private static Map<String, long[]> exactFigures(List<Call> calls) {
