@@ -377,17 +377,7 @@ class DashboardBrowserIT {
             long from,
             long to)
             throws Exception {
-        Map<String, long[]> exact = new TreeMap<>();
-        expected.rows.forEach((key, row) -> {
-            if (which.test(key)) {
-                row.users.forEach((id, figures) -> {
-                    long[] sum = exact.computeIfAbsent(id, i -> new long[4]);
-                    for (int i = 0; i < 4; i++) {
-                        sum[i] += figures[i];
-                    }
-                });
-            }
-        });
+        Map<String, long[]> exact = expected.usersOf(which);
         List<String> top = exact.entrySet().stream()
                 .sorted(java.util.Comparator.<Map.Entry<String, long[]>>comparingLong(e -> -e.getValue()[0])
                         .thenComparing(Map.Entry::getKey))

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.streamlens.job.it.ExpectedMetrics;
 import dev.streamlens.job.it.PipelineOutputs;
 import java.io.IOException;
+import java.math.BigDecimal;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -14,9 +15,13 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
+import java.util.function.Predicate;
 
 /** Reads window rows the way a dashboard does: {@code GET /v1/metrics} per tenant. */
 final class QueryApi {
@@ -103,7 +108,7 @@ final class QueryApi {
     List<String> contributorDifferences(ExpectedMetrics expected, String tenant)
             throws IOException, InterruptedException {
         List<String> diffs = new ArrayList<>();
-        java.util.OptionalLong first = expected.rows.keySet().stream()
+        OptionalLong first = expected.rows.keySet().stream()
                 .filter(k -> k.tenant().equals(tenant))
                 .mapToLong(ExpectedMetrics.Key::windowStart)
                 .min();
@@ -112,21 +117,13 @@ final class QueryApi {
         }
         Instant from = Instant.ofEpochMilli(first.getAsLong());
         for (String kind : List.of("users", "sessions")) {
-            Map<String, long[]> exact = new java.util.TreeMap<>();
-            expected.rows.forEach((key, row) -> {
-                if (key.tenant().equals(tenant)) {
-                    (kind.equals("users") ? row.users : row.sessions).forEach((id, figures) -> {
-                        long[] sum = exact.computeIfAbsent(id, i -> new long[figures.length]);
-                        for (int f = 0; f < figures.length; f++) {
-                            sum[f] += figures[f];
-                        }
-                    });
-                }
-            });
+            Predicate<ExpectedMetrics.Key> ofTenant = key -> key.tenant().equals(tenant);
+            Map<String, long[]> exact =
+                    kind.equals("users") ? expected.usersOf(ofTenant) : expected.sessionsOf(ofTenant);
             JsonNode answer = get("/v1/" + kind + "/top?tenant_id=" + URLEncoder.encode(tenant, StandardCharsets.UTF_8)
                     + "&by=requests&limit=1000&from=" + from + "&to="
                     + Instant.now().plus(Duration.ofMinutes(2)));
-            Map<String, JsonNode> listed = new java.util.HashMap<>();
+            Map<String, JsonNode> listed = new HashMap<>();
             answer.get(kind)
                     .forEach(c ->
                             listed.put(c.get("id").isNull() ? "" : c.get("id").asText(), c));
@@ -139,11 +136,11 @@ final class QueryApi {
                         || c.get("requests").asLong() != figures[1]
                         || c.get("tokens").asLong() != figures[2]
                         || c.get("errors").asLong() != figures[3]
-                        || new java.math.BigDecimal(c.get("cost_usd").asText())
+                        || new BigDecimal(c.get("cost_usd").asText())
                                         .movePointRight(9)
-                                        .compareTo(java.math.BigDecimal.valueOf(figures[0]))
+                                        .compareTo(BigDecimal.valueOf(figures[0]))
                                 != 0) {
-                    diffs.add(who + " expected " + java.util.Arrays.toString(figures)
+                    diffs.add(who + " expected " + Arrays.toString(figures)
                             + " (nano-USD, requests, tokens, errors) but was " + c);
                 }
             });

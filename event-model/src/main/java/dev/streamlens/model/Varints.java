@@ -17,6 +17,16 @@ public final class Varints {
         out.writeByte((int) value);
     }
 
+    /** Writes the value at {@code bytes[at]} on (at most 10 bytes); returns the index after it. */
+    public static int write(byte[] bytes, int at, long value) {
+        while ((value & ~0x7FL) != 0) {
+            bytes[at++] = (byte) ((value & 0x7F) | 0x80);
+            value >>>= 7;
+        }
+        bytes[at++] = (byte) value;
+        return at;
+    }
+
     public static long read(DataInput in) throws IOException {
         long value = 0;
         for (int shift = 0; shift < 64; shift += 7) {

@@ -1,5 +1,6 @@
 package dev.streamlens.model.attribution;
 
+import dev.streamlens.model.Varints;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
@@ -29,11 +30,7 @@ final class EncodedBytes {
 
         void writeVarint(long value) {
             ensure(10);
-            while ((value & ~0x7FL) != 0) {
-                bytes[length++] = (byte) ((value & 0x7F) | 0x80);
-                value >>>= 7;
-            }
-            bytes[length++] = (byte) value;
+            length = Varints.write(bytes, length, value);
         }
 
         /** The string's UTF-8 length, then its bytes. */

@@ -80,6 +80,34 @@ public final class ExpectedMetrics {
             .thenComparingLong(Key::windowStart));
     public long orphans;
 
+    /**
+     * Each end user's figures summed over the rows of these keys, as a ranking over a range adds
+     * them up: cost in nano-dollars, requests, tokens, errors; {@code ""} for calls naming none.
+     */
+    public Map<String, long[]> usersOf(java.util.function.Predicate<Key> which) {
+        return summed(which, false);
+    }
+
+    /** The same per session. */
+    public Map<String, long[]> sessionsOf(java.util.function.Predicate<Key> which) {
+        return summed(which, true);
+    }
+
+    private Map<String, long[]> summed(java.util.function.Predicate<Key> which, boolean sessions) {
+        Map<String, long[]> sums = new TreeMap<>();
+        rows.forEach((key, row) -> {
+            if (which.test(key)) {
+                (sessions ? row.sessions : row.users).forEach((id, figures) -> {
+                    long[] sum = sums.computeIfAbsent(id, i -> new long[figures.length]);
+                    for (int f = 0; f < figures.length; f++) {
+                        sum[f] += figures[f];
+                    }
+                });
+            }
+        });
+        return sums;
+    }
+
     public static ExpectedMetrics of(Workload workload, byte[] priceTableJson, long windowMs, long joinTimeoutMs) {
         Map<String, BigDecimal[]> prices = prices(priceTableJson);
         Map<String, Workload.Response> responseById = new HashMap<>();
