@@ -49,6 +49,9 @@ import java.time.Instant;
  *                          and errors, encoded ({@link dev.streamlens.model.attribution.Contributors};
  *                          null without completed calls; docs/ATTRIBUTION.md)
  * @param topSessions       the same for sessions
+ * @param topTags           the same for the values of the tenant's declared tag keys, ids
+ *                          {@code key=value} ({@link dev.streamlens.model.attribution.Tags}; null
+ *                          when the tenant declared none; docs/ATTRIBUTION.md#custom-dimensions)
  */
 @JsonInclude(JsonInclude.Include.ALWAYS)
 public record MetricsRow(
@@ -96,7 +99,8 @@ public record MetricsRow(
         @Rollup(SUM) @JsonProperty("truncated_requests") long truncatedRequests,
         @Rollup(HIGHEST) @JsonProperty("price_version") long priceVersion,
         @Rollup(TOP) @JsonProperty("top_users") byte[] topUsers,
-        @Rollup(TOP) @JsonProperty("top_sessions") byte[] topSessions) {
+        @Rollup(TOP) @JsonProperty("top_sessions") byte[] topSessions,
+        @Rollup(TOP) @JsonProperty("top_tags") byte[] topTags) {
 
     /** A row without prompt-cache, reasoning, streaming and finish-reason figures (all zero or absent). */
     public MetricsRow(
@@ -157,6 +161,7 @@ public record MetricsRow(
                 null,
                 0,
                 0,
+                null,
                 null,
                 null);
     }

@@ -62,7 +62,11 @@ class MetricColumnsTest {
         for (MetricColumns.Column column : MetricColumns.rolledUpBy(Rollup.Kind.TOP)) {
             var merged = dev.streamlens.model.attribution.Contributors.decode((byte[]) column.of(total));
             var requests = dev.streamlens.model.attribution.Contributors.Figure.REQUESTS;
-            String prefix = column.name().equals("top_users") ? "user" : "session";
+            String prefix = switch (column.name()) {
+                case "top_users" -> "user";
+                case "top_sessions" -> "session";
+                default -> "feature=search";
+            };
             assertThat(merged.total(requests)).as(column.name()).isEqualTo(1 + 1 + 10 + 1);
             assertThat(merged.heaviest(requests, 3))
                     .extracting(c -> c.id() + "=" + c.counted(requests))
@@ -71,7 +75,7 @@ class MetricColumnsTest {
         }
         assertThat(MetricColumns.rolledUpBy(Rollup.Kind.TOP))
                 .extracting(MetricColumns.Column::name)
-                .containsExactly("top_users", "top_sessions");
+                .containsExactly("top_users", "top_sessions", "top_tags");
     }
 
     @Test
@@ -165,6 +169,7 @@ class MetricColumnsTest {
                 37L * k,
                 41L * k,
                 contributors("user", k).encode(),
-                contributors("session", k).encode());
+                contributors("session", k).encode(),
+                contributors("feature=search", k).encode());
     }
 }

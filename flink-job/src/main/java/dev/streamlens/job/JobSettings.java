@@ -1,6 +1,8 @@
 package dev.streamlens.job;
 
 import dev.streamlens.model.Durations;
+import dev.streamlens.model.attribution.TagKeys;
+import dev.streamlens.model.attribution.Tags;
 import java.io.Serializable;
 import java.time.Duration;
 import java.time.Instant;
@@ -209,6 +211,24 @@ public class JobSettings implements Serializable {
                     + "the live job's final_until (windows it can still revise are refused)")
     public Instant recomputeTo;
 
+    @Option(
+            names = "--tag-keys",
+            defaultValue = "",
+            description = "custom dimensions: the tag keys read from each request's metadata, for every tenant "
+                    + "(feature,environment) or per tenant (acme=feature,prompt_version;*=environment); at most "
+                    + TagKeys.MAX_KEYS + " per tenant (default: none; docs/ATTRIBUTION.md)")
+    public String tagKeys;
+
+    @Option(
+            names = "--tag-value-cap",
+            defaultValue = "" + Tags.DEFAULT_VALUE_CAP,
+            description = "values of one tag key a window's row keeps; the rest count under 'other' (1 to "
+                    + MAX_TAG_VALUE_CAP + "; default: ${DEFAULT-VALUE})")
+    public int tagValueCap;
+
+    /** Keeps a row's tag summary exact: 5 keys of 100 values, other and no value stay under its 1,000 ids. */
+    static final int MAX_TAG_VALUE_CAP = 100;
+
     /**
      * Reads arguments over the environment's STREAMLENS_* variables over the defaults, and checks
      * the result ({@link #validate}).
@@ -264,6 +284,11 @@ public class JobSettings implements Serializable {
         if (kafkaTransactionTimeout.compareTo(checkpointInterval) <= 0) {
             throw new IllegalArgumentException("--kafka-transaction-timeout must exceed --checkpoint-interval");
         }
+        declaredTags(); // refuses a wrong --tag-keys, naming what is wrong
+        if (tagValueCap < 1 || tagValueCap > MAX_TAG_VALUE_CAP) {
+            throw new IllegalArgumentException(
+                    "--tag-value-cap must lie between 1 and " + MAX_TAG_VALUE_CAP + ", not " + tagValueCap);
+        }
         if ((recomputeFrom == null) != (recomputeTo == null)) {
             throw new IllegalArgumentException("--recompute-from and --recompute-to go together");
         }
@@ -277,6 +302,15 @@ public class JobSettings implements Serializable {
                             + Durations.format(window) + "), not " + bound);
                 }
             }
+        }
+    }
+
+    /** The tag keys each tenant declared ({@code --tag-keys}). */
+    public TagKeys declaredTags() {
+        try {
+            return TagKeys.parse(tagKeys);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--tag-keys: " + e.getMessage(), e);
         }
     }
 
@@ -316,6 +350,7 @@ public class JobSettings implements Serializable {
                 + " checkpoint-dir=" + checkpointDir + " state-backend=" + stateBackend
                 + " pricing-file=" + (pricingFile == null ? "(bundled)" : pricingFile)
                 + (exportDir == null ? "" : " export-dir=" + exportDir)
+                + (tagKeys.isBlank() ? "" : " tag-keys=" + tagKeys + " tag-value-cap=" + tagValueCap)
                 + (isRecompute() ? " recompute=[" + recomputeFrom + ", " + recomputeTo + ")" : "");
     }
 }

@@ -16,6 +16,7 @@ import dev.streamlens.job.window.SeriesKey;
 import dev.streamlens.job.window.WindowAccumulatorTypeInfo;
 import dev.streamlens.job.window.WindowRowEmitter;
 import dev.streamlens.model.MetricsRow;
+import dev.streamlens.model.attribution.Tags;
 import dev.streamlens.model.pricing.CallPricer;
 import dev.streamlens.model.pricing.PriceVersions;
 import java.time.Duration;
@@ -116,6 +117,18 @@ public final class MetricsPipeline {
             Prices prices,
             boolean tenantScopedIds,
             CommittedWatermark committed) {
+        return build(requests, responses, timing, prices, tenantScopedIds, committed, Tags.DEFAULT_VALUE_CAP);
+    }
+
+    /** @param tagValueCap values of one tag key a window's row keeps; the rest count under "other" */
+    public static Outputs build(
+            DataStream<TelemetryEvent> requests,
+            DataStream<TelemetryEvent> responses,
+            Timing timing,
+            Prices prices,
+            boolean tenantScopedIds,
+            CommittedWatermark committed,
+            int tagValueCap) {
         // As wide as its source, so that it chains to it.
         SingleOutputStreamOperator<TelemetryEvent> validRequests = resumedAtCheckpointWatermark(
                         requests, "requests", committed)
@@ -162,7 +175,7 @@ public final class MetricsPipeline {
                 .sideOutputLateData(TOO_LATE)
                 .aggregate(
                         new CallAggregate(),
-                        new WindowRowEmitter(prices.published()),
+                        new WindowRowEmitter(prices.published(), tagValueCap),
                         WindowAccumulatorTypeInfo.INSTANCE,
                         WindowAccumulatorTypeInfo.INSTANCE,
                         TypeInformation.of(MetricsRow.class))

@@ -80,13 +80,15 @@ public final class RecomputeJob {
                 env,
                 settings,
                 Topics.REQUESTS,
-                KafkaSources.eventsBetween(settings.kafkaBrokers, group, Topics.REQUESTS, readFrom, readUntil),
+                KafkaSources.eventsBetween(
+                        settings.kafkaBrokers, group, Topics.REQUESTS, readFrom, readUntil, settings.declaredTags()),
                 eventTime);
         DataStream<TelemetryEvent> responses = JobEnvironment.eventSource(
                 env,
                 settings,
                 Topics.RESPONSES,
-                KafkaSources.eventsBetween(settings.kafkaBrokers, group, Topics.RESPONSES, readFrom, readUntil),
+                KafkaSources.eventsBetween(
+                        settings.kafkaBrokers, group, Topics.RESPONSES, readFrom, readUntil, settings.declaredTags()),
                 eventTime);
 
         // Dead letters and late events were reported by the live job; here they end in the pipeline.
@@ -101,7 +103,8 @@ public final class RecomputeJob {
                                 KafkaSources.publishedPriceVersions(settings.kafkaBrokers)),
                         null),
                 settings.tenantScopedRequestIds,
-                CommittedWatermark.NONE);
+                CommittedWatermark.NONE,
+                settings.tagValueCap);
         DataStream<MetricsRow> inRange = out.rows()
                 .filter(new WindowsIn(settings.recomputeFrom.toEpochMilli(), settings.recomputeTo.toEpochMilli()))
                 .uid("recompute-range")

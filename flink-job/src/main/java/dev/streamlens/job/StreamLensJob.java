@@ -92,7 +92,8 @@ public final class StreamLensJob {
                         settings.consumerGroup,
                         Topics.REQUESTS,
                         settings.partitionDiscoveryInterval,
-                        JobConfiguration.CHECKPOINT_TIMEOUT),
+                        JobConfiguration.CHECKPOINT_TIMEOUT,
+                        settings.declaredTags()),
                 eventTime);
         DataStream<TelemetryEvent> responses = JobEnvironment.eventSource(
                 env,
@@ -103,7 +104,8 @@ public final class StreamLensJob {
                         settings.consumerGroup,
                         Topics.RESPONSES,
                         settings.partitionDiscoveryInterval,
-                        JobConfiguration.CHECKPOINT_TIMEOUT),
+                        JobConfiguration.CHECKPOINT_TIMEOUT,
+                        settings.declaredTags()),
                 eventTime);
         ClockTicks.addTo(
                 env,
@@ -135,7 +137,8 @@ public final class StreamLensJob {
                 MetricsPipeline.Timing.of(settings),
                 prices,
                 settings.tenantScopedRequestIds,
-                PipelineProgress.committedWatermark(postgres));
+                PipelineProgress.committedWatermark(postgres),
+                settings.tagValueCap);
 
         KafkaSinks.Target kafka = new KafkaSinks.Target(
                 settings.kafkaBrokers,

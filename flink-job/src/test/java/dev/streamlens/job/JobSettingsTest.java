@@ -64,6 +64,13 @@ class JobSettingsTest {
                 .hasMessageContaining("--out-of-orderness");
         assertThatThrownBy(() -> parse("--parallelism", "200").validate()).hasMessageContaining("--max-parallelism");
         assertThatThrownBy(() -> parse("--max-parallelism", "0").validate()).hasMessageContaining("--max-parallelism");
+        assertThatThrownBy(() -> parse("--tag-keys", "acme=a,b,c,d,e,f").validate())
+                .hasMessageContaining("--tag-keys: tag keys: acme declares 6 keys, at most 5");
+        assertThatThrownBy(() -> parse("--tag-value-cap", "0").validate()).hasMessageContaining("--tag-value-cap");
+        assertThat(parse("--tag-keys", "acme=feature;*=environment")
+                        .declaredTags()
+                        .of("acme"))
+                .containsExactly("feature");
     }
 
     @Test

@@ -77,6 +77,11 @@ public final class Contributors {
         summaries.forget(id);
     }
 
+    /** Counts an id's calls under another id from now on (a tag value folded into "other"); totals stay. */
+    public void fold(String id, String into) {
+        summaries.moveInto(id, into);
+    }
+
     /** Whether any figure holds this id. */
     public boolean holds(String id) {
         return summaries.holds(id);

@@ -140,6 +140,47 @@ final class HeavyHitters {
         }
     }
 
+    /**
+     * Counts one id's weights under another id from now on (values folded into "other"): the totals
+     * do not change. Where a side is not held, its weight is at most the floor, which the moved
+     * count and its error take on, as a merge does.
+     */
+    void moveInto(String from, String into) {
+        long[] moved = held.remove(from);
+        if (moved == null || from.equals(into)) {
+            if (moved != null) {
+                held.put(from, moved);
+            }
+            return;
+        }
+        long[] target = held.get(into);
+        if (target == null) {
+            target = newEntry();
+            held.put(into, target);
+        }
+        for (int w = 0; w < weights; w++) {
+            boolean movedHeld = moved[2 * w] != NOT_HELD;
+            boolean targetHeld = target[2 * w] != NOT_HELD;
+            if (movedHeld) {
+                holding[w]--;
+            }
+            if (movedHeld && targetHeld) {
+                target[2 * w] += moved[2 * w];
+                target[2 * w + 1] += moved[2 * w + 1];
+            } else if (movedHeld) {
+                target[2 * w] = moved[2 * w] + floor[w];
+                target[2 * w + 1] = moved[2 * w + 1] + floor[w];
+                holding[w]++;
+            } else if (targetHeld) {
+                target[2 * w] += floor[w];
+                target[2 * w + 1] += floor[w];
+            }
+        }
+        if (heldNowhere(target)) {
+            held.remove(into);
+        }
+    }
+
     /** At most the id's true weight: its count minus its error, or 0 when not held. */
     long lower(String id, int w) {
         long[] entry = held.get(id);

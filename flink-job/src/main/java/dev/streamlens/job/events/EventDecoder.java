@@ -6,6 +6,7 @@ import dev.streamlens.model.LlmRequest;
 import dev.streamlens.model.LlmResponse;
 import dev.streamlens.model.ParseResult;
 import dev.streamlens.model.Topics;
+import dev.streamlens.model.attribution.TagKeys;
 import java.io.Serializable;
 import java.time.Instant;
 
@@ -19,7 +20,19 @@ public final class EventDecoder implements Serializable {
 
     private static final long serialVersionUID = 1L;
 
+    private final TagKeys tagKeys;
+
     private transient EventParser parser;
+
+    /** A decoder for a job without declared tag keys. */
+    public EventDecoder() {
+        this(TagKeys.NONE);
+    }
+
+    /** @param tagKeys the tag keys each tenant declared: their values are read from each request's metadata */
+    public EventDecoder(TagKeys tagKeys) {
+        this.tagKeys = tagKeys;
+    }
 
     /**
      * @param writtenAt the record's timestamp (when it was written), or a negative value when it has
@@ -66,6 +79,7 @@ public final class EventDecoder implements Serializable {
             request.provider = r.provider();
             request.userId = r.userIdHash();
             request.sessionId = r.sessionId();
+            request.tags = tagKeys.tagsOf(r.tenantId(), r.metadata());
             return request;
         }
         ParseResult<LlmResponse> result = parser().parseResponse(value, receivedAt);

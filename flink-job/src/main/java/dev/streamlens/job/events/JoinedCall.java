@@ -16,6 +16,8 @@ public class JoinedCall {
     public String userId;
 
     public String sessionId;
+    /** The values of the tenant's declared tag keys, ids {@code key=value} (null: it declared none). */
+    public String[] tags;
     /** Where the call counts: the response timestamp, or the request's deadline for a timeout. */
     public long eventTime;
 
@@ -93,6 +95,7 @@ public class JoinedCall {
         c.provider = request.provider;
         c.userId = request.userId;
         c.sessionId = request.sessionId;
+        c.tags = request.tags;
         return c;
     }
 

@@ -39,6 +39,11 @@ public class TelemetryEvent {
     public String userId;
 
     public String sessionId;
+    /**
+     * Requests: the values of the tenant's declared tag keys, as ids {@code key=value}
+     * ({@link dev.streamlens.model.attribution.TagKeys#tagsOf}); null when it declared none.
+     */
+    public String[] tags;
 
     public long promptTokens;
 

@@ -61,6 +61,8 @@ public final class TelemetryEventSerializer extends TypeSerializerSingleton<Tele
     // Appended later again, after the provider.
     private static final int USER = 1 << 19;
     private static final int SESSION = 1 << 20;
+    // Appended later again, after the session.
+    private static final int TAGS = 1 << 21;
 
     @Override
     public boolean isImmutableType() {
@@ -85,6 +87,7 @@ public final class TelemetryEventSerializer extends TypeSerializerSingleton<Tele
         e.provider = from.provider;
         e.userId = from.userId;
         e.sessionId = from.sessionId;
+        e.tags = from.tags; // never changed once decoded
         e.promptTokens = from.promptTokens;
         e.latencyMs = from.latencyMs;
         e.completionTokens = from.completionTokens;
@@ -133,7 +136,8 @@ public final class TelemetryEventSerializer extends TypeSerializerSingleton<Tele
                 | (e.reason != null ? REASON : 0)
                 | (e.provider != null ? PROVIDER : 0)
                 | (e.userId != null ? USER : 0)
-                | (e.sessionId != null ? SESSION : 0);
+                | (e.sessionId != null ? SESSION : 0)
+                | (e.tags != null ? TAGS : 0);
         out.writeInt(present);
         if ((present & KIND) != 0) {
             out.writeByte(codeOf(e.kind));
@@ -161,6 +165,12 @@ public final class TelemetryEventSerializer extends TypeSerializerSingleton<Tele
         writeString(present, PROVIDER, e.provider, out);
         writeString(present, USER, e.userId, out);
         writeString(present, SESSION, e.sessionId, out);
+        if ((present & TAGS) != 0) {
+            out.writeByte(e.tags.length);
+            for (String tag : e.tags) {
+                StringValue.writeString(tag, out);
+            }
+        }
     }
 
     @Override
@@ -195,6 +205,12 @@ public final class TelemetryEventSerializer extends TypeSerializerSingleton<Tele
         e.provider = readString(present, PROVIDER, in);
         e.userId = readString(present, USER, in);
         e.sessionId = readString(present, SESSION, in);
+        if ((present & TAGS) != 0) {
+            e.tags = new String[in.readUnsignedByte()];
+            for (int i = 0; i < e.tags.length; i++) {
+                e.tags[i] = StringValue.readString(in);
+            }
+        }
         return e;
     }
 

@@ -3,6 +3,7 @@ package dev.streamlens.job.io;
 import dev.streamlens.job.alerts.AlertRuleChange;
 import dev.streamlens.job.events.TelemetryEvent;
 import dev.streamlens.model.Topics;
+import dev.streamlens.model.attribution.TagKeys;
 import dev.streamlens.model.pricing.PriceVersion;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -39,14 +40,19 @@ public final class KafkaSources {
      */
     @SuppressWarnings("deprecation") // the connector's API still takes Kafka's OffsetResetStrategy
     public static KafkaSource<TelemetryEvent> events(
-            String brokers, String consumerGroup, String topic, Duration partitionDiscovery, Duration outageWait) {
+            String brokers,
+            String consumerGroup,
+            String topic,
+            Duration partitionDiscovery,
+            Duration outageWait,
+            TagKeys tagKeys) {
         return KafkaSource.<TelemetryEvent>builder()
                 .setBootstrapServers(brokers)
                 .setTopics(topic)
                 .setGroupId(consumerGroup)
                 .setClientIdPrefix(consumerGroup + "-" + topic)
                 .setStartingOffsets(OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST))
-                .setDeserializer(new TelemetryDeserializer())
+                .setDeserializer(new TelemetryDeserializer(tagKeys))
                 .setProperty("commit.offsets.on.checkpoint", "true")
                 .setProperty("partition.discovery.interval.ms", Long.toString(partitionDiscovery.toMillis()))
                 // A discovery that fails fails the whole job: while the brokers are away, wait for
@@ -61,7 +67,7 @@ public final class KafkaSources {
      * and lag are untouched. An end past the newest record stops at the offsets found at start.
      */
     public static KafkaSource<TelemetryEvent> eventsBetween(
-            String brokers, String consumerGroup, String topic, long fromMillis, long untilMillis) {
+            String brokers, String consumerGroup, String topic, long fromMillis, long untilMillis, TagKeys tagKeys) {
         return KafkaSource.<TelemetryEvent>builder()
                 .setBootstrapServers(brokers)
                 .setTopics(topic)
@@ -69,7 +75,7 @@ public final class KafkaSources {
                 .setClientIdPrefix(consumerGroup + "-" + topic)
                 .setStartingOffsets(OffsetsInitializer.timestamp(fromMillis))
                 .setBounded(OffsetsInitializer.timestamp(untilMillis))
-                .setDeserializer(new TelemetryDeserializer())
+                .setDeserializer(new TelemetryDeserializer(tagKeys))
                 .setProperty("commit.offsets.on.checkpoint", "false")
                 .build();
     }

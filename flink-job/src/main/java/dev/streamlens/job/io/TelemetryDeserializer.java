@@ -2,6 +2,7 @@ package dev.streamlens.job.io;
 
 import dev.streamlens.job.events.EventDecoder;
 import dev.streamlens.job.events.TelemetryEvent;
+import dev.streamlens.model.attribution.TagKeys;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.connector.kafka.source.reader.deserializer.KafkaRecordDeserializationSchema;
 import org.apache.flink.util.Collector;
@@ -15,7 +16,12 @@ public final class TelemetryDeserializer implements KafkaRecordDeserializationSc
 
     private static final long serialVersionUID = 1L;
 
-    private final EventDecoder decoder = new EventDecoder();
+    private final EventDecoder decoder;
+
+    /** @param tagKeys the tag keys each tenant declared (read from each request's metadata) */
+    public TelemetryDeserializer(TagKeys tagKeys) {
+        this.decoder = new EventDecoder(tagKeys);
+    }
 
     @Override
     public void deserialize(ConsumerRecord<byte[], byte[]> record, Collector<TelemetryEvent> out) {

@@ -3,6 +3,8 @@ package dev.streamlens.job.window;
 import dev.streamlens.job.events.JoinedCall;
 import dev.streamlens.model.CallTotals;
 import dev.streamlens.model.LatencySketch;
+import dev.streamlens.model.attribution.Contributors;
+import dev.streamlens.model.attribution.Tags;
 import dev.streamlens.model.pricing.PriceSet;
 import dev.streamlens.model.pricing.PriceVersions;
 import java.math.BigDecimal;
@@ -45,6 +47,8 @@ public final class WindowAccumulator {
     ContributorChunks users;
 
     ContributorChunks sessions;
+    /** The calls per value of the tenant's declared tag keys, ids key=value (docs/ATTRIBUTION.md#custom-dimensions). */
+    ContributorChunks tags;
 
     /** The completed calls' counts a window held when it was restored from a job that priced sums. */
     static final class RestoredSums {
@@ -70,6 +74,7 @@ public final class WindowAccumulator {
         this.ttfts = LatencySketch.create();
         this.users = new ContributorChunks();
         this.sessions = new ContributorChunks();
+        this.tags = new ContributorChunks();
     }
 
     public void add(JoinedCall call) {
@@ -101,6 +106,11 @@ public final class WindowAccumulator {
         long tokens = call.promptTokens + call.completionTokens;
         users.add(call.userId, costNanoUsd, tokens, call.failed);
         sessions.add(call.sessionId, costNanoUsd, tokens, call.failed);
+        if (call.tags != null) {
+            for (String tag : call.tags) {
+                tags.add(tag, costNanoUsd, tokens, call.failed);
+            }
+        }
         if (Double.isNaN(call.timeToFirstTokenMs)) {
             generationMsSum += call.latencyMs;
         } else {
@@ -130,6 +140,7 @@ public final class WindowAccumulator {
         priceVersion = Math.max(priceVersion, other.priceVersion);
         users.merge(other.users);
         sessions.merge(other.sessions);
+        tags.merge(other.tags);
         if (other.restored != null) {
             if (restored == null) {
                 restored = new RestoredSums();
@@ -143,9 +154,10 @@ public final class WindowAccumulator {
      * rule 6); a call without a price costs 0 and counts as unpriced. The sketch is shared, not
      * copied: the totals live only until the row is built.
      *
-     * @param prices prices the sums restored from a job that priced windows, at the window's start
+     * @param prices      prices the sums restored from a job that priced windows, at the window's start
+     * @param tagValueCap values of one tag key the row keeps; the rest count under "other"
      */
-    public CallTotals totals(PriceVersions prices, String model, long windowStartMs) {
+    public CallTotals totals(PriceVersions prices, String model, long windowStartMs, int tagValueCap) {
         long cost = costPicoDollars;
         long unpriced = unpricedRequests;
         long version = priceVersion;
@@ -184,7 +196,14 @@ public final class WindowAccumulator {
                 .sketch("ttft_sketch", ttfts)
                 .contributors("top_users", users.merged())
                 .contributors("top_sessions", sessions.merged())
+                .contributors("top_tags", cappedTags(tagValueCap))
                 .build();
+    }
+
+    private Contributors cappedTags(int cap) {
+        Contributors merged = tags.merged();
+        Tags.capValues(merged, cap);
+        return merged;
     }
 
     /** A call's cost as the contributors summaries count it: to the nano-dollar, half up. */

@@ -17,7 +17,9 @@ import org.apache.flink.core.memory.DataOutputView;
  * truncated calls after format 2's, format 4 begins with -4 and adds the calls' own costs (priced
  * after the join), the unpriced calls and the price version after format 3's, then the token sums
  * restored from a format of before (flag, then the sums); format 5 begins with -5 and adds the
- * end-user and session summaries ({@link ContributorChunks}) after format 4's. A window restored from
+ * end-user and session summaries ({@link ContributorChunks}) after format 4's; format 6 begins with -6
+ * and adds the tag values' summary after format 5's (a window restored from format 5 or older counts
+ * its calls under no tag value: its tenant declared none then). A window restored from
  * format 3 or older was priced on its sums: those sums are kept apart and priced so when it fires.
  * A window restored from format 4 or older counts its calls under no end user and no session.
  */
@@ -27,8 +29,8 @@ public final class WindowAccumulatorSerializer extends TypeSerializerSingleton<W
 
     public static final WindowAccumulatorSerializer INSTANCE = new WindowAccumulatorSerializer();
 
-    /** Written first as its negative (-5); format 1 started with the request count (never negative). */
-    private static final int FORMAT = 5;
+    /** Written first as its negative (-6); format 1 started with the request count (never negative). */
+    private static final int FORMAT = 6;
 
     @Override
     public boolean isImmutableType() {
@@ -87,6 +89,7 @@ public final class WindowAccumulatorSerializer extends TypeSerializerSingleton<W
         }
         acc.users.write(out);
         acc.sessions.write(out);
+        acc.tags.write(out);
     }
 
     @Override
@@ -140,6 +143,9 @@ public final class WindowAccumulatorSerializer extends TypeSerializerSingleton<W
         if (format >= 5) {
             acc.users = ContributorChunks.read(in);
             acc.sessions = ContributorChunks.read(in);
+            if (format >= 6) {
+                acc.tags = ContributorChunks.read(in);
+            }
         } else {
             acc.countRestoredCallsUnderNoId(format >= 4);
         }

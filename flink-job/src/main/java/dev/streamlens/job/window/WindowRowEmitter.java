@@ -1,6 +1,7 @@
 package dev.streamlens.job.window;
 
 import dev.streamlens.model.MetricsRow;
+import dev.streamlens.model.attribution.Tags;
 import dev.streamlens.model.pricing.PriceVersions;
 import java.time.Instant;
 import org.apache.flink.api.common.functions.OpenContext;
@@ -39,6 +40,7 @@ public final class WindowRowEmitter
     private static final ListStateDescriptor<String> JOB_RUN = new ListStateDescriptor<>("job-run", Types.STRING);
 
     private final PriceVersions prices;
+    private final int tagValueCap;
     private transient Counter unpriced;
     private transient Counter revisions;
     private transient String jobRun;
@@ -48,7 +50,13 @@ public final class WindowRowEmitter
      *               priced one by one after the join); built where the job is built and shipped
      */
     public WindowRowEmitter(PriceVersions prices) {
+        this(prices, Tags.DEFAULT_VALUE_CAP);
+    }
+
+    /** @param tagValueCap values of one tag key a row keeps; the rest count under "other" */
+    public WindowRowEmitter(PriceVersions prices, int tagValueCap) {
         this.prices = prices;
+        this.tagValueCap = tagValueCap;
     }
 
     @Override
@@ -92,7 +100,7 @@ public final class WindowRowEmitter
         }
 
         TimeWindow window = ctx.window();
-        MetricsRow row = acc.totals(prices, series.f2, window.getStart())
+        MetricsRow row = acc.totals(prices, series.f2, window.getStart(), tagValueCap)
                 .toRow(
                         series.f0,
                         series.f1,

@@ -26,6 +26,7 @@ class TelemetryEventSerializerTest {
         everything.provider = "azure";
         everything.userId = "user-7f3a";
         everything.sessionId = "conversation-12";
+        everything.tags = new String[] {"feature=search", "environment=", "prompt_version=é".repeat(3)};
         everything.promptTokens = 1200;
         everything.cachedPromptTokens = 1000;
         everything.cacheWriteTokens = 150;

@@ -309,7 +309,7 @@ class WindowAggregationTest {
         // it fires: 700 prompt (40 cached, 5 written) and 90 completion tokens of gpt-4o at 2.5 / 10.
         assertThat(fromFormat2.restored.requests).isEqualTo(2);
         assertThat(fromFormat2
-                        .totals(PriceVersions.none(PRICER), "gpt-4o", W0)
+                        .totals(PriceVersions.none(PRICER), "gpt-4o", W0, 20)
                         .toRow(
                                 "a",
                                 "r",
@@ -324,7 +324,7 @@ class WindowAggregationTest {
                         .add(new BigDecimal("90").multiply(new BigDecimal("10")))
                         .movePointLeft(6));
         assertThat(fromFormat2
-                        .totals(PriceVersions.none(PRICER), "in-house-llm", W0)
+                        .totals(PriceVersions.none(PRICER), "in-house-llm", W0, 20)
                         .toRow(
                                 "a",
                                 "r",
@@ -483,5 +483,65 @@ class WindowAggregationTest {
                 .extracting(Contributors.Contributor::id)
                 .as("calls without a user (a third) first, then the user with the most and largest calls")
                 .containsExactly(Contributors.NO_ID, "user-30");
+    }
+
+    /**
+     * A tenant's declared keys: 26 values of feature (more than the cap of 20) and two of
+     * environment. The row keeps, per key, the 20 values with the most calls and sums the others
+     * under other, computed here from the calls.
+     */
+    @Test
+    void aWindowsRowCountsTheCallsOfEachTagValueUpToTheCap() throws Exception {
+        java.util.Map<String, long[]> exact = new java.util.HashMap<>(); // id -> requests, cost, tokens, errors
+        int n = 0;
+        for (int k = 1; k <= 26; k++) {
+            for (int i = 0; i < k; i++) {
+                n++;
+                JoinedCall call = call("gpt-4o", W0 + n, 40, 10L * k, 5L * i, i % 7 == 6);
+                String feature = k == 26 ? dev.streamlens.model.attribution.Tags.NO_VALUE : "f" + (100 + k);
+                call.tags = new String[] {"feature=" + feature, "environment=" + (n % 4 == 0 ? "staging" : "prod")};
+                add(call);
+                for (String tag : call.tags) {
+                    long[] f = exact.computeIfAbsent(tag, id -> new long[4]);
+                    f[0]++;
+                    f[1] += WindowAccumulator.nanoDollars(call.costPicoDollars);
+                    f[2] += call.promptTokens + call.completionTokens;
+                    f[3] += call.failed ? 1 : 0;
+                }
+            }
+        }
+        JoinedCall untagged = call("gpt-4o", W0 + 59_500, 10, 10, 10, false); // a tenant without keys
+        add(untagged);
+        harness.processWatermark(new Watermark(W0 + MINUTE));
+        MetricsRow row = single();
+
+        // The cap's rule over the exact sums: values f101..f125 by calls, f106..f125 keep their names.
+        java.util.Map<String, long[]> expected = new java.util.HashMap<>();
+        for (var entry : exact.entrySet()) {
+            String id = entry.getKey();
+            int k = id.startsWith("feature=f") ? Integer.parseInt(id.substring("feature=f".length())) - 100 : 99;
+            String into = k < 6 ? "feature=other" : id;
+            long[] sums = expected.computeIfAbsent(into, x -> new long[4]);
+            for (int f = 0; f < 4; f++) {
+                sums[f] += entry.getValue()[f];
+            }
+        }
+        Contributors tags = Contributors.decode(row.topTags());
+        assertThat(tags.ids()).containsExactlyInAnyOrderElementsOf(expected.keySet());
+        for (var entry : expected.entrySet()) {
+            var figures = tags.of(entry.getKey());
+            assertThat(new long[] {
+                        figures.counted(Figure.REQUESTS),
+                        figures.counted(Figure.COST_NANO_USD),
+                        figures.counted(Figure.TOKENS),
+                        figures.counted(Figure.ERRORS)
+                    })
+                    .as(entry.getKey())
+                    .containsExactly(entry.getValue());
+        }
+        assertThat(row.requests()).isEqualTo(n + 1);
+        assertThat(tags.total(Figure.REQUESTS))
+                .as("each tagged call once per key")
+                .isEqualTo(2L * n);
     }
 }
