@@ -1,9 +1,11 @@
 package dev.streamlens.query.attribution;
 
-/** Whom a ranking is of: end users or sessions, each with its column of the metrics rows. */
+/** Whom a ranking is of: end users, sessions or tag values, each with its column of the metrics rows. */
 public enum ContributorKind {
     USERS("top_users", "user_id"),
-    SESSIONS("top_sessions", "session_id");
+    SESSIONS("top_sessions", "session_id"),
+    /** Values of the tenant's declared tag keys, ids {@code key=value} ({@link dev.streamlens.model.attribution.Tags}). */
+    TAGS("top_tags", "tag");
 
     /** The column of {@code llm_metrics} holding the rows' summaries. */
     final String column;

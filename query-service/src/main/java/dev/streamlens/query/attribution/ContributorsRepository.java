@@ -72,6 +72,19 @@ public class ContributorsRepository {
 
     /** The query's id in each bucket of its granularity that has rows, oldest first. */
     public List<Bucket> overTime(ContributorKind kind, ContributorsQuery q) throws SQLException {
+        List<Bucket> answer = new ArrayList<>();
+        for (Summary bucket : bucketed(kind, q)) {
+            Contributors summary = bucket.summary();
+            answer.add(new Bucket(bucket.start(), bucket.end(), summary.of(q.id()), summary.holds(q.id())));
+        }
+        return answer;
+    }
+
+    /** One bucket's rows merged. */
+    public record Summary(Instant start, Instant end, Contributors summary) {}
+
+    /** The rows' summaries merged per bucket of the query's granularity, oldest first. */
+    public List<Summary> bucketed(ContributorKind kind, ContributorsQuery q) throws SQLException {
         long size = q.granularity().isWholeRange()
                 ? q.to().toEpochMilli() - q.from().toEpochMilli()
                 : q.granularity().size().toMillis();
@@ -83,14 +96,12 @@ public class ContributorsRepository {
             buckets.computeIfAbsent(bucket, b -> Contributors.withCapacity(QUERY_CAPACITY))
                     .merge(summary);
         });
-        List<Bucket> answer = new ArrayList<>();
+        List<Summary> answer = new ArrayList<>();
         for (Map.Entry<Long, Contributors> bucket : buckets.entrySet()) {
-            Contributors summary = bucket.getValue();
-            answer.add(new Bucket(
+            answer.add(new Summary(
                     Instant.ofEpochMilli(bucket.getKey()),
                     Instant.ofEpochMilli(bucket.getKey() + size),
-                    summary.of(q.id()),
-                    summary.holds(q.id())));
+                    bucket.getValue()));
         }
         return answer;
     }

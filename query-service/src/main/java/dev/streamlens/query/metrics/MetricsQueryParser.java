@@ -162,7 +162,8 @@ public final class MetricsQueryParser {
                 switch (part.trim()) {
                     case "route" -> byRoute = true;
                     case "model" -> byModel = true;
-                    default -> errors.add(new FieldError("group_by", "must be route, model, route,model or none"));
+                    default ->
+                        errors.add(new FieldError("group_by", "must be route, model, route,model, none or tag:<key>"));
                 }
             }
         }

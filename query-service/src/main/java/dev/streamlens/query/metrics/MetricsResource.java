@@ -3,6 +3,7 @@ package dev.streamlens.query.metrics;
 import dev.streamlens.access.CallerTenant;
 import dev.streamlens.query.QueryAnswers;
 import dev.streamlens.query.QuerySettings;
+import dev.streamlens.query.attribution.TagsResource;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.BeanParam;
 import jakarta.ws.rs.GET;
@@ -39,9 +40,19 @@ public class MetricsResource {
     @Inject
     CallerTenant caller;
 
+    /** {@code group_by=tag:<key>}: the calls per value of a declared tag key (docs/ATTRIBUTION.md#custom-dimensions). */
+    @Inject
+    TagsResource tags;
+
+    private static final String TAG_GROUPING = "tag:";
+
     @GET
     @Operation(summary = "Per-window metrics of one tenant, newest first; rollups with granularity and group_by")
     public Response metrics(@BeanParam MetricsQueryRequest bound, @Context UriInfo uri) {
+        String groupBy = uri.getQueryParameters().getFirst("group_by");
+        if (groupBy != null && groupBy.trim().startsWith(TAG_GROUPING)) {
+            return tags.groupedByTag(groupBy.trim().substring(TAG_GROUPING.length()), uri.getQueryParameters());
+        }
         MetricsQueryRequest request = bound.withEmptyValuesFrom(uri.getQueryParameters());
         MetricsQueryParser.Result parsed = new MetricsQueryParser(settings, Clock.systemUTC()).parse(request);
         if (!parsed.isValid()) {
