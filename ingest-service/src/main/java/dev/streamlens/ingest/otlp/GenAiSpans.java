@@ -221,6 +221,7 @@ public final class GenAiSpans {
                 .ifPresent(session -> request.put("session_id", session));
         count(request, "prompt_tokens", attributes, attributeOf, dialect.tokenCount("prompt_tokens"));
         ObjectNode metadata = NODES.objectNode();
+        SpanTags.copyInto(metadata, resource, attributes); // the tenant's custom dimensions
         metadata.put("source", "otlp");
         metadata.put("dialect", dialect.label());
         text(attributes, "gen_ai.operation.name")

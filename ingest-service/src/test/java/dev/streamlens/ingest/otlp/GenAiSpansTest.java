@@ -2,6 +2,7 @@ package dev.streamlens.ingest.otlp;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.google.protobuf.ByteString;
 import dev.streamlens.model.EventParser;
@@ -280,6 +281,73 @@ class GenAiSpansTest {
         LlmResponse read = JSON_API.parseResponse(whole.response()).event();
         assertThat(read.completionTokens()).isEqualTo(40L);
         assertThat(read.reasoningTokens()).isEqualTo(4L);
+    }
+
+    /**
+     * Custom dimensions: each dialect's metadata reaches the request's metadata, where the job reads
+     * the tenant's declared keys; the span's value wins over its resource's, a value that would not
+     * fit is left out, and the call still passes the JSON API's rules.
+     */
+    @Test
+    void tagValuesOfEachDialectReachTheRequestsMetadata() {
+        Resource resource = Resource.newBuilder()
+                .addAttributes(attr("streamlens.tag.environment", "prod"))
+                .addAttributes(attr("streamlens.tag.feature", "from-resource"))
+                .build();
+        Span generic = span(
+                1,
+                attr("gen_ai.operation.name", "chat"),
+                attr("gen_ai.request.model", "gpt-4o"),
+                attr("streamlens.tag.feature", "search"),
+                KeyValue.newBuilder()
+                        .setKey("streamlens.tag.prompt_version")
+                        .setValue(intValue(7))
+                        .build(),
+                attr("streamlens.tag.too_long", "x".repeat(SpanTags.MAX_VALUE_LENGTH + 1)));
+        Span langfuse = span(
+                2,
+                attr("gen_ai.operation.name", "chat"),
+                attr("gen_ai.request.model", "gpt-4o"),
+                attr("langfuse.trace.metadata.feature", "summarize"),
+                attr("langfuse.observation.metadata.team", "growth"));
+        Span openInference = span(
+                3,
+                attr("llm.model_name", "gpt-4o"),
+                attr("openinference.span.kind", "LLM"),
+                attr("metadata", "{\"feature\":\"translate\",\"nested\":{\"a\":1},\"beta\":true}"));
+        Span notJson = span(
+                4,
+                attr("gen_ai.operation.name", "chat"),
+                attr("gen_ai.request.model", "gpt-4o"),
+                attr("metadata", "{not json"));
+        GenAiSpans.Mapped mapped =
+                GenAiSpans.of(export(resource, generic, langfuse, openInference, notJson), RULES, Optional.empty());
+        assertThat(mapped.calls()).hasSize(4);
+        JsonNode first = mapped.calls().get(0).request().get("metadata");
+        assertThat(first.get("feature").asText()).isEqualTo("search");
+        assertThat(first.get("environment").asText()).isEqualTo("prod");
+        assertThat(first.get("prompt_version").asText()).isEqualTo("7");
+        assertThat(first.has("too_long")).isFalse();
+        assertThat(first.get("source").asText()).isEqualTo("otlp");
+        JsonNode second = mapped.calls().get(1).request().get("metadata");
+        assertThat(second.get("feature").asText()).isEqualTo("summarize");
+        assertThat(second.get("team").asText()).isEqualTo("growth");
+        JsonNode third = mapped.calls().get(2).request().get("metadata");
+        assertThat(third.get("feature").asText()).isEqualTo("translate");
+        assertThat(third.get("beta").asText()).isEqualTo("true");
+        assertThat(third.has("nested")).isFalse();
+        assertThat(mapped.calls()
+                        .get(3)
+                        .request()
+                        .get("metadata")
+                        .get("feature")
+                        .asText())
+                .isEqualTo("from-resource");
+        for (GenAiSpans.SpanCall call : mapped.calls()) {
+            assertThat(JSON_API.parseRequest(call.request()).isValid())
+                    .as(call.request().toString())
+                    .isTrue();
+        }
     }
 
     private static String verdict(ParseResult<LlmRequest> result) {
