@@ -92,6 +92,7 @@ class DashboardBrowserIT {
     void thePageShowsWhatTheApiAndTheCallsSayAndFollowsEveryControl() throws Exception {
         Path home = TestDirectories.fresh("e2e-dashboard");
         Map<String, String> settings = StackProcess.settings(home, SHORT_TIMES);
+        settings.put("STREAMLENS_TAG_KEYS", "feature"); // a custom dimension, for the tag picker
         String queryUrl = "http://127.0.0.1:" + settings.get("STREAMLENS_QUERY_PORT");
         QueryApi query = new QueryApi(queryUrl);
         byte[] prices;
@@ -151,6 +152,8 @@ class DashboardBrowserIT {
                         browser, query, expected, inRange.and(k -> k.tenant().equals("acme")), "acme", from, to);
                 assertFreshness(browser, query);
                 assertTopUsers(
+                        browser, query, expected, inRange.and(k -> k.tenant().equals("acme")), "acme", from, to);
+                assertTopTags(
                         browser, query, expected, inRange.and(k -> k.tenant().equals("acme")), "acme", from, to);
                 assertThat(charts(browser)).containsKeys("volume", "latency", "tokens-in", "tokens-out", "cost");
                 assertFiringAlertShown(browser, query);
@@ -377,18 +380,50 @@ class DashboardBrowserIT {
             long from,
             long to)
             throws Exception {
-        Map<String, long[]> exact = expected.usersOf(which);
+        JsonNode api = query.get("/v1/users/top?tenant_id=" + tenant + "&by=cost&limit=10&from="
+                + Instant.ofEpochMilli(from) + "&to=" + Instant.ofEpochMilli(to));
+        assertRanking(browser, expected.usersOf(which), api.get("users"), "id", "#top-users");
+        assertThat(browser.driver.findElement(By.id("top-sessions")).isDisplayed())
+                .isTrue();
+    }
+
+    /**
+     * The tag picker: the declared key {@code feature} chosen, its values by cost as the API answers
+     * and as the calls sent add up per value, and everyone else.
+     */
+    private static void assertTopTags(
+            HeadlessChromium browser,
+            QueryApi query,
+            ExpectedMetrics expected,
+            Predicate<ExpectedMetrics.Key> which,
+            String tenant,
+            long from,
+            long to)
+            throws Exception {
+        JsonNode api = query.get("/v1/tags/top?tenant_id=" + tenant + "&key=feature&by=cost&limit=10&from="
+                + Instant.ofEpochMilli(from) + "&to=" + Instant.ofEpochMilli(to));
+        assertRanking(browser, expected.featuresOf(which), api.get("values"), "value", "#top-tags");
+        assertThat(new Select(browser.driver.findElement(By.id("tag-key")))
+                        .getFirstSelectedOption()
+                        .getText())
+                .isEqualTo("feature");
+    }
+
+    /**
+     * A ranking by cost (the API's entries and the page's table) against the exact figures per id
+     * ("" for none): the ten highest costs in order, their figures, and everyone else.
+     */
+    private static void assertRanking(
+            HeadlessChromium browser, Map<String, long[]> exact, JsonNode entries, String idField, String table) {
         List<String> top = exact.entrySet().stream()
                 .sorted(java.util.Comparator.<Map.Entry<String, long[]>>comparingLong(e -> -e.getValue()[0])
                         .thenComparing(Map.Entry::getKey))
                 .limit(10)
                 .map(Map.Entry::getKey)
                 .toList();
-        JsonNode api = query.get("/v1/users/top?tenant_id=" + tenant + "&by=cost&limit=10&from="
-                + Instant.ofEpochMilli(from) + "&to=" + Instant.ofEpochMilli(to));
         List<String> apiOrder = new java.util.ArrayList<>();
-        for (JsonNode user : api.get("users")) {
-            String id = user.get("id").isNull() ? "" : user.get("id").asText();
+        for (JsonNode user : entries) {
+            String id = user.get(idField).isNull() ? "" : user.get(idField).asText();
             apiOrder.add(id);
             assertThat(user.get("exact").asBoolean()).as(id).isTrue();
             assertThat(user.get("requests").asLong()).as(id).isEqualTo(exact.get(id)[1]);
@@ -398,10 +433,11 @@ class DashboardBrowserIT {
         }
         assertThat(apiOrder).as("the ten highest costs, from the calls sent").isEqualTo(top);
         List<Map<String, String>> rows = browser.await(
-                "the top users of " + tenant,
+                table,
                 PAGE_TIMEOUT,
                 b -> b.<List<Map<String, String>>>script(
-                        "return [...document.querySelectorAll('#top-users tbody tr, #top-users tfoot tr')].map(tr =>"
+                        "return [...document.querySelectorAll('" + table + " tbody tr, " + table
+                                + " tfoot tr')].map(tr =>"
                                 + " Object.fromEntries([['id', tr.dataset.id]].concat("
                                 + "[...tr.querySelectorAll('td[data-col]')].map(td => [td.dataset.col, td.dataset.value]))))"),
                 r -> r.size() == top.size() + 1);
@@ -415,8 +451,6 @@ class DashboardBrowserIT {
                 .sum();
         assertThat(rows.get(top.size()).get("id")).isEqualTo("everyone-else");
         assertThat(Long.parseLong(rows.get(top.size()).get("requests"))).isEqualTo(everyoneElse);
-        assertThat(browser.driver.findElement(By.id("top-sessions")).isDisplayed())
-                .isTrue();
     }
 
     private static void assertTable(

@@ -53,6 +53,7 @@ class PipelineEndToEndIT {
     void queryApiCountsEveryAcknowledgedEventOnceAcrossKillMinus9OfEveryProcess() throws Exception {
         Path home = TestDirectories.fresh("e2e");
         Map<String, String> settings = StackProcess.settings(home, SHORT_TIMES);
+        settings.put("STREAMLENS_TAG_KEYS", "feature"); // a custom dimension, checked across kill -9 too
         PacedSender sender = new PacedSender("http://127.0.0.1:" + settings.get("STREAMLENS_INGEST_PORT"));
         QueryApi query = new QueryApi("http://127.0.0.1:" + settings.get("STREAMLENS_QUERY_PORT"));
         Set<String> tenants = new TreeSet<>(List.of(Workload.TENANTS));
@@ -205,6 +206,9 @@ class PipelineEndToEndIT {
             for (String tenant : tenants) {
                 if (diffs.isEmpty()) {
                     diffs = query.contributorDifferences(expected, tenant);
+                }
+                if (diffs.isEmpty()) {
+                    diffs = query.featureDifferences(expected, tenant);
                 }
             }
         } while (!diffs.isEmpty() && System.nanoTime() < deadline);

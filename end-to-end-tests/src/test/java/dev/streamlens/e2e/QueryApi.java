@@ -108,6 +108,30 @@ final class QueryApi {
     List<String> contributorDifferences(ExpectedMetrics expected, String tenant)
             throws IOException, InterruptedException {
         List<String> diffs = new ArrayList<>();
+        Predicate<ExpectedMetrics.Key> ofTenant = key -> key.tenant().equals(tenant);
+        diffs.addAll(rankingDifferences(expected, tenant, "users", "users", "id", expected.usersOf(ofTenant)));
+        diffs.addAll(rankingDifferences(expected, tenant, "sessions", "sessions", "id", expected.sessionsOf(ofTenant)));
+        return diffs;
+    }
+
+    /**
+     * The same for the values of the tag key {@code feature} ({@code /v1/tags/top}), on a stack
+     * declaring it ({@code STREAMLENS_TAG_KEYS=feature}): every value and "no value", exact.
+     */
+    List<String> featureDifferences(ExpectedMetrics expected, String tenant) throws IOException, InterruptedException {
+        Predicate<ExpectedMetrics.Key> ofTenant = key -> key.tenant().equals(tenant);
+        return rankingDifferences(expected, tenant, "tags", "values", "value", expected.featuresOf(ofTenant));
+    }
+
+    private List<String> rankingDifferences(
+            ExpectedMetrics expected,
+            String tenant,
+            String kind,
+            String listField,
+            String idField,
+            Map<String, long[]> exact)
+            throws IOException, InterruptedException {
+        List<String> diffs = new ArrayList<>();
         OptionalLong first = expected.rows.keySet().stream()
                 .filter(k -> k.tenant().equals(tenant))
                 .mapToLong(ExpectedMetrics.Key::windowStart)
@@ -116,36 +140,32 @@ final class QueryApi {
             return diffs; // the tenant sent no call
         }
         Instant from = Instant.ofEpochMilli(first.getAsLong());
-        for (String kind : List.of("users", "sessions")) {
-            Predicate<ExpectedMetrics.Key> ofTenant = key -> key.tenant().equals(tenant);
-            Map<String, long[]> exact =
-                    kind.equals("users") ? expected.usersOf(ofTenant) : expected.sessionsOf(ofTenant);
-            JsonNode answer = get("/v1/" + kind + "/top?tenant_id=" + URLEncoder.encode(tenant, StandardCharsets.UTF_8)
-                    + "&by=requests&limit=1000&from=" + from + "&to="
-                    + Instant.now().plus(Duration.ofMinutes(2)));
-            Map<String, JsonNode> listed = new HashMap<>();
-            answer.get(kind)
-                    .forEach(c ->
-                            listed.put(c.get("id").isNull() ? "" : c.get("id").asText(), c));
-            exact.forEach((id, figures) -> {
-                JsonNode c = listed.remove(id);
-                String who = tenant + " " + kind + " '" + id + "'";
-                if (c == null) {
-                    diffs.add(who + " not listed");
-                } else if (!c.get("exact").asBoolean()
-                        || c.get("requests").asLong() != figures[1]
-                        || c.get("tokens").asLong() != figures[2]
-                        || c.get("errors").asLong() != figures[3]
-                        || new BigDecimal(c.get("cost_usd").asText())
-                                        .movePointRight(9)
-                                        .compareTo(BigDecimal.valueOf(figures[0]))
-                                != 0) {
-                    diffs.add(who + " expected " + Arrays.toString(figures)
-                            + " (nano-USD, requests, tokens, errors) but was " + c);
-                }
-            });
-            listed.keySet().forEach(id -> diffs.add(tenant + " " + kind + " '" + id + "' listed, but sent no call"));
-        }
+        JsonNode answer = get("/v1/" + kind + "/top?tenant_id=" + URLEncoder.encode(tenant, StandardCharsets.UTF_8)
+                + (kind.equals("tags") ? "&key=feature" : "")
+                + "&by=requests&limit=1000&from=" + from + "&to="
+                + Instant.now().plus(Duration.ofMinutes(2)));
+        Map<String, JsonNode> listed = new HashMap<>();
+        answer.get(listField)
+                .forEach(c ->
+                        listed.put(c.get(idField).isNull() ? "" : c.get(idField).asText(), c));
+        exact.forEach((id, figures) -> {
+            JsonNode c = listed.remove(id);
+            String who = tenant + " " + kind + " '" + id + "'";
+            if (c == null) {
+                diffs.add(who + " not listed");
+            } else if (!c.get("exact").asBoolean()
+                    || c.get("requests").asLong() != figures[1]
+                    || c.get("tokens").asLong() != figures[2]
+                    || c.get("errors").asLong() != figures[3]
+                    || new BigDecimal(c.get("cost_usd").asText())
+                                    .movePointRight(9)
+                                    .compareTo(BigDecimal.valueOf(figures[0]))
+                            != 0) {
+                diffs.add(who + " expected " + Arrays.toString(figures)
+                        + " (nano-USD, requests, tokens, errors) but was " + c);
+            }
+        });
+        listed.keySet().forEach(id -> diffs.add(tenant + " " + kind + " '" + id + "' listed, but sent no call"));
         return diffs;
     }
 

@@ -74,7 +74,10 @@ final class SessionClusterJob {
                 "--idle-timeout",
                 "3s",
                 "--allowed-lateness",
-                "5s");
+                "5s",
+                // a custom dimension: every row's values of it are compared with the calls', rescaled
+                "--tag-keys",
+                "feature");
     }
 
     /**

@@ -92,9 +92,12 @@ class MetricsPipelineTest {
         assertThat(count(lateEvents)).isZero();
     }
 
-    /** The records of one topic in delivery order, decoded as the Kafka source decodes them. */
+    /**
+     * The records of one topic in delivery order, decoded as the Kafka source decodes them, with the
+     * tag key {@code feature} declared for every tenant (each row's values are compared).
+     */
     private static List<TelemetryEvent> decoded(Workload workload, String topic) {
-        EventDecoder decoder = new EventDecoder();
+        EventDecoder decoder = new EventDecoder(dev.streamlens.model.attribution.TagKeys.parse("feature"));
         List<TelemetryEvent> events = new ArrayList<>();
         for (Workload.Delivery d : workload.deliveries) {
             if (d.topic().equals(topic)) {
@@ -159,7 +162,8 @@ class MetricsPipelineTest {
                         r.truncatedRequests(),
                         r.priceVersion(),
                         PipelineOutputs.Attributed.of(r.topUsers()),
-                        PipelineOutputs.Attributed.of(r.topSessions()))));
+                        PipelineOutputs.Attributed.of(r.topSessions()),
+                        PipelineOutputs.Attributed.ofTag(r.topTags(), "feature"))));
         return actual;
     }
 

@@ -1,5 +1,5 @@
 // The StreamLens dashboard: reads the query API (GET /v1/tenants, /v1/progress, /v1/metrics, /v1/alerts,
-// /v1/users/top, /v1/sessions/top) and
+// /v1/users/top, /v1/sessions/top, /v1/tags/keys, /v1/tags/top) and
 // draws it with uPlot. No build step: plain JavaScript served by query-service (README, "Dashboard").
 // The view (tenant, range, filters) lives in the address so it can be shared; the API key never does.
 (function () {
@@ -30,7 +30,7 @@
     const q = new URLSearchParams(location.search);
     const range = q.get("range") in RANGES || q.get("range") === "custom" ? q.get("range") : "1h";
     return {tenant: q.get("tenant") || "", range: range, from: q.get("from") || "", to: q.get("to") || "",
-      route: q.get("route") || "", model: q.get("model") || "", paused: q.get("paused") === "1",
+      route: q.get("route") || "", model: q.get("model") || "", tag: q.get("tag") || "", paused: q.get("paused") === "1",
       sort: q.get("sort") || "requests", desc: q.get("order") !== "asc"};
   }
 
@@ -41,6 +41,7 @@
     if (view.range === "custom") { q.set("from", view.from); q.set("to", view.to); }
     if (view.route) q.set("route", view.route);
     if (view.model) q.set("model", view.model);
+    if (view.tag) q.set("tag", view.tag);
     if (view.sort !== "requests" || !view.desc) { q.set("sort", view.sort); q.set("order", view.desc ? "desc" : "asc"); }
     history.replaceState(null, "", location.pathname + "?" + q.toString());
   }
@@ -520,6 +521,29 @@
     fillContributors("#top-users", users.users, users.everyone_else, "(no user id)", false);
     fillContributors("#top-sessions", sessions.sessions, sessions.everyone_else, "(no session id)", true);
     $("#who").hidden = users.totals.requests === 0;
+    await showTags(params, run);
+  }
+
+  /** The tag picker: the keys the range's rows hold; the chosen key's values by cost. */
+  async function showTags(params, run) {
+    let keys, top = null;
+    try {
+      keys = (await api("/v1/tags/keys", params)).keys.map((k) => k.key);
+      const key = keys.includes(view.tag) ? view.tag : keys[0];
+      if (key) top = await api("/v1/tags/top", Object.assign({}, params, {key: key, by: "cost", limit: 10}));
+    } catch (e) {
+      $("#tags").hidden = true;
+      return;
+    }
+    if (run !== rendering) return;
+    $("#tags").hidden = top === null;
+    if (top === null) return;
+    const select = $("#tag-key");
+    select.textContent = "";
+    for (const k of keys) select.appendChild(new Option(k, k));
+    select.value = top.key;
+    const values = top.values.map((v) => Object.assign({}, v, {id: v.value}));
+    fillContributors("#top-tags", values, top.everyone_else, "(no value)", false);
   }
 
   function fillContributors(table, listed, rest, noId, withSpan) {
@@ -636,6 +660,7 @@
     $("#tenant").addEventListener("change", (e) => { view.tenant = e.target.value; view.route = ""; view.model = ""; changed(); });
     $("#route").addEventListener("change", (e) => { view.route = e.target.value; changed(); });
     $("#model").addEventListener("change", (e) => { view.model = e.target.value; changed(); });
+    $("#tag-key").addEventListener("change", (e) => { view.tag = e.target.value; changed(); });
     document.querySelectorAll("[data-range]").forEach((b) => b.addEventListener("click", () => {
       view.range = b.dataset.range;
       if (view.range === "custom") {

@@ -41,14 +41,18 @@ public final class ExpectedMetrics {
         public final Map<String, long[]> users = new TreeMap<>();
         /** The same per session. */
         public final Map<String, long[]> sessions = new TreeMap<>();
+        /** The same per value of the tag key {@code feature} ({@link Workload#featureOf}; "" for none). */
+        public final Map<String, long[]> features = new TreeMap<>();
 
-        void attribute(String user, String session, BigDecimal cost, long tokens, boolean failed) {
+        void attribute(String user, String session, String feature, BigDecimal cost, long tokens, boolean failed) {
             // each call's cost to the nano-dollar, half up, as the summaries count it
             long nano = cost.movePointRight(9)
                     .setScale(0, java.math.RoundingMode.HALF_UP)
                     .longValueExact();
             for (Map.Entry<String, Map<String, long[]>> by : List.of(
-                    Map.entry(user == null ? "" : user, users), Map.entry(session == null ? "" : session, sessions))) {
+                    Map.entry(user == null ? "" : user, users),
+                    Map.entry(session == null ? "" : session, sessions),
+                    Map.entry(feature == null ? "" : feature, features))) {
                 long[] f = by.getValue().computeIfAbsent(by.getKey(), id -> new long[4]);
                 f[0] += nano;
                 f[1]++;
@@ -58,8 +62,10 @@ public final class ExpectedMetrics {
         }
 
         void attributeAll(Row other) {
-            for (Map.Entry<Map<String, long[]>, Map<String, long[]>> pair :
-                    List.of(Map.entry(other.users, users), Map.entry(other.sessions, sessions))) {
+            for (Map.Entry<Map<String, long[]>, Map<String, long[]>> pair : List.of(
+                    Map.entry(other.users, users),
+                    Map.entry(other.sessions, sessions),
+                    Map.entry(other.features, features))) {
                 pair.getKey().forEach((id, f) -> {
                     long[] to = pair.getValue().computeIfAbsent(id, i -> new long[4]);
                     for (int i = 0; i < 4; i++) {
@@ -85,19 +91,28 @@ public final class ExpectedMetrics {
      * them up: cost in nano-dollars, requests, tokens, errors; {@code ""} for calls naming none.
      */
     public Map<String, long[]> usersOf(java.util.function.Predicate<Key> which) {
-        return summed(which, false);
+        return summed(which, row -> row.users);
     }
 
     /** The same per session. */
     public Map<String, long[]> sessionsOf(java.util.function.Predicate<Key> which) {
-        return summed(which, true);
+        return summed(which, row -> row.sessions);
     }
 
-    private Map<String, long[]> summed(java.util.function.Predicate<Key> which, boolean sessions) {
+    /**
+     * The same per value of the tag key {@code feature} (a job declaring it for the tenant, with no
+     * more values than its cap): what {@code /v1/tags/top?key=feature} adds up.
+     */
+    public Map<String, long[]> featuresOf(java.util.function.Predicate<Key> which) {
+        return summed(which, row -> row.features);
+    }
+
+    private Map<String, long[]> summed(
+            java.util.function.Predicate<Key> which, java.util.function.Function<Row, Map<String, long[]>> ids) {
         Map<String, long[]> sums = new TreeMap<>();
         rows.forEach((key, row) -> {
             if (which.test(key)) {
-                (sessions ? row.sessions : row.users).forEach((id, figures) -> {
+                ids.apply(row).forEach((id, figures) -> {
                     long[] sum = sums.computeIfAbsent(id, i -> new long[figures.length]);
                     for (int f = 0; f < figures.length; f++) {
                         sum[f] += figures[f];
@@ -175,6 +190,7 @@ public final class ExpectedMetrics {
             row.attribute(
                     request.userId(),
                     request.sessionId(),
+                    Workload.featureOf(request.id()),
                     callCost,
                     request.promptTokens() + response.completionTokens(),
                     response.error() != null && !response.error().isEmpty());

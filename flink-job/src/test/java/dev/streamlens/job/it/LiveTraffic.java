@@ -55,7 +55,10 @@ final class LiveTraffic implements AutoCloseable {
                 "--checkpoint-interval",
                 "1s",
                 "--parallelism",
-                "2"));
+                "2",
+                // a custom dimension: every row's values of it are compared with the calls'
+                "--tag-keys",
+                "feature"));
         for (int i = 0; i + 1 < extra.length; i += 2) {
             int at = options.indexOf(extra[i]);
             if (at >= 0) {

@@ -57,6 +57,9 @@ public final class MetricsComparison {
             if (a.sessions() != null) {
                 attributed(diffs, at + "top_sessions", x.sessions, a.sessions());
             }
+            if (a.features() != null) { // null: a job declaring no tag keys (or a query API row)
+                attributed(diffs, at + "top_tags feature", x.features, a.features());
+            }
             if (a.cost() == null || x.cost.compareTo(a.cost()) != 0) {
                 diffs.add(at + "estimated_cost_usd expected " + x.cost.toPlainString() + " but was " + a.cost());
             }

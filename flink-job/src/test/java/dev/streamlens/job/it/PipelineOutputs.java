@@ -56,7 +56,8 @@ public final class PipelineOutputs {
             long truncated,
             long priceVersion,
             Attributed users,
-            Attributed sessions) {}
+            Attributed sessions,
+            Attributed features) {}
 
     /**
      * A row's end-user or session summary as plain figures (comparable by value): per id held, what
@@ -83,6 +84,36 @@ public final class PipelineOutputs {
                 bounds.add(summary.errorBound(figure));
             }
             return new Attributed(counted, totals, bounds);
+        }
+
+        /**
+         * The values of one tag key in a row's tag summary, keyed by value ("" for calls without
+         * one); null when the row has no tag summary (the job declared no keys, or a query API row).
+         */
+        public static Attributed ofTag(byte[] encoded, String key) {
+            if (encoded == null) {
+                return null;
+            }
+            Contributors summary = Contributors.decode(encoded);
+            Map<String, List<Long>> counted = new java.util.TreeMap<>();
+            long[] totals = new long[Contributors.Figure.values().length];
+            for (String id : summary.ids()) {
+                if (dev.streamlens.model.attribution.Tags.isOf(id, key)) {
+                    long[] figures = summary.of(id).counted();
+                    counted.put(
+                            dev.streamlens.model.attribution.Tags.value(id),
+                            java.util.Arrays.stream(figures).boxed().toList());
+                    for (int f = 0; f < totals.length; f++) {
+                        totals[f] += figures[f];
+                    }
+                }
+            }
+            List<Long> bounds = new ArrayList<>();
+            for (Contributors.Figure figure : Contributors.Figure.values()) {
+                bounds.add(summary.errorBound(figure));
+            }
+            return new Attributed(
+                    counted, java.util.Arrays.stream(totals).boxed().toList(), bounds);
         }
     }
 
@@ -131,7 +162,8 @@ public final class PipelineOutputs {
                                 rs.getLong("truncated_requests"),
                                 rs.getLong("price_version"),
                                 Attributed.of(rs.getBytes("top_users")),
-                                Attributed.of(rs.getBytes("top_sessions"))));
+                                Attributed.of(rs.getBytes("top_sessions")),
+                                Attributed.ofTag(rs.getBytes("top_tags"), "feature")));
             }
         } catch (SQLException e) {
             throw new IllegalStateException(e);
@@ -196,7 +228,8 @@ public final class PipelineOutputs {
                     n.path("truncated_requests").asLong(),
                     n.path("price_version").asLong(),
                     summary(n, "top_users"),
-                    summary(n, "top_sessions"));
+                    summary(n, "top_sessions"),
+                    n.hasNonNull("top_tags") ? Attributed.ofTag(bytes(n, "top_tags"), "feature") : null);
             latest.merge(key, actual, (a, b) -> a.revision() >= b.revision() ? a : b);
         }
         return latest;

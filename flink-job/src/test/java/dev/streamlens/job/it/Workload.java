@@ -61,6 +61,14 @@ public final class Workload {
         return user == null || h < 4 ? null : user + "/session-" + h % 4;
     }
 
+    /** The product feature a request's metadata names (one in six names none), chosen from its id. */
+    public static String featureOf(String id) {
+        int h = Math.floorMod(id.hashCode() * 13 + 5, 6);
+        return h == 5
+                ? null
+                : List.of("search", "chat", "summarize", "code", "translate").get(h);
+    }
+
     /**
      * latencyMs null: not sent (the job derives it); error null or a message; ttftMs null: not
      * streamed. Cached and cache-written tokens are parts of the request's prompt tokens,
@@ -244,7 +252,12 @@ public final class Workload {
         if (r.sessionId() != null) {
             node.put("session_id", r.sessionId());
         }
-        node.putObject("metadata").put("experiment", "prompt_v3").put("test", true);
+        ObjectNode metadata =
+                node.putObject("metadata").put("experiment", "prompt_v3").put("test", true);
+        String feature = featureOf(r.id());
+        if (feature != null) {
+            metadata.put("feature", feature); // a custom dimension, when the job declares it
+        }
         return node.toString().getBytes(StandardCharsets.UTF_8);
     }
 
