@@ -50,7 +50,8 @@ final class SeedTraffic {
                     at,
                     request.get("prompt_tokens").asLong(),
                     textOrNull(request, "user_id_hash"),
-                    textOrNull(request, "session_id")));
+                    textOrNull(request, "session_id"),
+                    textOrNull(request.path("metadata"), "feature")));
             traffic.deliveries.add(new Workload.Delivery(Topics.REQUESTS, id, bytes(request), at));
             at += 1000;
         }

@@ -41,7 +41,7 @@ public final class ExpectedMetrics {
         public final Map<String, long[]> users = new TreeMap<>();
         /** The same per session. */
         public final Map<String, long[]> sessions = new TreeMap<>();
-        /** The same per value of the tag key {@code feature} ({@link Workload#featureOf}; "" for none). */
+        /** The same per value of the tag key {@code feature} ({@link Workload.Request#feature}; "" for none). */
         public final Map<String, long[]> features = new TreeMap<>();
 
         void attribute(String user, String session, String feature, BigDecimal cost, long tokens, boolean failed) {
@@ -190,7 +190,7 @@ public final class ExpectedMetrics {
             row.attribute(
                     request.userId(),
                     request.sessionId(),
-                    Workload.featureOf(request.id()),
+                    request.feature(),
                     callCost,
                     request.promptTokens() + response.completionTokens(),
                     response.error() != null && !response.error().isEmpty());

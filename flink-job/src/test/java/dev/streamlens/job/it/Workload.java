@@ -24,7 +24,7 @@ public final class Workload {
         "gpt-4o", "gpt-4o-mini-2024-07-18", "claude-3-5-sonnet-20241022", "in-house-llm"
     };
 
-    /** userId and sessionId null: not sent. */
+    /** userId, sessionId and feature (metadata's tag {@code feature}) null: not sent. */
     public record Request(
             String id,
             String tenant,
@@ -33,10 +33,27 @@ public final class Workload {
             long ts,
             long promptTokens,
             String userId,
-            String sessionId) {
-        /** A request whose end user and session are chosen from its id ({@link #userOf}, {@link #sessionOf}). */
+            String sessionId,
+            String feature) {
+        /**
+         * A request whose end user, session and feature are chosen from its id ({@link #userOf},
+         * {@link #sessionOf}, {@link #featureOf}).
+         */
         public Request(String id, String tenant, String route, String model, long ts, long promptTokens) {
-            this(id, tenant, route, model, ts, promptTokens, userOf(id), sessionOf(id));
+            this(id, tenant, route, model, ts, promptTokens, userOf(id), sessionOf(id), featureOf(id));
+        }
+
+        /** A request naming this user and session, and no feature. */
+        public Request(
+                String id,
+                String tenant,
+                String route,
+                String model,
+                long ts,
+                long promptTokens,
+                String userId,
+                String sessionId) {
+            this(id, tenant, route, model, ts, promptTokens, userId, sessionId, null);
         }
     }
 
@@ -254,9 +271,8 @@ public final class Workload {
         }
         ObjectNode metadata =
                 node.putObject("metadata").put("experiment", "prompt_v3").put("test", true);
-        String feature = featureOf(r.id());
-        if (feature != null) {
-            metadata.put("feature", feature); // a custom dimension, when the job declares it
+        if (r.feature() != null) {
+            metadata.put("feature", r.feature()); // a custom dimension, when the job declares it
         }
         return node.toString().getBytes(StandardCharsets.UTF_8);
     }
