@@ -18,16 +18,20 @@ import org.apache.flink.util.OutputTag;
 /**
  * Pre-aggregates joined calls per series and window before the window stage (a mini-batch, as
  * Flink SQL's local-global aggregation does), so the keyed window state — a RocksDB read and write
- * of the whole accumulator, sketches included — is touched once per batch instead of once per
- * call. Runs chained to the join, without state of its own:
+ * of the whole accumulator, sketches and end-user summaries included — is touched once per batch
+ * instead of once per call. Runs chained to the join, without state of its own:
  * <ul>
- *   <li>a batch is sent on before every watermark this operator passes on, before every
- *       checkpoint barrier and at the end of input, and when {@code maxOpenBatches} are open;</li>
+ *   <li>a batch is sent on before the watermark that closes its window (the window stage fires
+ *       no earlier), before every checkpoint barrier, when an input goes idle, at the end of
+ *       input, and when {@code maxOpenBatches} are open or {@link #MAX_HELD_CALLS} calls are
+ *       held (which bounds the memory its summaries take); a batch thus carries up to a
+ *       checkpoint interval of calls, not one watermark interval's, and the window stage, the
+ *       network and the summaries' encoding work per batch;</li>
  *   <li>a call for a window the watermark has already passed (a late revision, or too late for
  *       its window) is sent on its own at once, exactly as it was before batching, so revisions
  *       and the late-events output see that call.</li>
  * </ul>
- * Since batches leave before the watermark that follows them, a batch is never late at the window
+ * Since a batch leaves before the watermark that closes its window, it is never late at the window
  * stage: lateness, revisions and exactly-once stay what they were. Each record's timestamp is the
  * call's own time ({@link JoinedCall#eventTime}), as {@code CallTimeStamper} did before.
  *
@@ -52,6 +56,13 @@ public final class CallPreAggregator extends AbstractStreamOperator<CallBatch>
 
     private static final long serialVersionUID = 1L;
 
+    /**
+     * Calls the open batches hold at most before all are sent on: each call may bring a few new ids
+     * into its batch's end-user, session and tag summaries, so this bounds their memory (~100 bytes
+     * an id) whatever the ids' count.
+     */
+    static final int MAX_HELD_CALLS = 100_000;
+
     /** Calls for windows closed before this run began: restored, resumed after a drained stop, or started without state. */
     public static final OutputTag<CallBatch> CLOSED_BEFORE_RESTORE = new OutputTag<>("closed-before-restore") {};
 
@@ -60,6 +71,7 @@ public final class CallPreAggregator extends AbstractStreamOperator<CallBatch>
     private final int maxOpenBatches;
     private final CommittedWatermark committed;
     private transient Map<BatchKey, CallBatch> open;
+    private transient int heldCalls;
     private transient long watermark;
     /** The newest watermark that is a time, not the end of time: what a checkpoint keeps. */
     private transient long lastTime;
@@ -140,12 +152,15 @@ public final class CallPreAggregator extends AbstractStreamOperator<CallBatch>
             open.put(key, batch);
         }
         batch.totals.add(call);
+        if (++heldCalls >= MAX_HELD_CALLS) {
+            sendAll();
+        }
     }
 
     @Override
     public void processWatermark(Watermark mark) throws Exception {
-        sendAll();
         watermark = Math.max(watermark, mark.getTimestamp());
+        sendClosedBy(watermark);
         if (mark.getTimestamp() == CheckpointedWatermark.END_OF_TIME) {
             // A drained stop: the window stage fires and forgets every window it holds, up to the newest call's.
             if (newestCall != Long.MIN_VALUE) {
@@ -190,5 +205,26 @@ public final class CallPreAggregator extends AbstractStreamOperator<CallBatch>
             output.collect(new StreamRecord<>(batch, batch.eventTime));
         }
         open.clear();
+        heldCalls = 0;
+    }
+
+    /** Sends on the batches of every window this watermark closes (the window stage fires them next). */
+    private void sendClosedBy(long watermark) {
+        if (open.isEmpty()) {
+            return;
+        }
+        var batches = open.entrySet().iterator();
+        while (batches.hasNext()) {
+            var entry = batches.next();
+            if (entry.getKey().windowStart() + windowMs - 1 <= watermark) {
+                CallBatch batch = entry.getValue();
+                output.collect(new StreamRecord<>(batch, batch.eventTime));
+                heldCalls -= (int) Math.min(heldCalls, batch.totals.requests + Math.abs(batch.totals.timeouts));
+                batches.remove();
+            }
+        }
+        if (open.isEmpty()) {
+            heldCalls = 0;
+        }
     }
 }

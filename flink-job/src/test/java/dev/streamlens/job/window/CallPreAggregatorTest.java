@@ -39,33 +39,57 @@ class CallPreAggregatorTest {
     }
 
     @Test
-    void callsOfASeriesAndWindowBecomeOneBatchSentBeforeTheWatermark() throws Exception {
+    void callsOfASeriesAndWindowBecomeOneBatchSentBeforeTheWatermarkThatClosesTheWindow() throws Exception {
         add(call("r1", "acme", "gpt-4o", W0 + 1_000, 100, false));
         add(call("r2", "acme", "gpt-4o", W0 + 2_000, 300, true));
         add(call("r3", "acme", "gpt-4o", W0 + MINUTE + 5, 50, false)); // the next window
         add(call("r4", "globex", "gpt-4o", W0 + 3_000, 70, false)); // another series
         assertThat(harness.getOutput()).as("nothing leaves before a watermark").isEmpty();
-
         harness.processWatermark(new Watermark(W0 + 10_000));
+        assertThat(List.copyOf(harness.getOutput()))
+                .as("a watermark inside the window passes on alone: the window stage cannot fire yet")
+                .containsExactly(new Watermark(W0 + 10_000));
+        add(call("r5", "acme", "gpt-4o", W0 + 20_000, 200, false));
+        harness.getOutput().clear();
+
+        harness.processWatermark(new Watermark(W0 + MINUTE - 1));
         List<Object> out = List.copyOf(harness.getOutput());
-        assertThat(out).hasSize(4);
-        assertThat(out.get(3)).as("the watermark follows the batches").isEqualTo(new Watermark(W0 + 10_000));
+        assertThat(out).as("the first window's two batches, then the watermark").hasSize(3);
+        assertThat(out.get(2)).as("the watermark follows the batches").isEqualTo(new Watermark(W0 + MINUTE - 1));
         List<CallBatch> batches = harness.extractOutputValues();
         CallBatch acmeFirst = batches.stream()
                 .filter(b -> b.tenantId.equals("acme") && b.eventTime < W0 + MINUTE)
                 .findFirst()
                 .orElseThrow();
         assertThat(acmeFirst.single).isNull();
-        assertThat(acmeFirst.totals.requests).isEqualTo(2);
+        assertThat(acmeFirst.totals.requests).isEqualTo(3);
         assertThat(acmeFirst.totals.errors).isEqualTo(1);
-        assertThat(acmeFirst.totals.latencySumMs).isEqualTo(400.0);
-        assertThat(acmeFirst.totals.latencies.count()).isEqualTo(2);
-        assertThat(batches).extracting(b -> b.totals.requests).containsExactlyInAnyOrder(2L, 1L, 1L);
+        assertThat(acmeFirst.totals.latencySumMs).isEqualTo(600.0);
+        assertThat(acmeFirst.totals.latencies.count()).isEqualTo(3);
+        assertThat(batches).extracting(b -> b.totals.requests).containsExactlyInAnyOrder(3L, 1L);
         for (StreamRecord<? extends CallBatch> record : harness.extractOutputStreamRecords()) {
             assertThat(record.getTimestamp())
                     .as("stamped with a call's own time, in its window")
                     .isEqualTo(record.getValue().eventTime);
         }
+
+        harness.getOutput().clear();
+        harness.processWatermark(new Watermark(W0 + 2 * MINUTE - 1));
+        assertThat(harness.extractOutputValues())
+                .as("the next window's batch, before the watermark that closes it")
+                .extracting(b -> b.totals.requests)
+                .containsExactly(1L);
+    }
+
+    @Test
+    void atMostMaxHeldCallsAreHeld() throws Exception {
+        for (int i = 0; i < CallPreAggregator.MAX_HELD_CALLS; i++) {
+            add(call("r" + i, "acme", "gpt-4o", W0 + 1_000, 1, false));
+        }
+        assertThat(harness.extractOutputValues())
+                .as("the last call sent the batch holding them all on")
+                .extracting(b -> b.totals.requests)
+                .containsExactly((long) CallPreAggregator.MAX_HELD_CALLS);
     }
 
     @Test
