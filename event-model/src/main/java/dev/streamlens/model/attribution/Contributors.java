@@ -49,6 +49,15 @@ public final class Contributors {
         return new Contributors(new HeavyHitters(FIGURES.length, capacity));
     }
 
+    /**
+     * A row's summary of exact figures per id (cost in nano-dollars, requests, tokens, errors, in
+     * {@link Figure} order; calls without an id under {@link #NO_ID}), built at once: what adding
+     * their calls one by one would keep, but every id held exact, and without the cuts' churn.
+     */
+    public static Contributors ofExact(Map<String, long[]> figuresById, int capacity) {
+        return new Contributors(HeavyHitters.ofExact(FIGURES.length, capacity, figuresById));
+    }
+
     /** An empty summary of a window's row. */
     public static Contributors forRow() {
         return withCapacity(ROW_CAPACITY);

@@ -58,6 +58,52 @@ final class HeavyHitters {
         this.holding = new int[weights];
     }
 
+    /**
+     * The summary {@link #add} would keep, built at once from exact weights per id: per weight
+     * every id with some of it when at most twice the capacity have, else the {@code capacity}
+     * heaviest (fewer on ties) with the floor at the heaviest let go. Every id held is exact.
+     */
+    static HeavyHitters ofExact(int weights, int capacity, Map<String, long[]> exact) {
+        HeavyHitters built = new HeavyHitters(weights, capacity, exact.size());
+        long[] cut = new long[weights];
+        for (int w = 0; w < weights; w++) {
+            int nonZero = 0;
+            for (long[] amounts : exact.values()) {
+                built.total[w] += amounts[w];
+                nonZero += amounts[w] > 0 ? 1 : 0;
+            }
+            if (nonZero > 2 * capacity) {
+                long[] counts = new long[nonZero];
+                int i = 0;
+                for (long[] amounts : exact.values()) {
+                    if (amounts[w] > 0) {
+                        counts[i++] = amounts[w];
+                    }
+                }
+                Arrays.sort(counts);
+                cut[w] = counts[counts.length - capacity - 1];
+                built.floor[w] = cut[w];
+            }
+        }
+        for (Map.Entry<String, long[]> id : exact.entrySet()) {
+            long[] amounts = id.getValue();
+            long[] entry = null;
+            for (int w = 0; w < weights; w++) {
+                if (amounts[w] > 0 && amounts[w] > cut[w]) {
+                    if (entry == null) {
+                        entry = built.newEntry();
+                    }
+                    entry[2 * w] = amounts[w];
+                    entry[2 * w + 1] = 0;
+                }
+            }
+            if (entry != null) {
+                built.restoreEntry(id.getKey(), entry);
+            }
+        }
+        return built;
+    }
+
     /** Counts one id's weights (a weight of 0 leaves that weight untouched). */
     void add(String id, long[] amounts) {
         long[] entry = held.get(id);

@@ -221,4 +221,47 @@ class ContributorsTest {
         }
         return exact;
     }
+
+    /**
+     * A summary built at once from exact figures keeps what adding the calls one by one keeps when
+     * few ids have a figure, and otherwise holds the heaviest exactly with every other id under the
+     * floor — checked against the exact figures.
+     */
+    @Test
+    void aSummaryBuiltFromExactFiguresHoldsTheHeaviestExactlyAndTheRestUnderItsFloor() {
+        java.util.Random random = new java.util.Random(5);
+        for (int ids : new int[] {7, 3_000}) {
+            Map<String, long[]> exact = new HashMap<>();
+            Contributors oneByOne = Contributors.withCapacity(10);
+            for (int i = 0; i < 20_000; i++) {
+                String id = "id-" + (int) Math.floor(Math.pow(ids, random.nextDouble()));
+                long cost = random.nextInt(1_000);
+                boolean failed = random.nextInt(7) == 0;
+                oneByOne.add(id, cost, 3, failed);
+                long[] f = exact.computeIfAbsent(id, k -> new long[4]);
+                f[0] += cost;
+                f[1]++;
+                f[2] += 3;
+                f[3] += failed ? 1 : 0;
+            }
+            Contributors built = Contributors.ofExact(exact, 10);
+            for (Figure figure : Figure.values()) {
+                assertThat(built.total(figure)).isEqualTo(oneByOne.total(figure));
+                long floor = built.errorBound(figure);
+                for (Map.Entry<String, long[]> id : exact.entrySet()) {
+                    long truth = id.getValue()[figure.ordinal()];
+                    Contributor c = built.of(id.getKey());
+                    if (c.counted(figure) > 0) {
+                        assertThat(c.exact(figure)).isTrue();
+                        assertThat(c.counted(figure)).isEqualTo(truth);
+                    } else {
+                        assertThat(truth).as("%s of %s", figure, id.getKey()).isLessThanOrEqualTo(floor);
+                    }
+                }
+                if (ids == 7) {
+                    assertThat(floor).isZero();
+                }
+            }
+        }
+    }
 }

@@ -22,22 +22,22 @@ final class ContributorChunks {
     static final int MAX_CHUNKS = 16;
 
     private final List<byte[]> chunks = new ArrayList<>();
-    /** Calls added one by one since the last encoding; null when none. */
-    private Contributors live;
+    /** Calls added one by one since the last encoding, counted exactly; null when none. */
+    private ExactCounts live;
 
     void add(String id, long costNanoUsd, long tokens, boolean failed) {
-        live().add(id, costNanoUsd, tokens, failed);
+        live().add(id, 1, costNanoUsd, tokens, failed ? 1 : 0);
     }
 
     void addCalls(String id, long calls, long costNanoUsd, long tokens, long errors) {
-        live().addCalls(id, calls, costNanoUsd, tokens, errors);
+        live().add(id, calls, costNanoUsd, tokens, errors);
     }
 
     /** Takes on another window's (or batch's) summaries; the other is not changed. */
     void merge(ContributorChunks other) {
         chunks.addAll(other.chunks);
         if (other.live != null) {
-            chunks.add(other.live.encode());
+            chunks.add(other.live.summary().encode());
         }
         if (chunks.size() > MAX_CHUNKS) {
             Contributors merged = merged();
@@ -54,14 +54,14 @@ final class ContributorChunks {
             merged.merge(Contributors.decode(chunk));
         }
         if (live != null) {
-            merged.merge(live);
+            merged.merge(live.summary());
         }
         return merged;
     }
 
     /** The count of chunks, then each chunk's length and bytes (the live summary as one more). */
     void write(DataOutput out) throws IOException {
-        byte[] pending = live == null ? null : live.encode();
+        byte[] pending = live == null ? null : live.summary().encode();
         Varints.write(out, chunks.size() + (pending == null ? 0 : 1));
         for (byte[] chunk : chunks) {
             Varints.write(out, chunk.length);
@@ -84,9 +84,9 @@ final class ContributorChunks {
         return read;
     }
 
-    private Contributors live() {
+    private ExactCounts live() {
         if (live == null) {
-            live = Contributors.forRow();
+            live = new ExactCounts();
         }
         return live;
     }
