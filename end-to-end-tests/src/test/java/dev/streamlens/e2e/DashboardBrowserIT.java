@@ -151,9 +151,7 @@ class DashboardBrowserIT {
                 assertTable(
                         browser, query, expected, inRange.and(k -> k.tenant().equals("acme")), "acme", from, to);
                 assertFreshness(browser, query);
-                assertTopUsers(
-                        browser, query, expected, inRange.and(k -> k.tenant().equals("acme")), "acme", from, to);
-                assertTopTags(
+                assertAttribution(
                         browser, query, expected, inRange.and(k -> k.tenant().equals("acme")), "acme", from, to);
                 assertThat(charts(browser)).containsKeys("volume", "latency", "tokens-in", "tokens-out", "cost");
                 assertFiringAlertShown(browser, query);
@@ -366,12 +364,12 @@ class DashboardBrowserIT {
         assertThat(Double.parseDouble(page.get("p95_latency_ms"))).isCloseTo(p95, within(p95 * 0.01));
     }
 
-    /** The table: one row per route and model with calls, each equal to the expectation and to the API's. */
     /**
-     * The top end users table: the ten users (and calls without one) with the highest cost, as the
-     * API answers and as the calls sent add up per user, and everyone else.
+     * The top end users table and the tag picker (the declared key {@code feature} chosen): the ten
+     * users (and values) with the highest cost, as the API answers and as the calls sent add up per
+     * user (and value), and everyone else.
      */
-    private static void assertTopUsers(
+    private static void assertAttribution(
             HeadlessChromium browser,
             QueryApi query,
             ExpectedMetrics expected,
@@ -380,29 +378,14 @@ class DashboardBrowserIT {
             long from,
             long to)
             throws Exception {
-        JsonNode api = query.get("/v1/users/top?tenant_id=" + tenant + "&by=cost&limit=10&from="
-                + Instant.ofEpochMilli(from) + "&to=" + Instant.ofEpochMilli(to));
-        assertRanking(browser, expected.usersOf(which), api.get("users"), "id", "#top-users");
+        String ranking = "tenant_id=" + tenant + "&by=cost&limit=10&from=" + Instant.ofEpochMilli(from) + "&to="
+                + Instant.ofEpochMilli(to);
+        JsonNode users = query.get("/v1/users/top?" + ranking);
+        assertRanking(browser, expected.usersOf(which), users.get("users"), "id", "#top-users");
         assertThat(browser.driver.findElement(By.id("top-sessions")).isDisplayed())
                 .isTrue();
-    }
-
-    /**
-     * The tag picker: the declared key {@code feature} chosen, its values by cost as the API answers
-     * and as the calls sent add up per value, and everyone else.
-     */
-    private static void assertTopTags(
-            HeadlessChromium browser,
-            QueryApi query,
-            ExpectedMetrics expected,
-            Predicate<ExpectedMetrics.Key> which,
-            String tenant,
-            long from,
-            long to)
-            throws Exception {
-        JsonNode api = query.get("/v1/tags/top?tenant_id=" + tenant + "&key=feature&by=cost&limit=10&from="
-                + Instant.ofEpochMilli(from) + "&to=" + Instant.ofEpochMilli(to));
-        assertRanking(browser, expected.featuresOf(which), api.get("values"), "value", "#top-tags");
+        JsonNode tags = query.get("/v1/tags/top?key=feature&" + ranking);
+        assertRanking(browser, expected.featuresOf(which), tags.get("values"), "value", "#top-tags");
         assertThat(new Select(browser.driver.findElement(By.id("tag-key")))
                         .getFirstSelectedOption()
                         .getText())
@@ -453,6 +436,7 @@ class DashboardBrowserIT {
         assertThat(Long.parseLong(rows.get(top.size()).get("requests"))).isEqualTo(everyoneElse);
     }
 
+    /** The table: one row per route and model with calls, each equal to the expectation and to the API's. */
     private static void assertTable(
             HeadlessChromium browser,
             QueryApi query,

@@ -192,11 +192,11 @@ final class HeavyHitters {
      * count and its error take on, as a merge does.
      */
     void moveInto(String from, String into) {
+        if (from.equals(into)) {
+            return;
+        }
         long[] moved = held.remove(from);
-        if (moved == null || from.equals(into)) {
-            if (moved != null) {
-                held.put(from, moved);
-            }
+        if (moved == null) {
             return;
         }
         long[] target = held.get(into);

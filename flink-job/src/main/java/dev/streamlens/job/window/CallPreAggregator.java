@@ -70,7 +70,7 @@ public final class CallPreAggregator extends AbstractStreamOperator<CallBatch>
     private final long allowedLatenessMs;
     private final int maxOpenBatches;
     private final CommittedWatermark committed;
-    private transient Map<BatchKey, CallBatch> open;
+    private transient Map<BatchKey, HeldBatch> open;
     private transient int heldCalls;
     private transient long watermark;
     /** The newest watermark that is a time, not the end of time: what a checkpoint keeps. */
@@ -86,6 +86,16 @@ public final class CallPreAggregator extends AbstractStreamOperator<CallBatch>
 
     /** Which batch a call joins: its series and window. */
     private record BatchKey(String tenantId, String route, String model, long windowStart) {}
+
+    /** A batch being collected and the calls it holds (its totals net retractions out, so they cannot tell). */
+    private static final class HeldBatch {
+        final CallBatch batch;
+        int calls;
+
+        HeldBatch(CallBatch batch) {
+            this.batch = batch;
+        }
+    }
 
     /**
      * @param windowMs          the window size (a batch never spans two windows)
@@ -143,15 +153,16 @@ public final class CallPreAggregator extends AbstractStreamOperator<CallBatch>
             return;
         }
         BatchKey key = new BatchKey(call.tenantId, call.route, call.model, windowStart);
-        CallBatch batch = open.get(key);
-        if (batch == null) {
+        HeldBatch held = open.get(key);
+        if (held == null) {
             if (open.size() >= maxOpenBatches) {
                 sendAll();
             }
-            batch = CallBatch.collecting(call);
-            open.put(key, batch);
+            held = new HeldBatch(CallBatch.collecting(call));
+            open.put(key, held);
         }
-        batch.totals.add(call);
+        held.batch.totals.add(call);
+        held.calls++;
         if (++heldCalls >= MAX_HELD_CALLS) {
             sendAll();
         }
@@ -201,8 +212,8 @@ public final class CallPreAggregator extends AbstractStreamOperator<CallBatch>
     }
 
     private void sendAll() {
-        for (CallBatch batch : open.values()) {
-            output.collect(new StreamRecord<>(batch, batch.eventTime));
+        for (HeldBatch held : open.values()) {
+            output.collect(new StreamRecord<>(held.batch, held.batch.eventTime));
         }
         open.clear();
         heldCalls = 0;
@@ -217,14 +228,11 @@ public final class CallPreAggregator extends AbstractStreamOperator<CallBatch>
         while (batches.hasNext()) {
             var entry = batches.next();
             if (entry.getKey().windowStart() + windowMs - 1 <= watermark) {
-                CallBatch batch = entry.getValue();
-                output.collect(new StreamRecord<>(batch, batch.eventTime));
-                heldCalls -= (int) Math.min(heldCalls, batch.totals.requests + Math.abs(batch.totals.timeouts));
+                HeldBatch held = entry.getValue();
+                output.collect(new StreamRecord<>(held.batch, held.batch.eventTime));
+                heldCalls -= held.calls;
                 batches.remove();
             }
-        }
-        if (open.isEmpty()) {
-            heldCalls = 0;
         }
     }
 }

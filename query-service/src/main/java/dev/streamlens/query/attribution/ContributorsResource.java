@@ -1,5 +1,9 @@
 package dev.streamlens.query.attribution;
 
+import static dev.streamlens.query.attribution.AttributionAnswers.byName;
+import static dev.streamlens.query.attribution.AttributionAnswers.isAnotherTenant;
+import static dev.streamlens.query.attribution.AttributionAnswers.range;
+
 import dev.streamlens.access.CallerTenant;
 import dev.streamlens.model.FieldError;
 import dev.streamlens.model.attribution.Contributors;
@@ -101,7 +105,7 @@ public class ContributorsResource {
         if (!errors.isEmpty()) {
             return QueryAnswers.error(Response.Status.BAD_REQUEST, errors);
         }
-        if (caller.get().filter(own -> !own.equals(tenant)).isPresent()) {
+        if (caller.get().filter(own -> !own.equals(tenant)).isPresent()) { // no query parsed here
             return QueryAnswers.anotherTenant();
         }
         try {
@@ -123,7 +127,7 @@ public class ContributorsResource {
             return QueryAnswers.error(Response.Status.BAD_REQUEST, parsed.errors());
         }
         ContributorsQuery q = parsed.query();
-        if (isAnotherTenant(q)) {
+        if (isAnotherTenant(caller, q)) {
             return QueryAnswers.anotherTenant();
         }
         try {
@@ -165,7 +169,7 @@ public class ContributorsResource {
             return QueryAnswers.error(
                     Response.Status.BAD_REQUEST, List.of(new FieldError(kind.idParameter, "is required")));
         }
-        if (isAnotherTenant(q)) {
+        if (isAnotherTenant(caller, q)) {
             return QueryAnswers.anotherTenant();
         }
         try {
@@ -174,15 +178,7 @@ public class ContributorsResource {
                 Map<String, Object> entry = new LinkedHashMap<>();
                 entry.put("window_start", bucket.start().toString());
                 entry.put("window_end", bucket.end().toString());
-                RankedContributor figures = RankedContributor.of(bucket.figures(), null);
-                entry.put("cost_usd", figures.costUsd());
-                entry.put("requests", figures.requests());
-                entry.put("tokens", figures.tokens());
-                entry.put("errors", figures.errors());
-                entry.put("exact", figures.exact());
-                if (!figures.exact()) {
-                    entry.put("at_most", figures.atMost());
-                }
+                entry.putAll(RankedContributor.of(bucket.figures(), null).figures());
                 buckets.add(entry);
             }
             Map<String, Object> body = range(q);
@@ -217,27 +213,5 @@ public class ContributorsResource {
                 params.getFirst(kind.idParameter),
                 params.getFirst("granularity"),
                 Clock.systemUTC());
-    }
-
-    private static Map<String, Object> range(ContributorsQuery q) {
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("tenant_id", q.tenantId());
-        body.put("from", q.from().toString());
-        body.put("to", q.to().toString());
-        return body;
-    }
-
-    private static String byName(Figure figure) {
-        return switch (figure) {
-            case COST_NANO_USD -> "cost";
-            case REQUESTS -> "requests";
-            case TOKENS -> "tokens";
-            case ERRORS -> "errors";
-        };
-    }
-
-    /** With API keys on, a key reads its own tenant only. */
-    private boolean isAnotherTenant(ContributorsQuery q) {
-        return caller.get().filter(tenant -> !tenant.equals(q.tenantId())).isPresent();
     }
 }

@@ -8,6 +8,8 @@ import dev.streamlens.model.attribution.Contributors.Figure;
 import dev.streamlens.query.metrics.PlainDecimalSerializer;
 import java.math.BigDecimal;
 import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
  * One end user or session of a ranking: its figures as counted (never more than true), whether all
@@ -33,6 +35,20 @@ public record RankedContributor(
 
         @JsonInclude(JsonInclude.Include.NON_NULL) @JsonProperty("last_window_end")
         Instant lastWindowEnd) {
+
+    /** The figures as an answer's entry lists them: cost_usd, requests, tokens, errors, exact, at_most. */
+    Map<String, Object> figures() {
+        Map<String, Object> figures = new LinkedHashMap<>();
+        figures.put("cost_usd", costUsd);
+        figures.put("requests", requests);
+        figures.put("tokens", tokens);
+        figures.put("errors", errors);
+        figures.put("exact", exact);
+        if (!exact) {
+            figures.put("at_most", atMost);
+        }
+        return figures;
+    }
 
     static RankedContributor of(Contributors.Contributor contributor, Instant[] seen) {
         ContributorFigures counted = ContributorFigures.of(contributor.counted());

@@ -1,5 +1,9 @@
 package dev.streamlens.query.attribution;
 
+import static dev.streamlens.query.attribution.AttributionAnswers.byName;
+import static dev.streamlens.query.attribution.AttributionAnswers.isAnotherTenant;
+import static dev.streamlens.query.attribution.AttributionAnswers.range;
+
 import dev.streamlens.access.CallerTenant;
 import dev.streamlens.model.FieldError;
 import dev.streamlens.model.attribution.Contributors;
@@ -7,6 +11,7 @@ import dev.streamlens.model.attribution.Contributors.Figure;
 import dev.streamlens.model.attribution.Tags;
 import dev.streamlens.query.QueryAnswers;
 import dev.streamlens.query.metrics.MetricsQueryParser;
+import dev.streamlens.query.metrics.TagGrouping;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -35,7 +40,7 @@ import org.jboss.logging.Logger;
  */
 @Path("/v1/tags")
 @Produces(MediaType.APPLICATION_JSON)
-public class TagsResource {
+public class TagsResource implements TagGrouping {
 
     private static final Logger LOG = Logger.getLogger(TagsResource.class);
 
@@ -101,11 +106,7 @@ public class TagsResource {
             }
             Map<String, Object> body = range(q);
             body.put("key", key);
-            body.put(
-                    "by",
-                    q.by().name().equals("COST_NANO_USD")
-                            ? "cost"
-                            : q.by().name().toLowerCase());
+            body.put("by", byName(q.by()));
             body.put("values", values);
             body.put("everyone_else", ContributorFigures.of(rest));
             body.put("totals", ContributorFigures.of(all));
@@ -130,8 +131,7 @@ public class TagsResource {
                 Map<String, Object> entry = new LinkedHashMap<>();
                 entry.put("window_start", bucket.start().toString());
                 entry.put("window_end", bucket.end().toString());
-                entry.putAll(entry(bucket.figures()));
-                entry.remove("value");
+                entry.putAll(RankedContributor.of(bucket.figures(), null).figures());
                 buckets.add(entry);
             }
             Map<String, Object> body = range(q);
@@ -147,6 +147,7 @@ public class TagsResource {
      * {@code GET /v1/metrics?group_by=tag:<key>}: per bucket of the granularity (the job's windows
      * by default), one entry per value of the key, newest first; {@code tag_value} keeps one value.
      */
+    @Override
     public Response groupedByTag(String key, MultivaluedMap<String, String> params) {
         List<FieldError> errors = new ArrayList<>();
         String checkedKey = key(key, errors);
@@ -168,10 +169,7 @@ public class TagsResource {
                     row.put("window_start", bucket.start().toString());
                     row.put("window_end", bucket.end().toString());
                     row.put("tag_key", checkedKey);
-                    row.put("tag_value", entry(value).get("value"));
-                    Map<String, Object> figures = entry(value);
-                    figures.remove("value");
-                    row.putAll(figures);
+                    row.putAll(valued("tag_value", value));
                     rows.add(row);
                 }
             }
@@ -207,7 +205,7 @@ public class TagsResource {
             return QueryAnswers.error(Response.Status.BAD_REQUEST, parsed.errors());
         }
         ContributorsQuery q = parsed.query();
-        if (caller.get().filter(tenant -> !tenant.equals(q.tenantId())).isPresent()) {
+        if (isAnotherTenant(caller, q)) {
             return QueryAnswers.anotherTenant();
         }
         try {
@@ -230,26 +228,14 @@ public class TagsResource {
 
     /** A value's figures: {@code "value": null} for the calls without one. */
     private static Map<String, Object> entry(Contributors.Contributor contributor) {
-        RankedContributor figures = RankedContributor.of(contributor, null);
-        String value = Tags.value(contributor.id());
-        Map<String, Object> entry = new LinkedHashMap<>();
-        entry.put("value", value.equals(Tags.NO_VALUE) ? null : value);
-        entry.put("cost_usd", figures.costUsd());
-        entry.put("requests", figures.requests());
-        entry.put("tokens", figures.tokens());
-        entry.put("errors", figures.errors());
-        entry.put("exact", figures.exact());
-        if (!figures.exact()) {
-            entry.put("at_most", figures.atMost());
-        }
-        return entry;
+        return valued("value", contributor);
     }
 
-    private static Map<String, Object> range(ContributorsQuery q) {
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("tenant_id", q.tenantId());
-        body.put("from", q.from().toString());
-        body.put("to", q.to().toString());
-        return body;
+    private static Map<String, Object> valued(String name, Contributors.Contributor contributor) {
+        String value = Tags.value(contributor.id());
+        Map<String, Object> entry = new LinkedHashMap<>();
+        entry.put(name, value.equals(Tags.NO_VALUE) ? null : value);
+        entry.putAll(RankedContributor.of(contributor, null).figures());
+        return entry;
     }
 }

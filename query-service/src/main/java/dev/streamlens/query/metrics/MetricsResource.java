@@ -3,7 +3,6 @@ package dev.streamlens.query.metrics;
 import dev.streamlens.access.CallerTenant;
 import dev.streamlens.query.QueryAnswers;
 import dev.streamlens.query.QuerySettings;
-import dev.streamlens.query.attribution.TagsResource;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.BeanParam;
 import jakarta.ws.rs.GET;
@@ -42,7 +41,7 @@ public class MetricsResource {
 
     /** {@code group_by=tag:<key>}: the calls per value of a declared tag key (docs/ATTRIBUTION.md#custom-dimensions). */
     @Inject
-    TagsResource tags;
+    TagGrouping tags;
 
     private static final String TAG_GROUPING = "tag:";
 
