@@ -50,12 +50,56 @@ public final class Contributors {
     }
 
     /**
-     * A row's summary of exact figures per id (cost in nano-dollars, requests, tokens, errors, in
-     * {@link Figure} order; calls without an id under {@link #NO_ID}), built at once: what adding
-     * their calls one by one would keep, but every id held exact, and without the cuts' churn.
+     * A row's summary of exact figures per id (calls without an id under {@link #NO_ID}), built at
+     * once: what adding their calls one by one would keep, but every id held exact, and without the
+     * cuts' churn.
      */
-    public static Contributors ofExact(Map<String, long[]> figuresById, int capacity) {
-        return new Contributors(HeavyHitters.ofExact(FIGURES.length, capacity, figuresById));
+    public static Contributors ofExact(ExactFigures figuresById, int capacity) {
+        return new Contributors(HeavyHitters.ofExact(capacity, figuresById));
+    }
+
+    /**
+     * {@code ofExact(figuresById, capacity).encode()} without building the summary in between: a
+     * batch's exact counts go straight to the bytes its summary would have.
+     */
+    public static byte[] encodeExact(ExactFigures figuresById, int capacity) {
+        long[] totals = new long[FIGURES.length];
+        long[] floors = new long[FIGURES.length];
+        HeavyHitters.floorsOfExact(capacity, figuresById, totals, floors);
+        int held = 0;
+        for (int slot = 0; slot < figuresById.slots(); slot++) {
+            held += isHeldExact(figuresById, slot, floors) ? 1 : 0;
+        }
+        EncodedBytes.Writer out = new EncodedBytes.Writer(16 + 8 * FIGURES.length + 32 * held);
+        writeHeader(out, capacity, totals, floors, held);
+        for (int slot = 0; slot < figuresById.slots(); slot++) {
+            if (!isHeldExact(figuresById, slot, floors)) {
+                continue;
+            }
+            out.writeString(figuresById.idAt(slot));
+            for (int f = 0; f < FIGURES.length; f++) {
+                long amount = figuresById.figureAt(slot, f);
+                if (HeavyHitters.isHeldExact(amount, floors[f])) {
+                    out.writeVarint(amount + 1);
+                    out.writeVarint(0); // exact: no error
+                } else {
+                    out.writeVarint(0);
+                }
+            }
+        }
+        return out.toByteArray();
+    }
+
+    private static boolean isHeldExact(ExactFigures figures, int slot, long[] floors) {
+        if (figures.idAt(slot) == null) {
+            return false;
+        }
+        for (int f = 0; f < FIGURES.length; f++) {
+            if (HeavyHitters.isHeldExact(figures.figureAt(slot, f), floors[f])) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** An empty summary of a window's row. */
@@ -159,13 +203,13 @@ public final class Contributors {
     public byte[] encode() {
         Map<String, long[]> entries = summaries.entries();
         EncodedBytes.Writer out = new EncodedBytes.Writer(16 + 8 * FIGURES.length + 32 * entries.size());
-        out.writeByte(FORMAT);
-        out.writeVarint(summaries.capacity());
+        long[] totals = new long[FIGURES.length];
+        long[] floors = new long[FIGURES.length];
         for (int f = 0; f < FIGURES.length; f++) {
-            out.writeVarint(summaries.total(f));
-            out.writeVarint(summaries.floor(f));
+            totals[f] = summaries.total(f);
+            floors[f] = summaries.floor(f);
         }
-        out.writeVarint(entries.size());
+        writeHeader(out, summaries.capacity(), totals, floors, entries.size());
         for (Map.Entry<String, long[]> entry : entries.entrySet()) {
             out.writeString(entry.getKey());
             long[] counts = entry.getValue();
@@ -179,6 +223,16 @@ public final class Contributors {
             }
         }
         return out.toByteArray();
+    }
+
+    private static void writeHeader(EncodedBytes.Writer out, int capacity, long[] totals, long[] floors, int ids) {
+        out.writeByte(FORMAT);
+        out.writeVarint(capacity);
+        for (int f = 0; f < FIGURES.length; f++) {
+            out.writeVarint(totals[f]);
+            out.writeVarint(floors[f]);
+        }
+        out.writeVarint(ids);
     }
 
     /** The summary {@link #encode} wrote; {@link IllegalArgumentException} for anything else. */

@@ -63,45 +63,63 @@ final class HeavyHitters {
      * every id with some of it when at most twice the capacity have, else the {@code capacity}
      * heaviest (fewer on ties) with the floor at the heaviest let go. Every id held is exact.
      */
-    static HeavyHitters ofExact(int weights, int capacity, Map<String, long[]> exact) {
+    static HeavyHitters ofExact(int capacity, ExactFigures exact) {
+        int weights = ExactFigures.FIGURES;
         HeavyHitters built = new HeavyHitters(weights, capacity, exact.size());
-        long[] cut = new long[weights];
-        for (int w = 0; w < weights; w++) {
-            int nonZero = 0;
-            for (long[] amounts : exact.values()) {
-                built.total[w] += amounts[w];
-                nonZero += amounts[w] > 0 ? 1 : 0;
+        floorsOfExact(capacity, exact, built.total, built.floor);
+        for (int slot = 0; slot < exact.slots(); slot++) {
+            if (exact.idAt(slot) == null) {
+                continue;
             }
-            if (nonZero > 2 * capacity) {
-                long[] counts = new long[nonZero];
-                int i = 0;
-                for (long[] amounts : exact.values()) {
-                    if (amounts[w] > 0) {
-                        counts[i++] = amounts[w];
-                    }
-                }
-                Arrays.sort(counts);
-                cut[w] = counts[counts.length - capacity - 1];
-                built.floor[w] = cut[w];
-            }
-        }
-        for (Map.Entry<String, long[]> id : exact.entrySet()) {
-            long[] amounts = id.getValue();
             long[] entry = null;
             for (int w = 0; w < weights; w++) {
-                if (amounts[w] > 0 && amounts[w] > cut[w]) {
+                long amount = exact.figureAt(slot, w);
+                if (isHeldExact(amount, built.floor[w])) {
                     if (entry == null) {
                         entry = built.newEntry();
                     }
-                    entry[2 * w] = amounts[w];
+                    entry[2 * w] = amount;
                     entry[2 * w + 1] = 0;
                 }
             }
             if (entry != null) {
-                built.restoreEntry(id.getKey(), entry);
+                built.restoreEntry(exact.idAt(slot), entry);
             }
         }
         return built;
+    }
+
+    /**
+     * Fills {@code totals} and {@code floors} of the summary {@link #ofExact} builds: per weight
+     * the floor stays 0 unless more than twice the capacity of ids have some of it; then it is the
+     * heaviest amount let go.
+     */
+    static void floorsOfExact(int capacity, ExactFigures exact, long[] totals, long[] floors) {
+        for (int w = 0; w < ExactFigures.FIGURES; w++) {
+            int nonZero = 0;
+            for (int slot = 0; slot < exact.slots(); slot++) {
+                long amount = exact.idAt(slot) == null ? 0 : exact.figureAt(slot, w);
+                totals[w] += amount;
+                nonZero += amount > 0 ? 1 : 0;
+            }
+            if (nonZero > 2 * capacity) {
+                long[] counts = new long[nonZero];
+                int i = 0;
+                for (int slot = 0; slot < exact.slots(); slot++) {
+                    long amount = exact.idAt(slot) == null ? 0 : exact.figureAt(slot, w);
+                    if (amount > 0) {
+                        counts[i++] = amount;
+                    }
+                }
+                Arrays.sort(counts);
+                floors[w] = counts[counts.length - capacity - 1];
+            }
+        }
+    }
+
+    /** Whether {@link #ofExact} holds an exact amount of a weight whose floor is {@code floor}. */
+    static boolean isHeldExact(long amount, long floor) {
+        return amount > 0 && amount > floor;
     }
 
     /** Counts one id's weights (a weight of 0 leaves that weight untouched). */

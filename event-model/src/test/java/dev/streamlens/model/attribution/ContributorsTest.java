@@ -232,19 +232,28 @@ class ContributorsTest {
         java.util.Random random = new java.util.Random(5);
         for (int ids : new int[] {7, 3_000}) {
             Map<String, long[]> exact = new HashMap<>();
+            ExactFigures counted = new ExactFigures();
             Contributors oneByOne = Contributors.withCapacity(10);
             for (int i = 0; i < 20_000; i++) {
                 String id = "id-" + (int) Math.floor(Math.pow(ids, random.nextDouble()));
                 long cost = random.nextInt(1_000);
                 boolean failed = random.nextInt(7) == 0;
                 oneByOne.add(id, cost, 3, failed);
+                counted.add(id, 1, cost, 3, failed ? 1 : 0);
                 long[] f = exact.computeIfAbsent(id, k -> new long[4]);
                 f[0] += cost;
                 f[1]++;
                 f[2] += 3;
                 f[3] += failed ? 1 : 0;
             }
-            Contributors built = Contributors.ofExact(exact, 10);
+            // counted exactly: with room for every id, each one's figures are the plain map's
+            Contributors everyId = Contributors.ofExact(counted, 5_000);
+            assertThat(everyId.ids()).hasSize(exact.size());
+            assertThat(counted.size()).isEqualTo(exact.size());
+            for (Map.Entry<String, long[]> id : exact.entrySet()) {
+                assertThat(everyId.of(id.getKey()).counted()).isEqualTo(id.getValue());
+            }
+            Contributors built = Contributors.ofExact(counted, 10);
             for (Figure figure : Figure.values()) {
                 assertThat(built.total(figure)).isEqualTo(oneByOne.total(figure));
                 long floor = built.errorBound(figure);
@@ -262,6 +271,30 @@ class ContributorsTest {
                     assertThat(floor).isZero();
                 }
             }
+            // what a batch sends: its exact counts encoded straight away are the summary's bytes
+            Contributors sent = Contributors.decode(Contributors.encodeExact(counted, 10));
+            assertThat(held(sent)).isEqualTo(held(built));
+            for (Figure figure : Figure.values()) {
+                assertThat(sent.total(figure)).isEqualTo(built.total(figure));
+                assertThat(sent.errorBound(figure)).isEqualTo(built.errorBound(figure));
+            }
         }
+    }
+
+    /** Per id held, its counted figures then their upper bounds. */
+    private static Map<String, java.util.List<Long>> held(Contributors summary) {
+        Map<String, java.util.List<Long>> held = new HashMap<>();
+        for (String id : summary.ids()) {
+            Contributor c = summary.of(id);
+            java.util.List<Long> figures = new java.util.ArrayList<>();
+            for (long counted : c.counted()) {
+                figures.add(counted);
+            }
+            for (long atMost : c.atMost()) {
+                figures.add(atMost);
+            }
+            held.put(id, figures);
+        }
+        return held;
     }
 }

@@ -2,6 +2,7 @@ package dev.streamlens.job.window;
 
 import dev.streamlens.model.Varints;
 import dev.streamlens.model.attribution.Contributors;
+import dev.streamlens.model.attribution.ExactFigures;
 import java.io.DataInput;
 import java.io.DataOutput;
 import java.io.IOException;
@@ -23,7 +24,7 @@ final class ContributorChunks {
 
     private final List<byte[]> chunks = new ArrayList<>();
     /** Calls added one by one since the last encoding, counted exactly; null when none. */
-    private ExactCounts live;
+    private ExactFigures live;
 
     void add(String id, long costNanoUsd, long tokens, boolean failed) {
         live().add(id, 1, costNanoUsd, tokens, failed ? 1 : 0);
@@ -37,7 +38,7 @@ final class ContributorChunks {
     void merge(ContributorChunks other) {
         chunks.addAll(other.chunks);
         if (other.live != null) {
-            chunks.add(other.live.summary().encode());
+            chunks.add(Contributors.encodeExact(other.live, Contributors.ROW_CAPACITY));
         }
         if (chunks.size() > MAX_CHUNKS) {
             Contributors merged = merged();
@@ -49,19 +50,22 @@ final class ContributorChunks {
 
     /** Every call's summary merged into one (the row's). */
     Contributors merged() {
+        if (chunks.size() == 1 && live == null) {
+            return Contributors.decode(chunks.get(0)); // a window one batch reached: nothing to merge
+        }
         Contributors merged = Contributors.forRow();
         for (byte[] chunk : chunks) {
             merged.merge(Contributors.decode(chunk));
         }
         if (live != null) {
-            merged.merge(live.summary());
+            merged.merge(Contributors.ofExact(live, Contributors.ROW_CAPACITY));
         }
         return merged;
     }
 
     /** The count of chunks, then each chunk's length and bytes (the live summary as one more). */
     void write(DataOutput out) throws IOException {
-        byte[] pending = live == null ? null : live.summary().encode();
+        byte[] pending = live == null ? null : Contributors.encodeExact(live, Contributors.ROW_CAPACITY);
         Varints.write(out, chunks.size() + (pending == null ? 0 : 1));
         for (byte[] chunk : chunks) {
             Varints.write(out, chunk.length);
@@ -84,9 +88,9 @@ final class ContributorChunks {
         return read;
     }
 
-    private ExactCounts live() {
+    private ExactFigures live() {
         if (live == null) {
-            live = new ExactCounts();
+            live = new ExactFigures();
         }
         return live;
     }
