@@ -39,16 +39,18 @@ import org.junit.jupiter.api.Test;
  * send GenAI spans to a running {@code ./streamlens up}, and so does the OpenTelemetry JavaScript SDK (OTLP/JSON): the query API's rows equal the
  * expectation computed here from the same calls — counts, errors, tokens, prompt-cache and
  * reasoning tokens, cost with cache prices, latency and time-to-first-token percentiles, output
- * tokens per second.
+ * tokens per second; end users, sessions and the tag key {@code feature} from span attributes.
  */
 class OtlpEndToEndIT {
 
     private static final String[] MODELS = {"gpt-4o", "claude-3-5-sonnet-20241022", "in-house-llm"};
+    private static final String[] FEATURES = {"search", "chat", "summarize"};
 
     @Test
     void spansFromTheJavaSdkBecomeTheSameRowsAsTheirCalls() throws Exception {
         Path home = TestDirectories.fresh("e2e-otlp");
         Map<String, String> settings = StackProcess.settings(home, SHORT_TIMES);
+        settings.put("STREAMLENS_TAG_KEYS", "feature"); // a custom dimension, read from span attributes
         QueryApi query = new QueryApi("http://127.0.0.1:" + settings.get("STREAMLENS_QUERY_PORT"));
         byte[] prices;
         try (InputStream in = getClass().getResourceAsStream("/pricing/default-prices.json")) {
@@ -104,6 +106,9 @@ class OtlpEndToEndIT {
                 // End users and sessions as the OTel conventions spell them; one call in seven names neither.
                 String user = i % 7 == 0 ? null : "user-" + (i % 5);
                 String session = user == null || i % 3 == 0 ? null : user + "/conversation-" + (i % 4);
+                // The tag key "feature" in StreamLens's own spelling (HTTP tenant) and Langfuse's (gRPC
+                // tenant); one call in five names none.
+                String feature = i % 5 == 2 ? null : FEATURES[i % FEATURES.length];
                 var builder = tracer.spanBuilder("chat " + model)
                         .setStartTimestamp(Instant.ofEpochMilli(start))
                         .setAttribute("gen_ai.operation.name", "chat")
@@ -116,6 +121,10 @@ class OtlpEndToEndIT {
                 }
                 if (session != null) {
                     builder.setAttribute("session.id", session);
+                }
+                if (feature != null) {
+                    builder.setAttribute(
+                            t == 0 ? "streamlens.tag.feature" : "langfuse.trace.metadata.feature", feature);
                 }
                 if (cached > 0) {
                     builder.setAttribute("gen_ai.usage.cache_read.input_tokens", cached);
@@ -141,7 +150,8 @@ class OtlpEndToEndIT {
                 span.end(Instant.ofEpochMilli(start + latency));
                 String id = span.getSpanContext().getTraceId() + "-"
                         + span.getSpanContext().getSpanId();
-                requests.add(new Workload.Request(id, tenants.get(t), route, model, start, prompt, user, session));
+                requests.add(
+                        new Workload.Request(id, tenants.get(t), route, model, start, prompt, user, session, feature));
                 responses.add(new Workload.Response(
                         id,
                         start + latency,
@@ -191,6 +201,9 @@ class OtlpEndToEndIT {
             for (String tenant : List.of(tenants.get(0), tenants.get(1), jsTenant)) {
                 assertThat(query.contributorDifferences(expected, tenant))
                         .as("%s's end users and sessions (user.id, session.id) vs the spans", tenant)
+                        .isEmpty();
+                assertThat(query.featureDifferences(expected, tenant))
+                        .as("%s's values of the tag key feature (span attributes) vs the spans", tenant)
                         .isEmpty();
             }
         }
