@@ -6,6 +6,7 @@ import dev.streamlens.model.Topics;
 import dev.streamlens.model.attribution.Contributors;
 import dev.streamlens.model.attribution.Contributors.Contributor;
 import dev.streamlens.model.attribution.Contributors.Figure;
+import dev.streamlens.model.attribution.TagKeys;
 import dev.streamlens.model.pricing.CallPricer;
 import java.time.Duration;
 import java.util.Comparator;
@@ -42,7 +43,7 @@ public final class AttributionAccuracyReport {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(2, conf);
         MetricsPipeline.Outputs out = MetricsPipeline.build(
                 JobThroughputBenchmark.withEventTime(JobThroughputBenchmark.parsed(
-                        env, SyntheticEvents.requestsWithEndUsers(), Topics.REQUESTS, pairs)),
+                        env, SyntheticEvents.requestsWithEndUsers(), Topics.REQUESTS, pairs, TagKeys.NONE)),
                 JobThroughputBenchmark.withEventTime(JobThroughputBenchmark.parsed(env, Topics.RESPONSES, pairs)),
                 new MetricsPipeline.Timing(Duration.ofMinutes(1), Duration.ofMinutes(5), Duration.ofMinutes(1)),
                 CallPricer.catalogOnly());

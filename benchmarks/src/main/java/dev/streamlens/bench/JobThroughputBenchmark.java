@@ -8,6 +8,7 @@ import dev.streamlens.job.events.EventDecoder;
 import dev.streamlens.job.events.TelemetryEvent;
 import dev.streamlens.model.AlertRule;
 import dev.streamlens.model.Topics;
+import dev.streamlens.model.attribution.TagKeys;
 import dev.streamlens.model.pricing.CallPricer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -63,6 +64,8 @@ import org.openjdk.jmh.annotations.Warmup;
  *   <li>{@code pipelineWithEndUsers}: the same as {@code pipeline} with every request naming an
  *       end user (Zipf over 1,000,000 per tenant) and a session — what the rows' summaries of
  *       users and sessions cost is the difference;</li>
+ *   <li>{@code pipelineWithEndUsersAndTags}: the same with two tag keys declared (custom
+ *       dimensions, a third summary per row);</li>
  *   <li>{@code sqlPeer}, {@code sqlPeerWithoutPercentile}: the peer, what Flink SQL computes of
  *       the same rows ({@link SqlPeer}), with and without its exact p95.</li>
  * </ul>
@@ -165,16 +168,30 @@ public class JobThroughputBenchmark {
      */
     @Benchmark
     public void pipelineWithEndUsers(EventCount count) throws Exception {
+        endUsersInto(count, TagKeys.NONE, "pipeline with end users");
+    }
+
+    /**
+     * {@code pipelineWithEndUsers} with two tag keys declared for every tenant: {@code experiment}
+     * (every request's metadata names one value) and {@code feature} (none does, counted as "no
+     * value"): what the custom dimensions' third summary per row adds.
+     */
+    @Benchmark
+    public void pipelineWithEndUsersAndTags(EventCount count) throws Exception {
+        endUsersInto(count, TagKeys.parse("experiment,feature"), "pipeline with end users and tags");
+    }
+
+    private void endUsersInto(EventCount count, TagKeys tagKeys, String name) throws Exception {
         StreamExecutionEnvironment env = environment();
         MetricsPipeline.Outputs out = MetricsPipeline.build(
-                withEventTime(parsed(env, SyntheticEvents.requestsWithEndUsers(), Topics.REQUESTS, pairs)),
+                withEventTime(parsed(env, SyntheticEvents.requestsWithEndUsers(), Topics.REQUESTS, pairs, tagKeys)),
                 withEventTime(parsed(env, Topics.RESPONSES)),
                 new MetricsPipeline.Timing(Duration.ofMinutes(1), Duration.ofMinutes(5), Duration.ofMinutes(1)),
                 CallPricer.catalogOnly());
         out.rows().sinkTo(new DiscardingSink<>());
         out.deadLetters().sinkTo(new DiscardingSink<>());
         out.lateEvents().sinkTo(new DiscardingSink<>());
-        execute(env, "pipeline with end users", count);
+        execute(env, name, count);
     }
 
     /** The peer: what Flink SQL computes of the same rows (interval join, TUMBLE), mini-batch on, exact p95. */
@@ -291,7 +308,7 @@ public class JobThroughputBenchmark {
     /** The first {@code pairs} synthetic events of a topic, parsed as the job parses them. */
     static DataStream<TelemetryEvent> parsed(StreamExecutionEnvironment env, String topic, long pairs) {
         var generator = Topics.REQUESTS.equals(topic) ? SyntheticEvents.requests() : SyntheticEvents.responses();
-        return parsed(env, generator, topic, pairs);
+        return parsed(env, generator, topic, pairs, TagKeys.NONE);
     }
 
     /** The first {@code pairs} events of a generator, parsed as the job parses a topic's. */
@@ -299,7 +316,8 @@ public class JobThroughputBenchmark {
             StreamExecutionEnvironment env,
             org.apache.flink.connector.datagen.source.GeneratorFunction<Long, byte[]> generator,
             String topic,
-            long pairs) {
+            long pairs,
+            TagKeys tagKeys) {
         return env.fromSource(
                         new DataGeneratorSource<>(
                                 generator,
@@ -308,7 +326,7 @@ public class JobThroughputBenchmark {
                                         .BYTE_PRIMITIVE_ARRAY_TYPE_INFO),
                         WatermarkStrategy.noWatermarks(),
                         topic)
-                .map(new Parse(topic));
+                .map(new Parse(topic, tagKeys));
     }
 
     static DataStream<TelemetryEvent> withEventTime(DataStream<TelemetryEvent> events) {
@@ -320,10 +338,11 @@ public class JobThroughputBenchmark {
     /** The job's own decoding: validation with the shared event parser. */
     static final class Parse extends RichMapFunction<byte[], TelemetryEvent> {
         private final String topic;
-        private final EventDecoder decoder = new EventDecoder();
+        private final EventDecoder decoder;
 
-        Parse(String topic) {
+        Parse(String topic, TagKeys tagKeys) {
             this.topic = topic;
+            this.decoder = new EventDecoder(tagKeys);
         }
 
         @Override
