@@ -86,6 +86,7 @@ class BenchmarkScriptsSmokeIT {
                         "otlp-grpc | OTLP/HTTP protobuf",
                         "otlp-grpc | OTLP/gRPC",
                         "query | seed call, day",
+                        "query | seed call paced p99, day",
                         "query | 1h rollup over 7 days, day",
                         "query | cost per model per day over 30 days, day",
                         "query | seed call, day and year",
