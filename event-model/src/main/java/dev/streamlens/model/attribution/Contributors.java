@@ -59,8 +59,9 @@ public final class Contributors {
     }
 
     /**
-     * {@code ofExact(figuresById, capacity).encode()} without building the summary in between: a
-     * batch's exact counts go straight to the bytes its summary would have.
+     * What {@code ofExact(figuresById, capacity).encode()} gives — bytes that decode to the same
+     * summary (ids in another order) — without building the summary in between: a batch's exact
+     * counts go straight to bytes.
      */
     public static byte[] encodeExact(ExactFigures figuresById, int capacity) {
         long[] totals = new long[FIGURES.length];

@@ -15,14 +15,16 @@ public final class ExactFigures {
     private static final int REQUESTS = Figure.REQUESTS.ordinal();
     private static final int TOKENS = Figure.TOKENS.ordinal();
     private static final int ERRORS = Figure.ERRORS.ordinal();
+    /** Small: up to 10,000 batches may be open at once, each with two or three of these; growing is cheap. */
+    private static final int INITIAL_SLOTS = 8;
 
     /** Per slot its id (null: empty), the id's hash, and its figures at [FIGURES * slot, …]. */
-    private String[] ids = new String[64];
+    private String[] ids = new String[INITIAL_SLOTS];
 
-    private int[] hashes = new int[64];
-    private long[] figures = new long[64 * FIGURES];
+    private int[] hashes = new int[INITIAL_SLOTS];
+    private long[] figures = new long[INITIAL_SLOTS * FIGURES];
     /** 32 minus log2 of the slots: a hash's slot is its top bits after a Fibonacci multiply. */
-    private int shift = 32 - 6;
+    private int shift = 32 - Integer.numberOfTrailingZeros(INITIAL_SLOTS);
 
     private int size;
 

@@ -281,6 +281,24 @@ class ContributorsTest {
         }
     }
 
+    /** Calls without an id count under NO_ID (hash 0, slot 0); an empty table encodes an empty summary. */
+    @Test
+    void exactFiguresCountCallsWithoutAnIdAndEncodeEmpty() {
+        Contributors empty = Contributors.decode(Contributors.encodeExact(new ExactFigures(), 10));
+        assertThat(empty.ids()).isEmpty();
+        for (Figure figure : Figure.values()) {
+            assertThat(empty.total(figure)).isZero();
+        }
+        ExactFigures counted = new ExactFigures();
+        for (int i = 0; i < 100; i++) { // past the first tables' sizes, with the no-id calls among them
+            counted.add(i % 3 == 0 ? null : "id-" + i, 1, 7, 2, i % 2);
+        }
+        Contributors sent = Contributors.decode(Contributors.encodeExact(counted, 500));
+        assertThat(sent.ids()).hasSize(1 + 66);
+        assertThat(sent.of(Contributors.NO_ID).counted()).containsExactly(34 * 7, 34, 34 * 2, 17);
+        assertThat(sent.total(Figure.REQUESTS)).isEqualTo(100);
+    }
+
     /** Per id held, its counted figures then their upper bounds. */
     private static Map<String, java.util.List<Long>> held(Contributors summary) {
         Map<String, java.util.List<Long>> held = new HashMap<>();

@@ -51,7 +51,9 @@ final class ContributorChunks {
     /** Every call's summary merged into one (the row's). */
     Contributors merged() {
         if (chunks.size() == 1 && live == null) {
-            return Contributors.decode(chunks.get(0)); // a window one batch reached: nothing to merge
+            // A window one batch reached: nothing to merge. Every chunk is written with ROW_CAPACITY
+            // (encodeExact and merged() below), so the decoded summary is what forRow().merge() would give.
+            return Contributors.decode(chunks.get(0));
         }
         Contributors merged = Contributors.forRow();
         for (byte[] chunk : chunks) {

@@ -31,6 +31,10 @@ final class AttributionAnswers {
 
     /** With API keys on, a key reads its own tenant only. */
     static boolean isAnotherTenant(CallerTenant caller, ContributorsQuery q) {
-        return caller.get().filter(tenant -> !tenant.equals(q.tenantId())).isPresent();
+        return isAnotherTenant(caller, q.tenantId());
+    }
+
+    static boolean isAnotherTenant(CallerTenant caller, String tenantId) {
+        return caller.get().filter(tenant -> !tenant.equals(tenantId)).isPresent();
     }
 }

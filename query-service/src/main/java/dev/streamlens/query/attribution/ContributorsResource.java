@@ -105,7 +105,7 @@ public class ContributorsResource {
         if (!errors.isEmpty()) {
             return QueryAnswers.error(Response.Status.BAD_REQUEST, errors);
         }
-        if (caller.get().filter(own -> !own.equals(tenant)).isPresent()) { // no query parsed here
+        if (isAnotherTenant(caller, tenant)) {
             return QueryAnswers.anotherTenant();
         }
         try {
