@@ -26,12 +26,25 @@ final class ContributorChunks {
     /** Calls added one by one since the last encoding, counted exactly; null when none. */
     private ExactFigures live;
 
+    /**
+     * Distinct ids the live table holds before it is encoded into a chunk. Late calls and calls of a
+     * window closed before a restore arrive one by one into a window that may stay open a long time
+     * (heap backend: the accumulator is never written out), so the exact table must not grow with the
+     * window's distinct ids.
+     */
+    static final int MAX_LIVE_IDS = 2 * Contributors.ROW_CAPACITY;
+
     void add(String id, long costNanoUsd, long tokens, boolean failed) {
-        live().add(id, 1, costNanoUsd, tokens, failed ? 1 : 0);
+        addCalls(id, 1, costNanoUsd, tokens, failed ? 1 : 0);
     }
 
     void addCalls(String id, long calls, long costNanoUsd, long tokens, long errors) {
         live().add(id, calls, costNanoUsd, tokens, errors);
+        if (live.size() > MAX_LIVE_IDS) {
+            chunks.add(Contributors.encodeExact(live, Contributors.ROW_CAPACITY));
+            live = null;
+            mergeChunksIfMany();
+        }
     }
 
     /** Takes on another window's (or batch's) summaries; the other is not changed. */
@@ -40,6 +53,10 @@ final class ContributorChunks {
         if (other.live != null) {
             chunks.add(Contributors.encodeExact(other.live, Contributors.ROW_CAPACITY));
         }
+        mergeChunksIfMany();
+    }
+
+    private void mergeChunksIfMany() {
         if (chunks.size() > MAX_CHUNKS) {
             Contributors merged = merged();
             chunks.clear();
@@ -88,6 +105,16 @@ final class ContributorChunks {
             read.chunks.add(chunk);
         }
         return read;
+    }
+
+    /** Distinct ids in the live table (for tests of its bound). */
+    int liveIds() {
+        return live == null ? 0 : live.size();
+    }
+
+    /** Encoded summaries held (for tests of their bound). */
+    int chunkCount() {
+        return chunks.size();
     }
 
     private ExactFigures live() {
