@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Every benchmark that needs no extra input, in one run: the job (JMH), ingest, OTLP, query, the
-# PostgreSQL write path, the dashboard in headless Chromium and freshness on `./streamlens up`. Each
+# PostgreSQL write path, the dashboard in headless Chromium, freshness and the end-to-end capacity
+# curve on `./streamlens up`. Each
 # figure is recorded with its baseline from the same run; the result goes to
 # benchmarks/results/<UTC time>-<commit>.json (machine, commit, figures, ratios), and a table
 # compares it with the previous result kept there.
@@ -43,6 +44,7 @@ if [ $smoke = 1 ]; then
   timed benchmarks/run-postgres-write-benchmark.sh 10 1
   RANGES=24h DAYS=2 timed benchmarks/run-dashboard-benchmark.sh 1
   timed benchmarks/run-freshness-benchmark.sh 20 200
+  timed benchmarks/run-capacity.sh --smoke
   timed benchmarks/run-ingest-keys-abba.sh 1
   timed benchmarks/run-attribution-accuracy.sh 20000
   app=ingest-service/target/quarkus-app
@@ -61,6 +63,7 @@ else
     echo "dashboard benchmark skipped: apt-get install chromium chromium-driver" >&2
   fi
   timed benchmarks/run-freshness-benchmark.sh
+  timed benchmarks/run-capacity.sh
   timed benchmarks/run-attribution-accuracy.sh
 fi
 

@@ -97,6 +97,12 @@ class BenchmarkScriptsSmokeIT {
                         "dashboard | 24h view, figures shown",
                         "freshness | median delay at 200 events/s",
                         "freshness | last window's delay after traffic stopped, 200 events/s",
+                        // the capacity curve's two steps: acknowledged, and the sampled tenants' rows exact
+                        "capacity | acknowledged calls/s at 200 calls/s",
+                        "capacity | acknowledged calls/s at 400 calls/s",
+                        "capacity | steps whose sampled rows were exact",
+                        "capacity | peer: acknowledged calls/s at 400 calls/s",
+                        "capacity | peer: steps whose sampled rows were exact",
                         "ingest-keys-abba | single events, keys off",
                         "ingest-keys-abba | single events, keys on",
                         "ingest-before-after | single events, A",

@@ -450,6 +450,9 @@ class OtlpTracesIT {
                         // a broker restarted on a busy 2-core machine answers (CI saw it once); an app expecting
                         // outages waits longer between its attempts (the SDK allows at most 5).
                         .setEndpoint(traces.toString())
+                        // The export's timeout (10 s by default) bounds all its attempts together: it must
+                        // outlast the retry policy below, or the SDK gives up mid-backoff (CI saw that too).
+                        .setTimeout(java.time.Duration.ofSeconds(60))
                         .setRetryPolicy(RetryPolicy.builder()
                                 .setMaxAttempts(5)
                                 .setInitialBackoff(java.time.Duration.ofSeconds(3))
