@@ -27,7 +27,10 @@ final class CapacityPlot {
 
     private CapacityPlot() {}
 
-    /** One step: offered calls/s; lag and freshness in seconds (negative: not measured). */
+    /**
+     * One step: offered calls/s; lag and freshness in seconds (negative: not measured; freshness
+     * infinite: a window never complete while watched, drawn on the top edge).
+     */
     record Point(double offered, double lagSeconds, double freshnessSeconds, boolean withinCapacity) {}
 
     static void write(Path png, String title, List<Point> points, double freshnessBoundSeconds, double capacity)
@@ -43,7 +46,8 @@ final class CapacityPlot {
         double maxY = Math.max(
                 freshnessBoundSeconds * 1.5,
                 points.stream()
-                                .mapToDouble(p -> Math.max(p.lagSeconds, p.freshnessSeconds))
+                                .mapToDouble(p -> Math.max(
+                                        p.lagSeconds, Double.isInfinite(p.freshnessSeconds) ? 0 : p.freshnessSeconds))
                                 .max()
                                 .orElse(1)
                         * 1.1);
@@ -102,7 +106,7 @@ final class CapacityPlot {
                 previous = null;
                 continue;
             }
-            int[] at = {axes.x(p.offered), axes.y(value)};
+            int[] at = {axes.x(p.offered), axes.y(Math.min(value, axes.maxY()))};
             if (previous != null) {
                 g.drawLine(previous[0], previous[1], at[0], at[1]);
             }
