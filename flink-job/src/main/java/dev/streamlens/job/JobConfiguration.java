@@ -28,7 +28,8 @@ public final class JobConfiguration {
     private JobConfiguration() {}
 
     public static Configuration of(JobSettings settings) {
-        Configuration conf = new Configuration();
+        // The operator's own Flink options first: every option set below is one the job relies on, and wins.
+        Configuration conf = Configuration.fromMap(settings.flinkOptions());
         stateBackend(conf, settings.stateBackend);
         conf.set(CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");
         // A recompute keeps its checkpoints apart: the live job's restore must never pick one of them.
@@ -73,8 +74,12 @@ public final class JobConfiguration {
         return conf;
     }
 
+    /** Where RocksDB keeps timers: HEAP (the job's default) or ROCKSDB, which --flink-config may choose. */
+    static final String ROCKSDB_TIMERS = "state.backend.rocksdb.timer-service.factory";
+
     /**
-     * The state backend and how it keeps timers. With RocksDB, timers stay on the heap: the join
+     * The state backend and how it keeps timers. With RocksDB, timers stay on the heap unless the
+     * operator chose otherwise (--flink-config): the join
      * registers two per request and the windows one per element, and RocksDB-backed timers cost a
      * write and a read each. Heap timers are snapshotted with every checkpoint like other state.
      */
@@ -85,7 +90,9 @@ public final class JobConfiguration {
         conf.set(PipelineOptions.OBJECT_REUSE, true);
         if ("rocksdb".equals(backend)) {
             conf.set(CheckpointingOptions.INCREMENTAL_CHECKPOINTS, true);
-            conf.setString("state.backend.rocksdb.timer-service.factory", "HEAP");
+            if (!conf.containsKey(ROCKSDB_TIMERS)) {
+                conf.setString(ROCKSDB_TIMERS, "HEAP");
+            }
         }
     }
 }

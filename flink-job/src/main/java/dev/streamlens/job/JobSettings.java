@@ -136,6 +136,13 @@ public class JobSettings implements Serializable {
             description = "rocksdb or hashmap (default: ${DEFAULT-VALUE})")
     public String stateBackend;
 
+    @Option(
+            names = "--flink-config",
+            defaultValue = "",
+            description = "further Flink options as key=value pairs separated by ';' (e.g."
+                    + " state.backend.rocksdb.timer-service.factory=ROCKSDB); the options the job sets itself win")
+    public String flinkConfig;
+
     @Option(names = "--pricing-file", description = "price table JSON (default: the bundled table)")
     public String pricingFile;
 
@@ -281,6 +288,7 @@ public class JobSettings implements Serializable {
         if (!stateBackend.equals("rocksdb") && !stateBackend.equals("hashmap")) {
             throw new IllegalArgumentException("--state-backend must be rocksdb or hashmap, not " + stateBackend);
         }
+        flinkOptions(); // refuses an entry that is not key=value, naming it
         if (kafkaTransactionTimeout.compareTo(checkpointInterval) <= 0) {
             throw new IllegalArgumentException("--kafka-transaction-timeout must exceed --checkpoint-interval");
         }
@@ -331,6 +339,25 @@ public class JobSettings implements Serializable {
         if (value.isNegative()) {
             throw new IllegalArgumentException(name + " must not be negative");
         }
+    }
+
+    /** The --flink-config pairs, in order ("a=1; b=2" -> {a=1, b=2}). */
+    public Map<String, String> flinkOptions() {
+        Map<String, String> options = new java.util.LinkedHashMap<>();
+        for (String entry : flinkConfig.split(";")) {
+            if (entry.isBlank()) {
+                continue;
+            }
+            int equals = entry.indexOf('=');
+            if (equals <= 0 || entry.substring(0, equals).isBlank()) {
+                throw new IllegalArgumentException(
+                        "--flink-config entries are key=value separated by ';', not '" + entry.trim() + "'");
+            }
+            options.put(
+                    entry.substring(0, equals).trim(),
+                    entry.substring(equals + 1).trim());
+        }
+        return options;
     }
 
     private static void requirePositive(String name, Duration value) {

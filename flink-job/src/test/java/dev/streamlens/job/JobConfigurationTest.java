@@ -1,0 +1,59 @@
+package dev.streamlens.job;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.Map;
+import org.apache.flink.configuration.CheckpointingOptions;
+import org.apache.flink.configuration.Configuration;
+import org.junit.jupiter.api.Test;
+
+/** An operator's own Flink options (--flink-config) reach the job, but never over one the job relies on. */
+class JobConfigurationTest {
+
+    private static Configuration configuration(Map<String, String> environment, String... args) {
+        String[] all = new String[args.length + 4];
+        System.arraycopy(
+                new String[] {"--kafka-brokers", "localhost:9092", "--jdbc-url", "jdbc:postgresql://localhost/x"},
+                0,
+                all,
+                0,
+                4);
+        System.arraycopy(args, 0, all, 4, args.length);
+        return JobConfiguration.of(JobSettings.parse(environment, all));
+    }
+
+    @Test
+    void rocksDbKeepsTimersOnTheHeapUnlessTheOperatorChoosesRocksDb() {
+        assertThat(configuration(Map.of()).getString(JobConfiguration.ROCKSDB_TIMERS, null))
+                .isEqualTo("HEAP");
+        Configuration chosen = configuration(Map.of(
+                "STREAMLENS_FLINK_CONFIG",
+                "state.backend.rocksdb.timer-service.factory=ROCKSDB; state.backend.rocksdb.block.cache-size = 256mb"));
+        assertThat(chosen.getString(JobConfiguration.ROCKSDB_TIMERS, null)).isEqualTo("ROCKSDB");
+        assertThat(chosen.getString("state.backend.rocksdb.block.cache-size", null))
+                .isEqualTo("256mb");
+    }
+
+    @Test
+    void theOptionsTheJobSetsItselfWin() {
+        Configuration conf = configuration(
+                Map.of(),
+                "--flink-config",
+                "execution.checkpointing.unaligned.enabled=true;execution.checkpointing.interval=1h",
+                "--checkpoint-interval",
+                "10s");
+        assertThat(conf.get(CheckpointingOptions.ENABLE_UNALIGNED)).isFalse();
+        assertThat(conf.get(CheckpointingOptions.CHECKPOINTING_INTERVAL)).hasSeconds(10);
+    }
+
+    @Test
+    void anEntryThatIsNotKeyEqualsValueIsRefusedByName() {
+        assertThatThrownBy(() -> configuration(Map.of(), "--flink-config", "a=1;just-a-key"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("--flink-config")
+                .hasMessageContaining("'just-a-key'");
+        assertThatThrownBy(() -> configuration(Map.of(), "--flink-config", "=1"))
+                .hasMessageContaining("--flink-config");
+    }
+}
