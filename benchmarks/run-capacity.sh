@@ -82,6 +82,12 @@ figures() {
     max=$(echo "$line" | sed -E 's/.*freshness min [0-9-]+ ms max ([0-9-]+) ms.*/\1/')
     if [ "$max" -gt 0 ]; then record capacity "${prefix}slowest window's freshness at $rate calls/s" "$max" ms; fi
     if [[ $line == *"exact yes"* ]]; then exact_steps=$((exact_steps + 1)); fi
+    # "cpu Kafka=21% Flink-job=57% ... load-generator=26% PostgreSQL=3%": the stack is all but the generator
+    record capacity "${prefix}stack CPU at $rate calls/s" "$(echo "${line##*, cpu }" | tr ' ' '\n' \
+      | awk -F'[=%]' '$1 != "load-generator" { sum += $2 } END { print sum }')" "% of a core"
+    if [[ $line == *"Flink-job="* ]]; then
+      record capacity "${prefix}job CPU at $rate calls/s" "$(echo "$line" | sed -E 's/.*Flink-job=([0-9]+)%.*/\1/')" "% of a core"
+    fi
   done < <(grep '^capacity step' "$work/$system.txt")
   if [ $exact_steps -gt 0 ]; then record capacity "${prefix}steps whose sampled rows were exact" $exact_steps steps; fi
   CAPACITY=$(sed -nE 's/^capacity ([0-9]+) calls\/s.*/\1/p' "$work/$system.txt")

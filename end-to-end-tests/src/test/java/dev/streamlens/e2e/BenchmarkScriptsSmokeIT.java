@@ -50,6 +50,7 @@ class BenchmarkScriptsSmokeIT {
                 .as("exit code of run-all.sh --smoke; output:\n%s", tail(log))
                 .isZero();
 
+        assertCapacityPlots(results);
         JsonNode result;
         try (Stream<Path> files = Files.list(results)) {
             Path newest = files.filter(p -> p.toString().endsWith(".json"))
@@ -103,12 +104,31 @@ class BenchmarkScriptsSmokeIT {
                         "capacity | steps whose sampled rows were exact",
                         "capacity | peer: acknowledged calls/s at 400 calls/s",
                         "capacity | peer: steps whose sampled rows were exact",
+                        // what the stack's processes took, load generator apart (positive, as every figure)
+                        "capacity | stack CPU at 400 calls/s",
+                        "capacity | job CPU at 400 calls/s",
+                        "capacity | peer: stack CPU at 400 calls/s",
                         "ingest-keys-abba | single events, keys off",
                         "ingest-keys-abba | single events, keys on",
                         "ingest-before-after | single events, A",
                         "ingest-before-after | single events, B",
                         "ingest-before-after | batch calls of 500 events, A",
                         "ingest-before-after | batch calls of 500 events, B");
+    }
+
+    /** The capacity curve of each system is drawn: a PNG image in the results. */
+    private static void assertCapacityPlots(Path results) throws Exception {
+        for (String system : List.of("streamlens", "peer")) {
+            Path plot;
+            try (Stream<Path> files = Files.list(results)) {
+                plot = files.filter(p -> p.getFileName().toString().matches("capacity-.*-" + system + "\\.png"))
+                        .max(Path::compareTo)
+                        .orElseThrow(() -> new AssertionError("no capacity plot of " + system + " in " + results));
+            }
+            java.awt.image.BufferedImage image = javax.imageio.ImageIO.read(plot.toFile());
+            assertThat(image).as("%s is a PNG image", plot).isNotNull();
+            assertThat(image.getWidth()).as("width of %s", plot).isGreaterThan(400);
+        }
     }
 
     private static String tail(Path log) throws Exception {

@@ -103,7 +103,6 @@ final class CallTraffic {
     private final List<Call> export = new ArrayList<>();
     private long exportSince;
 
-    private long started;
     private long sequence;
     private final AtomicLong acknowledgedEvents = new AtomicLong();
     private final AtomicLong refusedEvents = new AtomicLong();
@@ -155,7 +154,6 @@ final class CallTraffic {
             flushIfDue(now);
             Thread.sleep(5);
         }
-        started += stepStarted;
         List<Long> posts;
         synchronized (postMillis) {
             posts = new ArrayList<>(postMillis);
@@ -222,13 +220,7 @@ final class CallTraffic {
     private void begin(Call call) throws InterruptedException {
         switch (call.channel) {
             case BATCH -> addToBatch(requestEvent(call), call, true);
-            case SINGLE ->
-                post(
-                        "/v1/llm/request",
-                        "application/json",
-                        single(requestEvent(call)),
-                        1,
-                        Collections.singletonList(requestAck(call)));
+            case SINGLE -> postSingle("/v1/llm/request", requestEvent(call), requestAck(call));
             case OTLP -> {} // exported when it ends
         }
         if (call.answered) {
@@ -241,13 +233,7 @@ final class CallTraffic {
             Call call = endings.poll().call;
             switch (call.channel) {
                 case BATCH -> addToBatch(responseEvent(call), call, false);
-                case SINGLE ->
-                    post(
-                            "/v1/llm/response",
-                            "application/json",
-                            single(responseEvent(call)),
-                            1,
-                            Collections.singletonList(responseAck(call)));
+                case SINGLE -> postSingle("/v1/llm/response", responseEvent(call), responseAck(call));
                 case OTLP -> {
                     if (export.isEmpty()) {
                         exportSince = now;
@@ -361,9 +347,10 @@ final class CallTraffic {
         return "{\"key\":\"" + key + "\",\"value\":{\"stringValue\":\"" + value + "\"}}";
     }
 
-    /** A batch's event as the single-event calls take it: the same fields without its type. */
-    private static String single(String batchEvent) {
-        return "{" + batchEvent.substring(batchEvent.indexOf(',') + 1);
+    /** Sends one event to a single-event endpoint: a batch's event without its type. */
+    private void postSingle(String path, String batchEvent, Runnable ack) throws InterruptedException {
+        String event = "{" + batchEvent.substring(batchEvent.indexOf(',') + 1);
+        post(path, "application/json", event, 1, Collections.singletonList(ack));
     }
 
     private static String requestEvent(Call call) {

@@ -1,13 +1,9 @@
 package dev.streamlens.bench.capacity;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -21,7 +17,6 @@ import java.util.List;
 final class JobLag {
 
     private static final String GAUGE = "streamlens_event_time_lag_ms";
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final String flink;
     private final HttpClient http =
@@ -80,15 +75,6 @@ final class JobLag {
     }
 
     private JsonNode get(String uri) throws IOException, InterruptedException {
-        HttpResponse<String> answer = http.send(
-                HttpRequest.newBuilder(URI.create(uri))
-                        .timeout(Duration.ofSeconds(5))
-                        .GET()
-                        .build(),
-                HttpResponse.BodyHandlers.ofString());
-        if (answer.statusCode() != 200) {
-            throw new IOException(uri + " answered " + answer.statusCode());
-        }
-        return JSON.readTree(answer.body());
+        return JsonGet.get(http, uri, Duration.ofSeconds(5));
     }
 }

@@ -1,15 +1,11 @@
 package dev.streamlens.bench.capacity;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.streamlens.job.it.ExpectedMetrics;
 import dev.streamlens.job.it.PipelineOutputs;
 import java.io.IOException;
-import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -27,7 +23,6 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 final class QueryApiReader {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
     /** Windows read per call: with 200 series a tenant's rows of 3 windows stay under the limit. */
     private static final int WINDOWS_PER_CALL = 3;
 
@@ -129,16 +124,7 @@ final class QueryApiReader {
     private List<JsonNode> rows(String tenant, long from, long to) throws IOException, InterruptedException {
         String uri = query + "/v1/metrics?limit=1000&tenant_id=" + URLEncoder.encode(tenant, StandardCharsets.UTF_8)
                 + "&from=" + Instant.ofEpochMilli(from) + "&to=" + Instant.ofEpochMilli(to);
-        HttpResponse<String> answer = http.send(
-                HttpRequest.newBuilder(URI.create(uri))
-                        .timeout(Duration.ofSeconds(30))
-                        .GET()
-                        .build(),
-                HttpResponse.BodyHandlers.ofString());
-        if (answer.statusCode() != 200) {
-            throw new IOException("GET " + uri + " answered " + answer.statusCode() + ": " + answer.body());
-        }
-        JsonNode metrics = JSON.readTree(answer.body()).get("metrics");
+        JsonNode metrics = JsonGet.get(http, uri, Duration.ofSeconds(30)).get("metrics");
         if (metrics.size() >= 1000) {
             throw new IOException("GET " + uri + " hit the row limit: read fewer windows per call");
         }

@@ -53,7 +53,25 @@ final class CallHalves {
             Instant responseTs,
             Double latencyMs,
             Long completionTokens,
-            Boolean failed) {}
+            Boolean failed) {
+
+        static Half request(
+                String requestId,
+                String tenant,
+                String route,
+                String model,
+                Instant requestTs,
+                long promptTokens,
+                String user) {
+            return new Half(requestId, tenant, route, model, requestTs, promptTokens, user, null, null, null, null);
+        }
+
+        static Half response(
+                String requestId, Instant responseTs, Double latencyMs, long completionTokens, boolean failed) {
+            return new Half(
+                    requestId, null, null, null, null, null, null, responseTs, latencyMs, completionTokens, failed);
+        }
+    }
 
     private CallHalves() {}
 
@@ -72,27 +90,17 @@ final class CallHalves {
             Instant ts = Instant.parse(required(e, "timestamp"));
             switch (type != null ? type : required(e, "type")) {
                 case "request" ->
-                    halves.add(new Half(
+                    halves.add(Half.request(
                             id,
                             required(e, "tenant_id"),
                             required(e, "route"),
                             required(e, "model"),
                             ts,
                             e.path("prompt_tokens").asLong(),
-                            e.hasNonNull("user_id_hash") ? e.get("user_id_hash").asText() : null,
-                            null,
-                            null,
-                            null,
-                            null));
+                            e.hasNonNull("user_id_hash") ? e.get("user_id_hash").asText() : null));
                 case "response" ->
-                    halves.add(new Half(
+                    halves.add(Half.response(
                             id,
-                            null,
-                            null,
-                            null,
-                            null,
-                            null,
-                            null,
                             ts,
                             e.hasNonNull("latency_ms") ? e.get("latency_ms").asDouble() : null,
                             e.path("completion_tokens").asLong(),
