@@ -4,10 +4,13 @@ import java.util.Optional;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.ExternalizedCheckpointRetention;
+import org.apache.flink.configuration.MemorySize;
 import org.apache.flink.configuration.PipelineOptions;
+import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.configuration.StateBackendOptions;
 import org.apache.flink.configuration.StateRecoveryOptions;
+import org.apache.flink.configuration.TaskManagerOptions;
 import org.apache.flink.core.execution.CheckpointingMode;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -72,6 +75,23 @@ public final class JobConfiguration {
                     () -> LOG.info("no retained checkpoint under {}: starting fresh", settings.checkpointDir));
         }
         return conf;
+    }
+
+    /**
+     * RocksDB's memory (block cache and write buffers of every slot) on the local mini-cluster of
+     * `./streamlens up`, unless --flink-config sets it. Flink gives a local run 128 MB; the join's
+     * markers alone are ~250 MB at 7,500 calls/s, and with 512 MB the capacity run at 7,500 calls/s
+     * ended its step 7 s behind instead of 35 s (docs/BENCHMARKS.md). A cluster sizes its own.
+     */
+    static final MemorySize LOCAL_MANAGED_MEMORY = MemorySize.ofMebiBytes(512);
+
+    /** The local mini-cluster's settings: its web UI on loopback at this port, and RocksDB's memory. */
+    public static void localCluster(Configuration conf, int webUiPort) {
+        conf.set(RestOptions.PORT, webUiPort);
+        conf.set(RestOptions.BIND_ADDRESS, "127.0.0.1");
+        if (!conf.contains(TaskManagerOptions.MANAGED_MEMORY_SIZE)) {
+            conf.set(TaskManagerOptions.MANAGED_MEMORY_SIZE, LOCAL_MANAGED_MEMORY);
+        }
     }
 
     /** Where RocksDB keeps timers: HEAP (the job's default) or ROCKSDB, which --flink-config may choose. */

@@ -20,7 +20,6 @@ import dev.streamlens.model.pricing.PriceVersions;
 import java.util.List;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.slf4j.Logger;
@@ -56,8 +55,7 @@ public final class StreamLensJob {
         Configuration conf = JobConfiguration.of(settings);
         StreamExecutionEnvironment env;
         if (settings.localWebUiPort > 0) {
-            conf.set(RestOptions.PORT, settings.localWebUiPort);
-            conf.set(RestOptions.BIND_ADDRESS, "127.0.0.1");
+            JobConfiguration.localCluster(conf, settings.localWebUiPort);
             env = StreamExecutionEnvironment.createLocalEnvironmentWithWebUI(conf);
         } else {
             env = StreamExecutionEnvironment.getExecutionEnvironment(conf);

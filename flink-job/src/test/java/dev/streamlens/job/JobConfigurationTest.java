@@ -6,6 +6,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.util.Map;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.MemorySize;
+import org.apache.flink.configuration.RestOptions;
+import org.apache.flink.configuration.TaskManagerOptions;
 import org.junit.jupiter.api.Test;
 
 /** An operator's own Flink options (--flink-config) reach the job, but never over one the job relies on. */
@@ -45,6 +48,19 @@ class JobConfigurationTest {
                 "10s");
         assertThat(conf.get(CheckpointingOptions.ENABLE_UNALIGNED)).isFalse();
         assertThat(conf.get(CheckpointingOptions.CHECKPOINTING_INTERVAL)).hasSeconds(10);
+    }
+
+    @Test
+    void theLocalClusterGivesRocksDbMoreMemoryThanFlinksLocalDefaultUnlessTold() {
+        Configuration local = configuration(Map.of());
+        JobConfiguration.localCluster(local, 18082);
+        assertThat(local.get(TaskManagerOptions.MANAGED_MEMORY_SIZE)).isEqualTo(MemorySize.ofMebiBytes(512));
+        assertThat(local.get(RestOptions.PORT)).isEqualTo(18082);
+        assertThat(local.get(RestOptions.BIND_ADDRESS)).isEqualTo("127.0.0.1");
+
+        Configuration told = configuration(Map.of("STREAMLENS_FLINK_CONFIG", "taskmanager.memory.managed.size=1gb"));
+        JobConfiguration.localCluster(told, 18082);
+        assertThat(told.get(TaskManagerOptions.MANAGED_MEMORY_SIZE)).isEqualTo(MemorySize.ofMebiBytes(1024));
     }
 
     @Test
