@@ -37,7 +37,8 @@ import org.junit.jupiter.api.Test;
  * still be counted exactly once.
  *
  * <p>Short windows keep it quick: 10 s windows, 20 s join timeout, 2 s out-of-orderness, 3 s idle
- * timeout, 20 s allowed lateness, 2 s checkpoints.
+ * timeout, 2 s checkpoints; 40 s allowed lateness (not the 20 s of the other stacks) so that a late
+ * call sent seconds behind its schedule by a starved sender is still within it.
  */
 class PipelineEndToEndIT {
 
@@ -54,6 +55,7 @@ class PipelineEndToEndIT {
         Path home = TestDirectories.fresh("e2e");
         Map<String, String> settings = StackProcess.settings(home, SHORT_TIMES);
         settings.put("STREAMLENS_TAG_KEYS", "feature"); // a custom dimension, checked across kill -9 too
+        settings.put("STREAMLENS_ALLOWED_LATENESS", "40s"); // the late calls below are 15 s old: 25 s of slack
         PacedSender sender = new PacedSender("http://127.0.0.1:" + settings.get("STREAMLENS_INGEST_PORT"));
         QueryApi query = new QueryApi("http://127.0.0.1:" + settings.get("STREAMLENS_QUERY_PORT"));
         Set<String> tenants = new TreeSet<>(List.of(Workload.TENANTS));
@@ -74,7 +76,8 @@ class PipelineEndToEndIT {
             sentResponses.addAll(seed.responses);
             part1.addAll(workload(1, 500, start, PART1_SPAN_MS));
             for (int i = 0; i < 10; i++) {
-                // 15 s old when sent: its window has closed, but window end + lateness has not passed.
+                // 15 s old when sent: its window has closed (10 s windows, 2 s out-of-orderness), but
+                // window end + 40 s lateness is far ahead even if the send is held up on busy cores.
                 long sendAt = start + 12_000 + i * 1000;
                 part1.addAll(call(
                         "late-" + i, Workload.TENANTS[i % 3], sendAt - 15_000, sendAt, sentRequests, sentResponses));

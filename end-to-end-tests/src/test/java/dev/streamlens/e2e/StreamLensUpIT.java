@@ -50,6 +50,9 @@ class StreamLensUpIT {
             assertThat(children)
                     .as("Kafka, the job and both services run as their own processes")
                     .hasSizeGreaterThanOrEqualTo(4);
+            assertThat(managedMemoryOfTheTaskManager(http, settings))
+                    .as("RocksDB's managed memory on the local mini-cluster (Flink's local default is 128 MB)")
+                    .isEqualTo(512L * 1024 * 1024);
 
             pricesChangeWhileItRuns(settings);
 
@@ -171,6 +174,27 @@ class StreamLensUpIT {
         assertThat(rows.get("price-before").get("estimated_cost_usd").decimalValue())
                 .isZero();
         assertThat(rows.get("price-before").get("price_version").asLong()).isZero();
+    }
+
+    /** The managed memory of the job's task manager, in bytes, as Flink's REST API reports it. */
+    private static long managedMemoryOfTheTaskManager(HttpClient http, Map<String, String> settings) throws Exception {
+        URI taskManagers = URI.create("http://127.0.0.1:" + settings.get("STREAMLENS_FLINK_UI_PORT") + "/taskmanagers");
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (true) {
+            HttpResponse<String> answer =
+                    http.send(HttpRequest.newBuilder(taskManagers).build(), HttpResponse.BodyHandlers.ofString());
+            JsonNode registered = answer.statusCode() == 200
+                    ? JSON.readTree(answer.body()).path("taskmanagers")
+                    : JSON.createArrayNode();
+            if (registered.size() > 0 || System.nanoTime() > deadline) {
+                assertThat(registered).as(answer.body()).hasSize(1);
+                return registered
+                        .get(0)
+                        .at("/memoryConfiguration/managedMemory")
+                        .asLong();
+            }
+            Thread.sleep(500);
+        }
     }
 
     /** A call of the lab model (provider e2e-lab), answered at {@code at}, in its own route. */

@@ -140,7 +140,8 @@ public class JobSettings implements Serializable {
             names = "--flink-config",
             defaultValue = "",
             description = "further Flink options as key=value pairs separated by ';' (e.g."
-                    + " state.backend.rocksdb.timer-service.factory=ROCKSDB); the options the job sets itself win")
+                    + " state.backend.rocksdb.timer-service.factory=ROCKSDB); the options the job sets itself win;"
+                    + " on a cluster only job-level options take effect (task manager memory is the cluster's)")
     public String flinkConfig;
 
     @Option(names = "--pricing-file", description = "price table JSON (default: the bundled table)")
@@ -341,8 +342,18 @@ public class JobSettings implements Serializable {
         }
     }
 
+    /** The --flink-config pairs, parsed on first use. */
+    private Map<String, String> flinkOptions;
+
     /** The --flink-config pairs, in order ("a=1; b=2" -> {a=1, b=2}). */
     public Map<String, String> flinkOptions() {
+        if (flinkOptions == null) {
+            flinkOptions = java.util.Collections.unmodifiableMap(parseFlinkOptions(flinkConfig));
+        }
+        return flinkOptions;
+    }
+
+    private static Map<String, String> parseFlinkOptions(String flinkConfig) {
         Map<String, String> options = new java.util.LinkedHashMap<>();
         for (String entry : flinkConfig.split(";")) {
             if (entry.isBlank()) {
@@ -378,6 +389,7 @@ public class JobSettings implements Serializable {
                 + " pricing-file=" + (pricingFile == null ? "(bundled)" : pricingFile)
                 + (exportDir == null ? "" : " export-dir=" + exportDir)
                 + (tagKeys.isBlank() ? "" : " tag-keys=" + tagKeys + " tag-value-cap=" + tagValueCap)
+                + (flinkConfig.isBlank() ? "" : " flink-config=" + flinkOptions())
                 + (isRecompute() ? " recompute=[" + recomputeFrom + ", " + recomputeTo + ")" : "");
     }
 }

@@ -3,6 +3,8 @@ package dev.streamlens.job;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
@@ -15,15 +17,10 @@ import org.junit.jupiter.api.Test;
 class JobConfigurationTest {
 
     private static Configuration configuration(Map<String, String> environment, String... args) {
-        String[] all = new String[args.length + 4];
-        System.arraycopy(
-                new String[] {"--kafka-brokers", "localhost:9092", "--jdbc-url", "jdbc:postgresql://localhost/x"},
-                0,
-                all,
-                0,
-                4);
-        System.arraycopy(args, 0, all, 4, args.length);
-        return JobConfiguration.of(JobSettings.parse(environment, all));
+        List<String> all = new ArrayList<>(
+                List.of("--kafka-brokers", "localhost:9092", "--jdbc-url", "jdbc:postgresql://localhost/x"));
+        all.addAll(List.of(args));
+        return JobConfiguration.of(JobSettings.parse(environment, all.toArray(String[]::new)));
     }
 
     @Test
@@ -61,6 +58,15 @@ class JobConfigurationTest {
         Configuration told = configuration(Map.of("STREAMLENS_FLINK_CONFIG", "taskmanager.memory.managed.size=1gb"));
         JobConfiguration.localCluster(told, 18082);
         assertThat(told.get(TaskManagerOptions.MANAGED_MEMORY_SIZE)).isEqualTo(MemorySize.ofMebiBytes(1024));
+    }
+
+    @Test
+    void theSettingsLineNamesTheOptionsPassedThrough() {
+        String[] base = {"--kafka-brokers", "localhost:9092", "--jdbc-url", "jdbc:postgresql://localhost/x"};
+        assertThat(JobSettings.parse(Map.of("STREAMLENS_FLINK_CONFIG", "a.b=1; c.d = 2"), base)
+                        .toString())
+                .contains("flink-config={a.b=1, c.d=2}");
+        assertThat(JobSettings.parse(Map.of(), base).toString()).doesNotContain("flink-config");
     }
 
     @Test
