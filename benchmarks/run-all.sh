@@ -39,7 +39,7 @@ if [ $smoke = 1 ]; then
   JOB_PLAN="hashmap:keyedPairing|pipeline|pipelineWithAlerts" timed benchmarks/run-job-benchmark.sh -f 1 -wi 0 -i 1 -r 1s -p pairs=20000
   timed benchmarks/run-ingest-benchmark.sh 1s
   timed benchmarks/run-otlp-benchmark.sh 1s
-  timed benchmarks/run-otlp-grpc-benchmark.sh 1
+  timed benchmarks/run-otlp-grpc-benchmark.sh 3   # a cold service on busy cores may finish no 512-span export in 1 s
   SERIES=10 YEAR=1 YEAR_SERIES=2 YEAR_DAYS=40 timed benchmarks/run-query-benchmark.sh 1s
   timed benchmarks/run-postgres-write-benchmark.sh 10 1
   RANGES=24h DAYS=2 timed benchmarks/run-dashboard-benchmark.sh 1

@@ -28,9 +28,22 @@ SL_OTLP_GRPC_PORT=$grpc_port start_service ingest-service $http_port KAFKA_BROKE
 accepted() {
   curl -fs "$url/q/metrics" | awk '/^streamlens_ingest_events_accepted_total/ { n += $NF } END { printf "%.0f", n }'
 }
+# Waits until the counter stands still: exports still in flight from the side before (wrk and h2load
+# stop sending at their deadline, the service finishes what it took) must not count for the next side.
+settle() {
+  local last now
+  last=$(accepted)
+  for _ in $(seq 1 40); do
+    sleep 0.25
+    now=$(accepted)
+    [ "$now" = "$last" ] && return
+    last=$now
+  done
+}
 # Runs one side for $2 seconds; CALLS_PER_S: LLM calls per second by the service's counter.
 side() {
   local before after started elapsed
+  settle
   before=$(accepted); started=$(date +%s.%N)
   case $1 in
     http) wrk -t2 -c8 -d"$2"s -s benchmarks/ingest/otlp-protobuf.lua "$url" > "$work/side.out" ;;
