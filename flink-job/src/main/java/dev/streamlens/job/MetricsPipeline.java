@@ -4,6 +4,7 @@ import dev.streamlens.job.events.DeadLetter;
 import dev.streamlens.job.events.JoinedCall;
 import dev.streamlens.job.events.LateEvent;
 import dev.streamlens.job.events.TelemetryEvent;
+import dev.streamlens.job.join.JoinKeyType;
 import dev.streamlens.job.join.RequestResponseJoin;
 import dev.streamlens.job.pricing.PriceCalls;
 import dev.streamlens.job.time.CommittedWatermark;
@@ -145,7 +146,7 @@ public final class MetricsPipeline {
 
         SingleOutputStreamOperator<JoinedCall> calls = validRequests
                 .connect(validResponses)
-                .keyBy(joinKey(tenantScopedIds), joinKey(tenantScopedIds))
+                .keyBy(joinKey(tenantScopedIds), joinKey(tenantScopedIds), JoinKeyType.INSTANCE)
                 .process(new RequestResponseJoin(timing.joinTimeout(), timing.allowedLateness(), timing.window()))
                 .uid("join-requests-responses")
                 .name("join requests and responses");

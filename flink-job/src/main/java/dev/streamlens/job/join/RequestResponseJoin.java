@@ -104,7 +104,7 @@ public class RequestResponseJoin extends KeyedCoProcessFunction<String, Telemetr
 
     @Override
     public void open(OpenContext openContext) {
-        pairs = getRuntimeContext().getState(new ValueStateDescriptor<>("pair", PairState.class));
+        pairs = getRuntimeContext().getState(new ValueStateDescriptor<>("pair", PairStateSerializer.INSTANCE));
         var metrics = getRuntimeContext().getMetricGroup();
         duplicates = metrics.counter("streamlens_duplicate_events");
         orphans = metrics.counter("streamlens_orphan_responses");

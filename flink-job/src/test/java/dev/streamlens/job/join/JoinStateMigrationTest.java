@@ -9,7 +9,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.runtime.state.StateBackend;
 import org.apache.flink.runtime.state.VoidNamespace;
@@ -23,7 +22,7 @@ import org.apache.flink.streaming.util.OperatorSnapshotUtil;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * The join's state as an earlier build wrote it restores into this one, on both state backends,
@@ -33,7 +32,9 @@ import org.junit.jupiter.params.provider.ValueSource;
  *
  * <p>The files under {@code src/test/resources/join-state/} are operator snapshots written by
  * {@link #writeSnapshotsOfThisBuild} on the build their name says ({@code pojo}: TelemetryEvent
- * serialized as a Flink POJO, before its compact serializer). Keep them when the format changes;
+ * serialized as a Flink POJO, before its compact serializer; {@code events-compact}: the compact
+ * events inside a POJO {@code PairState}, request_ids written by Flink's StringSerializer, as the job
+ * was before {@link JoinKeySerializer}). Keep them when the format changes;
  * write a new pair with {@code -Dstreamlens.write-join-snapshots=<name>} and restore both here.
  */
 class JoinStateMigrationTest {
@@ -48,19 +49,19 @@ class JoinStateMigrationTest {
     private static final Path SNAPSHOTS = Path.of("src/test/resources/join-state");
 
     @ParameterizedTest
-    @ValueSource(strings = {"hashmap", "rocksdb"})
-    void statePreservedFromThePojoBuildRestoresAndEveryPairGoesOn(String backend) throws Exception {
+    @CsvSource({"pojo, hashmap", "pojo, rocksdb", "events-compact, hashmap", "events-compact, rocksdb"})
+    void statePreservedFromAnEarlierBuildRestoresAndEveryPairGoesOn(String build, String backend) throws Exception {
         OperatorSubtaskState written = OperatorSnapshotUtil.readStateHandle(
-                SNAPSHOTS.resolve("pojo-" + backend + ".snapshot").toString());
+                SNAPSHOTS.resolve(build + "-" + backend + ".snapshot").toString());
         everyPairGoesOnFrom(written, backend);
     }
 
     /** After a restore the state is written in this build's format, and that restores too. */
     @ParameterizedTest
-    @ValueSource(strings = {"hashmap", "rocksdb"})
-    void theMigratedStateRestoresAgain(String backend) throws Exception {
+    @CsvSource({"pojo, hashmap", "pojo, rocksdb", "events-compact, hashmap", "events-compact, rocksdb"})
+    void theMigratedStateRestoresAgain(String build, String backend) throws Exception {
         OperatorSubtaskState written = OperatorSnapshotUtil.readStateHandle(
-                SNAPSHOTS.resolve("pojo-" + backend + ".snapshot").toString());
+                SNAPSHOTS.resolve(build + "-" + backend + ".snapshot").toString());
         OperatorSubtaskState rewritten;
         try (var harness = harness(backend)) {
             harness.setup();
@@ -142,7 +143,7 @@ class JoinStateMigrationTest {
                 new KeyedCoProcessOperator<>(new RequestResponseJoin(TIMEOUT, LATENESS, WINDOW)),
                 (TelemetryEvent e) -> e.requestId,
                 (TelemetryEvent e) -> e.requestId,
-                Types.STRING);
+                JoinKeyType.INSTANCE); // as the job keys the join
         StateBackend stateBackend =
                 "rocksdb".equals(backend) ? new EmbeddedRocksDBStateBackend() : new HashMapStateBackend();
         harness.setStateBackend(stateBackend);

@@ -12,7 +12,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.stream.Collectors;
-import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.operators.co.KeyedCoProcessOperator;
 import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
@@ -43,7 +42,7 @@ class RequestResponseJoinTest {
                 new KeyedCoProcessOperator<>(new RequestResponseJoin(timeout, lateness, window)),
                 e -> e.requestId,
                 e -> e.requestId,
-                Types.STRING);
+                JoinKeyType.INSTANCE); // as the job keys the join
     }
 
     private static long windowEnd(long timestamp) {
