@@ -3,11 +3,10 @@ package dev.streamlens.bench;
 import dev.streamlens.job.events.JoinedCall;
 import dev.streamlens.job.events.TelemetryEvent;
 import dev.streamlens.job.join.PairState;
+import dev.streamlens.job.join.PairStateSerializer;
 import dev.streamlens.job.window.WindowAccumulator;
 import dev.streamlens.job.window.WindowAccumulatorSerializer;
 import java.util.Random;
-import org.apache.flink.api.common.serialization.SerializerConfigImpl;
-import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeutils.TypeSerializer;
 import org.apache.flink.core.memory.DataOutputSerializer;
 
@@ -21,8 +20,7 @@ public final class StateSizeReport {
     private StateSizeReport() {}
 
     public static void main(String[] args) throws Exception {
-        TypeSerializer<PairState> pairs =
-                TypeInformation.of(PairState.class).createSerializer(new SerializerConfigImpl());
+        TypeSerializer<PairState> pairs = PairStateSerializer.INSTANCE; // as the join stores them
 
         PairState open = new PairState();
         open.request = TelemetryEvent.request(
