@@ -15,7 +15,10 @@ import java.util.concurrent.ThreadLocalRandom;
  * connection of another process takes them meanwhile (asking the kernel for port 0 returns one of
  * those). And each test JVM picks from its own block of that range when failsafe numbers it
  * ({@value #BLOCK_PROPERTY}, set by the parent pom), so test classes running side by side never
- * pick the same port; within a JVM a port is handed out once.
+ * pick the same port; within a JVM a port is handed out once. A JVM outside those blocks (a stack's
+ * Kafka, started by `./streamlens up` inside a test, picking its controller port) takes the top of
+ * the range, which no block reaches: from the whole range it once took a port a test had just
+ * handed to that stack's ingest-service, before the service bound it.
  */
 public final class FreePorts {
 
@@ -25,6 +28,8 @@ public final class FreePorts {
     private static final int LOWEST = 10_000;
     private static final int HIGHEST = 32_000; // below the ephemeral range
     private static final int BLOCK_SIZE = 5_000;
+    /** Blocks 1 to 4 end here; JVMs without a block pick above it. */
+    private static final int UNBLOCKED_FROM = 30_000;
 
     private static final Set<Integer> HANDED_OUT = ConcurrentHashMap.newKeySet();
 
@@ -41,11 +46,11 @@ public final class FreePorts {
         throw new IllegalStateException("no free port on loopback between " + range[0] + " and " + range[1]);
     }
 
-    /** The block of fork {@code block} (1, 2, …), or the whole range for 0 or a block beyond it. */
+    /** The block of fork {@code block} (1, 2, …), or the top of the range for 0 or a block beyond the fourth. */
     static int[] range(int block) {
         int from = LOWEST + (block - 1) * BLOCK_SIZE;
-        if (block < 1 || from + BLOCK_SIZE > HIGHEST) {
-            return new int[] {LOWEST, HIGHEST};
+        if (block < 1 || from + BLOCK_SIZE > UNBLOCKED_FROM) {
+            return new int[] {UNBLOCKED_FROM, HIGHEST};
         }
         return new int[] {from, from + BLOCK_SIZE};
     }

@@ -4,7 +4,8 @@ import dev.streamlens.job.events.TelemetryEvent;
 
 /**
  * Everything the join keeps for one request_id, in one state value so each event costs one read
- * and at most one write.
+ * and at most one write. Stored by {@link PairStateSerializer}: a field added here needs a new
+ * version of its format (its flag byte is full), and state of the old version must still read.
  */
 public class PairState {
 
