@@ -4,7 +4,7 @@ import dev.streamlens.job.events.DeadLetter;
 import dev.streamlens.job.events.JoinedCall;
 import dev.streamlens.job.events.LateEvent;
 import dev.streamlens.job.events.TelemetryEvent;
-import dev.streamlens.job.join.JoinKeyType;
+import dev.streamlens.job.join.JoinKeySerializer;
 import dev.streamlens.job.join.RequestResponseJoin;
 import dev.streamlens.job.pricing.PriceCalls;
 import dev.streamlens.job.time.CommittedWatermark;
@@ -146,7 +146,7 @@ public final class MetricsPipeline {
 
         SingleOutputStreamOperator<JoinedCall> calls = validRequests
                 .connect(validResponses)
-                .keyBy(joinKey(tenantScopedIds), joinKey(tenantScopedIds), JoinKeyType.INSTANCE)
+                .keyBy(joinKey(tenantScopedIds), joinKey(tenantScopedIds), JoinKeySerializer.TYPE)
                 .process(new RequestResponseJoin(timing.joinTimeout(), timing.allowedLateness(), timing.window()))
                 .uid("join-requests-responses")
                 .name("join requests and responses");

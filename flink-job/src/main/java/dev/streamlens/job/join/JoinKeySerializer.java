@@ -1,6 +1,8 @@
 package dev.streamlens.job.join;
 
+import dev.streamlens.job.serialization.SerializerTypeInfo;
 import java.io.IOException;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeutils.SimpleTypeSerializerSnapshot;
 import org.apache.flink.api.common.typeutils.TypeSerializerSchemaCompatibility;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
@@ -23,6 +25,9 @@ public final class JoinKeySerializer extends TypeSerializerSingleton<String> {
     private static final long serialVersionUID = 1L;
 
     public static final JoinKeySerializer INSTANCE = new JoinKeySerializer();
+
+    /** The join's key type: a String (its hash, and so its key group, is the String's), written by this serializer. */
+    public static final TypeInformation<String> TYPE = SerializerTypeInfo.forKeys(String.class, INSTANCE);
 
     /** StringValue's variable-length encoding: 7 bits a byte, this bit set on all but the last. */
     private static final int HIGH_BIT = 0x80;

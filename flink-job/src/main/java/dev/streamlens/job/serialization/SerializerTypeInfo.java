@@ -17,10 +17,21 @@ public final class SerializerTypeInfo<T> extends TypeInformation<T> {
 
     private final Class<T> type;
     private final TypeSerializer<T> serializer;
+    private final boolean keyType;
 
     public SerializerTypeInfo(Class<T> type, TypeSerializer<T> serializer) {
+        this(type, serializer, false);
+    }
+
+    private SerializerTypeInfo(Class<T> type, TypeSerializer<T> serializer, boolean keyType) {
         this.type = type;
         this.serializer = serializer;
+        this.keyType = keyType;
+    }
+
+    /** The same for a key type ({@code keyBy}): hashed by the class's own hashCode, as Flink does any key. */
+    public static <T> SerializerTypeInfo<T> forKeys(Class<T> type, TypeSerializer<T> serializer) {
+        return new SerializerTypeInfo<>(type, serializer, true);
     }
 
     @Override
@@ -50,7 +61,7 @@ public final class SerializerTypeInfo<T> extends TypeInformation<T> {
 
     @Override
     public boolean isKeyType() {
-        return false;
+        return keyType;
     }
 
     @Override
@@ -65,12 +76,15 @@ public final class SerializerTypeInfo<T> extends TypeInformation<T> {
 
     @Override
     public boolean equals(Object obj) {
-        return obj instanceof SerializerTypeInfo<?> other && other.type == type && other.serializer.equals(serializer);
+        return obj instanceof SerializerTypeInfo<?> other
+                && other.type == type
+                && other.serializer.equals(serializer)
+                && other.keyType == keyType;
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(type, serializer);
+        return Objects.hash(type, serializer, keyType);
     }
 
     @Override

@@ -68,9 +68,9 @@ class JoinKeySerializerTest {
 
     @Test
     void theKeyTypeIsAStringKeyWrittenByThisSerializer() {
-        assertThat(JoinKeyType.INSTANCE.getTypeClass()).isEqualTo(String.class);
-        assertThat(JoinKeyType.INSTANCE.isKeyType()).isTrue();
-        assertThat(JoinKeyType.INSTANCE.createSerializer(
+        assertThat(JoinKeySerializer.TYPE.getTypeClass()).isEqualTo(String.class);
+        assertThat(JoinKeySerializer.TYPE.isKeyType()).isTrue();
+        assertThat(JoinKeySerializer.TYPE.createSerializer(
                         new org.apache.flink.api.common.serialization.SerializerConfigImpl()))
                 .isSameAs(JoinKeySerializer.INSTANCE);
     }

@@ -143,7 +143,7 @@ class JoinStateMigrationTest {
                 new KeyedCoProcessOperator<>(new RequestResponseJoin(TIMEOUT, LATENESS, WINDOW)),
                 (TelemetryEvent e) -> e.requestId,
                 (TelemetryEvent e) -> e.requestId,
-                JoinKeyType.INSTANCE); // as the job keys the join
+                JoinKeySerializer.TYPE); // as the job keys the join
         StateBackend stateBackend =
                 "rocksdb".equals(backend) ? new EmbeddedRocksDBStateBackend() : new HashMapStateBackend();
         harness.setStateBackend(stateBackend);

@@ -42,7 +42,7 @@ class RequestResponseJoinTest {
                 new KeyedCoProcessOperator<>(new RequestResponseJoin(timeout, lateness, window)),
                 e -> e.requestId,
                 e -> e.requestId,
-                JoinKeyType.INSTANCE); // as the job keys the join
+                JoinKeySerializer.TYPE); // as the job keys the join
     }
 
     private static long windowEnd(long timestamp) {
